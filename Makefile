@@ -1,0 +1,32 @@
+# Two commands on a fresh machine (Python 3.11+ and make):
+#   make run    set up .venv and run the main job on the bundled PyTorch landscape
+#   make test   set up .venv with the test tools and run lint, types and the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+run: $(VENV)/.stamp-run
+	$(BIN)/torchscape validate
+
+test: $(VENV)/.stamp-test
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.stamp-test
+	$(BIN)/python benchmarks/bench_load.py
+
+$(VENV)/.stamp-run: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.stamp-run
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Reading landscape catalogs: the on-disk shape, its rules, and the frozen model."""

@@ -1,0 +1,253 @@
+"""`load()` and `check()`: read a landscape's files, run every rule, convert to the model once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from torchscape.catalog.ids import landscape2_id, normalize_name
+from torchscape.catalog.model import (
+    Category,
+    Item,
+    Landscape,
+    Link,
+    Placement,
+    Repository,
+    Status,
+    Subcategory,
+)
+from torchscape.catalog.raw import RawGuide, RawSettings, StatusSetting
+from torchscape.catalog.validate_data import CheckedItem, DataChecker, DataResult
+from torchscape.catalog.validate_settings import check_guide, check_settings
+from torchscape.catalog.yamlio import read_yaml
+from torchscape.errors import CatalogError, Code, Problem, Severity, UsageError, sort_problems
+
+StrPath = str | os.PathLike[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Every problem found, and the landscape when no problem blocks it."""
+
+    problems: tuple[Problem, ...]
+    landscape: Landscape | None
+
+    @property
+    def blocking(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.blocking)
+
+
+def load(
+    data_file: StrPath,
+    settings_file: StrPath | None = None,
+    guide_file: StrPath | None = None,
+    logos_path: StrPath | None = None,
+) -> Landscape:
+    """Load a landscape; raise CatalogError with every problem if any of them blocks it.
+
+    Warnings and non-blocking errors (a missing logo) are on the result's `problems`.
+    """
+    result = check(data_file, settings_file, guide_file, logos_path)
+    if result.landscape is None:
+        raise CatalogError(result.problems)
+    return result.landscape
+
+
+def check(
+    data_file: StrPath,
+    settings_file: StrPath | None = None,
+    guide_file: StrPath | None = None,
+    logos_path: StrPath | None = None,
+) -> CheckResult:
+    """Run every rule over the files and report all problems (never raises for bad content)."""
+    data_path = _existing(data_file, "data file")
+    settings_path = _existing(settings_file, "settings file") if settings_file else None
+    guide_path = _existing(guide_file, "guide file") if guide_file else None
+    logos = _logos_dir(logos_path, data_path)
+
+    data = read_yaml(data_path)
+    settings_parsed = read_yaml(settings_path) if settings_path else None
+    statuses = _statuses_hint(settings_parsed)
+    parsed_ok = not data.problems
+    result = DataChecker(data, logos, statuses).run() if parsed_ok else DataResult()
+    names = {c: {s for s, _ in subs} for c, subs in result.categories} if parsed_ok else None
+    settings = (
+        check_settings(settings_parsed, names)
+        if settings_parsed and settings_parsed.root is not None
+        else None
+    )
+    guide_parsed = read_yaml(guide_path) if guide_path else None
+    guide = check_guide(guide_parsed) if guide_parsed and guide_parsed.root is not None else None
+
+    problems = list(data.problems)
+    for parsed in (settings_parsed, guide_parsed):
+        problems += parsed.problems if parsed is not None else []
+    if (
+        settings_parsed is not None
+        and settings_parsed.root is None
+        and not settings_parsed.problems
+    ):
+        message = "the file is empty; settings need at least 'foundation:' and 'url:'"
+        problems.append(
+            Problem(settings_parsed.display, 1, 1, Severity.ERROR, Code.EMPTY_VALUE, message)
+        )
+    ordered = tuple(sort_problems(problems))
+    if any(p.blocking for p in ordered) or data.root is None:
+        return CheckResult(ordered, None)
+    landscape = _build(
+        result, settings, guide, ordered, data_path, settings_path, guide_path, logos
+    )
+    return CheckResult(ordered, landscape)
+
+
+def _existing(path: StrPath, what: str) -> Path:
+    resolved = Path(path)
+    if not resolved.is_file():
+        raise UsageError(f"{what} not found: {resolved}")
+    return resolved
+
+
+def _logos_dir(logos_path: StrPath | None, data_path: Path) -> Path | None:
+    """The logos folder: as given, else `hosted_logos/` or `logos/` beside the data file."""
+    if logos_path is not None:
+        path = Path(logos_path)
+        if not path.is_dir():
+            raise UsageError(f"logos folder not found: {path}")
+        return path
+    for name in ("hosted_logos", "logos"):
+        candidate = data_path.parent / name
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _statuses_hint(parsed: object) -> dict[str, StatusSetting] | None:
+    """The status table from settings, read leniently (settings are fully checked later)."""
+    root = getattr(parsed, "root", None)
+    section = root.get("torchscape") if isinstance(root, dict) else None
+    table = section.get("statuses") if isinstance(section, dict) else None
+    if not isinstance(table, dict):
+        return None
+    statuses = {}
+    for key, value in table.items():
+        label = value.get("label") if isinstance(value, dict) else None
+        retired = (
+            str(value.get("retired", "")).lower() in ("true", "yes", "1")
+            if isinstance(value, dict)
+            else False
+        )
+        statuses[key] = StatusSetting(
+            label=label if isinstance(label, str) else key, retired=retired
+        )
+    return statuses
+
+
+def _build(
+    result: DataResult,
+    settings: RawSettings | None,
+    guide: RawGuide | None,
+    problems: tuple[Problem, ...],
+    data_file: Path,
+    settings_file: Path | None,
+    guide_file: Path | None,
+    logos: Path | None,
+) -> Landscape:
+    statuses = dict(settings.torchscape.statuses or {}) if settings and settings.torchscape else {}
+    categories = tuple(
+        Category(
+            name=name,
+            id=normalize_name(name),
+            subcategories=tuple(
+                Subcategory(sub, normalize_name(sub), tuple(c.id for c in items))
+                for sub, items in subs
+            ),
+        )
+        for name, subs in result.categories
+    )
+    places = {(c.name, s.name) for c in categories for s in c.subcategories}
+    items = tuple(_item(c, statuses, places) for c in result.items)
+    return Landscape(
+        categories=categories,
+        items=items,
+        settings=settings,
+        guide=guide,
+        problems=problems,
+        data_file=data_file,
+        settings_file=settings_file,
+        guide_file=guide_file,
+        logos_path=logos,
+        statuses=MappingProxyType(statuses),
+    )
+
+
+def _item(
+    checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[tuple[str, str]]
+) -> Item:
+    raw = checked.raw
+    extra = raw.extra
+    annotations = dict((extra.annotations or {}) if extra else {})
+    repos = [Repository(raw.repo_url, raw.branch, True)] if raw.repo_url else []
+    repos += [Repository(r.repo_url, r.branch, False) for r in raw.additional_repos or ()]
+    return Item(
+        id=checked.id,
+        name=raw.name.strip(),
+        category=checked.category,
+        subcategory=checked.subcategory,
+        homepage_url=raw.homepage_url,
+        logo=raw.logo,
+        description=raw.description.strip() if raw.description else None,
+        repo_url=raw.repo_url,
+        repositories=tuple(repos),
+        second_paths=_second_paths(raw.second_path or (), places, checked),
+        status=_status(raw.project, statuses),
+        license=raw.license,
+        joined=raw.joined,
+        accepted=extra.accepted if extra else None,
+        crunchbase=raw.crunchbase,
+        twitter=raw.twitter,
+        url_for_bestpractices=raw.url_for_bestpractices,
+        enduser=raw.enduser,
+        keywords=_split(extra.summary_tags if extra else None),
+        packages=_split(annotations.get("pypi")),
+        kind=annotations.get("kind"),
+        framework=annotations.get("framework"),
+        documentation_url=extra.documentation_url if extra else None,
+        other_links=tuple(Link(x.name, x.url) for x in extra.other_links or ()) if extra else (),
+        annotations=MappingProxyType(annotations),
+        extra=extra,
+        landscape2_id=landscape2_id(checked.category, checked.subcategory, raw.name),
+        line=checked.scope.at()[0],
+    )
+
+
+def _second_paths(
+    entries: tuple[str, ...] | list[str], places: set[tuple[str, str]], checked: CheckedItem
+) -> tuple[Placement, ...]:
+    found: list[Placement] = []
+    for entry in entries:
+        parts = [p.strip() for p in entry.split("/")]
+        if len(parts) != 2:
+            continue
+        place = (parts[0], parts[1])
+        if place in places and place != (checked.category, checked.subcategory):
+            placement = Placement(*place)
+            if placement not in found:
+                found.append(placement)
+    return tuple(found)
+
+
+def _status(value: str | None, statuses: dict[str, StatusSetting]) -> Status | None:
+    if value is None or not value.strip():
+        return None
+    setting = statuses.get(value)
+    if setting is None:
+        return Status(value=value, label=value)
+    return Status(value=value, label=setting.label, retired=setting.retired)
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))

@@ -1,0 +1,199 @@
+"""The landscape as the rest of torchscape sees it: frozen, flat items with stable ids.
+
+Converted once from the on-disk shape (`raw.py`) by `load()`. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from torchscape.catalog.raw import RawExtra, RawGuide, RawSettings, StatusSetting
+from torchscape.errors import Problem, Severity
+
+KINDS = ("library", "framework", "tool", "service", "member")
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an item is listed: its primary place or a `second_path` one."""
+
+    category: str
+    subcategory: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.category} / {self.subcategory}"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Repository:
+    url: str
+    branch: str | None = None
+    primary: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A curation status (`project:` value) and how this landscape labels it."""
+
+    value: str
+    label: str
+    retired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One listed project, product or member. `id` is stable across moves between categories."""
+
+    id: str
+    name: str
+    category: str
+    subcategory: str
+    homepage_url: str
+    logo: str
+    description: str | None = None
+    repo_url: str | None = None
+    repositories: tuple[Repository, ...] = ()
+    second_paths: tuple[Placement, ...] = ()
+    status: Status | None = None
+    license: str | None = None
+    joined: dt.date | None = None
+    accepted: dt.date | None = None
+    crunchbase: str | None = None
+    twitter: str | None = None
+    url_for_bestpractices: str | None = None
+    enduser: bool | None = None
+    keywords: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()
+    kind: str | None = None
+    framework: str | None = None
+    documentation_url: str | None = None
+    other_links: tuple[Link, ...] = ()
+    annotations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    extra: RawExtra | None = None
+    landscape2_id: str = ""
+    line: int = 0
+
+    @property
+    def slug(self) -> str:
+        """The path segment of the item's page; the same as its id."""
+        return self.id
+
+    @property
+    def placements(self) -> tuple[Placement, ...]:
+        """Every place the item is listed, primary first."""
+        return (Placement(self.category, self.subcategory), *self.second_paths)
+
+    @property
+    def retired(self) -> bool:
+        return self.status is not None and self.status.retired
+
+
+@dataclass(frozen=True, slots=True)
+class Subcategory:
+    name: str
+    id: str
+    item_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    name: str
+    id: str
+    subcategories: tuple[Subcategory, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Landscape:
+    """A loaded catalog: categories, items by id, settings, guide, and what was found wrong."""
+
+    categories: tuple[Category, ...]
+    items: tuple[Item, ...]
+    settings: RawSettings | None
+    guide: RawGuide | None
+    problems: tuple[Problem, ...]
+    data_file: Path
+    settings_file: Path | None = None
+    guide_file: Path | None = None
+    logos_path: Path | None = None
+    statuses: Mapping[str, StatusSetting] = field(default_factory=lambda: MappingProxyType({}))
+    _by_id: Mapping[str, Item] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", MappingProxyType({i.id: i for i in self.items}))
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def item(self, item_id: str) -> Item:
+        """The item with this id (KeyError if none)."""
+        return self._by_id[item_id]
+
+    def get(self, item_id: str) -> Item | None:
+        return self._by_id.get(item_id)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Non-blocking errors (e.g. a missing logo): reported, and the site still builds."""
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    def items_in(self, category: str, subcategory: str | None = None) -> tuple[Item, ...]:
+        """Items listed in a category (or one subcategory), second placements included."""
+        found = []
+        for item in self.items:
+            for place in item.placements:
+                if place.category == category and subcategory in (None, place.subcategory):
+                    found.append(item)
+                    break
+        return tuple(found)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per item (for exports and dataframes)."""
+        return [_record(item) for item in self.items]
+
+    def to_pandas(self) -> Any:
+        """The items as a pandas DataFrame (needs the `pandas` extra)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            from torchscape.errors import TorchscapeError
+
+            message = "to_pandas() needs pandas: pip install 'torchscape[pandas]'"
+            raise TorchscapeError(message) from exc
+        return pd.DataFrame.from_records(self.to_records())
+
+
+def _record(item: Item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "category": item.category,
+        "subcategory": item.subcategory,
+        "second_paths": [p.path for p in item.second_paths],
+        "description": item.description,
+        "homepage_url": item.homepage_url,
+        "repo_url": item.repo_url,
+        "status": item.status.value if item.status else None,
+        "license": item.license,
+        "kind": item.kind,
+        "packages": list(item.packages),
+        "keywords": list(item.keywords),
+    }

@@ -1,0 +1,104 @@
+"""URL rules: landscape2's checks, plus refusing dangerous schemes and spotting non-repositories."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_CRUNCHBASE = re.compile(r"^https://www\.crunchbase\.com/organization/[^/]+/?$")
+_GITHUB_REPO = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_DANGEROUS = ("javascript", "data", "vbscript", "file")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: The common, plainly valid shape, checked without a full parse: scheme, host, optional port.
+_SIMPLE = re.compile(r"^https?://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::\d{1,5})?(?:[/?#][^\s]*)?$")
+
+#: Link kinds whose host landscape2 restricts (kind -> accepted domain suffixes).
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "bluesky": ("bsky.app",),
+    "facebook": ("facebook.com",),
+    "flickr": ("flickr.com",),
+    "github": ("github.com",),
+    "instagram": ("instagram.com",),
+    "linkedin": ("linkedin.com",),
+    "pinterest": ("pinterest.com",),
+    "reddit": ("reddit.com",),
+    "stack_overflow": ("stackoverflow.com",),
+    "twitch": ("twitch.tv",),
+    "twitter": ("twitter.com", "x.com"),
+    "youtube": ("youtube.com",),
+}
+
+
+class UrlProblem(ValueError):
+    """A URL that must not be used. `unsafe` marks schemes that could run code in a browser."""
+
+    def __init__(self, message: str, *, unsafe: bool = False) -> None:
+        super().__init__(message)
+        self.unsafe = unsafe
+
+
+def scheme_of(url: str) -> str:
+    """The scheme as a browser would read it (case and stray whitespace ignored)."""
+    cleaned = _CONTROL.sub("", url).strip()
+    head, sep, _ = cleaned.partition(":")
+    return head.strip().lower() if sep else ""
+
+
+def check_url(url: str, kind: str = "", *, allow_mailto: bool = False) -> None:
+    """Raise UrlProblem when `url` is not an absolute http(s) URL fit for `kind`."""
+    simple = _SIMPLE.match(url)
+    if simple and not _CONTROL.search(url):
+        _check_kind(url, kind, simple.group(1).lower())
+        return
+    scheme = scheme_of(url)
+    if scheme in _DANGEROUS:
+        raise UrlProblem(f"'{scheme}:' URLs are not allowed (only http and https)", unsafe=True)
+    if allow_mailto and scheme == "mailto":
+        return
+    if url != url.strip() or _CONTROL.search(url) or " " in url:
+        raise UrlProblem("contains spaces or control characters")
+    if scheme not in ("http", "https"):
+        shown = f"'{scheme}:'" if scheme else "no scheme"
+        raise UrlProblem(f"has {shown}; expected an absolute http:// or https:// URL")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as exc:
+        raise UrlProblem(f"is not a valid URL ({exc})") from exc
+    if not host:
+        raise UrlProblem("has no host name")
+    _check_kind(url, kind, host)
+
+
+def _check_kind(url: str, kind: str, host: str) -> None:
+    if kind == "crunchbase" and not _CRUNCHBASE.match(url):
+        raise UrlProblem("expected https://www.crunchbase.com/organization/<name>")
+    domains = DOMAINS.get(kind)
+    if domains and not any(host == d or host.endswith("." + d) for d in domains):
+        raise UrlProblem(f"expected a URL on {' or '.join(domains)}")
+
+
+def github_repo_problem(url: str) -> str | None:
+    """Why a GitHub URL is not `https://github.com/OWNER/REPO`; None if it is, or is not GitHub."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in ("github.com", "www.github.com"):
+        return None
+    bare = url.removesuffix("/").removesuffix(".git")
+    if _GITHUB_REPO.match(bare) and not parts.query and not parts.fragment:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) < 2:
+        return "points at a GitHub organisation or user, not a repository"
+    return f"points at a page inside a repository (/{'/'.join(segments[2:])})"
+
+
+def canonical_repo(url: str) -> str | None:
+    """`https://github.com/owner/repo` (lowercase) for any URL inside a GitHub repository."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in ("github.com", "www.github.com"):
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) < 2:
+        return None
+    return f"https://github.com/{segments[0].lower()}/{segments[1].lower().removesuffix('.git')}"

@@ -1,0 +1,499 @@
+"""Validate landscape.yml: the shape (both landscape2 styles), then every rule, all at once."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from torchscape.catalog.checks import (
+    Scope,
+    check_url_field,
+    describe_value,
+    shorten,
+    suggest,
+    unknown_key_message,
+    validate_model,
+)
+from torchscape.catalog.ids import is_valid_slug, item_id, normalize_name
+from torchscape.catalog.model import KINDS
+from torchscape.catalog.raw import RawCategory, RawItem, RawSubcategory, StatusSetting
+from torchscape.catalog.urls import canonical_repo, github_repo_problem, scheme_of
+from torchscape.catalog.yamlio import ParsedFile, YList, YMap
+from torchscape.errors import Code
+
+_PACKAGE = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")
+_TAG = re.compile(r"^[a-z-]+$")
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
+
+#: URL fields of an item and of its `extra`, with the kind landscape2 checks them as.
+ITEM_URLS = {
+    "url_for_bestpractices": "best_practices",
+    "crunchbase": "crunchbase",
+    "repo_url": "repository",
+    "twitter": "twitter",
+}
+EXTRA_URLS = {
+    name: name.removesuffix("_url")
+    for name in (
+        "annual_review_url",
+        "artwork_url",
+        "blog_url",
+        "bluesky_url",
+        "dev_stats_url",
+        "discord_url",
+        "docker_url",
+        "documentation_url",
+        "facebook_url",
+        "github_discussions_url",
+        "gitter_url",
+        "linkedin_url",
+        "mailing_list_url",
+        "package_manager_url",
+        "pinterest_url",
+        "reddit_url",
+        "slack_url",
+        "stack_overflow_url",
+        "summary_intro_url",
+        "youtube_url",
+    )
+}
+
+
+@dataclass(slots=True)
+class CheckedItem:
+    """An item that passed the schema, with where it is."""
+
+    raw: RawItem
+    category: str
+    subcategory: str
+    scope: Scope
+    id: str = ""
+
+
+@dataclass(slots=True)
+class DataResult:
+    """What the data checks produce for the model conversion."""
+
+    categories: list[tuple[str, list[tuple[str, list[CheckedItem]]]]] = field(default_factory=list)
+    items: list[CheckedItem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DataChecker:
+    """Runs every data rule over one parsed landscape.yml."""
+
+    parsed: ParsedFile
+    logos_path: Path | None
+    statuses: dict[str, StatusSetting] | None
+    result: DataResult = field(default_factory=DataResult)
+    _logo_names: set[str] | None = None
+
+    def run(self) -> DataResult:
+        categories = self._top_level()
+        if categories is not None:
+            self._categories(categories)
+            self._identity()
+            self._second_paths()
+            self._shared_crunchbase()
+        return self.result
+
+    # --- structure --------------------------------------------------------------------------
+
+    def _top_level(self) -> tuple[str, YList] | None:
+        root, scope = self.parsed.root, Scope(self.parsed, ())
+        if not isinstance(root, YMap):
+            found = "an empty file" if root is None else describe_value(root)
+            message = f"expected a mapping with a 'landscape:' or 'categories:' list, found {found}"
+            scope.report((), Code.WRONG_TYPE, message)
+            return None
+        keys = [k for k in ("landscape", "categories") if k in root]
+        for key in root:
+            if key not in ("landscape", "categories"):
+                scope.warn((key,), Code.UNKNOWN_KEY, f"unknown top-level key '{key}' (ignored)")
+        if not keys:
+            scope.report((), Code.MISSING_FIELD, "needs a 'landscape:' or 'categories:' list")
+            return None
+        if len(keys) == 2:
+            message = "has both 'landscape:' and 'categories:'; keep one"
+            scope.report(("categories",), Code.INVALID_VALUE, message)
+        key = keys[0]
+        value = root[key]
+        if value is None:
+            return key, YList(root.key_marks[key])
+        if not isinstance(value, YList):
+            scope.report(
+                (key,),
+                Code.WRONG_TYPE,
+                f"must be a list of categories, not {describe_value(value)}",
+            )
+            return None
+        return key, value
+
+    def _categories(self, top: tuple[str, YList]) -> None:
+        key, categories = top
+        seen: dict[str, str] = {}
+        for index, value in enumerate(categories):
+            scope = Scope(self.parsed, (key, index))
+            name = self._named(value, RawCategory, scope, "category", index)
+            if name is None:
+                continue
+            scope.context = (name,)
+            self._unique(seen, normalize_name(name), name, scope, "category")
+            subcategories = self._children(value, "subcategories", scope)
+            listed: list[tuple[str, list[CheckedItem]]] = []
+            self.result.categories.append((name, listed))
+            self._subcategories(name, subcategories, scope, listed)
+
+    def _subcategories(
+        self, category: str, values: YList, parent: Scope, out: list[tuple[str, list[CheckedItem]]]
+    ) -> None:
+        seen: dict[str, str] = {}
+        for index, value in enumerate(values):
+            scope = Scope(self.parsed, (*parent.path, "subcategories", index), parent.context)
+            name = self._named(value, RawSubcategory, scope, "subcategory", index)
+            if name is None:
+                continue
+            scope.context = (category, name)
+            self._unique(seen, normalize_name(name), name, scope, "subcategory")
+            items: list[CheckedItem] = []
+            out.append((name, items))
+            self._items(category, name, self._children(value, "items", scope), scope, items)
+
+    def _named(
+        self, value: Any, model: type[Any], scope: Scope, what: str, index: int
+    ) -> str | None:
+        if not isinstance(value, YMap):
+            scope.report(
+                (), Code.WRONG_TYPE, f"a {what} must be a mapping, not {describe_value(value)}"
+            )
+            return None
+        for key in value:
+            if key not in model.model_fields and key != what:
+                scope.warn((key,), Code.UNKNOWN_KEY, unknown_key_message(key, model))
+            elif key == what and value[key] is not None:
+                scope.warn(
+                    (key,),
+                    Code.IGNORED_VALUE,
+                    f"the legacy '{key}:' marker has a value, which is ignored",
+                )
+        name = value.get("name")
+        if name is None or not isinstance(name, str) or not name.strip():
+            code = Code.MISSING_FIELD if "name" not in value else Code.EMPTY_VALUE
+            scope.report(("name",), code, f"{what} #{index + 1} needs a name")
+            return None
+        if "/" in name:
+            scope.warn(
+                ("name",),
+                Code.INVALID_VALUE,
+                f"a {what} name with '/' cannot be a second_path target",
+            )
+        return name.strip()
+
+    def _children(self, value: YMap, key: str, scope: Scope) -> YList:
+        children = value.get(key)
+        if children is None:
+            return YList(value.mark)
+        if not isinstance(children, YList):
+            scope.report((key,), Code.WRONG_TYPE, f"must be a list, not {describe_value(children)}")
+            return YList(value.mark)
+        return children
+
+    def _unique(self, seen: dict[str, str], key: str, name: str, scope: Scope, what: str) -> None:
+        if key in seen:
+            message = f"{what} '{name}' has the same id as '{seen[key]}' ('{key}')"
+            scope.report(("name",), Code.ID_COLLISION, message)
+        else:
+            seen[key] = name
+
+    # --- items ------------------------------------------------------------------------------
+
+    def _items(
+        self, category: str, subcategory: str, values: YList, parent: Scope, out: list[CheckedItem]
+    ) -> None:
+        names: dict[str, int] = {}
+        for index, value in enumerate(values):
+            path = (*parent.path, "items", index)
+            label = value.get("name") if isinstance(value, YMap) else None
+            label = (
+                label.strip() if isinstance(label, str) and label.strip() else f"item #{index + 1}"
+            )
+            scope = Scope(self.parsed, path, (category, subcategory, label))
+            if not isinstance(value, YMap):
+                scope.report(
+                    (), Code.WRONG_TYPE, f"an item must be a mapping, not {describe_value(value)}"
+                )
+                continue
+            raw = validate_model(RawItem, value, scope)
+            if raw is None:
+                continue
+            if not self._item_rules(raw, scope):
+                continue
+            if raw.name in names:
+                line = names[raw.name]
+                scope.report(
+                    ("name",),
+                    Code.DUPLICATE_NAME,
+                    f"'{raw.name}' is listed twice in this subcategory (first at line {line})",
+                )
+                continue
+            names[raw.name] = scope.at()[0]
+            checked = CheckedItem(raw, category, subcategory, scope)
+            out.append(checked)
+            self.result.items.append(checked)
+
+    def _item_rules(self, raw: RawItem, scope: Scope) -> bool:
+        """Every per-item rule; False when the item cannot be listed (name or id unusable)."""
+        usable = True
+        if not raw.name.strip():
+            scope.report(("name",), Code.EMPTY_VALUE, "is empty or only spaces")
+            usable = False
+        elif not item_id(raw.name) and not _slug_of(raw):
+            scope.report(
+                ("name",),
+                Code.INVALID_VALUE,
+                "needs at least one letter or digit (it makes the item's id)",
+            )
+            usable = False
+        self._required_text(raw.homepage_url, ("homepage_url",), scope)
+        check_url_field(scope, ("homepage_url",), raw.homepage_url or None, "homepage")
+        if raw.homepage_url.startswith("http://"):
+            scope.warn(
+                ("homepage_url",),
+                Code.INSECURE_URL,
+                "uses http://; prefer https:// if the site offers it",
+            )
+        self._logo(raw.logo, scope)
+        self._urls(raw, scope)
+        self._repos(raw, scope)
+        self._extra(raw, scope)
+        self._status(raw, scope)
+        if raw.description is None or not raw.description.strip():
+            scope.warn(
+                ("description",),
+                Code.MISSING_DESCRIPTION,
+                "no description: the item's page and search have little to show",
+            )
+        return usable
+
+    def _required_text(self, value: str, steps: tuple[str | int, ...], scope: Scope) -> None:
+        if not value.strip():
+            scope.report(steps, Code.EMPTY_VALUE, "is empty; it needs a value")
+
+    def _urls(self, raw: RawItem, scope: Scope) -> None:
+        for name, kind in ITEM_URLS.items():
+            check_url_field(scope, (name,), getattr(raw, name), kind)
+
+    def _repos(self, raw: RawItem, scope: Scope) -> None:
+        if raw.repo_url and check_url_field(scope, ("repo_url",), raw.repo_url, "repository"):
+            self._repo_shape(raw.repo_url, ("repo_url",), scope)
+        for index, repo in enumerate(raw.additional_repos or ()):
+            steps = ("additional_repos", index, "repo_url")
+            if check_url_field(scope, steps, repo.repo_url, "repository"):
+                self._repo_shape(repo.repo_url, steps, scope)
+
+    def _repo_shape(self, url: str, steps: tuple[str | int, ...], scope: Scope) -> None:
+        problem = github_repo_problem(url)
+        if problem:
+            lost = (
+                "no repository figures (stars, commits, releases, licence) can be collected for it"
+            )
+            scope.warn(steps, Code.NOT_A_REPOSITORY, f"'{shorten(url)}' {problem}: {lost}")
+
+    def _extra(self, raw: RawItem, scope: Scope) -> None:
+        extra = raw.extra
+        if extra is None:
+            return
+        for name, kind in EXTRA_URLS.items():
+            check_url_field(
+                scope,
+                ("extra", name),
+                getattr(extra, name),
+                kind,
+                allow_mailto=name == "mailing_list_url",
+            )
+        for index, link in enumerate(extra.other_links or ()):
+            self._required_text(link.name, ("extra", "other_links", index, "name"), scope)
+            check_url_field(
+                scope, ("extra", "other_links", index, "url"), link.url or None, allow_mailto=True
+            )
+            if not link.url.strip():
+                scope.report(
+                    ("extra", "other_links", index, "url"),
+                    Code.EMPTY_VALUE,
+                    "is empty; it needs a URL",
+                )
+        for index, audit in enumerate(extra.audits or ()):
+            check_url_field(scope, ("extra", "audits", index, "url"), audit.url or None, "audit")
+        tags = [extra.tag] if isinstance(extra.tag, str) else (extra.tag or [])
+        for tag in tags:
+            if not _TAG.match(tag):
+                scope.report(
+                    ("extra", "tag"),
+                    Code.INVALID_VALUE,
+                    f"'{shorten(tag)}': a TAG uses only lowercase letters and hyphens",
+                )
+        self._annotations(extra.annotations or {}, scope)
+
+    def _annotations(self, annotations: dict[str, str], scope: Scope) -> None:
+        steps = ("extra", "annotations")
+        if "pypi" in annotations:
+            for name in (n.strip() for n in annotations["pypi"].split(",")):
+                if not _PACKAGE.match(name):
+                    scope.report(
+                        (*steps, "pypi"),
+                        Code.INVALID_VALUE,
+                        f"'{shorten(name)}' is not a valid package name",
+                    )
+        kind = annotations.get("kind")
+        if kind is not None and kind not in KINDS:
+            message = f"'{shorten(kind)}' is not one of {', '.join(KINDS)}{suggest(kind, KINDS)}"
+            scope.report((*steps, "kind"), Code.INVALID_VALUE, message)
+        slug = annotations.get("slug")
+        if slug is not None and not is_valid_slug(slug):
+            message = (
+                f"'{shorten(slug)}' is not a usable slug "
+                "(letters, digits, '.', '_', '+', '-'; at most 100)"
+            )
+            scope.report((*steps, "slug"), Code.INVALID_VALUE, message)
+        framework = annotations.get("framework")
+        if framework is not None and not framework.strip():
+            scope.report(
+                (*steps, "framework"), Code.EMPTY_VALUE, "is empty; remove it or name the framework"
+            )
+
+    def _status(self, raw: RawItem, scope: Scope) -> None:
+        if raw.project is None or self.statuses is None:
+            return
+        if raw.project not in self.statuses:
+            known = sorted(self.statuses)
+            message = (
+                f"status '{shorten(raw.project)}' is not described in settings "
+                f"(known: {', '.join(known)}){suggest(raw.project, known)}"
+            )
+            scope.warn(("project",), Code.UNKNOWN_STATUS, message)
+
+    def _logo(self, logo: str, scope: Scope) -> None:
+        if not logo.strip():
+            scope.report(("logo",), Code.EMPTY_VALUE, "is empty; it needs a file name")
+            return
+        problem = logo_path_problem(logo)
+        if problem:
+            scope.report(
+                ("logo",), Code.LOGO_OUTSIDE, f"'{shorten(logo)}' {problem}; it is not read"
+            )
+            return
+        suffix = PurePosixPath(logo).suffix.lower()
+        if suffix != ".svg":
+            extra = " (PNG and JPEG are shown as they are)" if suffix in _IMAGE_SUFFIXES else ""
+            scope.warn(("logo",), Code.LOGO_NOT_SVG, f"'{shorten(logo)}' is not an SVG file{extra}")
+        if self.logos_path is not None and not self._logo_exists(logo):
+            message = (
+                f"'{shorten(logo)}' is not in {self.logos_path}; a placeholder is shown instead"
+            )
+            scope.report(("logo",), Code.LOGO_MISSING, message)
+
+    def _logo_exists(self, logo: str) -> bool:
+        assert self.logos_path is not None
+        if self._logo_names is None:
+            try:
+                self._logo_names = {p.name for p in self.logos_path.iterdir() if p.is_file()}
+            except OSError:
+                self._logo_names = set()
+        if "/" not in logo:
+            return logo in self._logo_names
+        target = (self.logos_path / logo).resolve()
+        return target.is_relative_to(self.logos_path.resolve()) and target.is_file()
+
+    # --- across items -----------------------------------------------------------------------
+
+    def _identity(self) -> None:
+        """Give every item its id; report collisions (error in one subcategory, else warning)."""
+        taken: dict[str, CheckedItem] = {}
+        for checked in self.result.items:
+            base = _slug_of(checked.raw) or item_id(checked.raw.name)
+            key = base.casefold()
+            first = taken.get(key)
+            if first is None:
+                checked.id = base
+                taken[key] = checked
+                continue
+            same_place = (first.category, first.subcategory) == (
+                checked.category,
+                checked.subcategory,
+            )
+            where = f"'{first.raw.name}' (line {first.scope.at()[0]})"
+            if same_place:
+                message = (
+                    f"its id '{base}' collides with {where} in the same subcategory; "
+                    "rename one or give a distinct extra.annotations.slug"
+                )
+                checked.scope.report(("name",), Code.ID_COLLISION, message)
+                continue
+            suffix = 2
+            while f"{base}-{suffix}".casefold() in taken:
+                suffix += 1
+            checked.id = f"{base}-{suffix}"
+            taken[checked.id.casefold()] = checked
+            message = (
+                f"its id '{base}' collides with {where}; this one gets '{checked.id}' "
+                "(set extra.annotations.slug to choose)"
+            )
+            checked.scope.warn(("name",), Code.ID_COLLISION, message)
+        self.result.items = [c for c in self.result.items if c.id]
+        for _, subcategories in self.result.categories:
+            for _, items in subcategories:
+                items[:] = [c for c in items if c.id]
+
+    def _second_paths(self) -> None:
+        places = {(c, s) for c, subs in self.result.categories for s, _ in subs}
+        for checked in self.result.items:
+            for index, entry in enumerate(checked.raw.second_path or ()):
+                parts = entry.split("/")
+                steps = ("second_path", index)
+                if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                    message = f"'{shorten(entry)}' is not 'Category / Subcategory' (ignored)"
+                    checked.scope.warn(steps, Code.SECOND_PATH_INVALID, message)
+                elif (parts[0].strip(), parts[1].strip()) not in places:
+                    names = [f"{c} / {s}" for c, s in sorted(places)]
+                    message = (
+                        f"'{shorten(entry)}' is not a subcategory of this landscape "
+                        f"(ignored){suggest(entry.strip(), names)}"
+                    )
+                    checked.scope.warn(steps, Code.SECOND_PATH_UNKNOWN, message)
+
+    def _shared_crunchbase(self) -> None:
+        users: dict[str, list[CheckedItem]] = defaultdict(list)
+        for checked in self.result.items:
+            if checked.raw.crunchbase:
+                users[checked.raw.crunchbase.rstrip("/")].append(checked)
+        for url, items in users.items():
+            repos = {canonical_repo(c.raw.repo_url or "") for c in items}
+            if len(items) >= 5 and len(repos) > 1:
+                message = (
+                    f"the same organisation ({shorten(url)}) is given for {len(items)} items; "
+                    "its company data would be shown on all of them"
+                )
+                items[0].scope.warn(("crunchbase",), Code.SHARED_CRUNCHBASE, message)
+
+
+def _slug_of(raw: RawItem) -> str | None:
+    annotations = raw.extra.annotations if raw.extra else None
+    slug = (annotations or {}).get("slug")
+    return slug if slug and is_valid_slug(slug) else None
+
+
+def logo_path_problem(logo: str) -> str | None:
+    """Why a logo value is not a plain relative file name inside the logos folder, if it is not."""
+    if scheme_of(logo) in ("http", "https", "data", "javascript", "file", "vbscript"):
+        return "is a URL; give a file name inside the logos folder"
+    if "\\" in logo or "\x00" in logo:
+        return "contains a backslash or NUL byte"
+    pure = PurePosixPath(logo)
+    if pure.is_absolute() or re.match(r"^[A-Za-z]:", logo):
+        return "is an absolute path; give a file name inside the logos folder"
+    if ".." in pure.parts:
+        return "points outside the logos folder ('..')"
+    return None

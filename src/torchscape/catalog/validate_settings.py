@@ -1,0 +1,202 @@
+"""Validate settings.yml and guide.yml: landscape2's rules, plus what keeps the site safe."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from torchscape.catalog.checks import (
+    Scope,
+    check_url_field,
+    describe_value,
+    suggest,
+    validate_model,
+)
+from torchscape.catalog.raw import RawGuide, RawSettings
+from torchscape.catalog.urls import scheme_of
+from torchscape.catalog.yamlio import ParsedFile, YMap
+from torchscape.errors import Code
+
+#: `rgba(r, g, b, a)` / `rgb(r, g, b)` with bytes 0-255 and alpha 0-1, and nothing else around it
+#: (the value ends up in CSS, so partial matches are not enough).
+_BYTE = r"(?:25[0-5]|2[0-4]\d|1\d\d|\d\d?)"
+_RGBA = re.compile(
+    rf"^rgba?\(\s*{_BYTE}\s*,\s*{_BYTE}\s*,\s*{_BYTE}\s*(?:,\s*(?:0|1|0?\.\d+|1\.0+)\s*)?\)$"
+)
+_SIZES = ("small", "medium", "large")
+_VIEW_MODES = ("grid", "card")
+_TAG = re.compile(r"^[a-z-]+$")
+
+
+def check_settings(
+    parsed: ParsedFile, categories: dict[str, set[str]] | None
+) -> RawSettings | None:
+    """Check a parsed settings file; `categories` (name -> subcategories) enables cross-checks."""
+    scope = Scope(parsed, ())
+    if not isinstance(parsed.root, YMap):
+        found = "an empty file" if parsed.root is None else describe_value(parsed.root)
+        scope.report((), Code.WRONG_TYPE, f"settings must be a mapping, found {found}")
+        return None
+    settings = validate_model(RawSettings, parsed.root, scope)
+    if settings is None:
+        return None
+    _landscape2_rules(settings, scope)
+    if categories is not None:
+        _cross_check(settings, categories, scope)
+    return settings
+
+
+def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
+    if not settings.foundation.strip():
+        scope.report(("foundation",), Code.EMPTY_VALUE, "is empty; it names the foundation")
+    check_url_field(scope, ("url",), settings.url or " ")
+    if settings.base_path is not None and not settings.base_path.startswith("/"):
+        scope.report(("base_path",), Code.INVALID_VALUE, "must start with '/' (e.g. /my-landscape)")
+    _colors(settings, scope)
+    _non_empty_names(scope, settings)
+    _links(settings, scope)
+    if settings.grid_items_size is not None and settings.grid_items_size not in _SIZES:
+        message = f"must be one of {', '.join(_SIZES)}{suggest(settings.grid_items_size, _SIZES)}"
+        scope.report(("grid_items_size",), Code.INVALID_VALUE, message)
+    if settings.view_mode is not None and settings.view_mode not in _VIEW_MODES:
+        scope.report(("view_mode",), Code.INVALID_VALUE, "must be grid or card")
+    if settings.screenshot_width is not None and settings.screenshot_width <= 1000:
+        scope.report(("screenshot_width",), Code.INVALID_VALUE, "must be greater than 1000")
+    for tag in settings.tags or {}:
+        if not _TAG.match(tag):
+            scope.report(
+                ("tags", tag), Code.INVALID_VALUE, "a TAG uses only lowercase letters and hyphens"
+            )
+    if settings.upcoming_event and settings.upcoming_event.end < settings.upcoming_event.start:
+        scope.report(("upcoming_event", "end"), Code.INVALID_VALUE, "is before the start date")
+    if settings.torchscape and settings.torchscape.statuses:
+        for value, status in settings.torchscape.statuses.items():
+            if not status.label.strip():
+                scope.report(
+                    ("torchscape", "statuses", value, "label"), Code.EMPTY_VALUE, "is empty"
+                )
+
+
+def _colors(settings: RawSettings, scope: Scope) -> None:
+    if settings.colors is None:
+        return
+    for name, value in settings.colors.model_dump().items():
+        if value is not None and not _RGBA.match(value.strip()):
+            message = f"'{value[:40]}' is not a colour written as \"rgba(0, 107, 204, 1)\""
+            scope.report(("colors", name), Code.INVALID_VALUE, message)
+
+
+def _non_empty_names(scope: Scope, settings: RawSettings) -> None:
+    empties: list[tuple[tuple[str | int, ...], str]] = []
+    for i, category in enumerate(settings.categories or ()):
+        empties.append((("categories", i, "name"), category.name))
+        empties += [
+            (("categories", i, "subcategories", j), s) for j, s in enumerate(category.subcategories)
+        ]
+    for i, group in enumerate(settings.groups or ()):
+        empties.append((("groups", i, "name"), group.name))
+        empties += [(("groups", i, "categories", j), c) for j, c in enumerate(group.categories)]
+    for i, rule in enumerate(settings.featured_items or ()):
+        empties.append((("featured_items", i, "field"), rule.field))
+        if not rule.options:
+            scope.report(
+                ("featured_items", i, "options"), Code.EMPTY_VALUE, "needs at least one option"
+            )
+        for j, option in enumerate(rule.options):
+            empties.append((("featured_items", i, "options", j, "value"), option.value))
+            if option.label is not None:
+                empties.append((("featured_items", i, "options", j, "label"), option.label))
+    for tag, rules in (settings.tags or {}).items():
+        for i, tag_rule in enumerate(rules):
+            empties.append((("tags", tag, i, "category"), tag_rule.category))
+            if tag_rule.subcategories is not None and not tag_rule.subcategories:
+                scope.report(
+                    ("tags", tag, i, "subcategories"), Code.EMPTY_VALUE, "is an empty list"
+                )
+    if settings.members_category is not None:
+        empties.append((("members_category",), settings.members_category))
+    if settings.footer and settings.footer.text is not None:
+        empties.append((("footer", "text"), settings.footer.text))
+    if settings.osano:
+        empties.append((("osano", "customer_id"), settings.osano.customer_id))
+        empties.append(
+            (("osano", "customer_configuration_id"), settings.osano.customer_configuration_id)
+        )
+    for steps, value in empties:
+        if not value.strip():
+            scope.report(steps, Code.EMPTY_VALUE, "is empty")
+
+
+def _links(settings: RawSettings, scope: Scope) -> None:
+    if settings.footer and settings.footer.links:
+        for name, url in settings.footer.links.model_dump().items():
+            check_url_field(scope, ("footer", "links", name), url, name)
+    if settings.header and settings.header.links:
+        check_url_field(
+            scope, ("header", "links", "github"), settings.header.links.github, "github"
+        )
+    for section in ("footer", "header"):
+        block = getattr(settings, section)
+        logo = block.logo if block else None
+        if logo and scheme_of(logo):  # a file name is fine; anything with a scheme must be http(s)
+            check_url_field(scope, (section, "logo"), logo)
+    if settings.images:
+        check_url_field(scope, ("images", "favicon"), settings.images.favicon)
+        check_url_field(scope, ("images", "open_graph"), settings.images.open_graph)
+    if settings.upcoming_event:
+        check_url_field(scope, ("upcoming_event", "banner_url"), settings.upcoming_event.banner_url)
+        check_url_field(
+            scope, ("upcoming_event", "details_url"), settings.upcoming_event.details_url
+        )
+
+
+def _cross_check(settings: RawSettings, categories: dict[str, set[str]], scope: Scope) -> None:
+    """Settings that name categories the data does not have (warnings: they have no effect)."""
+
+    def unknown(steps: tuple[str | int, ...], name: str, options: Iterable[str]) -> None:
+        message = f"'{name}' is not a category of the data file{suggest(name, options)}"
+        scope.warn(steps, Code.UNKNOWN_CATEGORY, message)
+
+    for i, group in enumerate(settings.groups or ()):
+        for j, name in enumerate(group.categories):
+            if name.strip() and name not in categories:
+                unknown(("groups", i, "categories", j), name, categories)
+    for i, category in enumerate(settings.categories or ()):
+        if category.name.strip() and category.name not in categories:
+            unknown(("categories", i, "name"), category.name, categories)
+    members = settings.members_category
+    if members and members.strip() and members not in categories:
+        unknown(("members_category",), members, categories)
+
+
+def check_guide(parsed: ParsedFile) -> RawGuide | None:
+    """Check a parsed guide file (landscape2's rules: names and contents must not be empty)."""
+    scope = Scope(parsed, ())
+    if not isinstance(parsed.root, YMap):
+        found = "an empty file" if parsed.root is None else describe_value(parsed.root)
+        scope.report(
+            (), Code.WRONG_TYPE, f"the guide must be a mapping with 'categories:', found {found}"
+        )
+        return None
+    guide = validate_model(RawGuide, parsed.root, scope)
+    if guide is None:
+        return None
+    for i, category in enumerate(guide.categories or ()):
+        where = Scope(parsed, ("categories", i), (category.category or f"category #{i + 1}",))
+        _guide_texts(where, (("category",), category.category), (("content",), category.content))
+        for k, keyword in enumerate(category.keywords or ()):
+            _guide_texts(where, (("keywords", k), keyword))
+        for j, sub in enumerate(category.subcategories or ()):
+            inner = Scope(
+                parsed, (*where.path, "subcategories", j), (*where.context, sub.subcategory)
+            )
+            _guide_texts(inner, (("subcategory",), sub.subcategory), (("content",), sub.content))
+            for k, keyword in enumerate(sub.keywords or ()):
+                _guide_texts(inner, (("keywords", k), keyword))
+    return guide
+
+
+def _guide_texts(scope: Scope, *fields: tuple[tuple[str | int, ...], str | None]) -> None:
+    for steps, value in fields:
+        if value is not None and not value.strip():
+            scope.report(steps, Code.EMPTY_VALUE, "is empty")

@@ -1,0 +1,163 @@
+"""One exception family, and the problem records every command reports.
+
+A *problem* is something wrong with a user's input, with its place (file, line, column, and the
+category › subcategory › item › field path). Problems are collected, never raised one at a time;
+`CatalogError` carries all of them when the catalog cannot be used.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+class Severity(enum.StrEnum):
+    """How bad a problem is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(enum.StrEnum):
+    """Stable identifiers of problem kinds (documented in the README; tools may match on them).
+
+    Blocking kinds stop `build`; the others are reported and the site is still produced.
+    """
+
+    # The file itself
+    FILE_UNREADABLE = "file-unreadable"
+    NOT_UTF8 = "not-utf8"
+    YAML_SYNTAX = "yaml-syntax"
+    DUPLICATE_KEY = "duplicate-key"
+    TOO_LARGE = "too-large"
+    TOO_DEEP = "too-deep"
+    ALIAS_BOMB = "alias-expansion"
+    # Shape and types
+    WRONG_TYPE = "wrong-type"
+    MISSING_FIELD = "missing-field"
+    EMPTY_VALUE = "empty-value"
+    INVALID_VALUE = "invalid-value"
+    INVALID_DATE = "invalid-date"
+    UNKNOWN_KEY = "unknown-key"
+    IGNORED_VALUE = "ignored-value"
+    # Identity
+    DUPLICATE_NAME = "duplicate-name"
+    ID_COLLISION = "id-collision"
+    # URLs
+    INVALID_URL = "invalid-url"
+    UNSAFE_URL = "unsafe-url"
+    INSECURE_URL = "insecure-url"
+    NOT_A_REPOSITORY = "not-a-repository"
+    # Placement
+    SECOND_PATH_INVALID = "second-path-invalid"
+    SECOND_PATH_UNKNOWN = "second-path-unknown"
+    UNKNOWN_CATEGORY = "unknown-category"
+    # Logos
+    LOGO_MISSING = "logo-missing"
+    LOGO_OUTSIDE = "logo-outside-folder"
+    LOGO_NOT_SVG = "logo-not-svg"
+    # Curation
+    UNKNOWN_STATUS = "unknown-status"
+    SHARED_CRUNCHBASE = "shared-crunchbase"
+    MISSING_DESCRIPTION = "missing-description"
+
+
+#: Problem kinds that make a catalog unusable: `build` refuses them and keeps the previous site.
+BLOCKING_CODES = frozenset(
+    {
+        Code.FILE_UNREADABLE,
+        Code.NOT_UTF8,
+        Code.YAML_SYNTAX,
+        Code.DUPLICATE_KEY,
+        Code.TOO_LARGE,
+        Code.TOO_DEEP,
+        Code.ALIAS_BOMB,
+        Code.WRONG_TYPE,
+        Code.MISSING_FIELD,
+        Code.EMPTY_VALUE,
+        Code.INVALID_VALUE,
+        Code.INVALID_DATE,
+        Code.DUPLICATE_NAME,
+        Code.ID_COLLISION,
+        Code.INVALID_URL,
+        Code.UNSAFE_URL,
+        Code.LOGO_OUTSIDE,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, and where it is."""
+
+    file: str
+    line: int
+    col: int
+    severity: Severity
+    code: Code
+    message: str
+    context: tuple[str, ...] = ()
+    field: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        """Whether this problem stops a build (an error of a blocking kind)."""
+        return self.severity is Severity.ERROR and self.code in BLOCKING_CODES
+
+    @property
+    def where(self) -> str:
+        """The `CATEGORY › SUBCATEGORY › ITEM › field` part of the message."""
+        parts = (*self.context, self.field) if self.field else self.context
+        return " › ".join(parts)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.col, self.where, self.message)
+
+    def format(self) -> str:
+        """`FILE:LINE:COL: severity: where: message`, the one-line text form."""
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {where}{self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON form used by `--format json`."""
+        context = (*self.context, None, None, None)
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "severity": str(self.severity),
+            "code": str(self.code),
+            "blocking": self.blocking,
+            "category": context[0],
+            "subcategory": context[1],
+            "item": context[2],
+            "field": self.field or None,
+            "message": self.message,
+        }
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in the order they are reported: by file, line, column."""
+    return sorted(set(problems), key=Problem.sort_key)
+
+
+class TorchscapeError(Exception):
+    """Base of every error torchscape raises on purpose; the CLI prints it without a traceback."""
+
+    exit_code = 1
+
+
+class UsageError(TorchscapeError):
+    """The command was called wrongly (bad flags, a file that does not exist)."""
+
+    exit_code = 2
+
+
+class CatalogError(TorchscapeError):
+    """The catalog cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(sort_problems(problems))
+        blocking = sum(1 for p in self.problems if p.blocking)
+        super().__init__(f"the catalog has {blocking} blocking problem(s)")

@@ -1,0 +1,1 @@
+"""Building the static site from a loaded landscape."""

@@ -1,0 +1,63 @@
+"""Small builders for test catalogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+import torchscape
+from torchscape.catalog.loader import CheckResult
+
+
+def item(name: str = "Alpha", **fields: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "name": name,
+        "homepage_url": "https://alpha.example",
+        "logo": "alpha.svg",
+        "description": "Does alpha things.",
+    }
+    base.update(fields)
+    return {k: v for k, v in base.items() if v is not ...}
+
+
+def catalog(*items: dict[str, object], category: str = "Cat", subcategory: str = "Sub") -> dict[str, object]:
+    return {"categories": [{"name": category, "subcategories": [{"name": subcategory, "items": list(items)}]}]}
+
+
+def dump(data: object) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def run_check(
+    tmp: Path,
+    data: object | str,
+    settings: object | str | None = None,
+    guide: object | str | None = None,
+    logos: dict[str, str] | None = None,
+) -> CheckResult:
+    data_file = tmp / "landscape.yml"
+    data_file.write_text(data if isinstance(data, str) else dump(data), encoding="utf-8")
+    settings_file = guide_file = None
+    if settings is not None:
+        settings_file = tmp / "settings.yml"
+        settings_file.write_text(settings if isinstance(settings, str) else dump(settings), encoding="utf-8")
+    if guide is not None:
+        guide_file = tmp / "guide.yml"
+        guide_file.write_text(guide if isinstance(guide, str) else dump(guide), encoding="utf-8")
+    logos_dir = None
+    if logos is not None:
+        logos_dir = tmp / "logos"
+        logos_dir.mkdir(exist_ok=True)
+        for name, content in logos.items():
+            (logos_dir / name).write_text(content, encoding="utf-8")
+    return torchscape.check(data_file, settings_file, guide_file, logos_dir)
+
+
+def lines(result: CheckResult) -> list[str]:
+    """Problems as text, with the temporary folder removed from file names."""
+    return [Path(p.file).name + p.format()[len(p.file) :] for p in result.problems]
+
+
+def messages(result: CheckResult) -> list[str]:
+    return [p.message for p in result.problems]

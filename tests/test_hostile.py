@@ -1,0 +1,133 @@
+"""Input from strangers: every case gets a located message and a non-zero exit, never a crash."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import catalog, dump, item, lines, run_check
+
+from torchscape.catalog.yamlio import MAX_DEPTH, MAX_SCALAR_CHARS
+import torchscape
+from torchscape.errors import Code
+
+GOOD_ITEM = "          - name: X\n            homepage_url: https://x.example\n            logo: x.svg\n            description: d\n"
+HEAD = "categories:\n  - name: A\n    subcategories:\n      - name: B\n        items:\n"
+
+BOMB = "\n".join(
+    [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(
+            f"{n}: &{n} [{','.join(['*' + p] * 9)}]"
+            for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+        "categories: *i",
+    ]
+)
+
+
+def validate(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "torchscape.cli", "validate", "--data-file", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code", "place"),
+    [
+        ("not-yaml", "this is: not: valid: [\n", Code.YAML_SYNTAX, (1, 13)),
+        ("binary", bytes(range(256)) * 4, Code.NOT_UTF8, (2, 118)),
+        ("latin1", "categories:\n  - name: Caf\xe9\n".encode("latin-1"), Code.NOT_UTF8, (2, 14)),
+        ("tabs", "categories:\n\t- name: x\n", Code.YAML_SYNTAX, (2, 1)),
+        ("duplicate-key", "categories:\n  - name: a\n    name: b\n", Code.DUPLICATE_KEY, (3, 5)),
+        ("bomb", BOMB, Code.ALIAS_BOMB, None),
+        ("deep-flow", "categories: " + "[" * 100_000 + "]" * 100_000, Code.TOO_DEEP, None),
+        ("deep-block", "categories:\n" + "".join("  " * i + "- \n" for i in range(3000)), Code.TOO_DEEP, None),
+        ("deep-dashes", "categories:\n  " + "- " * 60_000 + "x\n", Code.TOO_DEEP, None),
+        ("deep-maps", "categories: " + "{a: " * 50_000 + "1" + "}" * 50_000, Code.TOO_DEEP, None),
+        ("nul", b"categories:\n  - name: a\x00b\n", Code.YAML_SYNTAX, (2, 12)),
+        ("undefined-alias", "categories: *nope\n", Code.YAML_SYNTAX, (1, 13)),
+        ("two-documents", "categories: []\n---\ncategories: []\n", Code.YAML_SYNTAX, (2, 1)),
+        ("empty", "", Code.WRONG_TYPE, (1, 1)),
+        ("scalar", "just words\n", Code.WRONG_TYPE, (1, 1)),
+        ("list", "- a\n- b\n", Code.WRONG_TYPE, (1, 1)),
+    ],
+)
+def test_hostile_files_are_reported_not_crashed(tmp_path: Path, name: str, content: str | bytes, code: Code, place: tuple[int, int] | None) -> None:
+    path = tmp_path / f"{name}.yml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    proc = validate(path)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "error: " in proc.stdout
+    problems = torchscape.check(path).problems
+    assert code in {p.code for p in problems}
+    if place is not None:
+        first = next(p for p in problems if p.code is code)
+        assert (first.line, first.col) == place
+
+
+def test_bom_and_crlf_load(tmp_path: Path) -> None:
+    path = tmp_path / "landscape.yml"
+    path.write_bytes(("\ufeff" + HEAD + GOOD_ITEM).replace("\n", "\r\n").encode("utf-8"))
+    proc = validate(path)
+    assert proc.returncode == 0, proc.stdout
+    assert "valid: 1 items" in proc.stdout
+
+
+def test_huge_field_is_reported_quickly(tmp_path: Path) -> None:
+    text = HEAD + GOOD_ITEM.replace("description: d", "description: " + "a" * 5_000_000)
+    result = run_check(tmp_path, text)
+    assert [p.code for p in result.problems] == [Code.TOO_LARGE]
+    assert f"the limit is {MAX_SCALAR_CHARS:,}" in result.problems[0].message
+
+
+def test_huge_file_is_refused_without_reading(tmp_path: Path) -> None:
+    path = tmp_path / "landscape.yml"
+    with path.open("wb") as handle:
+        handle.truncate(40 * 1024 * 1024)
+    problems = torchscape.check(path).problems
+    assert [p.code for p in problems] == [Code.TOO_LARGE]
+
+
+def test_many_megabytes_of_valid_items_finish(tmp_path: Path) -> None:
+    items = [item(f"Item {i}", description="x" * 2000) for i in range(3000)]
+    result = run_check(tmp_path, dump(catalog(*items)))
+    assert result.landscape is not None and len(result.landscape) == 3000
+
+
+def test_depth_limit_allows_real_landscapes() -> None:
+    assert MAX_DEPTH >= 16  # a landscape is at most ~10 levels deep
+
+
+def test_wrong_types_in_settings_and_guide(tmp_path: Path) -> None:
+    result = run_check(
+        tmp_path,
+        catalog(item()),
+        settings="foundation: [x]\nurl: javascript:alert(1)\ncolors: red\n",
+        guide="categories:\n  - category: ''\n    subcategories:\n      - subcategory: S\n        content: ''\n",
+    )
+    assert lines(result) == [
+        "guide.yml:2:5: error: category #1 › category: is empty",
+        "guide.yml:5:9: error: category #1 › S › content: is empty",
+        "settings.yml:1:1: error: foundation: must be text, not a list",
+        "settings.yml:3:1: error: colors: must be a mapping of keys to values, not 'red'",
+    ]
+
+
+def test_css_injection_through_colours_is_refused(tmp_path: Path) -> None:
+    colors = {f"color{i}": "rgba(0, 107, 204, 1)" for i in range(1, 8)}
+    colors["color2"] = "rgba(0, 0, 0, 1); } body { background: url(https://evil.example/x) }"
+    settings = {"foundation": "F", "url": "https://f.example", "colors": colors}
+    result = run_check(tmp_path, catalog(item()), settings)
+    assert [(p.field, p.code) for p in result.problems] == [("colors.color2", Code.INVALID_VALUE)]
+    assert result.landscape is None

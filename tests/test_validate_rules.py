@@ -1,0 +1,387 @@
+"""Each validation rule on a small input, with its exact message and place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import catalog, item, lines, run_check
+
+import torchscape
+from torchscape.errors import Code
+
+
+def only(result: torchscape.CheckResult, code: Code) -> list[str]:
+    return [line for line, p in zip(lines(result), result.problems, strict=True) if p.code is code]
+
+
+LEGACY = """\
+landscape:
+  - category:
+    name: Modeling
+    subcategories:
+      - subcategory:
+        name: Vision
+        items:
+          - item:
+            name: torchvision
+            homepage_url: https://pytorch.org/vision
+            logo: torchvision.svg
+            description: Images.
+            project: ecosystem
+            crunchbase: null
+          - item:
+            name: Kornia
+            homepage_url: https://kornia.github.io
+            logo: kornia.svg
+            description: Geometry.
+            second_path:
+              - Modeling / Empty
+      - subcategory:
+        name: Empty
+        items: []
+      - subcategory:
+        name: Nothing
+        items:
+"""
+
+PLAIN = """\
+categories:
+  - name: Modeling
+    subcategories:
+      - name: Vision
+        items:
+          - name: torchvision
+            homepage_url: https://pytorch.org/vision
+            logo: torchvision.svg
+            description: Images.
+            project: ecosystem
+            crunchbase:
+          - name: Kornia
+            homepage_url: https://kornia.github.io
+            logo: kornia.svg
+            description: Geometry.
+            second_path: ["Modeling / Empty"]
+      - name: Empty
+        items: []
+      - name: Nothing
+        items:
+"""
+
+
+@pytest.mark.parametrize("text", [LEGACY, PLAIN], ids=["legacy", "plain"])
+def test_both_styles_load_the_same(tmp_path: Path, text: str) -> None:
+    result = run_check(tmp_path, text)
+    assert result.problems == ()
+    landscape = result.landscape
+    assert landscape is not None
+    assert [i.id for i in landscape] == ["torchvision", "kornia"]
+    assert [s.name for s in landscape.categories[0].subcategories] == ["Vision", "Empty", "Nothing"]
+    kornia = landscape.item("kornia")
+    assert [p.path for p in kornia.placements] == ["Modeling / Vision", "Modeling / Empty"]
+    assert landscape.items_in("Modeling", "Empty") == (kornia,)
+    assert landscape.item("torchvision").status is not None
+    assert landscape.item("torchvision").landscape2_id == "modeling--vision--torchvision"
+
+
+def test_free_text_status_is_shown_as_written(tmp_path: Path) -> None:
+    result = run_check(tmp_path, catalog(item(project="Sandbox project (2024)")))
+    assert result.landscape is not None
+    status = result.landscape.item("alpha").status
+    assert status is not None and status.label == "Sandbox project (2024)"
+
+
+def test_status_labels_from_settings(tmp_path: Path) -> None:
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "torchscape": {"statuses": {"archived": {"label": "Retired from the ecosystem", "retired": True}}},
+    }
+    result = run_check(tmp_path, catalog(item(project="archived"), item("Beta", project="archvied")), settings)
+    assert result.landscape is not None
+    status = result.landscape.item("alpha").status
+    assert status is not None and (status.label, status.retired) == ("Retired from the ecosystem", True)
+    assert only(result, Code.UNKNOWN_STATUS) == [
+        "landscape.yml:15:7: warning: Cat › Sub › Beta › project: status 'archvied' is not "
+        "described in settings (known: archived); did you mean 'archived'?"
+    ]
+
+
+def test_every_extra_field_of_the_reference_is_known(tmp_path: Path) -> None:
+    extra = {
+        "accepted": "2024-05-14", "archived": "2020-05-14", "annual_review_date": "2024-05-14",
+        "annual_review_url": "https://a.example", "artwork_url": "https://a.example",
+        "audits": [{"date": "2024-05-14", "type": "fuzzing", "url": "https://a.example", "vendor": "V"}],
+        "blog_url": "https://a.example", "bluesky_url": "https://bsky.app/x", "chat_channel": "#c",
+        "clomonitor_name": "x", "dev_stats_url": "https://a.example", "discord_url": "https://a.example",
+        "docker_url": "https://a.example", "documentation_url": "https://a.example",
+        "facebook_url": "https://facebook.com/x", "github_discussions_url": "https://a.example",
+        "gitter_url": "https://a.example", "graduated": "2024-05-14", "incubating": "2024-05-14",
+        "linkedin_url": "https://linkedin.com/x", "mailing_list_url": "mailto:list@a.example",
+        "other_links": [{"name": "Blog", "url": "https://a.example"}],
+        "package_manager_url": "https://a.example", "parent_project": "Alpha",
+        "pinterest_url": "https://pinterest.com/x", "reddit_url": "https://reddit.com/r/x",
+        "slack_url": "https://a.example", "specification": False,
+        "stack_overflow_url": "https://stackoverflow.com/x", "summary_business_use_case": "x",
+        "summary_integration": "x", "summary_integrations": "x",
+        "summary_intro_url": "https://a.example", "summary_personas": "a, b",
+        "summary_release_rate": "x", "summary_tags": "a, b", "summary_use_case": "x",
+        "tag": ["security"], "training_certifications": "x", "training_type": "x",
+        "youtube_url": "https://youtube.com/x",
+        "annotations": {"pypi": "alpha, alpha-extra", "kind": "library", "slug": "alpha", "x": "free"},
+    }
+    fields = {
+        "additional_repos": [{"repo_url": "https://github.com/a/b", "branch": "main"}],
+        "branch": "main", "crunchbase": "https://www.crunchbase.com/organization/a",
+        "enduser": False, "joined": "2024-05-14", "license": "MIT", "project": "sandbox",
+        "repo_url": "https://github.com/a/a", "twitter": "https://x.com/a",
+        "url_for_bestpractices": "https://www.bestpractices.dev/en/projects/1",
+        "unnamed_organization": False, "extra": extra,
+    }
+    result = run_check(tmp_path, catalog(item(**fields)))
+    assert result.problems == ()
+    alpha = result.landscape.item("alpha")  # type: ignore[union-attr]
+    assert alpha.packages == ("alpha", "alpha-extra")
+    assert alpha.keywords == ("a", "b")
+    assert alpha.kind == "library" and alpha.license == "MIT"
+    assert [r.url for r in alpha.repositories] == ["https://github.com/a/a", "https://github.com/a/b"]
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("name", "landscape.yml:6:7: error: Cat › Sub › item #1 › name: is required"),
+        ("homepage_url", "landscape.yml:6:7: error: Cat › Sub › Alpha › homepage_url: is required"),
+        ("logo", "landscape.yml:6:7: error: Cat › Sub › Alpha › logo: is required"),
+    ],
+)
+def test_required_fields(tmp_path: Path, field: str, expected: str) -> None:
+    result = run_check(tmp_path, catalog(item(**{field: ...})))
+    assert lines(result) == [expected]
+    assert result.landscape is None
+
+
+@pytest.mark.parametrize("name", ["", "   ", None])
+def test_empty_names_are_errors(tmp_path: Path, name: str | None) -> None:
+    result = run_check(tmp_path, catalog(item(name=name)))  # type: ignore[arg-type]
+    assert result.landscape is None
+    assert len(result.problems) == 1
+    assert result.problems[0].field == "name"
+    assert result.problems[0].code in (Code.EMPTY_VALUE, Code.MISSING_FIELD)
+
+
+def test_duplicate_name_in_subcategory(tmp_path: Path) -> None:
+    result = run_check(tmp_path, catalog(item(), item()))
+    assert lines(result) == [
+        "landscape.yml:10:7: error: Cat › Sub › Alpha › name: 'Alpha' is listed twice in this "
+        "subcategory (first at line 6)"
+    ]
+
+
+def test_colliding_ids_in_one_subcategory_are_an_error(tmp_path: Path) -> None:
+    result = run_check(tmp_path, catalog(item("Py Torch"), item("py-torch!")))
+    assert lines(result) == [
+        "landscape.yml:10:7: error: Cat › Sub › py-torch! › name: its id 'py-torch' collides "
+        "with 'Py Torch' (line 6) in the same subcategory; rename one or give a distinct "
+        "extra.annotations.slug"
+    ]
+
+
+def test_colliding_ids_across_subcategories_get_unique_ids(tmp_path: Path) -> None:
+    data = {
+        "categories": [
+            {"name": "A", "subcategories": [{"name": "One", "items": [item("Ray")]}]},
+            {"name": "B", "subcategories": [{"name": "Two", "items": [item("ray")]}, {"name": "Three", "items": [item("RAY")]}]},
+        ]
+    }
+    result = run_check(tmp_path, data)
+    assert [p.code for p in result.problems] == [Code.ID_COLLISION, Code.ID_COLLISION]
+    assert "this one gets 'ray-2'" in lines(result)[0]
+    assert result.landscape is not None
+    assert [i.id for i in result.landscape] == ["ray", "ray-2", "ray-3"]
+
+
+def test_slug_annotation_is_the_id(tmp_path: Path) -> None:
+    result = run_check(tmp_path, catalog(item(extra={"annotations": {"slug": "ptproject"}})))
+    assert result.landscape is not None and result.landscape.items[0].id == "ptproject"
+
+
+@pytest.mark.parametrize(
+    ("key", "suggestion"),
+    [
+        ("homepage", "did you mean 'homepage_url'?"),
+        ("descripton", "did you mean 'description'?"),
+        ("facebook", "did you mean 'extra.facebook_url'?"),
+        ("documentation_url", "did you mean 'extra.documentation_url'?"),
+        ("organization", "(landscape2 ignores it, so its value is not used)"),
+    ],
+)
+def test_unknown_keys_warn_with_a_suggestion(tmp_path: Path, key: str, suggestion: str) -> None:
+    result = run_check(tmp_path, catalog(item(**{key: "https://x.example"})))
+    assert result.landscape is not None
+    (problem,) = result.problems
+    assert problem.code is Code.UNKNOWN_KEY and problem.field == key
+    assert problem.message.endswith(suggestion)
+
+
+@pytest.mark.parametrize(
+    ("url", "what"),
+    [
+        ("https://github.com/open-mmlab", "points at a GitHub organisation or user, not a repository"),
+        ("https://github.com/a/b/tree/main/sub", "points at a page inside a repository (/tree/main/sub)"),
+        ("https://github.com/a/b/graphs/commit-activity", "points at a page inside a repository (/graphs/commit-activity)"),
+    ],
+)
+def test_repo_url_that_is_not_a_repository(tmp_path: Path, url: str, what: str) -> None:
+    result = run_check(tmp_path, catalog(item(repo_url=url)))
+    assert lines(result)[0].endswith(
+        f"repo_url: '{url}' {what}: no repository figures (stars, commits, releases, licence) "
+        "can be collected for it"
+    )
+    assert result.landscape is not None  # a warning only
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://gitlab.com/group/project", "https://codeberg.org/a/b", "https://github.com/a/b/", "https://github.com/a/b.git"],
+)
+def test_other_hosts_and_harmless_forms_are_fine(tmp_path: Path, url: str) -> None:
+    assert run_check(tmp_path, catalog(item(repo_url=url))).problems == ()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:x", "data:text/html,x", "VBScript:x", "file:///etc/passwd"],
+)
+def test_dangerous_schemes_are_blocking_errors(tmp_path: Path, url: str) -> None:
+    result = run_check(tmp_path, catalog(item(homepage_url=url)))
+    assert result.landscape is None
+    assert [p.code for p in result.problems] == [Code.UNSAFE_URL]
+
+
+def test_other_schemes_and_relative_urls(tmp_path: Path) -> None:
+    result = run_check(tmp_path, catalog(item(homepage_url="ftp://a.example", extra={"blog_url": "/blog"})))
+    assert [m.split(": ", 3)[-1] for m in lines(result)] == [
+        "'ftp://a.example' has 'ftp:'; expected an absolute http:// or https:// URL",
+        "'/blog' has no scheme; expected an absolute http:// or https:// URL",
+    ]
+
+
+def test_mailto_only_where_allowed(tmp_path: Path) -> None:
+    ok = run_check(tmp_path, catalog(item(extra={"mailing_list_url": "mailto:l@a.example"})))
+    assert ok.problems == ()
+    bad = run_check(tmp_path, catalog(item(homepage_url="mailto:l@a.example")))
+    assert [p.code for p in bad.problems] == [Code.INVALID_URL]
+
+
+def test_landscape2_domain_rules(tmp_path: Path) -> None:
+    result = run_check(
+        tmp_path,
+        catalog(item(crunchbase="https://crunchbase.com/x", twitter="https://example.com/u")),
+    )
+    assert [m.split(": ", 3)[-1] for m in lines(result)] == [
+        "'https://crunchbase.com/x' expected https://www.crunchbase.com/organization/<name>",
+        "'https://example.com/u' expected a URL on twitter.com or x.com",
+    ]
+
+
+def test_http_homepage_is_a_warning(tmp_path: Path) -> None:
+    result = run_check(tmp_path, catalog(item(homepage_url="http://a.example")))
+    assert [p.code for p in result.problems] == [Code.INSECURE_URL]
+
+
+def test_logos(tmp_path: Path) -> None:
+    data = catalog(
+        item("A", logo="a.svg"),
+        item("B", logo="missing.svg"),
+        item("C", logo="c.png"),
+        item("D", logo="../secret.svg"),
+        item("E", logo="/etc/passwd"),
+        item("F", logo="https://a.example/logo.svg"),
+    )
+    result = run_check(tmp_path, data, logos={"a.svg": "<svg/>", "c.png": "x"})
+    got = {(p.context[2], p.code) for p in result.problems}
+    assert got == {
+        ("B", Code.LOGO_MISSING),
+        ("C", Code.LOGO_NOT_SVG),
+        ("D", Code.LOGO_OUTSIDE),
+        ("E", Code.LOGO_OUTSIDE),
+        ("F", Code.LOGO_OUTSIDE),
+    }
+    missing = next(p for p in result.problems if p.code is Code.LOGO_MISSING)
+    assert not missing.blocking  # the site still builds, with a placeholder
+    assert next(p for p in result.problems if p.code is Code.LOGO_OUTSIDE).blocking
+
+
+def test_second_path_problems(tmp_path: Path) -> None:
+    result = run_check(tmp_path, catalog(item(second_path=["Cat / Nope", "just-one-part", "Cat / Sub"])))
+    assert [p.code for p in result.problems] == [Code.SECOND_PATH_UNKNOWN, Code.SECOND_PATH_INVALID]
+    assert result.landscape is not None
+    assert result.landscape.items[0].second_paths == ()  # its own place is not repeated
+
+
+def test_annotations_are_type_checked(tmp_path: Path) -> None:
+    annotations = {"pypi": "ok-name, not a name", "kind": "libary", "slug": "../x", "framework": " "}
+    result = run_check(tmp_path, catalog(item(extra={"annotations": annotations})))
+    assert [(p.field, p.message) for p in result.problems] == [
+        ("extra.annotations.pypi", "'not a name' is not a valid package name"),
+        ("extra.annotations.kind", "'libary' is not one of library, framework, tool, service, member; did you mean 'library'?"),
+        ("extra.annotations.slug", "'../x' is not a usable slug (letters, digits, '.', '_', '+', '-'; at most 100)"),
+        ("extra.annotations.framework", "is empty; remove it or name the framework"),
+    ]
+
+
+def test_annotation_values_must_be_text(tmp_path: Path) -> None:
+    result = run_check(tmp_path, catalog(item(extra={"annotations": {"kind": ["library"]}})))
+    assert [(p.field, p.code) for p in result.problems] == [("extra.annotations.kind", Code.WRONG_TYPE)]
+
+
+def test_wrong_types_everywhere_are_all_reported(tmp_path: Path) -> None:
+    text = """\
+    categories:
+      - name: Cat
+        subcategories:
+          - name: Sub
+            items:
+              - name: [not, text]
+                homepage_url: https://a.example
+                logo: a.svg
+              - name: B
+                homepage_url: {a: 1}
+                logo: b.svg
+                enduser: maybe
+                extra: just text
+                joined: 14 May 2024
+              - just a string
+          - name: Sub2
+            items: {a: 1}
+      - not a mapping
+    """
+    import textwrap
+
+    result = run_check(tmp_path, textwrap.dedent(text))
+    assert lines(result) == [
+        "landscape.yml:6:13: error: Cat › Sub › item #1 › name: must be text, not a list",
+        "landscape.yml:10:13: error: Cat › Sub › B › homepage_url: must be text, not a mapping",
+        "landscape.yml:12:13: error: Cat › Sub › B › enduser: must be true or false, not 'maybe'",
+        "landscape.yml:13:13: error: Cat › Sub › B › extra: must be a mapping of keys to values, not 'just text'",
+        "landscape.yml:14:13: error: Cat › Sub › B › joined: must be a date written as YYYY-MM-DD",
+        "landscape.yml:15:13: error: Cat › Sub › item #3: an item must be a mapping, not 'just a string'",
+        "landscape.yml:17:9: error: Cat › Sub2 › items: must be a list, not a mapping",
+        "landscape.yml:18:5: error: a category must be a mapping, not 'not a mapping'",
+    ]
+
+
+def test_plain_scalars_are_text_as_landscape2_reads_them(tmp_path: Path) -> None:
+    result = run_check(tmp_path, catalog(item(name="2048", description="yes")))
+    assert result.problems == ()
+    assert result.landscape is not None and result.landscape.items[0].name == "2048"
+
+
+def test_problems_are_sorted_and_all_reported(tmp_path: Path) -> None:
+    result = run_check(
+        tmp_path,
+        catalog(item("Z", homepage_url="javascript:x"), item("A", logo="../a.svg"), item("M", repo_url="https://github.com/o")),
+    )
+    places = [(p.line, p.col) for p in result.problems]
+    assert places == sorted(places) and len(places) == 3
