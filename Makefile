@@ -12,6 +12,7 @@ run: $(VENV)/.stamp-run
 
 test: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import synth  # noqa: E402
-
-import torchscape  # noqa: E402
+import synth
+import torchscape
 
 
 def measure(path: Path, runs: int) -> list[float]:
@@ -31,8 +30,10 @@ def main() -> None:
             path = synth.write(Path(tmp) / str(n), n)
             times = measure(path, runs)
             size = path.stat().st_size / 1e6
-            print(f"{n:>6} items ({size:5.1f} MB): median {statistics.median(times) * 1000:7.1f} ms, "
-                  f"min {min(times) * 1000:7.1f} ms over {runs} runs")
+            print(
+                f"{n:>6} items ({size:5.1f} MB): median {statistics.median(times) * 1000:7.1f} ms, "
+                f"min {min(times) * 1000:7.1f} ms over {runs} runs"
+            )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,14 @@ def item(name: str = "Alpha", **fields: object) -> dict[str, object]:
     return {k: v for k, v in base.items() if v is not ...}
 
 
-def catalog(*items: dict[str, object], category: str = "Cat", subcategory: str = "Sub") -> dict[str, object]:
-    return {"categories": [{"name": category, "subcategories": [{"name": subcategory, "items": list(items)}]}]}
+def catalog(
+    *items: dict[str, object], category: str = "Cat", subcategory: str = "Sub"
+) -> dict[str, object]:
+    return {
+        "categories": [
+            {"name": category, "subcategories": [{"name": subcategory, "items": list(items)}]}
+        ]
+    }
 
 
 def dump(data: object) -> str:
@@ -41,7 +47,9 @@ def run_check(
     settings_file = guide_file = None
     if settings is not None:
         settings_file = tmp / "settings.yml"
-        settings_file.write_text(settings if isinstance(settings, str) else dump(settings), encoding="utf-8")
+        settings_file.write_text(
+            settings if isinstance(settings, str) else dump(settings), encoding="utf-8"
+        )
     if guide is not None:
         guide_file = tmp / "guide.yml"
         guide_file.write_text(guide if isinstance(guide, str) else dump(guide), encoding="utf-8")
@@ -61,3 +69,28 @@ def lines(result: CheckResult) -> list[str]:
 
 def messages(result: CheckResult) -> list[str]:
     return [p.message for p in result.problems]
+
+
+LEGACY_SAMPLE = """\
+landscape:
+  - category:
+    name: Modeling
+    subcategories:
+      - subcategory:
+        name: Vision
+        items:
+          - item:
+            name: torchvision
+            homepage_url: https://pytorch.org/vision
+            logo: torchvision.svg
+            description: Images.
+            project: ecosystem
+            crunchbase: null
+            extra:
+              accepted: '2022-09-07'
+              annotations:
+                slug: tv
+      - subcategory:
+        name: Empty
+        items:
+"""

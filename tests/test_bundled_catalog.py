@@ -24,7 +24,9 @@ REPO = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 @pytest.fixture(scope="module")
 def landscape() -> torchscape.Landscape:
     folder = bundled_dir()
-    return torchscape.load(folder / "landscape.yml", folder / "settings.yml", folder / "guide.yml", folder / "logos")
+    return torchscape.load(
+        folder / "landscape.yml", folder / "settings.yml", folder / "guide.yml", folder / "logos"
+    )
 
 
 def software(landscape: torchscape.Landscape) -> list[torchscape.Item]:
@@ -49,12 +51,22 @@ def _key(name: str) -> str:
 
 def test_every_name_the_overviews_cite_is_present(landscape: torchscape.Landscape) -> None:
     present = {_key(i.name) for i in landscape}
-    aliases = {_key("Ignite"): _key("PyTorch Ignite"), _key("Triton"): _key("Triton"), _key("timm"): _key("timm")}
-    missing = [n.strip() for n in REQUIRED.split(",") if aliases.get(_key(n), _key(n)) not in present and not any(_key(n) in p for p in present)]
+    aliases = {
+        _key("Ignite"): _key("PyTorch Ignite"),
+        _key("Triton"): _key("Triton"),
+        _key("timm"): _key("timm"),
+    }
+    missing = [
+        n.strip()
+        for n in REQUIRED.split(",")
+        if aliases.get(_key(n), _key(n)) not in present and not any(_key(n) in p for p in present)
+    ]
     assert missing == []
 
 
-def test_every_public_ecosystem_project_is_present(landscape: torchscape.Landscape, fixture_dir: Path) -> None:
+def test_every_public_ecosystem_project_is_present(
+    landscape: torchscape.Landscape, fixture_dir: Path
+) -> None:
     public = torchscape.load(fixture_dir / "landscape.yml")
     ours_repos = {canonical_repo(r.url) for i in landscape for r in i.repositories}
     ours_names = {_key(i.name) for i in landscape}
@@ -101,11 +113,26 @@ def test_portable_to_landscape2(landscape: torchscape.Landscape) -> None:
     """Our additions sit only where landscape2 accepts them: item keys are landscape2's own."""
     raw = yaml.safe_load((bundled_dir() / "landscape.yml").read_text(encoding="utf-8"))
     allowed = {
-        "name", "description", "homepage_url", "repo_url", "logo", "project", "license",
-        "second_path", "extra", "crunchbase", "twitter", "joined",
+        "name",
+        "description",
+        "homepage_url",
+        "repo_url",
+        "logo",
+        "project",
+        "license",
+        "second_path",
+        "extra",
+        "crunchbase",
+        "twitter",
+        "joined",
     }
     for category in raw["categories"]:
         for sub in category["subcategories"]:
             for item in sub["items"]:
                 assert set(item) <= allowed, item["name"]
-                assert set(item.get("extra", {})) <= {"documentation_url", "summary_tags", "annotations", "accepted"}
+                assert set(item.get("extra", {})) <= {
+                    "documentation_url",
+                    "summary_tags",
+                    "annotations",
+                    "accepted",
+                }

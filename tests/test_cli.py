@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import catalog, dump, item
 
+from helpers import catalog, dump, item
 from torchscape.cli import main
 
 
@@ -22,7 +22,11 @@ def write_catalog(folder: Path, *items: dict[str, object]) -> Path:
 def test_valid_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_catalog(tmp_path, item())
     assert main(["validate", "--data-file", str(path)]) == 0
-    assert capsys.readouterr().out.strip().endswith(f"valid: 1 items, 0 error(s), 0 warning(s) in {path}")
+    assert (
+        capsys.readouterr()
+        .out.strip()
+        .endswith(f"valid: 1 items, 0 error(s), 0 warning(s) in {path}")
+    )
 
 
 def test_warnings_pass_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,8 +36,14 @@ def test_warnings_pass_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "warning: Cat › Sub › Alpha › homepage_url: uses http://" in capsys.readouterr().out
 
 
-def test_errors_exit_1_and_json_has_the_same_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_catalog(tmp_path, item(homepage_url="javascript:alert(1)"), item("B", repo_url="https://github.com/org"))
+def test_errors_exit_1_and_json_has_the_same_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_catalog(
+        tmp_path,
+        item(homepage_url="javascript:alert(1)"),
+        item("B", repo_url="https://github.com/org"),
+    )
     assert main(["validate", "--data-file", str(path), "--format", "json"]) == 1
     problems = json.loads(capsys.readouterr().out)
     assert [(p["severity"], p["item"], p["field"], p["code"]) for p in problems] == [
@@ -41,14 +51,29 @@ def test_errors_exit_1_and_json_has_the_same_problems(tmp_path: Path, capsys: py
         ("warning", "B", "repo_url", "not-a-repository"),
     ]
     assert set(problems[0]) == {
-        "file", "line", "col", "severity", "code", "blocking", "category", "subcategory", "item", "field", "message",
+        "file",
+        "line",
+        "col",
+        "severity",
+        "code",
+        "blocking",
+        "category",
+        "subcategory",
+        "item",
+        "field",
+        "message",
     }
     assert problems[0]["category"] == "Cat" and problems[0]["subcategory"] == "Sub"
 
 
 @pytest.mark.parametrize(
     "argv",
-    [["validate", "--data-file", "/nonexistent/landscape.yml"], ["validate", "--format", "xml"], ["frobnicate"], []],
+    [
+        ["validate", "--data-file", "/nonexistent/landscape.yml"],
+        ["validate", "--format", "xml"],
+        ["frobnicate"],
+        [],
+    ],
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as raised:
@@ -58,19 +83,30 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_default_is_landscape_yml_in_the_working_folder(chdir_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_is_landscape_yml_in_the_working_folder(
+    chdir_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_catalog(chdir_tmp, item())
-    (chdir_tmp / "settings.yml").write_text("foundation: F\nurl: https://f.example\n", encoding="utf-8")
+    (chdir_tmp / "settings.yml").write_text(
+        "foundation: F\nurl: https://f.example\n", encoding="utf-8"
+    )
     assert main(["validate"]) == 0
     assert "in landscape.yml, settings.yml" in capsys.readouterr().out
 
 
-def test_default_elsewhere_is_the_bundled_landscape(chdir_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_elsewhere_is_the_bundled_landscape(
+    chdir_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", "--strict"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("validating the bundled PyTorch landscape")
 
 
 def test_console_script_runs_as_a_module() -> None:
-    proc = subprocess.run([sys.executable, "-m", "torchscape.cli", "--version"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "torchscape.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("torchscape ")

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import catalog, dump, item, lines, run_check
 
-from torchscape.catalog.yamlio import MAX_DEPTH, MAX_SCALAR_CHARS
 import torchscape
+from helpers import catalog, dump, item, lines, run_check
+from torchscape.catalog.yamlio import MAX_DEPTH, MAX_SCALAR_CHARS
 from torchscape.errors import Code
 
 GOOD_ITEM = "          - name: X\n            homepage_url: https://x.example\n            logo: x.svg\n            description: d\n"
@@ -48,7 +48,12 @@ def validate(path: Path) -> subprocess.CompletedProcess[str]:
         ("duplicate-key", "categories:\n  - name: a\n    name: b\n", Code.DUPLICATE_KEY, (3, 5)),
         ("bomb", BOMB, Code.ALIAS_BOMB, None),
         ("deep-flow", "categories: " + "[" * 100_000 + "]" * 100_000, Code.TOO_DEEP, None),
-        ("deep-block", "categories:\n" + "".join("  " * i + "- \n" for i in range(3000)), Code.TOO_DEEP, None),
+        (
+            "deep-block",
+            "categories:\n" + "".join("  " * i + "- \n" for i in range(3000)),
+            Code.TOO_DEEP,
+            None,
+        ),
         ("deep-dashes", "categories:\n  " + "- " * 60_000 + "x\n", Code.TOO_DEEP, None),
         ("deep-maps", "categories: " + "{a: " * 50_000 + "1" + "}" * 50_000, Code.TOO_DEEP, None),
         ("nul", b"categories:\n  - name: a\x00b\n", Code.YAML_SYNTAX, (2, 12)),
@@ -59,7 +64,9 @@ def validate(path: Path) -> subprocess.CompletedProcess[str]:
         ("list", "- a\n- b\n", Code.WRONG_TYPE, (1, 1)),
     ],
 )
-def test_hostile_files_are_reported_not_crashed(tmp_path: Path, name: str, content: str | bytes, code: Code, place: tuple[int, int] | None) -> None:
+def test_hostile_files_are_reported_not_crashed(
+    tmp_path: Path, name: str, content: str | bytes, code: Code, place: tuple[int, int] | None
+) -> None:
     path = tmp_path / f"{name}.yml"
     if isinstance(content, bytes):
         path.write_bytes(content)

@@ -6,7 +6,7 @@ import pytest
 def test_outside_connections_fail() -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        with pytest.raises(RuntimeError, match="network access outside 127.0.0.1"):
+        with pytest.raises(RuntimeError, match=r"network access outside 127\.0\.0\.1"):
             sock.connect(("192.0.2.1", 80))
     finally:
         sock.close()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import catalog, item, lines, run_check
 
 import torchscape
+from helpers import catalog, item, lines, run_check
 from torchscape.errors import Code
 
 
@@ -95,12 +95,19 @@ def test_status_labels_from_settings(tmp_path: Path) -> None:
     settings = {
         "foundation": "F",
         "url": "https://f.example",
-        "torchscape": {"statuses": {"archived": {"label": "Retired from the ecosystem", "retired": True}}},
+        "torchscape": {
+            "statuses": {"archived": {"label": "Retired from the ecosystem", "retired": True}}
+        },
     }
-    result = run_check(tmp_path, catalog(item(project="archived"), item("Beta", project="archvied")), settings)
+    result = run_check(
+        tmp_path, catalog(item(project="archived"), item("Beta", project="archvied")), settings
+    )
     assert result.landscape is not None
     status = result.landscape.item("alpha").status
-    assert status is not None and (status.label, status.retired) == ("Retired from the ecosystem", True)
+    assert status is not None and (status.label, status.retired) == (
+        "Retired from the ecosystem",
+        True,
+    )
     assert only(result, Code.UNKNOWN_STATUS) == [
         "landscape.yml:15:7: warning: Cat › Sub › Beta › project: status 'archvied' is not "
         "described in settings (known: archived); did you mean 'archived'?"
@@ -109,34 +116,69 @@ def test_status_labels_from_settings(tmp_path: Path) -> None:
 
 def test_every_extra_field_of_the_reference_is_known(tmp_path: Path) -> None:
     extra = {
-        "accepted": "2024-05-14", "archived": "2020-05-14", "annual_review_date": "2024-05-14",
-        "annual_review_url": "https://a.example", "artwork_url": "https://a.example",
-        "audits": [{"date": "2024-05-14", "type": "fuzzing", "url": "https://a.example", "vendor": "V"}],
-        "blog_url": "https://a.example", "bluesky_url": "https://bsky.app/x", "chat_channel": "#c",
-        "clomonitor_name": "x", "dev_stats_url": "https://a.example", "discord_url": "https://a.example",
-        "docker_url": "https://a.example", "documentation_url": "https://a.example",
-        "facebook_url": "https://facebook.com/x", "github_discussions_url": "https://a.example",
-        "gitter_url": "https://a.example", "graduated": "2024-05-14", "incubating": "2024-05-14",
-        "linkedin_url": "https://linkedin.com/x", "mailing_list_url": "mailto:list@a.example",
+        "accepted": "2024-05-14",
+        "archived": "2020-05-14",
+        "annual_review_date": "2024-05-14",
+        "annual_review_url": "https://a.example",
+        "artwork_url": "https://a.example",
+        "audits": [
+            {"date": "2024-05-14", "type": "fuzzing", "url": "https://a.example", "vendor": "V"}
+        ],
+        "blog_url": "https://a.example",
+        "bluesky_url": "https://bsky.app/x",
+        "chat_channel": "#c",
+        "clomonitor_name": "x",
+        "dev_stats_url": "https://a.example",
+        "discord_url": "https://a.example",
+        "docker_url": "https://a.example",
+        "documentation_url": "https://a.example",
+        "facebook_url": "https://facebook.com/x",
+        "github_discussions_url": "https://a.example",
+        "gitter_url": "https://a.example",
+        "graduated": "2024-05-14",
+        "incubating": "2024-05-14",
+        "linkedin_url": "https://linkedin.com/x",
+        "mailing_list_url": "mailto:list@a.example",
         "other_links": [{"name": "Blog", "url": "https://a.example"}],
-        "package_manager_url": "https://a.example", "parent_project": "Alpha",
-        "pinterest_url": "https://pinterest.com/x", "reddit_url": "https://reddit.com/r/x",
-        "slack_url": "https://a.example", "specification": False,
-        "stack_overflow_url": "https://stackoverflow.com/x", "summary_business_use_case": "x",
-        "summary_integration": "x", "summary_integrations": "x",
-        "summary_intro_url": "https://a.example", "summary_personas": "a, b",
-        "summary_release_rate": "x", "summary_tags": "a, b", "summary_use_case": "x",
-        "tag": ["security"], "training_certifications": "x", "training_type": "x",
+        "package_manager_url": "https://a.example",
+        "parent_project": "Alpha",
+        "pinterest_url": "https://pinterest.com/x",
+        "reddit_url": "https://reddit.com/r/x",
+        "slack_url": "https://a.example",
+        "specification": False,
+        "stack_overflow_url": "https://stackoverflow.com/x",
+        "summary_business_use_case": "x",
+        "summary_integration": "x",
+        "summary_integrations": "x",
+        "summary_intro_url": "https://a.example",
+        "summary_personas": "a, b",
+        "summary_release_rate": "x",
+        "summary_tags": "a, b",
+        "summary_use_case": "x",
+        "tag": ["security"],
+        "training_certifications": "x",
+        "training_type": "x",
         "youtube_url": "https://youtube.com/x",
-        "annotations": {"pypi": "alpha, alpha-extra", "kind": "library", "slug": "alpha", "x": "free"},
+        "annotations": {
+            "pypi": "alpha, alpha-extra",
+            "kind": "library",
+            "slug": "alpha",
+            "x": "free",
+        },
     }
     fields = {
         "additional_repos": [{"repo_url": "https://github.com/a/b", "branch": "main"}],
-        "branch": "main", "crunchbase": "https://www.crunchbase.com/organization/a",
-        "enduser": False, "joined": "2024-05-14", "license": "MIT", "project": "sandbox",
-        "repo_url": "https://github.com/a/a", "twitter": "https://x.com/a",
+        "branch": "main",
+        "crunchbase": "https://www.crunchbase.com/organization/a",
+        "enduser": False,
+        "joined": "2024-05-14",
+        "license": "MIT",
+        "project": "sandbox",
+        "repo_url": "https://github.com/a/a",
+        "twitter": "https://x.com/a",
         "url_for_bestpractices": "https://www.bestpractices.dev/en/projects/1",
-        "unnamed_organization": False, "extra": extra,
+        "unnamed_organization": False,
+        "extra": extra,
     }
     result = run_check(tmp_path, catalog(item(**fields)))
     assert result.problems == ()
@@ -144,7 +186,10 @@ def test_every_extra_field_of_the_reference_is_known(tmp_path: Path) -> None:
     assert alpha.packages == ("alpha", "alpha-extra")
     assert alpha.keywords == ("a", "b")
     assert alpha.kind == "library" and alpha.license == "MIT"
-    assert [r.url for r in alpha.repositories] == ["https://github.com/a/a", "https://github.com/a/b"]
+    assert [r.url for r in alpha.repositories] == [
+        "https://github.com/a/a",
+        "https://github.com/a/b",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -191,7 +236,13 @@ def test_colliding_ids_across_subcategories_get_unique_ids(tmp_path: Path) -> No
     data = {
         "categories": [
             {"name": "A", "subcategories": [{"name": "One", "items": [item("Ray")]}]},
-            {"name": "B", "subcategories": [{"name": "Two", "items": [item("ray")]}, {"name": "Three", "items": [item("RAY")]}]},
+            {
+                "name": "B",
+                "subcategories": [
+                    {"name": "Two", "items": [item("ray")]},
+                    {"name": "Three", "items": [item("RAY")]},
+                ],
+            },
         ]
     }
     result = run_check(tmp_path, data)
@@ -227,9 +278,18 @@ def test_unknown_keys_warn_with_a_suggestion(tmp_path: Path, key: str, suggestio
 @pytest.mark.parametrize(
     ("url", "what"),
     [
-        ("https://github.com/open-mmlab", "points at a GitHub organisation or user, not a repository"),
-        ("https://github.com/a/b/tree/main/sub", "points at a page inside a repository (/tree/main/sub)"),
-        ("https://github.com/a/b/graphs/commit-activity", "points at a page inside a repository (/graphs/commit-activity)"),
+        (
+            "https://github.com/open-mmlab",
+            "points at a GitHub organisation or user, not a repository",
+        ),
+        (
+            "https://github.com/a/b/tree/main/sub",
+            "points at a page inside a repository (/tree/main/sub)",
+        ),
+        (
+            "https://github.com/a/b/graphs/commit-activity",
+            "points at a page inside a repository (/graphs/commit-activity)",
+        ),
     ],
 )
 def test_repo_url_that_is_not_a_repository(tmp_path: Path, url: str, what: str) -> None:
@@ -243,7 +303,12 @@ def test_repo_url_that_is_not_a_repository(tmp_path: Path, url: str, what: str) 
 
 @pytest.mark.parametrize(
     "url",
-    ["https://gitlab.com/group/project", "https://codeberg.org/a/b", "https://github.com/a/b/", "https://github.com/a/b.git"],
+    [
+        "https://gitlab.com/group/project",
+        "https://codeberg.org/a/b",
+        "https://github.com/a/b/",
+        "https://github.com/a/b.git",
+    ],
 )
 def test_other_hosts_and_harmless_forms_are_fine(tmp_path: Path, url: str) -> None:
     assert run_check(tmp_path, catalog(item(repo_url=url))).problems == ()
@@ -251,7 +316,15 @@ def test_other_hosts_and_harmless_forms_are_fine(tmp_path: Path, url: str) -> No
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:x", "data:text/html,x", "VBScript:x", "file:///etc/passwd"],
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:x",
+        "data:text/html,x",
+        "VBScript:x",
+        "file:///etc/passwd",
+    ],
 )
 def test_dangerous_schemes_are_blocking_errors(tmp_path: Path, url: str) -> None:
     result = run_check(tmp_path, catalog(item(homepage_url=url)))
@@ -260,7 +333,9 @@ def test_dangerous_schemes_are_blocking_errors(tmp_path: Path, url: str) -> None
 
 
 def test_other_schemes_and_relative_urls(tmp_path: Path) -> None:
-    result = run_check(tmp_path, catalog(item(homepage_url="ftp://a.example", extra={"blog_url": "/blog"})))
+    result = run_check(
+        tmp_path, catalog(item(homepage_url="ftp://a.example", extra={"blog_url": "/blog"}))
+    )
     assert [m.split(": ", 3)[-1] for m in lines(result)] == [
         "'ftp://a.example' has 'ftp:'; expected an absolute http:// or https:// URL",
         "'/blog' has no scheme; expected an absolute http:// or https:// URL",
@@ -314,26 +389,41 @@ def test_logos(tmp_path: Path) -> None:
 
 
 def test_second_path_problems(tmp_path: Path) -> None:
-    result = run_check(tmp_path, catalog(item(second_path=["Cat / Nope", "just-one-part", "Cat / Sub"])))
+    result = run_check(
+        tmp_path, catalog(item(second_path=["Cat / Nope", "just-one-part", "Cat / Sub"]))
+    )
     assert [p.code for p in result.problems] == [Code.SECOND_PATH_UNKNOWN, Code.SECOND_PATH_INVALID]
     assert result.landscape is not None
     assert result.landscape.items[0].second_paths == ()  # its own place is not repeated
 
 
 def test_annotations_are_type_checked(tmp_path: Path) -> None:
-    annotations = {"pypi": "ok-name, not a name", "kind": "libary", "slug": "../x", "framework": " "}
+    annotations = {
+        "pypi": "ok-name, not a name",
+        "kind": "libary",
+        "slug": "../x",
+        "framework": " ",
+    }
     result = run_check(tmp_path, catalog(item(extra={"annotations": annotations})))
     assert [(p.field, p.message) for p in result.problems] == [
         ("extra.annotations.pypi", "'not a name' is not a valid package name"),
-        ("extra.annotations.kind", "'libary' is not one of library, framework, tool, service, member; did you mean 'library'?"),
-        ("extra.annotations.slug", "'../x' is not a usable slug (letters, digits, '.', '_', '+', '-'; at most 100)"),
+        (
+            "extra.annotations.kind",
+            "'libary' is not one of library, framework, tool, service, member; did you mean 'library'?",
+        ),
+        (
+            "extra.annotations.slug",
+            "'../x' is not a usable slug (letters, digits, '.', '_', '+', '-'; at most 100)",
+        ),
         ("extra.annotations.framework", "is empty; remove it or name the framework"),
     ]
 
 
 def test_annotation_values_must_be_text(tmp_path: Path) -> None:
     result = run_check(tmp_path, catalog(item(extra={"annotations": {"kind": ["library"]}})))
-    assert [(p.field, p.code) for p in result.problems] == [("extra.annotations.kind", Code.WRONG_TYPE)]
+    assert [(p.field, p.code) for p in result.problems] == [
+        ("extra.annotations.kind", Code.WRONG_TYPE)
+    ]
 
 
 def test_wrong_types_everywhere_are_all_reported(tmp_path: Path) -> None:
@@ -381,7 +471,11 @@ def test_plain_scalars_are_text_as_landscape2_reads_them(tmp_path: Path) -> None
 def test_problems_are_sorted_and_all_reported(tmp_path: Path) -> None:
     result = run_check(
         tmp_path,
-        catalog(item("Z", homepage_url="javascript:x"), item("A", logo="../a.svg"), item("M", repo_url="https://github.com/o")),
+        catalog(
+            item("Z", homepage_url="javascript:x"),
+            item("A", logo="../a.svg"),
+            item("M", repo_url="https://github.com/o"),
+        ),
     )
     places = [(p.line, p.col) for p in result.problems]
     assert places == sorted(places) and len(places) == 3

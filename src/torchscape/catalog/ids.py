@@ -6,8 +6,8 @@ the category, so moving an item keeps its page and its history.
 
 from __future__ import annotations
 
-import re
 import functools
+import re
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 _HYPHENS = re.compile(r"-{2,}")
