@@ -8,13 +8,26 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import catalog, dump, item
 
 import torchscape
+from helpers import catalog, dump, item
 
 EXPORTED = {
-    "CatalogError", "Category", "CheckResult", "Item", "Landscape", "Placement", "Problem",
-    "Severity", "Status", "Subcategory", "TorchscapeError", "UsageError", "__version__", "check", "load",
+    "CatalogError",
+    "Category",
+    "CheckResult",
+    "Item",
+    "Landscape",
+    "Placement",
+    "Problem",
+    "Severity",
+    "Status",
+    "Subcategory",
+    "TorchscapeError",
+    "UsageError",
+    "__version__",
+    "check",
+    "load",
 }
 
 
@@ -52,7 +65,10 @@ def test_load_returns_a_frozen_landscape(tmp_path: Path) -> None:
 
 def test_load_raises_one_error_with_every_problem(tmp_path: Path) -> None:
     path = tmp_path / "landscape.yml"
-    path.write_text(dump(catalog(item(homepage_url="javascript:x"), item("B", logo="../b.svg"))), encoding="utf-8")
+    path.write_text(
+        dump(catalog(item(homepage_url="javascript:x"), item("B", logo="../b.svg"))),
+        encoding="utf-8",
+    )
     with pytest.raises(torchscape.CatalogError) as raised:
         torchscape.load(path)
     assert [p.code for p in raised.value.problems] == ["unsafe-url", "logo-outside-folder"]

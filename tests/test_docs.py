@@ -28,17 +28,27 @@ def test_every_command_and_flag_is_in_the_readme() -> None:
         if f"torchscape {name}" not in README:
             missing.append(name)
         for action in command._actions:
-            missing += [f"{name} {flag}" for flag in action.option_strings if flag.startswith("--") and flag != "--help" and flag not in README]
+            missing += [
+                f"{name} {flag}"
+                for flag in action.option_strings
+                if flag.startswith("--") and flag != "--help" and flag not in README
+            ]
     assert missing == []
 
 
 def _fields(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
-    names = set(model.model_fields) | ({raw.LEGACY_MARKERS[model]} if model in raw.LEGACY_MARKERS else set())
+    names = set(model.model_fields) | (
+        {raw.LEGACY_MARKERS[model]} if model in raw.LEGACY_MARKERS else set()
+    )
     seen.add(model)
     for info in model.model_fields.values():
         for sub in re.findall(r"\b[A-Z]\w+\b", str(info.annotation)):
             candidate = getattr(raw, sub, None)
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and candidate not in seen:
+            if (
+                isinstance(candidate, type)
+                and issubclass(candidate, BaseModel)
+                and candidate not in seen
+            ):
                 names |= _fields(candidate, seen)
     return names
 

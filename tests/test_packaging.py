@@ -17,7 +17,16 @@ REPO = Path(__file__).resolve().parent.parent
 def test_wheel_installs_and_validates_the_bundled_catalog(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
     )
@@ -26,18 +35,37 @@ def test_wheel_installs_and_validates_the_bundled_catalog(tmp_path: Path) -> Non
     venv.create(fresh, with_pip=True)
     python = fresh / "bin" / "python"
     # Dependencies come from the test environment (no network); torchscape only from the wheel.
-    site = Path(subprocess.check_output([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip())
+    site = Path(
+        subprocess.check_output(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
+        ).strip()
+    )
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", str(wheel)], check=True)
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", str(wheel)],
+        check=True,
+    )
 
-    where = subprocess.check_output([python, "-c", "import torchscape; print(torchscape.__file__)"], text=True, cwd=tmp_path)
+    where = subprocess.check_output(
+        [python, "-c", "import torchscape; print(torchscape.__file__)"], text=True, cwd=tmp_path
+    )
     assert where.startswith(str(fresh))
-    proc = subprocess.run([fresh / "bin" / "torchscape", "validate", "--strict"], capture_output=True, text=True, cwd=tmp_path, check=False)
+    proc = subprocess.run(
+        [fresh / "bin" / "torchscape", "validate", "--strict"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "validating the bundled PyTorch landscape" in proc.stdout
     assert "0 error(s), 0 warning(s)" in proc.stdout
     count = subprocess.check_output(
-        [python, "-c", "from torchscape.paths import bundled_dir; print(len(list((bundled_dir() / 'logos').glob('*.svg'))))"],
+        [
+            python,
+            "-c",
+            "from torchscape.paths import bundled_dir; print(len(list((bundled_dir() / 'logos').glob('*.svg'))))",
+        ],
         text=True,
         cwd=tmp_path,
     )

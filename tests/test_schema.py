@@ -7,14 +7,18 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from helpers import LEGACY_SAMPLE
 
+from helpers import LEGACY_SAMPLE
 from torchscape.cli import main
 from torchscape.paths import bundled_dir
 from torchscape.schema import dumps, json_schema
 
 COMMITTED = Path(__file__).resolve().parent.parent / "schema"
-FILES = {"data": "landscape.schema.json", "settings": "settings.schema.json", "guide": "guide.schema.json"}
+FILES = {
+    "data": "landscape.schema.json",
+    "settings": "settings.schema.json",
+    "guide": "guide.schema.json",
+}
 
 
 @pytest.mark.parametrize("kind", sorted(FILES))
