@@ -9,15 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from torchscape import __version__
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
-from torchscape.errors import Problem, Severity, TorchscapeError, UsageError
+from torchscape.errors import CatalogError, Problem, Severity, TorchscapeError, UsageError
+from torchscape.new import create_example
 from torchscape.paths import Sources, display_path, resolve_sources
 from torchscape.schema import KINDS, dumps
+from torchscape.site.build import BuildRequest, build_site
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -61,6 +64,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json"), default="text", help="output format"
     )
     validate.set_defaults(handler=cmd_validate)
+
+    build = commands.add_parser(
+        "build",
+        help="build the static site from a landscape",
+        description="Build the landscape's static site (works on any static host, and with JS off).",
+    )
+    add_source_flags(build)
+    build.add_argument("--output-dir", default="site", help="where the site goes (default: ./site)")
+    build.add_argument("--cache-dir", help="cache of observed data and processed logos (default: the user cache)")
+    build.set_defaults(handler=cmd_build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="build and serve the site on 127.0.0.1, rebuilding and reloading on change",
+        description="Serve the landscape locally; rebuild when its files change and reload open pages.",
+    )
+    add_source_flags(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--landscape-dir", help="serve this already built site as it is")
+    serve.add_argument("--cache-dir", help="cache of observed data and processed logos")
+    serve.set_defaults(handler=cmd_serve)
+
+    new = commands.add_parser(
+        "new",
+        help="create a small example landscape with a CI workflow",
+        description="Create an example landscape (data, settings, guide, logos, CI workflow) in DIR.",
+    )
+    new.add_argument("directory", metavar="DIR", type=Path, help="a new or empty folder")
+    new.set_defaults(handler=cmd_new)
 
     schema = commands.add_parser(
         "schema",
@@ -127,6 +160,86 @@ def _colour(problem: Problem) -> str:
     colour = "31" if problem.severity is Severity.ERROR else "33"
     label = str(problem.severity)
     return text.replace(f": {label}: ", f": \x1b[{colour}m{label}\x1b[0m: ", 1)
+
+
+def cache_dir(value: str | None) -> Path:
+    """The cache folder: as given, else the user's cache directory for torchscape."""
+    if value:
+        return Path(value)
+    from platformdirs import user_cache_path  # noqa: PLC0415
+
+    return user_cache_path("torchscape", appauthor=False)
+
+
+def _build_request(args: argparse.Namespace, output: Path, dev: bool = False) -> BuildRequest:
+    sources = sources_from(args)
+    return BuildRequest(sources, output, cache_dir(args.cache_dir), dev=dev)
+
+
+def _print_refusal(exc: CatalogError, where: str) -> None:
+    for problem in exc.problems:
+        if problem.severity is Severity.ERROR:
+            print(_colour(problem), file=sys.stderr)
+    blocking = sum(1 for p in exc.problems if p.blocking)
+    print(f"build refused: {blocking} blocking problem(s); {where}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    request = _build_request(args, Path(args.output_dir))
+    if request.sources.bundled:
+        print("building the bundled PyTorch landscape (no landscape.yml in this folder)")
+    try:
+        report = build_site(request)
+    except CatalogError as exc:
+        _print_refusal(exc, f"{args.output_dir} is untouched")
+        return 1
+    print(report.summary())
+    if report.placeholders:
+        print(f"{len(report.placeholders)} item(s) show a monogram instead of their logo (run validate for why)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from torchscape import serve  # noqa: PLC0415
+
+    if args.landscape_dir:
+        folder = Path(args.landscape_dir)
+        if not (folder / "index.html").is_file():
+            raise UsageError(f"{folder} has no index.html; build it first or drop --landscape-dir")
+        server = serve.make_server(folder, args.host, args.port, None)
+        return serve.serve_forever(server, f"serving {folder}")
+    with serve.temporary_site() as output:
+        request = _build_request(args, output, dev=True)
+        what = "the bundled PyTorch landscape" if request.sources.bundled else str(request.sources.data_file)
+        try:
+            report = build_site(request)
+        except CatalogError as exc:
+            _print_refusal(exc, "nothing to serve yet")
+            return 1
+        print(report.summary().replace(f" into {output}", ""))
+        state = serve.ReloadState()
+        server = serve.make_server(output, args.host, args.port, state)
+        stop = threading.Event()
+        sources = request.sources
+        watched = [p for p in (sources.data_file, sources.settings_file, sources.guide_file) if p]
+        logos = report.landscape.logos_path if report.landscape else None
+        serve.watch_and_rebuild([*watched, *([logos] if logos else [])], lambda: _rebuild(request), state, stop)
+        try:
+            return serve.serve_forever(server, f"serving {what}")
+        finally:
+            stop.set()
+
+
+def _rebuild(request: BuildRequest) -> None:
+    report = build_site(request)
+    print(f"rebuilt in {report.seconds:.2f} s", flush=True)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    written = create_example(args.directory)
+    print(f"created an example landscape in {args.directory} ({len(written)} files)")
+    print(f"next: cd {args.directory} && torchscape serve")
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

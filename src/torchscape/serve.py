@@ -1,0 +1,162 @@
+"""`torchscape serve`: build into a temporary folder, serve it on loopback, rebuild on change.
+
+Live reload has few moving parts: each successful rebuild swaps the site folder and bumps a
+version number; pages built for serving long-poll `/__torchscape/reload` and reload when the
+number changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from torchscape.errors import CatalogError, UsageError
+
+RELOAD_PATH = "/__torchscape/reload"
+POLL_SECONDS = 25.0
+
+
+@dataclass
+class ReloadState:
+    """The site's version number, and a condition to wait on until it changes."""
+
+    version: int = 0
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+    def bump(self) -> None:
+        with self.condition:
+            self.version += 1
+            self.condition.notify_all()
+
+    def wait_past(self, seen: int | None, timeout: float) -> int:
+        with self.condition:
+            if seen is not None and seen == self.version:
+                self.condition.wait(timeout)
+            return self.version
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files from one folder (never outside it), plus the live-reload endpoint."""
+
+    state: ReloadState | None = None
+    server_version = "torchscape"
+    sys_version = ""
+
+    def do_GET(self) -> None:
+        if self.state is not None and urlsplit(self.path).path == RELOAD_PATH:
+            self._reload()
+            return
+        super().do_GET()
+
+    def translate_path(self, path: str) -> str:
+        """The file for a URL path; anything resolving outside the site folder is refused."""
+        translated = super().translate_path(path)
+        root = os.path.realpath(self.directory)
+        real = os.path.realpath(translated)
+        if real != root and not real.startswith(root + os.sep):
+            return os.path.join(root, "__outside_the_site__")  # never exists: answered with 404
+        return translated
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code == HTTPStatus.NOT_FOUND and page.is_file():
+            body = page.read_bytes()
+            self.send_response(code)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+        return
+
+    def _reload(self) -> None:
+        assert self.state is not None
+        query = parse_qs(urlsplit(self.path).query)
+        raw = (query.get("version") or [""])[0]
+        seen = int(raw) if raw.isdigit() else None
+        version = self.state.wait_past(seen, POLL_SECONDS)
+        body = json.dumps({"version": version}).encode()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def make_server(directory: Path, host: str, port: int, state: ReloadState | None) -> ThreadingHTTPServer:
+    """A threading HTTP server for `directory`; a clear error when the port is taken."""
+    handler = partial(type("Handler", (SiteHandler,), {"state": state}), directory=str(directory))
+    try:
+        server = ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try --port") from exc
+    server.daemon_threads = True
+    return server
+
+
+def serve_forever(server: ThreadingHTTPServer, announce: str) -> int:
+    host, port = server.server_address[:2]
+    print(f"{announce} at http://{_host(str(host))}:{port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    finally:
+        server.server_close()
+    return 0
+
+
+def _host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+@contextlib.contextmanager
+def temporary_site() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="torchscape-serve-") as folder:
+        yield Path(folder) / "site"
+
+
+def watch_and_rebuild(
+    paths: list[Path], rebuild: Callable[[], None], state: ReloadState, stop: threading.Event
+) -> threading.Thread:
+    """Rebuild when any of `paths` changes; a failed rebuild keeps serving the last good site."""
+    from watchfiles import watch  # noqa: PLC0415 - only serve needs it
+
+    existing = [str(p) for p in paths if p.exists()]
+
+    def run() -> None:
+        for _changes in watch(*existing, stop_event=stop, debounce=300, step=50, yield_on_timeout=False):
+            try:
+                rebuild()
+            except CatalogError as exc:
+                for problem in exc.problems:
+                    if problem.blocking:
+                        print(problem.format(), file=sys.stderr)
+                print("rebuild refused; still serving the last good build", file=sys.stderr)
+                continue
+            state.bump()
+
+    thread = threading.Thread(target=run, name="torchscape-watch", daemon=True)
+    thread.start()
+    return thread

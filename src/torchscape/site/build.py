@@ -1,0 +1,131 @@
+"""`torchscape build`: the catalog in, a static site out. `build_site` lists every stage in order."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+from torchscape.catalog.loader import check
+from torchscape.catalog.model import Landscape
+from torchscape.errors import CatalogError
+from torchscape.paths import Sources
+from torchscape.site import pages
+from torchscape.site.datasets import write_datasets
+from torchscape.site.logos import LogoProcessor
+from torchscape.site.model import SiteModel, site_model
+from torchscape.site.theme import theme_css
+from torchscape.site.writer import SiteWriter
+
+STATIC_FILES = ("site.css", "site.js")
+DEV_FILES = ("reload.js",)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    """What to build, where, and how."""
+
+    sources: Sources
+    output_dir: Path
+    cache_dir: Path | None = None
+    dev: bool = False  # serve mode: adds the live-reload script
+
+
+@dataclass(slots=True)
+class BuildReport:
+    """What a build produced, for the command's summary and for tests."""
+
+    output_dir: Path
+    items: int = 0
+    pages: int = 0
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    placeholders: list[str] = field(default_factory=list)
+    landscape: Landscape | None = None
+
+    def summary(self) -> str:
+        size = self.bytes / 1_000_000
+        return (
+            f"built {self.items} items: {self.pages} pages, {self.files} files ({size:.1f} MB) "
+            f"into {self.output_dir} in {self.seconds:.2f} s"
+        )
+
+
+def build_site(request: BuildRequest) -> BuildReport:
+    """Build the whole site into a staging folder, then swap it into place."""
+    started = time.perf_counter()
+    landscape = load_catalog(request.sources)  # 1. read and check the catalog (blocking -> stop)
+    writer = SiteWriter(request.output_dir)  # 2. stage next to the target
+    try:
+        logos, placeholders = write_logos(landscape, request, writer)  # 3. sanitised logos
+        model = site_model(landscape, logos)  # 4. arrange groups, categories, tiles
+        assets = write_static(landscape, writer, request.dev)  # 5. CSS and JS, hashed names
+        count = pages.write_pages(landscape, model, assets, writer)  # 6. HTML pages
+        write_datasets(landscape, model, writer)  # 7. api/*.json and items.csv
+        pages.write_crawler_files(landscape, model, writer)  # 8. sitemap, robots, 404
+        writer.commit()  # 9. swap into place (the old site stays until here)
+    except BaseException:
+        writer.abort()
+        raise
+    return BuildReport(
+        output_dir=request.output_dir,
+        items=len(landscape),
+        pages=count,
+        files=len(writer.files),
+        bytes=writer.total_bytes,
+        seconds=time.perf_counter() - started,
+        placeholders=placeholders,
+        landscape=landscape,
+    )
+
+
+def load_catalog(sources: Sources) -> Landscape:
+    """Load the catalog; blocking problems stop the build before anything is written."""
+    result = check(sources.data_file, sources.settings_file, sources.guide_file, sources.logos_path)
+    if result.landscape is None:
+        raise CatalogError(result.problems)
+    return result.landscape
+
+
+def write_logos(landscape: Landscape, request: BuildRequest, writer: SiteWriter) -> tuple[dict[str, str], list[str]]:
+    """Each item's logo, sanitised and content-hashed; a monogram where the file is unusable."""
+    processor = LogoProcessor(request.cache_dir)
+    folder = landscape.logos_path
+    paths: dict[str, str] = {}
+    placeholders: list[str] = []
+    written: set[str] = set()
+    for item in landscape:
+        source = folder / PurePosixPath(item.logo) if folder is not None else None
+        logo = processor.process(source, item.name, item.id)
+        if logo.placeholder:
+            placeholders.append(item.id)
+        relative = f"logos/{logo.filename}"
+        if relative not in written:
+            writer.write(relative, logo.data)
+            written.add(relative)
+        paths[item.id] = relative
+    return paths, placeholders
+
+
+def write_static(landscape: Landscape, writer: SiteWriter, dev: bool) -> dict[str, str]:
+    """Static assets under content-hashed names; returns name -> path in the site."""
+    assets: dict[str, str] = {}
+    folder = resources.files("torchscape.site") / "static"
+    names = STATIC_FILES + (DEV_FILES if dev else ())
+    for name in names:
+        assets[name] = _hashed(writer, name, folder.joinpath(name).read_bytes())
+    assets["theme.css"] = _hashed(writer, "theme.css", theme_css(landscape.settings).encode("utf-8"))
+    return assets
+
+
+def _hashed(writer: SiteWriter, name: str, data: bytes) -> str:
+    stem, _, suffix = name.rpartition(".")
+    relative = f"static/{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"
+    writer.write(relative, data)
+    return relative
+
+
+__all__ = ["BuildReport", "BuildRequest", "SiteModel", "build_site", "load_catalog"]

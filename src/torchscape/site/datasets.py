@@ -1,0 +1,101 @@
+"""Machine-readable exports: api/items.json, api/categories/<id>.json, api/redirects.json, items.csv.
+
+Documented in the README ("Data exports"). Every item appears once in items.json, under the same
+id its page uses. Output is sorted and stable: the same catalog gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from torchscape.catalog.model import Item, Landscape
+from torchscape.site.model import SiteModel
+from torchscape.site.writer import SiteWriter
+
+API_VERSION = 1
+CSV_COLUMNS = (
+    "id", "name", "category", "subcategory", "second_paths", "status", "status_label", "kind",
+    "license", "homepage_url", "repo_url", "documentation_url", "packages", "keywords", "description",
+)
+_LINK_FIELDS = ("crunchbase", "twitter", "url_for_bestpractices")
+
+
+def item_record(item: Item, model: SiteModel) -> dict[str, Any]:
+    """One item as the API shows it (landscape2's field names for links)."""
+    extra = item.extra.model_dump(exclude_none=True, mode="json") if item.extra else {}
+    extra.pop("annotations", None)
+    record: dict[str, Any] = {
+        "id": item.id,
+        "name": item.name,
+        "category": item.category,
+        "subcategory": item.subcategory,
+        "second_paths": [{"category": p.category, "subcategory": p.subcategory} for p in item.second_paths],
+        "description": item.description,
+        "homepage_url": item.homepage_url,
+        "repo_url": item.repo_url,
+        "additional_repos": [{"repo_url": r.url, "branch": r.branch} for r in item.repositories if not r.primary],
+        "status": {"value": item.status.value, "label": item.status.label, "retired": item.status.retired} if item.status else None,
+        "license": item.license,
+        "kind": item.kind,
+        "framework": item.framework,
+        "packages": list(item.packages),
+        "keywords": list(item.keywords),
+        "logo": model.logos[item.id],
+        "page": f"projects/{item.id}/",
+        "landscape2_id": item.landscape2_id,
+        "featured": model.featured[item.id][0] if item.id in model.featured else None,
+        "extra": extra,
+    }
+    for name in _LINK_FIELDS:
+        record[name] = getattr(item, name)
+    return record
+
+
+def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -> None:
+    records = {item.id: item_record(item, model) for item in landscape}
+    writer.write("api/items.json", _json({"version": API_VERSION, "items": list(records.values())}))
+    for category in model.categories:
+        ids = sorted({t.item.id for s in category.subcategories for t in s.tiles})
+        body = {
+            "version": API_VERSION,
+            "name": category.name,
+            "id": category.id,
+            "subcategories": [
+                {"name": s.name, "id": s.id, "items": [t.item.id for t in s.tiles]} for s in category.subcategories
+            ],
+            "items": [records[i] for i in ids],
+        }
+        writer.write(f"api/categories/{category.id}.json", _json(body))
+    redirects = {item.landscape2_id: f"projects/{item.id}/" for item in landscape}
+    writer.write("api/redirects.json", _json({"version": API_VERSION, "items": redirects}))
+    writer.write("items.csv", items_csv(landscape))
+
+
+def items_csv(landscape: Landscape) -> str:
+    """Every item as one CSV row; cells that a spreadsheet would run as formulas are defused."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(CSV_COLUMNS)
+    for item in landscape:
+        row = [
+            item.id, item.name, item.category, item.subcategory,
+            "; ".join(p.path for p in item.second_paths),
+            item.status.value if item.status else "", item.status.label if item.status else "",
+            item.kind or "", item.license or "", item.homepage_url, item.repo_url or "",
+            item.documentation_url or "", ", ".join(item.packages), ", ".join(item.keywords),
+            item.description or "",
+        ]
+        out.writerow([csv_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def csv_cell(value: str) -> str:
+    """Prefix values starting like a formula (=, +, -, @, tab, CR) so spreadsheets show text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":")) + "\n"

@@ -1,0 +1,46 @@
+"""Markdown from the catalog (guide, footer) to HTML that is safe to put in a page.
+
+markdown-it renders CommonMark with raw HTML disabled (written HTML shows as text); nh3 then
+cleans the result with an allow-list of tags, attributes and URL schemes, so even a renderer bug
+cannot let a script through.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import nh3
+from markdown_it import MarkdownIt
+
+_TAGS = {
+    "a", "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
+    "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "del",
+}
+_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+
+
+@functools.cache
+def _renderer() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+        "table"
+    )
+
+
+def to_html(text: str, *, heading_offset: int = 0) -> str:
+    """Render markdown and sanitise the HTML. Headings above level 4 are demoted to level 4+."""
+    html = _renderer().render(text)
+    for level in range(1, 4):
+        target = min(6, max(4, level + heading_offset))
+        html = html.replace(f"<h{level}>", f"<h{target}>").replace(f"</h{level}>", f"</h{target}>")
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def to_text(text: str) -> str:
+    """Plain text of a markdown snippet (for meta descriptions and search)."""
+    return nh3.clean(_renderer().render(text), tags=set()).strip()

@@ -1,0 +1,151 @@
+"""What the pages show: the landscape arranged as groups, categories, subcategories and tiles.
+
+Built once per build from the frozen Landscape; templates only read it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from torchscape.catalog.ids import normalize_name
+from torchscape.catalog.model import Item, Landscape
+from torchscape.catalog.raw import RawSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """One item as shown in one place of the grid."""
+
+    item: Item
+    logo: str
+    featured: str | None = None
+    featured_order: int = 0
+    secondary: bool = False  # listed here through second_path
+
+
+@dataclass(frozen=True, slots=True)
+class SubcategoryView:
+    name: str
+    id: str
+    tiles: tuple[Tile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryView:
+    name: str
+    id: str
+    subcategories: tuple[SubcategoryView, ...]
+
+    @property
+    def item_count(self) -> int:
+        """Distinct items in the category (an item in two subcategories counts once)."""
+        return len({t.item.id for s in self.subcategories for t in s.tiles})
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    name: str
+    id: str
+    categories: tuple[CategoryView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteModel:
+    """Everything the templates need about the landscape's structure."""
+
+    title: str
+    foundation: str
+    base_url: str
+    groups: tuple[GroupView, ...]
+    categories: tuple[CategoryView, ...]
+    logos: Mapping[str, str]
+    featured: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+
+    def category(self, name: str) -> CategoryView | None:
+        return next((c for c in self.categories if c.name == name), None)
+
+
+def site_model(landscape: Landscape, logos: Mapping[str, str]) -> SiteModel:
+    """Arrange the landscape for display; `logos` maps item id -> logo path in the site."""
+    settings = landscape.settings
+    featured = _featured(landscape, settings)
+    placed: dict[tuple[str, str], list[Tile]] = defaultdict(list)
+    for item in landscape:
+        label, order = featured.get(item.id, (None, 0))
+        for index, place in enumerate(item.placements):
+            tile = Tile(item, logos[item.id], label, order, secondary=index > 0)
+            placed[(place.category, place.subcategory)].append(tile)
+    categories = tuple(_category(c.name, [s.name for s in c.subcategories], placed, settings) for c in landscape.categories)
+    foundation = settings.foundation if settings else "Open source"
+    return SiteModel(
+        title=f"{foundation} Landscape",
+        foundation=foundation,
+        base_url=base_url(settings),
+        groups=_groups(categories, settings),
+        categories=categories,
+        logos=logos,
+        featured=featured,
+    )
+
+
+def base_url(settings: RawSettings | None) -> str:
+    """The absolute URL of the site root (settings `url`, plus `base_path` when not in it)."""
+    if settings is None:
+        return ""
+    url = settings.url.rstrip("/")
+    base_path = (settings.base_path or "").rstrip("/")
+    if base_path and not urlsplit(url).path.rstrip("/").endswith(base_path):
+        url += base_path
+    return url
+
+
+def _category(
+    name: str, subcategories: list[str], placed: dict[tuple[str, str], list[Tile]], settings: RawSettings | None
+) -> CategoryView:
+    order = subcategories
+    override = next((c for c in (settings.categories or ()) if c.name == name), None) if settings else None
+    if override is not None:
+        order = [s for s in override.subcategories if s in subcategories]
+    views = tuple(
+        SubcategoryView(sub, normalize_name(sub), tuple(sorted(placed[(name, sub)], key=_tile_order)))
+        for sub in order
+    )
+    return CategoryView(name, normalize_name(name), views)
+
+
+def _tile_order(tile: Tile) -> tuple[int, int, str, str]:
+    return (0 if tile.featured else 1, tile.featured_order, tile.item.name.casefold(), tile.item.id)
+
+
+def _groups(categories: tuple[CategoryView, ...], settings: RawSettings | None) -> tuple[GroupView, ...]:
+    by_name = {c.name: c for c in categories}
+    groups = []
+    used: set[str] = set()
+    for group in (settings.groups or ()) if settings else ():
+        members = tuple(by_name[c] for c in group.categories if c in by_name)
+        used.update(c.name for c in members)
+        if members:
+            groups.append(GroupView(group.name, normalize_name(group.name), members))
+    rest = tuple(c for c in categories if c.name not in used)
+    if rest:
+        name = "More" if groups else "Landscape"
+        groups.append(GroupView(name, normalize_name(name), rest))
+    return tuple(groups)
+
+
+def _featured(landscape: Landscape, settings: RawSettings | None) -> dict[str, tuple[str, int]]:
+    """Items featured by the settings' rules (maturity = curation status, or subcategory)."""
+    featured: dict[str, tuple[str, int]] = {}
+    for rule in (settings.featured_items or ()) if settings else ():
+        for option in rule.options:
+            for item in landscape:
+                value = item.status.value if rule.field == "maturity" and item.status else None
+                if rule.field == "subcategory":
+                    value = item.subcategory
+                if value == option.value and item.id not in featured:
+                    label = option.label or (item.status.label if item.status else option.value)
+                    featured[item.id] = (label, option.order or 0)
+    return featured

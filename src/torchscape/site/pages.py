@@ -1,0 +1,190 @@
+"""The HTML pages, sitemap, robots.txt and 404 page of a site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+from torchscape.catalog.ids import normalize_name
+from torchscape.catalog.model import Item, Landscape
+from torchscape.catalog.raw import GuideCategory
+from torchscape.site.markdown import to_html, to_text
+from torchscape.site.model import SiteModel
+from torchscape.site.render import render
+from torchscape.site.writer import SiteWriter
+
+_DESCRIPTION_LIMIT = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Where a page lives (`path` is the folder, '' for the home page) and what it is about."""
+
+    path: str
+    title: str
+    description: str
+
+    @property
+    def root(self) -> str:
+        """The relative link from this page to the site root."""
+        return "../" * len([p for p in self.path.split("/") if p])
+
+    @property
+    def file(self) -> str:
+        return f"{self.path}index.html" if self.path else "index.html"
+
+
+def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter) -> int:
+    """Write every HTML page; returns how many."""
+    common = _common(landscape, model, assets)
+    count = 0
+    home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {len(landscape)} projects.")
+    _write(writer, "index.html", home, common)
+    count += 1
+    for item in landscape:
+        page = Page(f"projects/{item.id}/", f"{item.name} · {model.title}", _summary(item))
+        extra = {"item": item, "related": _neighbours(item, model), "json_ld": _json_ld(item, model)}
+        _write(writer, "item.html", page, common, **extra)
+        count += 1
+    for category in model.categories:
+        summary = _category_summary(category.name, landscape)
+        page = Page(f"categories/{category.id}/", f"{category.name} · {model.title}", summary)
+        guide = _guide_for(landscape, category.name)
+        _write(writer, "category.html", page, common, category=category, guide=guide)
+        count += 1
+    sections = _guide_sections(landscape)
+    if sections:
+        page = Page("guide/", f"Guide · {model.title}", f"How to find your way around the {model.title}.")
+        _write(writer, "guide.html", page, common, sections=sections)
+        count += 1
+    about = Page("about/", f"About · {model.title}", f"What the {model.title} shows and where its data comes from.")
+    _write(writer, "about.html", about, common)
+    return count + 1
+
+
+def _write(writer: SiteWriter, template: str, page: Page, common: dict[str, Any], **extra: Any) -> None:
+    writer.write(page.file, render(template, page=page, root=page.root, **common, **extra))
+
+
+def write_crawler_files(landscape: Landscape, model: SiteModel, writer: SiteWriter) -> None:
+    """sitemap.xml and robots.txt (when the site's URL is known), and the 404 page."""
+    base = model.base_url
+    paths = ["", "guide/", "about/"] + [f"categories/{c.id}/" for c in model.categories]
+    paths += [f"projects/{i.id}/" for i in landscape]
+    if base:
+        urls = "".join(f"<url><loc>{escape(base + '/' + p)}</loc></url>\n" for p in paths)
+        sitemap = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
+        writer.write("sitemap.xml", sitemap)
+        writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n")
+    else:
+        writer.write("robots.txt", "User-agent: *\nAllow: /\n")
+    absolute_root = (urlsplit(base).path.rstrip("/") + "/") if base else "/"
+    page = Page("", f"Not found · {model.title}", "This page does not exist.")
+    common = _common(landscape, model, _assets_from(writer))
+    writer.write("404.html", render("404.html", page=page, root=absolute_root, **common))
+
+
+def _assets_from(writer: SiteWriter) -> dict[str, str]:
+    found = {}
+    for relative in writer.files:
+        if relative.startswith("static/"):
+            name = relative.removeprefix("static/")
+            stem, _, rest = name.partition(".")
+            found[f"{stem}.{rest.rpartition('.')[2]}"] = relative
+    return found
+
+
+def _common(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> dict[str, Any]:
+    settings = landscape.settings
+    footer = settings.footer if settings else None
+    header = settings.header if settings else None
+    return {
+        "site": model,
+        "assets": assets,
+        "statuses": landscape.statuses,
+        "footer_html": to_html(footer.text) if footer and footer.text else "",
+        "footer_links": sorted((k, v) for k, v in (footer.links.model_dump() if footer and footer.links else {}).items() if v),
+        "github_url": header.links.github if header and header.links else None,
+        "has_guide": bool(landscape.guide and landscape.guide.categories),
+        "item_count": len(landscape),
+    }
+
+
+def _summary(item: Item) -> str:
+    text = item.description or f"{item.name}, listed under {item.category} / {item.subcategory}."
+    return text if len(text) <= _DESCRIPTION_LIMIT else text[: _DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _category_summary(name: str, landscape: Landscape) -> str:
+    return f"{len(landscape.items_in(name))} projects in {name}."
+
+
+def _neighbours(item: Item, model: SiteModel) -> list[Item]:
+    """Other items of the item's primary subcategory (until #8 brings real similarity)."""
+    category = model.category(item.category)
+    if category is None:
+        return []
+    tiles = next((s.tiles for s in category.subcategories if s.name == item.subcategory), ())
+    return [t.item for t in tiles if t.item.id != item.id][:8]
+
+
+def _json_ld(item: Item, model: SiteModel) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "SoftwareSourceCode" if item.repo_url else "Thing",
+        "name": item.name,
+        "url": item.homepage_url,
+    }
+    if item.description:
+        data["description"] = item.description
+    if item.repo_url:
+        data["codeRepository"] = item.repo_url
+    if item.license:
+        data["license"] = f"https://spdx.org/licenses/{item.license}.html"
+    if model.base_url:
+        data["mainEntityOfPage"] = f"{model.base_url}/projects/{item.id}/"
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class GuideSection:
+    """A guide chapter or section, its sanitised HTML, and the items it is about."""
+
+    title: str
+    id: str
+    html: str
+    level: int
+    items: tuple[Item, ...]
+
+
+def _guide_sections(landscape: Landscape) -> list[GuideSection]:
+    sections: list[GuideSection] = []
+    for chapter in (landscape.guide.categories or ()) if landscape.guide else ():
+        chapter_id = f"guide-{_slug(chapter.category)}"
+        sections.append(GuideSection(chapter.category, chapter_id, to_html(chapter.content or ""), 2, ()))
+        for sub in chapter.subcategories or ():
+            items = landscape.items_in(chapter.category, sub.subcategory)
+            sub_id = f"{chapter_id}--{_slug(sub.subcategory)}"
+            sections.append(GuideSection(sub.subcategory, sub_id, to_html(sub.content), 3, items))
+    return sections
+
+
+def _guide_for(landscape: Landscape, category: str) -> dict[str, str]:
+    """Guide text for a category page: {'': chapter html, subcategory name: section html}."""
+    found: dict[str, str] = {}
+    chapter: GuideCategory | None = next(
+        (c for c in (landscape.guide.categories or ()) if c.category == category), None
+    ) if landscape.guide else None
+    if chapter is None:
+        return found
+    if chapter.content:
+        found[""] = to_html(chapter.content)
+    for sub in chapter.subcategories or ():
+        found[sub.subcategory] = to_text(sub.content).split("\n\n")[0]
+    return found
+
+
+def _slug(text: str) -> str:
+    return normalize_name(text) or "section"

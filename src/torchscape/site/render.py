@@ -1,0 +1,53 @@
+"""Jinja2 pages: autoescaped, strict about undefined names, with relative links everywhere."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from torchscape.catalog.ids import normalize_name
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The template environment (templates ship inside the package)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("torchscape.site", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["json_script"] = json_script
+    env.filters["host"] = host_of
+    env.filters["plural"] = plural
+    env.filters["slug"] = normalize_name
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe inside a <script> element: no `<`, `>` or `&` that could end or bend it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # noqa: S704 - escaped above for the script context
+
+
+def host_of(url: str) -> str:
+    """`github.com/pytorch/vision` for display: a URL without its scheme and trailing slash."""
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/") or url
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"

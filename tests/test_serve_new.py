@@ -1,0 +1,119 @@
+"""`torchscape serve` (static server, live reload, rebuild on change) and `torchscape new`."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import catalog, dump, item
+
+import torchscape
+from torchscape.cli import build_parser, main
+from torchscape.paths import resolve_sources
+from torchscape.serve import ReloadState, make_server, watch_and_rebuild
+from torchscape.site.build import BuildRequest, build_site
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[int, ReloadState, Path]]:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>home</h1>", encoding="utf-8")
+    (site / "404.html").write_text("<h1>Page not found</h1>", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (site / "link").symlink_to(tmp_path / "secret.txt")
+    state = ReloadState()
+    server = make_server(site, "127.0.0.1", 0, state)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], state, site
+    server.shutdown()
+    server.server_close()
+
+
+def test_serves_files_and_its_404(served: tuple[int, ReloadState, Path]) -> None:
+    port, _, _ = served
+    assert _get(port, "/") == (200, b"<h1>home</h1>")
+    assert _get(port, "/missing/") == (404, b"<h1>Page not found</h1>")
+
+
+@pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/link", "//etc/passwd"])
+def test_never_reads_outside_its_folder(served: tuple[int, ReloadState, Path], path: str) -> None:
+    status, body = _get(served[0], path)
+    assert status == 404 and b"secret" not in body
+
+
+def test_live_reload_long_poll(served: tuple[int, ReloadState, Path]) -> None:
+    port, state, _ = served
+    assert json.loads(_get(port, "/__torchscape/reload?version=")[1]) == {"version": 0}
+    threading.Timer(0.3, state.bump).start()
+    started = time.monotonic()
+    assert json.loads(_get(port, "/__torchscape/reload?version=0")[1]) == {"version": 1}
+    assert time.monotonic() - started < 10  # woke on the bump, not at the poll timeout
+
+
+def test_port_in_use_is_a_clear_error(served: tuple[int, ReloadState, Path], tmp_path: Path) -> None:
+    with pytest.raises(torchscape.UsageError, match="cannot listen on 127.0.0.1"):
+        make_server(tmp_path, "127.0.0.1", served[0], None)
+
+
+def test_rebuilds_and_bumps_on_change(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    request = BuildRequest(resolve_sources(str(data), None, None, None), tmp_path / "site", tmp_path / "cache", dev=True)
+    build_site(request)
+    assert "reload." in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    state, stop = ReloadState(), threading.Event()
+    watch_and_rebuild([data], lambda: build_site(request), state, stop)
+    try:
+        time.sleep(0.5)
+        data.write_text(dump(catalog(item(), item("Beta"))), encoding="utf-8")
+        deadline = time.monotonic() + 20
+        while state.version == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert state.version >= 1
+        assert (tmp_path / "site" / "projects" / "beta" / "index.html").is_file()
+    finally:
+        stop.set()
+
+
+def test_new_creates_a_landscape_that_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "my-landscape"
+    assert main(["new", str(folder)]) == 0
+    assert main(["validate", "--strict", "--data-file", str(folder / "landscape.yml")]) == 0
+    assert main(["build", "--data-file", str(folder / "landscape.yml"), "--output-dir", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")]) == 0
+    assert (tmp_path / "out" / "projects" / "example-trainer" / "index.html").is_file()
+    assert "created an example landscape" in capsys.readouterr().out
+
+
+def test_new_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "x").write_text("x", encoding="utf-8")
+    assert main(["new", str(tmp_path)]) == 2
+    assert "not empty" in capsys.readouterr().err
+
+
+def test_new_workflow_uses_only_real_commands(tmp_path: Path) -> None:
+    main(["new", str(tmp_path / "l")])
+    workflow = yaml.safe_load((tmp_path / "l" / ".github" / "workflows" / "landscape.yml").read_text(encoding="utf-8"))
+    assert set(workflow) >= {"name", "jobs"} and True in workflow  # `on:` reads as True in YAML 1.1
+    commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    used = {run.split()[1] for run in runs if run.startswith("torchscape ")}
+    assert used and used <= commands
+    for run in runs:
+        if run.startswith("torchscape "):
+            parser = build_parser()
+            parser.parse_args(run.split()[1:])  # the flags exist too
