@@ -30,9 +30,7 @@ except ImportError:  # running from a checkout without an installed package
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from torchscape.site.monogram import monogram_svg
 
-DEFAULT_DATA_FILE = (
-    Path(__file__).resolve().parents[1] / "src/torchscape/data/pytorch/landscape.yml"
-)
+DEFAULT_DATA_FILE = Path(__file__).resolve().parents[1] / "src/torchscape/data/pytorch/landscape.yml"
 
 
 class LandscapeError(Exception):

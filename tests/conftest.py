@@ -63,9 +63,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def fixture_dir() -> Path:
     """The real PyTorch landscape from ../shared (skipped where that folder is absent)."""
     if not (FIXTURE / "landscape.yml").is_file():
-        pytest.skip(
-            "../shared/fixtures/pytorch-landscape is absent (a user's clone has no ../shared)"
-        )
+        pytest.skip("../shared/fixtures/pytorch-landscape is absent (a user's clone has no ../shared)")
     return FIXTURE
 
 

@@ -21,13 +21,9 @@ def item(name: str = "Alpha", **fields: object) -> dict[str, object]:
     return {k: v for k, v in base.items() if v is not ...}
 
 
-def catalog(
-    *items: dict[str, object], category: str = "Cat", subcategory: str = "Sub"
-) -> dict[str, object]:
+def catalog(*items: dict[str, object], category: str = "Cat", subcategory: str = "Sub") -> dict[str, object]:
     return {
-        "categories": [
-            {"name": category, "subcategories": [{"name": subcategory, "items": list(items)}]}
-        ]
+        "categories": [{"name": category, "subcategories": [{"name": subcategory, "items": list(items)}]}]
     }
 
 
@@ -47,9 +43,7 @@ def run_check(
     settings_file = guide_file = None
     if settings is not None:
         settings_file = tmp / "settings.yml"
-        settings_file.write_text(
-            settings if isinstance(settings, str) else dump(settings), encoding="utf-8"
-        )
+        settings_file.write_text(settings if isinstance(settings, str) else dump(settings), encoding="utf-8")
     if guide is not None:
         guide_file = tmp / "guide.yml"
         guide_file.write_text(guide if isinstance(guide, str) else dump(guide), encoding="utf-8")

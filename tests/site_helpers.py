@@ -11,8 +11,23 @@ from torchscape.paths import Sources, resolve_sources
 from torchscape.site.build import BuildReport, BuildRequest, build_site
 
 
-def build(data: Path | None, out: Path, cache: Path, *, settings: Path | None = None, guide: Path | None = None, logos: Path | None = None, cwd: Path | None = None) -> BuildReport:
-    sources = resolve_sources(str(data) if data else None, str(settings) if settings else None, str(guide) if guide else None, str(logos) if logos else None, cwd=cwd)
+def build(
+    data: Path | None,
+    out: Path,
+    cache: Path,
+    *,
+    settings: Path | None = None,
+    guide: Path | None = None,
+    logos: Path | None = None,
+    cwd: Path | None = None,
+) -> BuildReport:
+    sources = resolve_sources(
+        str(data) if data else None,
+        str(settings) if settings else None,
+        str(guide) if guide else None,
+        str(logos) if logos else None,
+        cwd=cwd,
+    )
     return build_site(BuildRequest(sources, out, cache))
 
 

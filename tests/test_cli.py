@@ -22,11 +22,7 @@ def write_catalog(folder: Path, *items: dict[str, object]) -> Path:
 def test_valid_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_catalog(tmp_path, item())
     assert main(["validate", "--data-file", str(path)]) == 0
-    assert (
-        capsys.readouterr()
-        .out.strip()
-        .endswith(f"valid: 1 items, 0 error(s), 0 warning(s) in {path}")
-    )
+    assert capsys.readouterr().out.strip().endswith(f"valid: 1 items, 0 error(s), 0 warning(s) in {path}")
 
 
 def test_warnings_pass_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -87,9 +83,7 @@ def test_default_is_landscape_yml_in_the_working_folder(
     chdir_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_catalog(chdir_tmp, item())
-    (chdir_tmp / "settings.yml").write_text(
-        "foundation: F\nurl: https://f.example\n", encoding="utf-8"
-    )
+    (chdir_tmp / "settings.yml").write_text("foundation: F\nurl: https://f.example\n", encoding="utf-8")
     assert main(["validate"]) == 0
     assert "in landscape.yml, settings.yml" in capsys.readouterr().out
 

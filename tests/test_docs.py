@@ -37,18 +37,12 @@ def test_every_command_and_flag_is_in_the_readme() -> None:
 
 
 def _fields(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
-    names = set(model.model_fields) | (
-        {raw.LEGACY_MARKERS[model]} if model in raw.LEGACY_MARKERS else set()
-    )
+    names = set(model.model_fields) | ({raw.LEGACY_MARKERS[model]} if model in raw.LEGACY_MARKERS else set())
     seen.add(model)
     for info in model.model_fields.values():
         for sub in re.findall(r"\b[A-Z]\w+\b", str(info.annotation)):
             candidate = getattr(raw, sub, None)
-            if (
-                isinstance(candidate, type)
-                and issubclass(candidate, BaseModel)
-                and candidate not in seen
-            ):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and candidate not in seen:
                 names |= _fields(candidate, seen)
     return names
 

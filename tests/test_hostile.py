@@ -19,10 +19,7 @@ HEAD = "categories:\n  - name: A\n    subcategories:\n      - name: B\n        i
 BOMB = "\n".join(
     [
         'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-        *(
-            f"{n}: &{n} [{','.join(['*' + p] * 9)}]"
-            for p, n in zip("abcdefgh", "bcdefghi", strict=True)
-        ),
+        *(f"{n}: &{n} [{','.join(['*' + p] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)),
         "categories: *i",
     ]
 )

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import catalog, dump, item
 
 import torchscape
+from helpers import catalog, dump, item
 from torchscape.cli import build_parser, main
 from torchscape.paths import resolve_sources
 from torchscape.serve import ReloadState, make_server, watch_and_rebuild
@@ -50,7 +50,9 @@ def test_serves_files_and_its_404(served: tuple[int, ReloadState, Path]) -> None
     assert _get(port, "/missing/") == (404, b"<h1>Page not found</h1>")
 
 
-@pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/link", "//etc/passwd"])
+@pytest.mark.parametrize(
+    "path", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/link", "//etc/passwd"]
+)
 def test_never_reads_outside_its_folder(served: tuple[int, ReloadState, Path], path: str) -> None:
     status, body = _get(served[0], path)
     assert status == 404 and b"secret" not in body
@@ -66,14 +68,19 @@ def test_live_reload_long_poll(served: tuple[int, ReloadState, Path]) -> None:
 
 
 def test_port_in_use_is_a_clear_error(served: tuple[int, ReloadState, Path], tmp_path: Path) -> None:
-    with pytest.raises(torchscape.UsageError, match="cannot listen on 127.0.0.1"):
+    with pytest.raises(torchscape.UsageError, match=r"cannot listen on 127\.0\.0\.1"):
         make_server(tmp_path, "127.0.0.1", served[0], None)
 
 
 def test_rebuilds_and_bumps_on_change(tmp_path: Path) -> None:
     data = tmp_path / "landscape.yml"
     data.write_text(dump(catalog(item())), encoding="utf-8")
-    request = BuildRequest(resolve_sources(str(data), None, None, None), tmp_path / "site", tmp_path / "cache", dev=True)
+    request = BuildRequest(
+        resolve_sources(str(data), None, None, None),
+        tmp_path / "site",
+        tmp_path / "cache",
+        dev=True,
+    )
     build_site(request)
     assert "reload." in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     state, stop = ReloadState(), threading.Event()
@@ -94,7 +101,20 @@ def test_new_creates_a_landscape_that_builds(tmp_path: Path, capsys: pytest.Capt
     folder = tmp_path / "my-landscape"
     assert main(["new", str(folder)]) == 0
     assert main(["validate", "--strict", "--data-file", str(folder / "landscape.yml")]) == 0
-    assert main(["build", "--data-file", str(folder / "landscape.yml"), "--output-dir", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--data-file",
+                str(folder / "landscape.yml"),
+                "--output-dir",
+                str(tmp_path / "out"),
+                "--cache-dir",
+                str(tmp_path / "c"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "out" / "projects" / "example-trainer" / "index.html").is_file()
     assert "created an example landscape" in capsys.readouterr().out
 
@@ -107,7 +127,9 @@ def test_new_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_new_workflow_uses_only_real_commands(tmp_path: Path) -> None:
     main(["new", str(tmp_path / "l")])
-    workflow = yaml.safe_load((tmp_path / "l" / ".github" / "workflows" / "landscape.yml").read_text(encoding="utf-8"))
+    workflow = yaml.safe_load(
+        (tmp_path / "l" / ".github" / "workflows" / "landscape.yml").read_text(encoding="utf-8")
+    )
     assert set(workflow) >= {"name", "jobs"} and True in workflow  # `on:` reads as True in YAML 1.1
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]

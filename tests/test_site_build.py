@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from helpers import catalog, dump, item
-from site_helpers import build, bundled_sources, parse, tree_digest, unresolved_links
 
 import torchscape
+from helpers import catalog, dump, item
+from site_helpers import build, bundled_sources, parse, tree_digest, unresolved_links
 from torchscape.cli import main
 from torchscape.errors import CatalogError, UsageError
 from torchscape.site.build import BuildRequest, build_site
@@ -36,7 +36,13 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (FIXTURE / "landscape.yml").is_file():
         pytest.skip("../shared/fixtures/pytorch-landscape is absent")
     base = tmp_path_factory.mktemp("fixture")
-    build(FIXTURE / "landscape.yml", base / "site", base / "cache", settings=FIXTURE / "settings.yml", logos=FIXTURE / "hosted_logos")
+    build(
+        FIXTURE / "landscape.yml",
+        base / "site",
+        base / "cache",
+        settings=FIXTURE / "settings.yml",
+        logos=FIXTURE / "hosted_logos",
+    )
     return base / "site"
 
 
@@ -52,7 +58,15 @@ def test_fixture_builds_and_links_resolve(fixture_site: Path) -> None:
 
 
 def test_pages_exist(bundled_site: Path) -> None:
-    for page in ("index.html", "guide/index.html", "about/index.html", "404.html", "sitemap.xml", "robots.txt", "items.csv"):
+    for page in (
+        "index.html",
+        "guide/index.html",
+        "about/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "items.csv",
+    ):
         assert (bundled_site / page).is_file(), page
     assert (bundled_site / "categories" / "modeling" / "index.html").is_file()
     assert (bundled_site / "projects" / "pytorch-lightning" / "index.html").is_file()
@@ -76,7 +90,11 @@ def test_item_page_metadata(bundled_site: Path) -> None:
 
 
 def test_security_headers_and_no_inline_code(bundled_site: Path) -> None:
-    for page in [bundled_site / "index.html", bundled_site / "projects" / "pyro" / "index.html", bundled_site / "guide" / "index.html"]:
+    for page in [
+        bundled_site / "index.html",
+        bundled_site / "projects" / "pyro" / "index.html",
+        bundled_site / "guide" / "index.html",
+    ]:
         html = page.read_text(encoding="utf-8")
         csp = html.split('http-equiv="Content-Security-Policy" content="')[1].split('"')[0]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp
@@ -86,15 +104,32 @@ def test_security_headers_and_no_inline_code(bundled_site: Path) -> None:
 
 
 def test_items_json_and_exports(bundled_site: Path) -> None:
-    landscape = torchscape.load(torchscape.paths.bundled_dir() / "landscape.yml", torchscape.paths.bundled_dir() / "settings.yml")
+    landscape = torchscape.load(
+        torchscape.paths.bundled_dir() / "landscape.yml",
+        torchscape.paths.bundled_dir() / "settings.yml",
+    )
     body = json.loads((bundled_site / "api" / "items.json").read_text(encoding="utf-8"))
     assert body["version"] == 1
     ids = [i["id"] for i in body["items"]]
     assert ids == [i.id for i in landscape] and len(set(ids)) == len(ids)
     lightning = next(i for i in body["items"] if i["id"] == "pytorch-lightning")
-    assert {"name", "category", "subcategory", "second_paths", "homepage_url", "repo_url", "status", "license", "packages", "logo", "page"} <= set(lightning)
+    assert {
+        "name",
+        "category",
+        "subcategory",
+        "second_paths",
+        "homepage_url",
+        "repo_url",
+        "status",
+        "license",
+        "packages",
+        "logo",
+        "page",
+    } <= set(lightning)
     for category in landscape.categories:
-        part = json.loads((bundled_site / "api" / "categories" / f"{category.id}.json").read_text(encoding="utf-8"))
+        part = json.loads(
+            (bundled_site / "api" / "categories" / f"{category.id}.json").read_text(encoding="utf-8")
+        )
         assert part["name"] == category.name
     rows = list(csv.DictReader(io.StringIO((bundled_site / "items.csv").read_text(encoding="utf-8"))))
     assert len(rows) == len(landscape)
@@ -104,11 +139,28 @@ def test_items_json_and_exports(bundled_site: Path) -> None:
 
 def test_build_is_deterministic_across_processes(tmp_path: Path, fixture_dir: Path) -> None:
     sites = []
-    for index, (seed, tz, lang) in enumerate((("1", "UTC", "C.UTF-8"), ("4242", "Asia/Kolkata", "en_US.UTF-8"))):
+    for index, (seed, tz, lang) in enumerate(
+        (("1", "UTC", "C.UTF-8"), ("4242", "Asia/Kolkata", "en_US.UTF-8"))
+    ):
         out = tmp_path / f"site{index}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz, "LC_ALL": lang, "LANG": lang}
-        args = ["build", "--data-file", str(fixture_dir / "landscape.yml"), "--settings-file", str(fixture_dir / "settings.yml"), "--output-dir", str(out), "--cache-dir", str(tmp_path / f"cache{index}")]
-        subprocess.run([sys.executable, "-m", "torchscape.cli", *args], check=True, env=env, capture_output=True)
+        args = [
+            "build",
+            "--data-file",
+            str(fixture_dir / "landscape.yml"),
+            "--settings-file",
+            str(fixture_dir / "settings.yml"),
+            "--output-dir",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / f"cache{index}"),
+        ]
+        subprocess.run(
+            [sys.executable, "-m", "torchscape.cli", *args],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         sites.append(tree_digest(out))
     assert sites[0] == sites[1]
 
@@ -138,17 +190,46 @@ def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path: Path) -> None:
 
 
 HOSTILE_NAME = '<script>alert("name")</script>'
-HOSTILE_DESCRIPTION = '</script><script>alert(1)</script> & <img src=x onerror=alert(2)>'
+HOSTILE_DESCRIPTION = "</script><script>alert(1)</script> & <img src=x onerror=alert(2)>"
 
 
 def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
     data = tmp_path / "landscape.yml"
-    hostile = item(HOSTILE_NAME, description=HOSTILE_DESCRIPTION, homepage_url='https://a.example/"onmouseover="alert(3)', extra={"summary_tags": "<b>x</b>", "other_links": [{"name": "<i>docs</i>", "url": "https://a.example/?q=<x>"}]})
+    hostile = item(
+        HOSTILE_NAME,
+        description=HOSTILE_DESCRIPTION,
+        homepage_url='https://a.example/"onmouseover="alert(3)',
+        extra={
+            "summary_tags": "<b>x</b>",
+            "other_links": [{"name": "<i>docs</i>", "url": "https://a.example/?q=<x>"}],
+        },
+    )
     data.write_text(dump(catalog(hostile)), encoding="utf-8")
     guide = tmp_path / "guide.yml"
-    guide.write_text(dump({"categories": [{"category": "Cat", "content": '<script>alert(4)</script>\n\n[click](javascript:alert(5)) <a href="javascript:x">y</a>\n\n# Big heading'}]}), encoding="utf-8")
+    guide.write_text(
+        dump(
+            {
+                "categories": [
+                    {
+                        "category": "Cat",
+                        "content": '<script>alert(4)</script>\n\n[click](javascript:alert(5)) <a href="javascript:x">y</a>\n\n# Big heading',
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     settings = tmp_path / "settings.yml"
-    settings.write_text(dump({"foundation": "F", "url": "https://f.example", "footer": {"text": "<iframe src=https://evil.example></iframe>[ok](https://ok.example)"}}), encoding="utf-8")
+    settings.write_text(
+        dump(
+            {
+                "foundation": "F",
+                "url": "https://f.example",
+                "footer": {"text": "<iframe src=https://evil.example></iframe>[ok](https://ok.example)"},
+            }
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "site"
     build(data, out, tmp_path / "cache", settings=settings, guide=guide)
     for page in out.rglob("*.html"):
@@ -161,7 +242,10 @@ def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
     assert json.loads(ld)["description"] == HOSTILE_DESCRIPTION  # intact, yet cannot close the script
     assert "&lt;script&gt;" in html
     guide_html = (out / "guide" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="https://ok.example" rel="noopener noreferrer nofollow">ok</a>' in guide_html or "ok.example" in (out / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<a href="https://ok.example" rel="noopener noreferrer nofollow">ok</a>' in guide_html
+        or "ok.example" in (out / "index.html").read_text(encoding="utf-8")
+    )
     assert "<h4>Big heading</h4>" in guide_html
 
 
@@ -172,12 +256,21 @@ class _Dangers(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag in ("iframe", "object", "embed", "img") and "src" in values and not (values["src"] or "").startswith(("../", "logos/", "static/")):
+        if (
+            tag in ("iframe", "object", "embed", "img")
+            and "src" in values
+            and not (values["src"] or "").startswith(("../", "logos/", "static/"))
+        ):
             self.found.append(f"<{tag} src={values['src']}>")
         if tag == "script" and values.get("type") not in ("module", "application/ld+json"):
             self.found.append("<script>")
         self.found += [f"{tag}[{name}]" for name, _ in attrs if name.startswith("on")]
-        self.found += [f"{tag}[{n}={v}]" for n, v in attrs if n in ("href", "src") and (v or "").strip().lower().startswith(("javascript", "data:text", "vbscript"))]
+        self.found += [
+            f"{tag}[{n}={v}]"
+            for n, v in attrs
+            if n in ("href", "src")
+            and (v or "").strip().lower().startswith(("javascript", "data:text", "vbscript"))
+        ]
 
 
 def dangerous_markup(html: str) -> list[str]:
@@ -191,7 +284,10 @@ def test_base_path_for_sub_path_hosting(tmp_path: Path) -> None:
     data = tmp_path / "landscape.yml"
     data.write_text(dump(catalog(item())), encoding="utf-8")
     settings = tmp_path / "settings.yml"
-    settings.write_text(dump({"foundation": "F", "url": "https://org.github.io", "base_path": "/landscape/"}), encoding="utf-8")
+    settings.write_text(
+        dump({"foundation": "F", "url": "https://org.github.io", "base_path": "/landscape/"}),
+        encoding="utf-8",
+    )
     out = tmp_path / "site"
     build(data, out, tmp_path / "cache", settings=settings)
     html = (out / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
@@ -199,7 +295,9 @@ def test_base_path_for_sub_path_hosting(tmp_path: Path) -> None:
     assert 'href="../../static/' in html  # relative links work under any prefix
     not_found = (out / "404.html").read_text(encoding="utf-8")
     assert 'href="/landscape/static/' in not_found  # the 404 page is served at any depth
-    assert "https://org.github.io/landscape/projects/alpha/" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://org.github.io/landscape/projects/alpha/" in (out / "sitemap.xml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_cli_build_defaults(chdir_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -95,9 +95,7 @@ def test_status_labels_from_settings(tmp_path: Path) -> None:
     settings = {
         "foundation": "F",
         "url": "https://f.example",
-        "torchscape": {
-            "statuses": {"archived": {"label": "Retired from the ecosystem", "retired": True}}
-        },
+        "torchscape": {"statuses": {"archived": {"label": "Retired from the ecosystem", "retired": True}}},
     }
     result = run_check(
         tmp_path, catalog(item(project="archived"), item("Beta", project="archvied")), settings
@@ -121,9 +119,7 @@ def test_every_extra_field_of_the_reference_is_known(tmp_path: Path) -> None:
         "annual_review_date": "2024-05-14",
         "annual_review_url": "https://a.example",
         "artwork_url": "https://a.example",
-        "audits": [
-            {"date": "2024-05-14", "type": "fuzzing", "url": "https://a.example", "vendor": "V"}
-        ],
+        "audits": [{"date": "2024-05-14", "type": "fuzzing", "url": "https://a.example", "vendor": "V"}],
         "blog_url": "https://a.example",
         "bluesky_url": "https://bsky.app/x",
         "chat_channel": "#c",
@@ -333,9 +329,7 @@ def test_dangerous_schemes_are_blocking_errors(tmp_path: Path, url: str) -> None
 
 
 def test_other_schemes_and_relative_urls(tmp_path: Path) -> None:
-    result = run_check(
-        tmp_path, catalog(item(homepage_url="ftp://a.example", extra={"blog_url": "/blog"}))
-    )
+    result = run_check(tmp_path, catalog(item(homepage_url="ftp://a.example", extra={"blog_url": "/blog"})))
     assert [m.split(": ", 3)[-1] for m in lines(result)] == [
         "'ftp://a.example' has 'ftp:'; expected an absolute http:// or https:// URL",
         "'/blog' has no scheme; expected an absolute http:// or https:// URL",
@@ -389,9 +383,7 @@ def test_logos(tmp_path: Path) -> None:
 
 
 def test_second_path_problems(tmp_path: Path) -> None:
-    result = run_check(
-        tmp_path, catalog(item(second_path=["Cat / Nope", "just-one-part", "Cat / Sub"]))
-    )
+    result = run_check(tmp_path, catalog(item(second_path=["Cat / Nope", "just-one-part", "Cat / Sub"])))
     assert [p.code for p in result.problems] == [Code.SECOND_PATH_UNKNOWN, Code.SECOND_PATH_INVALID]
     assert result.landscape is not None
     assert result.landscape.items[0].second_paths == ()  # its own place is not repeated
@@ -421,9 +413,7 @@ def test_annotations_are_type_checked(tmp_path: Path) -> None:
 
 def test_annotation_values_must_be_text(tmp_path: Path) -> None:
     result = run_check(tmp_path, catalog(item(extra={"annotations": {"kind": ["library"]}})))
-    assert [(p.field, p.code) for p in result.problems] == [
-        ("extra.annotations.kind", Code.WRONG_TYPE)
-    ]
+    assert [(p.field, p.code) for p in result.problems] == [("extra.annotations.kind", Code.WRONG_TYPE)]
 
 
 def test_wrong_types_everywhere_are_all_reported(tmp_path: Path) -> None:

@@ -60,9 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_source_flags(validate)
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
-    validate.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format"
-    )
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     validate.set_defaults(handler=cmd_validate)
 
     build = commands.add_parser(
@@ -72,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_source_flags(build)
     build.add_argument("--output-dir", default="site", help="where the site goes (default: ./site)")
-    build.add_argument("--cache-dir", help="cache of observed data and processed logos (default: the user cache)")
+    build.add_argument(
+        "--cache-dir", help="cache of observed data and processed logos (default: the user cache)"
+    )
     build.set_defaults(handler=cmd_build)
 
     serve = commands.add_parser(
@@ -113,9 +113,7 @@ def add_source_flags(parser: argparse.ArgumentParser) -> None:
         "--data-file",
         help="landscape.yml (default: ./landscape.yml, else the bundled PyTorch landscape)",
     )
-    group.add_argument(
-        "--settings-file", help="settings.yml (default: settings.yml beside the data file)"
-    )
+    group.add_argument("--settings-file", help="settings.yml (default: settings.yml beside the data file)")
     group.add_argument("--guide-file", help="guide.yml (default: guide.yml beside the data file)")
     group.add_argument(
         "--logos-path", help="logos folder (default: hosted_logos/ or logos/ beside the data file)"
@@ -145,9 +143,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _summary(sources: Sources, landscape: object, errors: int, warnings: int) -> str:
-    files = [
-        display_path(p) for p in (sources.data_file, sources.settings_file, sources.guide_file) if p
-    ]
+    files = [display_path(p) for p in (sources.data_file, sources.settings_file, sources.guide_file) if p]
     count = f"{len(landscape)} items, " if isinstance(landscape, Landscape) else ""
     verdict = "valid" if errors == 0 else "not valid"
     return f"{verdict}: {count}{errors} error(s), {warnings} warning(s) in {', '.join(files)}"
@@ -166,7 +162,7 @@ def cache_dir(value: str | None) -> Path:
     """The cache folder: as given, else the user's cache directory for torchscape."""
     if value:
         return Path(value)
-    from platformdirs import user_cache_path  # noqa: PLC0415
+    from platformdirs import user_cache_path
 
     return user_cache_path("torchscape", appauthor=False)
 
@@ -195,12 +191,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     print(report.summary())
     if report.placeholders:
-        print(f"{len(report.placeholders)} item(s) show a monogram instead of their logo (run validate for why)")
+        print(
+            f"{len(report.placeholders)} item(s) show a monogram instead of their logo (run validate for why)"
+        )
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from torchscape import serve  # noqa: PLC0415
+    from torchscape import serve
 
     if args.landscape_dir:
         folder = Path(args.landscape_dir)
@@ -223,7 +221,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sources = request.sources
         watched = [p for p in (sources.data_file, sources.settings_file, sources.guide_file) if p]
         logos = report.landscape.logos_path if report.landscape else None
-        serve.watch_and_rebuild([*watched, *([logos] if logos else [])], lambda: _rebuild(request), state, stop)
+        serve.watch_and_rebuild(
+            [*watched, *([logos] if logos else [])], lambda: _rebuild(request), state, stop
+        )
         try:
             return serve.serve_forever(server, f"serving {what}")
         finally:

@@ -10,9 +10,24 @@ from torchscape.errors import UsageError
 from torchscape.site.monogram import monogram_svg
 
 EXAMPLE_ITEMS = (
-    ("Training", "Frameworks", "Example Trainer", "A training loop library: write the model, get the loop, logging and checkpoints."),
-    ("Training", "Frameworks", "Example Tuner", "Hyperparameter search that runs trials in parallel and stops bad ones early."),
-    ("Deployment", "Serving", "Example Server", "Serves trained models over HTTP with batching and metrics."),
+    (
+        "Training",
+        "Frameworks",
+        "Example Trainer",
+        "A training loop library: write the model, get the loop, logging and checkpoints.",
+    ),
+    (
+        "Training",
+        "Frameworks",
+        "Example Tuner",
+        "Hyperparameter search that runs trials in parallel and stops bad ones early.",
+    ),
+    (
+        "Deployment",
+        "Serving",
+        "Example Server",
+        "Serves trained models over HTTP with batching and metrics.",
+    ),
 )
 
 SETTINGS = """\
@@ -105,7 +120,7 @@ def _data() -> str:
     categories: dict[str, dict[str, list[dict[str, object]]]] = {}
     for category, subcategory, name, description in EXAMPLE_ITEMS:
         stem = _file_stem(name)
-        item = {
+        item: dict[str, object] = {
             "name": name,
             "description": description,
             "homepage_url": f"https://example.org/{stem}",

@@ -66,7 +66,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         root = os.path.realpath(self.directory)
         real = os.path.realpath(translated)
         if real != root and not real.startswith(root + os.sep):
-            return os.path.join(root, "__outside_the_site__")  # never exists: answered with 404
+            return str(Path(root) / "__outside_the_site__")  # never exists: answered with 404
         return translated
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -87,7 +87,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _reload(self) -> None:
@@ -141,7 +141,7 @@ def watch_and_rebuild(
     paths: list[Path], rebuild: Callable[[], None], state: ReloadState, stop: threading.Event
 ) -> threading.Thread:
     """Rebuild when any of `paths` changes; a failed rebuild keeps serving the last good site."""
-    from watchfiles import watch  # noqa: PLC0415 - only serve needs it
+    from watchfiles import watch
 
     existing = [str(p) for p in paths if p.exists()]
 

@@ -84,21 +84,13 @@ def check(
     problems = list(data.problems)
     for parsed in (settings_parsed, guide_parsed):
         problems += parsed.problems if parsed is not None else []
-    if (
-        settings_parsed is not None
-        and settings_parsed.root is None
-        and not settings_parsed.problems
-    ):
+    if settings_parsed is not None and settings_parsed.root is None and not settings_parsed.problems:
         message = "the file is empty; settings need at least 'foundation:' and 'url:'"
-        problems.append(
-            Problem(settings_parsed.display, 1, 1, Severity.ERROR, Code.EMPTY_VALUE, message)
-        )
+        problems.append(Problem(settings_parsed.display, 1, 1, Severity.ERROR, Code.EMPTY_VALUE, message))
     ordered = tuple(sort_problems(problems))
     if any(p.blocking for p in ordered) or data.root is None:
         return CheckResult(ordered, None)
-    landscape = _build(
-        result, settings, guide, ordered, data_path, settings_path, guide_path, logos
-    )
+    landscape = _build(result, settings, guide, ordered, data_path, settings_path, guide_path, logos)
     return CheckResult(ordered, landscape)
 
 
@@ -138,9 +130,7 @@ def _statuses_hint(parsed: object) -> dict[str, StatusSetting] | None:
             if isinstance(value, dict)
             else False
         )
-        statuses[key] = StatusSetting(
-            label=label if isinstance(label, str) else key, retired=retired
-        )
+        statuses[key] = StatusSetting(label=label if isinstance(label, str) else key, retired=retired)
     return statuses
 
 
@@ -160,8 +150,7 @@ def _build(
             name=name,
             id=normalize_name(name),
             subcategories=tuple(
-                Subcategory(sub, normalize_name(sub), tuple(c.id for c in items))
-                for sub, items in subs
+                Subcategory(sub, normalize_name(sub), tuple(c.id for c in items)) for sub, items in subs
             ),
         )
         for name, subs in result.categories
@@ -182,9 +171,7 @@ def _build(
     )
 
 
-def _item(
-    checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[tuple[str, str]]
-) -> Item:
+def _item(checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[tuple[str, str]]) -> Item:
     raw = checked.raw
     extra = raw.extra
     annotations = dict((extra.annotations or {}) if extra else {})

@@ -162,13 +162,9 @@ class DataChecker:
             out.append((name, items))
             self._items(category, name, self._children(value, "items", scope), scope, items)
 
-    def _named(
-        self, value: Any, model: type[Any], scope: Scope, what: str, index: int
-    ) -> str | None:
+    def _named(self, value: Any, model: type[Any], scope: Scope, what: str, index: int) -> str | None:
         if not isinstance(value, YMap):
-            scope.report(
-                (), Code.WRONG_TYPE, f"a {what} must be a mapping, not {describe_value(value)}"
-            )
+            scope.report((), Code.WRONG_TYPE, f"a {what} must be a mapping, not {describe_value(value)}")
             return None
         for key in value:
             if key not in model.model_fields and key != what:
@@ -217,14 +213,10 @@ class DataChecker:
         for index, value in enumerate(values):
             path = (*parent.path, "items", index)
             label = value.get("name") if isinstance(value, YMap) else None
-            label = (
-                label.strip() if isinstance(label, str) and label.strip() else f"item #{index + 1}"
-            )
+            label = label.strip() if isinstance(label, str) and label.strip() else f"item #{index + 1}"
             scope = Scope(self.parsed, path, (category, subcategory, label))
             if not isinstance(value, YMap):
-                scope.report(
-                    (), Code.WRONG_TYPE, f"an item must be a mapping, not {describe_value(value)}"
-                )
+                scope.report((), Code.WRONG_TYPE, f"an item must be a mapping, not {describe_value(value)}")
                 continue
             raw = validate_model(RawItem, value, scope)
             if raw is None:
@@ -297,9 +289,7 @@ class DataChecker:
     def _repo_shape(self, url: str, steps: tuple[str | int, ...], scope: Scope) -> None:
         problem = github_repo_problem(url)
         if problem:
-            lost = (
-                "no repository figures (stars, commits, releases, licence) can be collected for it"
-            )
+            lost = "no repository figures (stars, commits, releases, licence) can be collected for it"
             scope.warn(steps, Code.NOT_A_REPOSITORY, f"'{shorten(url)}' {problem}: {lost}")
 
     def _extra(self, raw: RawItem, scope: Scope) -> None:
@@ -354,15 +344,12 @@ class DataChecker:
         slug = annotations.get("slug")
         if slug is not None and not is_valid_slug(slug):
             message = (
-                f"'{shorten(slug)}' is not a usable slug "
-                "(letters, digits, '.', '_', '+', '-'; at most 100)"
+                f"'{shorten(slug)}' is not a usable slug (letters, digits, '.', '_', '+', '-'; at most 100)"
             )
             scope.report((*steps, "slug"), Code.INVALID_VALUE, message)
         framework = annotations.get("framework")
         if framework is not None and not framework.strip():
-            scope.report(
-                (*steps, "framework"), Code.EMPTY_VALUE, "is empty; remove it or name the framework"
-            )
+            scope.report((*steps, "framework"), Code.EMPTY_VALUE, "is empty; remove it or name the framework")
 
     def _status(self, raw: RawItem, scope: Scope) -> None:
         if raw.project is None or self.statuses is None:
@@ -381,18 +368,14 @@ class DataChecker:
             return
         problem = logo_path_problem(logo)
         if problem:
-            scope.report(
-                ("logo",), Code.LOGO_OUTSIDE, f"'{shorten(logo)}' {problem}; it is not read"
-            )
+            scope.report(("logo",), Code.LOGO_OUTSIDE, f"'{shorten(logo)}' {problem}; it is not read")
             return
         suffix = PurePosixPath(logo).suffix.lower()
         if suffix != ".svg":
             extra = " (PNG and JPEG are shown as they are)" if suffix in _IMAGE_SUFFIXES else ""
             scope.warn(("logo",), Code.LOGO_NOT_SVG, f"'{shorten(logo)}' is not an SVG file{extra}")
         if self.logos_path is not None and not self._logo_exists(logo):
-            message = (
-                f"'{shorten(logo)}' is not in {self.logos_path}; a placeholder is shown instead"
-            )
+            message = f"'{shorten(logo)}' is not in {self.logos_path}; a placeholder is shown instead"
             scope.report(("logo",), Code.LOGO_MISSING, message)
 
     def _logo_exists(self, logo: str) -> bool:

@@ -20,17 +20,13 @@ from torchscape.errors import Code
 #: `rgba(r, g, b, a)` / `rgb(r, g, b)` with bytes 0-255 and alpha 0-1, and nothing else around it
 #: (the value ends up in CSS, so partial matches are not enough).
 _BYTE = r"(?:25[0-5]|2[0-4]\d|1\d\d|\d\d?)"
-_RGBA = re.compile(
-    rf"^rgba?\(\s*{_BYTE}\s*,\s*{_BYTE}\s*,\s*{_BYTE}\s*(?:,\s*(?:0|1|0?\.\d+|1\.0+)\s*)?\)$"
-)
+_RGBA = re.compile(rf"^rgba?\(\s*{_BYTE}\s*,\s*{_BYTE}\s*,\s*{_BYTE}\s*(?:,\s*(?:0|1|0?\.\d+|1\.0+)\s*)?\)$")
 _SIZES = ("small", "medium", "large")
 _VIEW_MODES = ("grid", "card")
 _TAG = re.compile(r"^[a-z-]+$")
 
 
-def check_settings(
-    parsed: ParsedFile, categories: dict[str, set[str]] | None
-) -> RawSettings | None:
+def check_settings(parsed: ParsedFile, categories: dict[str, set[str]] | None) -> RawSettings | None:
     """Check a parsed settings file; `categories` (name -> subcategories) enables cross-checks."""
     scope = Scope(parsed, ())
     if not isinstance(parsed.root, YMap):
@@ -64,17 +60,13 @@ def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
         scope.report(("screenshot_width",), Code.INVALID_VALUE, "must be greater than 1000")
     for tag in settings.tags or {}:
         if not _TAG.match(tag):
-            scope.report(
-                ("tags", tag), Code.INVALID_VALUE, "a TAG uses only lowercase letters and hyphens"
-            )
+            scope.report(("tags", tag), Code.INVALID_VALUE, "a TAG uses only lowercase letters and hyphens")
     if settings.upcoming_event and settings.upcoming_event.end < settings.upcoming_event.start:
         scope.report(("upcoming_event", "end"), Code.INVALID_VALUE, "is before the start date")
     if settings.torchscape and settings.torchscape.statuses:
         for value, status in settings.torchscape.statuses.items():
             if not status.label.strip():
-                scope.report(
-                    ("torchscape", "statuses", value, "label"), Code.EMPTY_VALUE, "is empty"
-                )
+                scope.report(("torchscape", "statuses", value, "label"), Code.EMPTY_VALUE, "is empty")
 
 
 def _colors(settings: RawSettings, scope: Scope) -> None:
@@ -90,18 +82,14 @@ def _non_empty_names(scope: Scope, settings: RawSettings) -> None:
     empties: list[tuple[tuple[str | int, ...], str]] = []
     for i, category in enumerate(settings.categories or ()):
         empties.append((("categories", i, "name"), category.name))
-        empties += [
-            (("categories", i, "subcategories", j), s) for j, s in enumerate(category.subcategories)
-        ]
+        empties += [(("categories", i, "subcategories", j), s) for j, s in enumerate(category.subcategories)]
     for i, group in enumerate(settings.groups or ()):
         empties.append((("groups", i, "name"), group.name))
         empties += [(("groups", i, "categories", j), c) for j, c in enumerate(group.categories)]
     for i, rule in enumerate(settings.featured_items or ()):
         empties.append((("featured_items", i, "field"), rule.field))
         if not rule.options:
-            scope.report(
-                ("featured_items", i, "options"), Code.EMPTY_VALUE, "needs at least one option"
-            )
+            scope.report(("featured_items", i, "options"), Code.EMPTY_VALUE, "needs at least one option")
         for j, option in enumerate(rule.options):
             empties.append((("featured_items", i, "options", j, "value"), option.value))
             if option.label is not None:
@@ -110,18 +98,14 @@ def _non_empty_names(scope: Scope, settings: RawSettings) -> None:
         for i, tag_rule in enumerate(rules):
             empties.append((("tags", tag, i, "category"), tag_rule.category))
             if tag_rule.subcategories is not None and not tag_rule.subcategories:
-                scope.report(
-                    ("tags", tag, i, "subcategories"), Code.EMPTY_VALUE, "is an empty list"
-                )
+                scope.report(("tags", tag, i, "subcategories"), Code.EMPTY_VALUE, "is an empty list")
     if settings.members_category is not None:
         empties.append((("members_category",), settings.members_category))
     if settings.footer and settings.footer.text is not None:
         empties.append((("footer", "text"), settings.footer.text))
     if settings.osano:
         empties.append((("osano", "customer_id"), settings.osano.customer_id))
-        empties.append(
-            (("osano", "customer_configuration_id"), settings.osano.customer_configuration_id)
-        )
+        empties.append((("osano", "customer_configuration_id"), settings.osano.customer_configuration_id))
     for steps, value in empties:
         if not value.strip():
             scope.report(steps, Code.EMPTY_VALUE, "is empty")
@@ -132,9 +116,7 @@ def _links(settings: RawSettings, scope: Scope) -> None:
         for name, url in settings.footer.links.model_dump().items():
             check_url_field(scope, ("footer", "links", name), url, name)
     if settings.header and settings.header.links:
-        check_url_field(
-            scope, ("header", "links", "github"), settings.header.links.github, "github"
-        )
+        check_url_field(scope, ("header", "links", "github"), settings.header.links.github, "github")
     for section in ("footer", "header"):
         block = getattr(settings, section)
         logo = block.logo if block else None
@@ -145,9 +127,7 @@ def _links(settings: RawSettings, scope: Scope) -> None:
         check_url_field(scope, ("images", "open_graph"), settings.images.open_graph)
     if settings.upcoming_event:
         check_url_field(scope, ("upcoming_event", "banner_url"), settings.upcoming_event.banner_url)
-        check_url_field(
-            scope, ("upcoming_event", "details_url"), settings.upcoming_event.details_url
-        )
+        check_url_field(scope, ("upcoming_event", "details_url"), settings.upcoming_event.details_url)
 
 
 def _cross_check(settings: RawSettings, categories: dict[str, set[str]], scope: Scope) -> None:
@@ -174,9 +154,7 @@ def check_guide(parsed: ParsedFile) -> RawGuide | None:
     scope = Scope(parsed, ())
     if not isinstance(parsed.root, YMap):
         found = "an empty file" if parsed.root is None else describe_value(parsed.root)
-        scope.report(
-            (), Code.WRONG_TYPE, f"the guide must be a mapping with 'categories:', found {found}"
-        )
+        scope.report((), Code.WRONG_TYPE, f"the guide must be a mapping with 'categories:', found {found}")
         return None
     guide = validate_model(RawGuide, parsed.root, scope)
     if guide is None:
@@ -187,9 +165,7 @@ def check_guide(parsed: ParsedFile) -> RawGuide | None:
         for k, keyword in enumerate(category.keywords or ()):
             _guide_texts(where, (("keywords", k), keyword))
         for j, sub in enumerate(category.subcategories or ()):
-            inner = Scope(
-                parsed, (*where.path, "subcategories", j), (*where.context, sub.subcategory)
-            )
+            inner = Scope(parsed, (*where.path, "subcategories", j), (*where.context, sub.subcategory))
             _guide_texts(inner, (("subcategory",), sub.subcategory), (("content",), sub.content))
             for k, keyword in enumerate(sub.keywords or ()):
                 _guide_texts(inner, (("keywords", k), keyword))

@@ -124,9 +124,7 @@ def _read_text(parsed: ParsedFile) -> str | None:
         size = parsed.path.stat().st_size
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // (1024 * 1024)
-            parsed.problem(
-                (1, 1), Code.TOO_LARGE, f"the file is {size:,} bytes; the limit is {limit} MiB"
-            )
+            parsed.problem((1, 1), Code.TOO_LARGE, f"the file is {size:,} bytes; the limit is {limit} MiB")
             return None
         data = parsed.path.read_bytes()
     except OSError as exc:
@@ -204,9 +202,7 @@ def _compose(text: str, parsed: ParsedFile) -> Any:
             attach(frame.container, frame.container.mark, frame.size, frame.anchor)
         elif kind is yaml.AliasEvent:
             if event.anchor not in anchors:
-                parsed.problem(
-                    mark, Code.YAML_SYNTAX, f"alias *{event.anchor} has no anchor before it"
-                )
+                parsed.problem(mark, Code.YAML_SYNTAX, f"alias *{event.anchor} has no anchor before it")
                 raise _Abort
             value, size = anchors[event.anchor]
             expanded += size

@@ -90,7 +90,9 @@ def load_catalog(sources: Sources) -> Landscape:
     return result.landscape
 
 
-def write_logos(landscape: Landscape, request: BuildRequest, writer: SiteWriter) -> tuple[dict[str, str], list[str]]:
+def write_logos(
+    landscape: Landscape, request: BuildRequest, writer: SiteWriter
+) -> tuple[dict[str, str], list[str]]:
     """Each item's logo, sanitised and content-hashed; a monogram where the file is unusable."""
     processor = LogoProcessor(request.cache_dir)
     folder = landscape.logos_path

@@ -17,8 +17,21 @@ from torchscape.site.writer import SiteWriter
 
 API_VERSION = 1
 CSV_COLUMNS = (
-    "id", "name", "category", "subcategory", "second_paths", "status", "status_label", "kind",
-    "license", "homepage_url", "repo_url", "documentation_url", "packages", "keywords", "description",
+    "id",
+    "name",
+    "category",
+    "subcategory",
+    "second_paths",
+    "status",
+    "status_label",
+    "kind",
+    "license",
+    "homepage_url",
+    "repo_url",
+    "documentation_url",
+    "packages",
+    "keywords",
+    "description",
 )
 _LINK_FIELDS = ("crunchbase", "twitter", "url_for_bestpractices")
 
@@ -36,8 +49,16 @@ def item_record(item: Item, model: SiteModel) -> dict[str, Any]:
         "description": item.description,
         "homepage_url": item.homepage_url,
         "repo_url": item.repo_url,
-        "additional_repos": [{"repo_url": r.url, "branch": r.branch} for r in item.repositories if not r.primary],
-        "status": {"value": item.status.value, "label": item.status.label, "retired": item.status.retired} if item.status else None,
+        "additional_repos": [
+            {"repo_url": r.url, "branch": r.branch} for r in item.repositories if not r.primary
+        ],
+        "status": {
+            "value": item.status.value,
+            "label": item.status.label,
+            "retired": item.status.retired,
+        }
+        if item.status
+        else None,
         "license": item.license,
         "kind": item.kind,
         "framework": item.framework,
@@ -64,7 +85,8 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -
             "name": category.name,
             "id": category.id,
             "subcategories": [
-                {"name": s.name, "id": s.id, "items": [t.item.id for t in s.tiles]} for s in category.subcategories
+                {"name": s.name, "id": s.id, "items": [t.item.id for t in s.tiles]}
+                for s in category.subcategories
             ],
             "items": [records[i] for i in ids],
         }
@@ -81,11 +103,20 @@ def items_csv(landscape: Landscape) -> str:
     out.writerow(CSV_COLUMNS)
     for item in landscape:
         row = [
-            item.id, item.name, item.category, item.subcategory,
+            item.id,
+            item.name,
+            item.category,
+            item.subcategory,
             "; ".join(p.path for p in item.second_paths),
-            item.status.value if item.status else "", item.status.label if item.status else "",
-            item.kind or "", item.license or "", item.homepage_url, item.repo_url or "",
-            item.documentation_url or "", ", ".join(item.packages), ", ".join(item.keywords),
+            item.status.value if item.status else "",
+            item.status.label if item.status else "",
+            item.kind or "",
+            item.license or "",
+            item.homepage_url,
+            item.repo_url or "",
+            item.documentation_url or "",
+            ", ".join(item.packages),
+            ", ".join(item.keywords),
             item.description or "",
         ]
         out.writerow([csv_cell(value) for value in row])

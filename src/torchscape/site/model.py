@@ -78,7 +78,9 @@ def site_model(landscape: Landscape, logos: Mapping[str, str]) -> SiteModel:
         for index, place in enumerate(item.placements):
             tile = Tile(item, logos[item.id], label, order, secondary=index > 0)
             placed[(place.category, place.subcategory)].append(tile)
-    categories = tuple(_category(c.name, [s.name for s in c.subcategories], placed, settings) for c in landscape.categories)
+    categories = tuple(
+        _category(c.name, [s.name for s in c.subcategories], placed, settings) for c in landscape.categories
+    )
     foundation = settings.foundation if settings else "Open source"
     return SiteModel(
         title=f"{foundation} Landscape",
@@ -103,7 +105,10 @@ def base_url(settings: RawSettings | None) -> str:
 
 
 def _category(
-    name: str, subcategories: list[str], placed: dict[tuple[str, str], list[Tile]], settings: RawSettings | None
+    name: str,
+    subcategories: list[str],
+    placed: dict[tuple[str, str], list[Tile]],
+    settings: RawSettings | None,
 ) -> CategoryView:
     order = subcategories
     override = next((c for c in (settings.categories or ()) if c.name == name), None) if settings else None

@@ -45,7 +45,11 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
     count += 1
     for item in landscape:
         page = Page(f"projects/{item.id}/", f"{item.name} · {model.title}", _summary(item))
-        extra = {"item": item, "related": _neighbours(item, model), "json_ld": _json_ld(item, model)}
+        extra = {
+            "item": item,
+            "related": _neighbours(item, model),
+            "json_ld": _json_ld(item, model),
+        }
         _write(writer, "item.html", page, common, **extra)
         count += 1
     for category in model.categories:
@@ -59,7 +63,11 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
         page = Page("guide/", f"Guide · {model.title}", f"How to find your way around the {model.title}.")
         _write(writer, "guide.html", page, common, sections=sections)
         count += 1
-    about = Page("about/", f"About · {model.title}", f"What the {model.title} shows and where its data comes from.")
+    about = Page(
+        "about/",
+        f"About · {model.title}",
+        f"What the {model.title} shows and where its data comes from.",
+    )
     _write(writer, "about.html", about, common)
     return count + 1
 
@@ -105,7 +113,9 @@ def _common(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> d
         "assets": assets,
         "statuses": landscape.statuses,
         "footer_html": to_html(footer.text) if footer and footer.text else "",
-        "footer_links": sorted((k, v) for k, v in (footer.links.model_dump() if footer and footer.links else {}).items() if v),
+        "footer_links": sorted(
+            (k, v) for k, v in (footer.links.model_dump() if footer and footer.links else {}).items() if v
+        ),
         "github_url": header.links.github if header and header.links else None,
         "has_guide": bool(landscape.guide and landscape.guide.categories),
         "item_count": len(landscape),
@@ -174,9 +184,11 @@ def _guide_sections(landscape: Landscape) -> list[GuideSection]:
 def _guide_for(landscape: Landscape, category: str) -> dict[str, str]:
     """Guide text for a category page: {'': chapter html, subcategory name: section html}."""
     found: dict[str, str] = {}
-    chapter: GuideCategory | None = next(
-        (c for c in (landscape.guide.categories or ()) if c.category == category), None
-    ) if landscape.guide else None
+    chapter: GuideCategory | None = (
+        next((c for c in (landscape.guide.categories or ()) if c.category == category), None)
+        if landscape.guide
+        else None
+    )
     if chapter is None:
         return found
     if chapter.content:

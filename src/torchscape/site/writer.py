@@ -6,7 +6,6 @@ never overwritten.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -41,8 +40,8 @@ class SiteWriter:
         if self.target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
             old.rmdir()
-            os.replace(self.target, old)
-        os.replace(self.staging, self.target)
+            self.target.replace(old)
+        self.staging.replace(self.target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 

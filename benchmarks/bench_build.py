@@ -1,0 +1,108 @@
+"""Build times and sizes: the real PyTorch landscape and a synthetic 2,500-item one.
+
+Cold = empty cache, warm = second build with the logo cache filled, rebuild = a warm build into
+the same output folder with nothing changed. Prints medians; also the gzip size of the home
+page's HTML+CSS+JS and the size of the output.
+
+    .venv/bin/python benchmarks/bench_build.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synth
+from torchscape.paths import resolve_sources
+from torchscape.site.build import BuildRequest, build_site
+
+FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pytorch-landscape"
+
+
+def timed(request: BuildRequest) -> float:
+    started = time.perf_counter()
+    build_site(request)
+    return time.perf_counter() - started
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def home_weight(site: Path) -> tuple[int, int]:
+    """Bytes of the home page's HTML + CSS + JS, raw and gzip-compressed (logos excluded)."""
+    html = (site / "index.html").read_bytes()
+    assets = re.findall(rb'(?:href|src)="(static/[^"]+\.(?:css|js))"', html)
+    parts = [html] + [(site / a.decode()).read_bytes() for a in assets if not a.endswith(b"reload.js")]
+    return sum(len(p) for p in parts), sum(len(gzip.compress(p, 9)) for p in parts)
+
+
+def synthetic(folder: Path, n: int) -> Path:
+    """A synthetic landscape whose logos cycle through the fixture's real logo files."""
+    data = synth.landscape(n)
+    logos = sorted(p for p in (FIXTURE / "hosted_logos").iterdir() if p.suffix in (".svg", ".png"))
+    index = 0
+    for category in data["categories"]:  # type: ignore[union-attr]
+        for sub in category["subcategories"]:
+            for item in sub["items"]:
+                item["logo"] = logos[index % len(logos)].name
+                index += 1
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "landscape.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int, tmp: Path) -> None:
+    sources = resolve_sources(str(data), str(settings) if settings else None, None, str(logos))
+    cold, warm, rebuild = [], [], []
+    for run in range(runs):
+        cache = tmp / f"{name}-cache-{run}"
+        out = tmp / f"{name}-out-{run}"
+        cold.append(timed(BuildRequest(sources, out, cache)))
+        shutil.rmtree(out)
+        warm.append(timed(BuildRequest(sources, out, cache)))
+        rebuild.append(timed(BuildRequest(sources, out, cache)))
+    size = folder_size(out)
+    raw, packed = home_weight(out)
+    print(
+        f"{name}: cold {statistics.median(cold):.2f} s, warm {statistics.median(warm):.2f} s, "
+        f"rebuild unchanged {statistics.median(rebuild):.2f} s (medians of {runs}); "
+        f"output {size / 1e6:.1f} MB; home HTML+CSS+JS {raw / 1e3:.0f} KB raw, {packed / 1e3:.1f} KB gzip"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if not FIXTURE.is_dir():
+        sys.exit("needs ../shared/fixtures/pytorch-landscape")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        logos = FIXTURE / "hosted_logos"
+        measure(
+            "pytorch fixture (188 items)",
+            FIXTURE / "landscape.yml",
+            FIXTURE / "settings.yml",
+            logos,
+            args.runs,
+            tmp,
+        )
+        data = synthetic(tmp / "synthetic", 2_500)
+        measure("synthetic 2,500 items", data, None, logos, args.runs, tmp)
+
+
+if __name__ == "__main__":
+    main()
