@@ -1,5 +1,5 @@
 # Two commands on a fresh machine (Python 3.11+ and make):
-#   make run    set up .venv and run the main job on the bundled PyTorch landscape
+#   make run    set up .venv, build the bundled PyTorch landscape and serve it on 127.0.0.1:8000
 #   make test   set up .venv with the test tools and run lint, types and the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 .PHONY: run test lint bench clean
 
 run: $(VENV)/.stamp-run
-	$(BIN)/torchscape validate
+	$(BIN)/torchscape serve
 
 test: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -18,6 +18,7 @@ test: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-test
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_build.py
 
 $(VENV)/.stamp-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -7,11 +7,13 @@ interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from torchscape import __version__
 from torchscape.catalog.loader import check
@@ -20,7 +22,10 @@ from torchscape.errors import CatalogError, Problem, Severity, TorchscapeError, 
 from torchscape.new import create_example
 from torchscape.paths import Sources, display_path, resolve_sources
 from torchscape.schema import KINDS, dumps
-from torchscape.site.build import BuildRequest, build_site
+from torchscape.site.build import BuildRequest, build_site, load_catalog
+
+if TYPE_CHECKING:
+    from torchscape.refresh import Client
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -86,6 +91,30 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--landscape-dir", help="serve this already built site as it is")
     serve.add_argument("--cache-dir", help="cache of observed data and processed logos")
     serve.set_defaults(handler=cmd_serve)
+
+    refresh = commands.add_parser(
+        "refresh",
+        help="fetch observed data (GitHub, package index) into the cache",
+        description="Fetch what GitHub and the package index say about each item into the cache.",
+    )
+    add_source_flags(refresh)
+    refresh.add_argument("--cache-dir", help="cache folder (default: the user cache)")
+    refresh.add_argument("--only", choices=("github", "packages"), help="fetch from one source only")
+    refresh.add_argument(
+        "--max-age", default="24h", help="refetch only data older than this (default: 24h; 0 = all)"
+    )
+    refresh.add_argument("--index-url", help="the package index's simple API (default: pip's configuration)")
+    refresh.set_defaults(handler=cmd_refresh)
+
+    history = commands.add_parser(
+        "history",
+        help="export or import the observed-data history as JSON Lines",
+        description="Move the cache's history to or from a plain JSON Lines file (e.g. kept in git).",
+    )
+    history.add_argument("action", choices=("export", "import"), help="export to FILE, or import from FILE")
+    history.add_argument("file", type=Path, help="the JSON Lines file ('-' for stdout/stdin)")
+    history.add_argument("--cache-dir", help="cache folder (default: the user cache)")
+    history.set_defaults(handler=cmd_history)
 
     new = commands.add_parser(
         "new",
@@ -190,6 +219,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_refusal(exc, f"{args.output_dir} is untouched")
         return 1
     print(report.summary())
+    for note in report.notes:
+        print(f"note: {note}")
     if report.placeholders:
         print(
             f"{len(report.placeholders)} item(s) show a monogram instead of their logo (run validate for why)"
@@ -233,6 +264,98 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _rebuild(request: BuildRequest) -> None:
     report = build_site(request)
     print(f"rebuilt in {report.seconds:.2f} s", flush=True)
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    import os
+
+    from torchscape.refresh import parse_duration, refresh
+    from torchscape.sources.facts import utc_now
+
+    sources = sources_from(args)
+    landscape = load_catalog(sources)
+    max_age = parse_duration(args.max_age)
+    factories = _source_factories(args, dict(os.environ))
+    if args.only:
+        factories = {args.only: factories[args.only]}
+    folder = cache_dir(args.cache_dir)
+    with _progress() as progress:
+        summaries = refresh(landscape, folder, factories, max_age=max_age, now=utc_now(), progress=progress)
+    for summary in summaries:
+        print(summary.line())
+    print(f"cache: {folder}")
+    failed = any(s.failed for s in summaries)
+    return 1 if failed and not any(s.fetched or s.unchanged for s in summaries) else 0
+
+
+def _source_factories(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Callable[[], Client | str]]:
+    def github() -> Client | str:
+        from torchscape.sources.github import GitHubClient, endpoint_from_env, tokens_from_env
+
+        tokens = tokens_from_env(env)
+        if not tokens:
+            return (
+                "no GitHub token: set GITHUB_TOKEN (or GITHUB_TOKENS, comma-separated) "
+                "to fetch stars, commits and releases"
+            )
+        return GitHubClient(endpoint_from_env(env), tokens)
+
+    def packages() -> Client | str:
+        from torchscape.sources.packages import PackageIndexClient, resolve_index_url
+
+        index_url, origin = resolve_index_url(args.index_url, env)
+        print(f"package index: {index_url} (from {origin})", file=sys.stderr)
+        return PackageIndexClient(index_url)
+
+    return {"github": github, "packages": packages}
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on a terminal (stderr); nothing when output is redirected."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(source: str, done: int, total: int) -> None:
+            if source not in tasks:
+                tasks[source] = bar.add_task(source, total=total)
+            bar.update(tasks[source], completed=done, total=total)
+
+        yield update
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from torchscape.sources.cache import Cache
+
+    with Cache.open(cache_dir(args.cache_dir)) as cache:
+        if args.action == "export":
+            if str(args.file) == "-":
+                count = cache.export_jsonl(sys.stdout)
+            else:
+                with args.file.open("w", encoding="utf-8") as out:
+                    count = cache.export_jsonl(out)
+            print(f"exported {count} snapshot(s)", file=sys.stderr)
+            return 0
+        bad: list[str] = []
+        source = sys.stdin if str(args.file) == "-" else _open_for_import(args.file)
+        with source:
+            count = cache.import_jsonl(source, lambda n, why: bad.append(f"{args.file}:{n}: {why}"))
+    for line in bad:
+        print(f"skipped {line}", file=sys.stderr)
+    print(f"imported {count} snapshot(s)", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _open_for_import(path: Path) -> TextIO:
+    try:
+        return path.open(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def cmd_new(args: argparse.Namespace) -> int:

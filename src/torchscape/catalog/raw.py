@@ -168,10 +168,18 @@ class StatusSetting(_Raw):
     description: str | None = None
 
 
+class ActivitySetting(_Raw):
+    """When a project counts as active, slowing or dormant (days since its last commit or release)."""
+
+    active_days: int = 90
+    dormant_days: int = 365
+
+
 class TorchscapeSettings(_Raw):
     """The `torchscape:` section of settings.yml (landscape2 ignores unknown settings keys)."""
 
     statuses: dict[str, StatusSetting] | None = None
+    activity: ActivitySetting | None = None
 
 
 class SettingsCategory(_Raw):

@@ -63,6 +63,10 @@ def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
             scope.report(("tags", tag), Code.INVALID_VALUE, "a TAG uses only lowercase letters and hyphens")
     if settings.upcoming_event and settings.upcoming_event.end < settings.upcoming_event.start:
         scope.report(("upcoming_event", "end"), Code.INVALID_VALUE, "is before the start date")
+    activity = settings.torchscape.activity if settings.torchscape else None
+    if activity and not 0 < activity.active_days < activity.dormant_days:
+        message = "needs 0 < active_days < dormant_days"
+        scope.report(("torchscape", "activity"), Code.INVALID_VALUE, message)
     if settings.torchscape and settings.torchscape.statuses:
         for value, status in settings.torchscape.statuses.items():
             if not status.label.strip():

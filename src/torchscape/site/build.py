@@ -18,6 +18,7 @@ from torchscape.site.logos import LogoProcessor
 from torchscape.site.model import SiteModel, site_model
 from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
+from torchscape.sources.observed import Thresholds, load_observed
 
 STATIC_FILES = ("site.css", "site.js")
 DEV_FILES = ("reload.js",)
@@ -44,6 +45,7 @@ class BuildReport:
     bytes: int = 0
     seconds: float = 0.0
     placeholders: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     landscape: Landscape | None = None
 
     def summary(self) -> str:
@@ -58,15 +60,16 @@ def build_site(request: BuildRequest) -> BuildReport:
     """Build the whole site into a staging folder, then swap it into place."""
     started = time.perf_counter()
     landscape = load_catalog(request.sources)  # 1. read and check the catalog (blocking -> stop)
-    writer = SiteWriter(request.output_dir)  # 2. stage next to the target
+    observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
+    writer = SiteWriter(request.output_dir)  # 3. stage next to the target
     try:
-        logos, placeholders = write_logos(landscape, request, writer)  # 3. sanitised logos
-        model = site_model(landscape, logos)  # 4. arrange groups, categories, tiles
-        assets = write_static(landscape, writer, request.dev)  # 5. CSS and JS, hashed names
-        count = pages.write_pages(landscape, model, assets, writer)  # 6. HTML pages
-        write_datasets(landscape, model, writer)  # 7. api/*.json and items.csv
-        pages.write_crawler_files(landscape, model, writer)  # 8. sitemap, robots, 404
-        writer.commit()  # 9. swap into place (the old site stays until here)
+        logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
+        model = site_model(landscape, logos, observed)  # 5. arrange groups, categories, tiles
+        assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
+        count = pages.write_pages(landscape, model, assets, writer)  # 7. HTML pages
+        write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
+        pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
+        writer.commit()  # 10. swap into place (the old site stays until here)
     except BaseException:
         writer.abort()
         raise
@@ -78,8 +81,34 @@ def build_site(request: BuildRequest) -> BuildReport:
         bytes=writer.total_bytes,
         seconds=time.perf_counter() - started,
         placeholders=placeholders,
+        notes=remote_images(landscape),
         landscape=landscape,
     )
+
+
+def remote_images(landscape: Landscape) -> list[str]:
+    """Settings images named by URL: never hot-linked, so they are left out (and said so)."""
+    settings = landscape.settings
+    if settings is None:
+        return []
+    named = {
+        "header.logo": settings.header.logo if settings.header else None,
+        "footer.logo": settings.footer.logo if settings.footer else None,
+        "images.favicon": settings.images.favicon if settings.images else None,
+        "images.open_graph": settings.images.open_graph if settings.images else None,
+    }
+    return [
+        f"settings {key} is a URL ({url}); images are never loaded from other sites, so it is left out"
+        for key, url in named.items()
+        if url and url.lower().startswith(("http://", "https://"))
+    ]
+
+
+def thresholds(landscape: Landscape) -> Thresholds:
+    """The activity thresholds of the landscape's settings (`torchscape.activity`), or defaults."""
+    settings = landscape.settings
+    activity = settings.torchscape.activity if settings and settings.torchscape else None
+    return Thresholds(activity.active_days, activity.dormant_days) if activity else Thresholds()
 
 
 def load_catalog(sources: Sources) -> Landscape:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from torchscape.catalog.ids import normalize_name
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import RawSettings
+from torchscape.sources.observed import Observed
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +64,13 @@ class SiteModel:
     categories: tuple[CategoryView, ...]
     logos: Mapping[str, str]
     featured: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    observed: Observed = field(default_factory=Observed)
 
     def category(self, name: str) -> CategoryView | None:
         return next((c for c in self.categories if c.name == name), None)
 
 
-def site_model(landscape: Landscape, logos: Mapping[str, str]) -> SiteModel:
+def site_model(landscape: Landscape, logos: Mapping[str, str], observed: Observed | None = None) -> SiteModel:
     """Arrange the landscape for display; `logos` maps item id -> logo path in the site."""
     settings = landscape.settings
     featured = _featured(landscape, settings)
@@ -90,6 +92,7 @@ def site_model(landscape: Landscape, logos: Mapping[str, str]) -> SiteModel:
         categories=categories,
         logos=logos,
         featured=featured,
+        observed=observed or Observed(),
     )
 
 

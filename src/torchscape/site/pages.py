@@ -47,6 +47,7 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
         page = Page(f"projects/{item.id}/", f"{item.name} · {model.title}", _summary(item))
         extra = {
             "item": item,
+            "observed": model.observed.get(item.id),
             "related": _neighbours(item, model),
             "json_ld": _json_ld(item, model),
         }

@@ -1,0 +1,1 @@
+"""Observed data: what GitHub and the package index say about each item (fetched by `refresh`)."""

@@ -1,0 +1,265 @@
+"""The SQLite cache of observed data: the latest value of every fact, its history, and failures.
+
+- `facts`: the latest good value per (source, key), with `fetched_at`. A failed fetch never
+  removes it; the failure is recorded in `failures` instead.
+- `history`: one snapshot per (source, key, fetched_at), so the site can show trends.
+- The schema is versioned in `meta` and migrates forward. WAL mode and a busy timeout let two
+  processes share the file; every result is committed as it arrives, so an interrupted refresh
+  (Ctrl-C or kill -9) keeps everything it fetched.
+- `export_jsonl` / `import_jsonl` move the history to and from a plain file that can live in git.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+SCHEMA_VERSION = 1
+FILE_NAME = "observed.sqlite3"
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE IF NOT EXISTS facts (
+        source TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL, fetched_at TEXT NOT NULL,
+        PRIMARY KEY (source, key));
+    CREATE TABLE IF NOT EXISTS history (
+        source TEXT NOT NULL, key TEXT NOT NULL, fetched_at TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (source, key, fetched_at));
+    CREATE TABLE IF NOT EXISTS failures (
+        source TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
+        failed_at TEXT NOT NULL, PRIMARY KEY (source, key));
+    """,
+}
+
+
+class CacheError(Exception):
+    """The cache file cannot be used (newer schema, not a torchscape cache, unreadable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    source: str
+    key: str
+    data: dict[str, Any]
+    fetched_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    source: str
+    key: str
+    kind: str
+    message: str
+    failed_at: str
+
+
+class Cache:
+    """One cache file. Open with `Cache.open(folder)`; use as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, folder: Path, *, readonly: bool = False) -> Cache:
+        """Open (creating and migrating unless `readonly`) the cache in `folder`."""
+        path = folder / FILE_NAME
+        if readonly:
+            if not path.is_file():
+                return cls.open_memory()
+            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            return cls(connection, path)._ready(create=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        return cls(connection, path)._ready(create=True)
+
+    @classmethod
+    def open_memory(cls) -> Cache:
+        """A throw-away cache in memory (to read a history file)."""
+        return cls(sqlite3.connect(":memory:", isolation_level=None), Path(":memory:"))._ready(create=True)
+
+    def _ready(self, *, create: bool) -> Cache:
+        try:
+            self._db.execute("PRAGMA busy_timeout = 30000")
+            if create:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._migrate()
+            else:
+                self._check_version(self._version())
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"{self.path} is not a usable torchscape cache: {exc}") from exc
+        return self
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- schema -----------------------------------------------------------------------------
+
+    def _version(self) -> int:
+        exists = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if not exists:
+            return 0
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _check_version(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise CacheError(
+                f"{self.path} was written by a newer torchscape (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade torchscape or use another --cache-dir"
+            )
+
+    def _migrate(self) -> None:
+        with self._transaction():
+            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            version = self._version()
+            self._check_version(version)
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(
+                    "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (str(target),),
+                )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def put(self, source: str, key: str, data: dict[str, Any], fetched_at: str) -> None:
+        """Store a good value: latest fact, one history snapshot, and clear any failure."""
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO facts(source, key, data, fetched_at) VALUES(?, ?, ?, ?) "
+                "ON CONFLICT(source, key) DO UPDATE SET data=excluded.data, fetched_at=excluded.fetched_at",
+                (source, key, text, fetched_at),
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO history(source, key, fetched_at, data) VALUES(?, ?, ?, ?)",
+                (source, key, fetched_at, text),
+            )
+            self._db.execute("DELETE FROM failures WHERE source=? AND key=?", (source, key))
+
+    def fail(self, source: str, key: str, kind: str, message: str, failed_at: str) -> None:
+        """Record a failure; the last good value (if any) stays."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO failures(source, key, kind, message, failed_at) VALUES(?, ?, ?, ?, ?) "
+                "ON CONFLICT(source, key) DO UPDATE SET kind=excluded.kind, message=excluded.message, "
+                "failed_at=excluded.failed_at",
+                (source, key, kind, message, failed_at),
+            )
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def facts(self, source: str) -> dict[str, Fact]:
+        rows = self._db.execute("SELECT key, data, fetched_at FROM facts WHERE source=?", (source,))
+        return {key: Fact(source, key, json.loads(data), at) for key, data, at in rows}
+
+    def fetched_at(self, source: str) -> dict[str, str]:
+        rows = self._db.execute("SELECT key, fetched_at FROM facts WHERE source=?", (source,))
+        return dict(rows.fetchall())
+
+    def failures(self, source: str | None = None) -> list[Failure]:
+        query = "SELECT source, key, kind, message, failed_at FROM failures"
+        rows = self._db.execute(
+            query + (" WHERE source=?" if source else "") + " ORDER BY source, key",
+            (source,) if source else (),
+        )
+        return [Failure(*row) for row in rows]
+
+    def history(self, source: str, key: str) -> list[Fact]:
+        rows = self._db.execute(
+            "SELECT fetched_at, data FROM history WHERE source=? AND key=? ORDER BY fetched_at", (source, key)
+        )
+        return [Fact(source, key, json.loads(data), at) for at, data in rows]
+
+    def all_history(self) -> Iterator[Fact]:
+        rows = self._db.execute(
+            "SELECT source, key, fetched_at, data FROM history ORDER BY source, key, fetched_at"
+        )
+        for source, key, at, data in rows:
+            yield Fact(source, key, json.loads(data), at)
+
+    # --- plain-file history -----------------------------------------------------------------
+
+    def export_jsonl(self, out: TextIO) -> int:
+        """Write every history snapshot as one JSON object per line (sorted); returns the count."""
+        count = 0
+        for fact in self.all_history():
+            record = {
+                "source": fact.source,
+                "key": fact.key,
+                "fetched_at": fact.fetched_at,
+                "data": fact.data,
+            }
+            out.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")
+            count += 1
+        return count
+
+    def import_jsonl(
+        self, lines: Iterable[str], on_bad_line: Callable[[int, str], None] | None = None
+    ) -> int:
+        """Merge snapshots from JSON Lines; the newest snapshot of a key becomes its fact."""
+        count = 0
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                source, key, at, data = record["source"], record["key"], record["fetched_at"], record["data"]
+                if not all(isinstance(v, str) for v in (source, key, at)) or not isinstance(data, dict):
+                    raise TypeError("wrong field types")
+            except (ValueError, KeyError, TypeError) as exc:
+                if on_bad_line:
+                    on_bad_line(number, str(exc))
+                continue
+            self._merge(source, key, at, data)
+            count += 1
+        return count
+
+    def _merge(self, source: str, key: str, fetched_at: str, data: dict[str, Any]) -> None:
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO history(source, key, fetched_at, data) VALUES(?, ?, ?, ?)",
+                (source, key, fetched_at, text),
+            )
+            self._db.execute(
+                "INSERT INTO facts(source, key, data, fetched_at) VALUES(?, ?, ?, ?) "
+                "ON CONFLICT(source, key) DO UPDATE SET data=excluded.data, fetched_at=excluded.fetched_at "
+                "WHERE excluded.fetched_at > facts.fetched_at",
+                (source, key, text, fetched_at),
+            )
+
+
+def open_readonly(folder: Path | None) -> Cache | None:
+    """The cache for a build (read only), or None when there is no cache folder or file."""
+    if folder is None or not (folder / FILE_NAME).is_file():
+        return None
+    return Cache.open(folder, readonly=True)
+
+
+__all__ = ["FILE_NAME", "SCHEMA_VERSION", "Cache", "CacheError", "Fact", "Failure", "open_readonly"]
