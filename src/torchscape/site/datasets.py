@@ -14,6 +14,7 @@ from typing import Any
 from torchscape.catalog.model import Item, Landscape
 from torchscape.site.model import SiteModel
 from torchscape.site.writer import SiteWriter
+from torchscape.sources.observed import ItemObserved
 
 API_VERSION = 1
 CSV_COLUMNS = (
@@ -72,7 +73,37 @@ def item_record(item: Item, model: SiteModel) -> dict[str, Any]:
     }
     for name in _LINK_FIELDS:
         record[name] = getattr(item, name)
+    record["observed"] = observed_record(model.observed.get(item.id))
     return record
+
+
+def observed_record(observed: ItemObserved) -> dict[str, Any] | None:
+    """The observed facts the explorer filters and sorts on (None when nothing is known)."""
+    repo, package = observed.repo or {}, observed.package or {}
+    if not repo and not package:
+        return None
+    return {
+        "activity": observed.activity,
+        "last_activity_at": observed.last_activity_at,
+        "stars": repo.get("stars"),
+        "forks": repo.get("forks"),
+        "contributors": repo.get("contributors"),
+        "last_commit_at": repo.get("last_commit_at"),
+        "latest_release_tag": repo.get("latest_release_tag"),
+        "latest_release_at": repo.get("latest_release_at"),
+        "releases_last_year": repo.get("releases_last_year"),
+        "archived": bool(repo.get("is_archived")),
+        "license": repo.get("license") or package.get("license"),
+        "language": repo.get("primary_language"),
+        "topics": list(repo.get("topics") or ()),
+        "name_with_owner": repo.get("name_with_owner"),
+        "latest_version": package.get("latest_version"),
+        "latest_uploaded_at": package.get("latest_uploaded_at"),
+        "requires_python": package.get("requires_python"),
+        "torch_requirement": observed.torch_requirement,
+        "repo_fetched_at": observed.repo_fetched_at,
+        "packages_fetched_at": observed.packages_fetched_at,
+    }
 
 
 def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -> None:

@@ -1,0 +1,67 @@
+"""The site shows observed data with its source and age, and judges upstream state honestly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from helpers import catalog, dump, item
+from site_helpers import build
+
+from torchscape.sources.cache import Cache
+from torchscape.sources.facts import PackageFacts, RepoFacts
+from torchscape.sources.observed import Thresholds, classify
+
+NOW = "2026-11-20T00:00:00Z"
+
+
+def repo(name: str, **fields: object) -> RepoFacts:
+    url = f"https://github.com/org/{name}"
+    return RepoFacts(requested=url, name_with_owner=f"org/{name}", url=url, **fields)  # type: ignore[arg-type]
+
+
+def test_item_page_shows_observed_facts(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    items = [
+        item("Alive", repo_url="https://github.com/org/alive", license="MIT", extra={"annotations": {"pypi": "alive-pkg"}}),
+        item("Gone", repo_url="https://github.com/org/gone"),
+        item("Quiet", repo_url="https://github.com/org/quiet"),
+        item("Unknown", repo_url="https://github.com/org/unknown"),
+    ]
+    data.write_text(dump(catalog(*items)), encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    with Cache.open(cache_dir) as cache:
+        cache.put("github", "https://github.com/org/alive", repo("alive", stars=900, last_commit_at="2026-11-10T10:00:00Z", license="Apache-2.0").to_json(), "2026-10-01T00:00:00Z")
+        cache.put("github", "https://github.com/org/alive", repo("alive", stars=1000, last_commit_at="2026-11-10T10:00:00Z", license="Apache-2.0", latest_release_tag="v2.0", latest_release_at="2026-11-01T00:00:00Z").to_json(), NOW)
+        cache.put("github", "https://github.com/org/gone", repo("gone", is_archived=True, last_commit_at="2026-11-01T00:00:00Z").to_json(), NOW)
+        cache.put("github", "https://github.com/org/quiet", repo("quiet", last_commit_at="2024-01-01T00:00:00Z").to_json(), NOW)
+        cache.put("github", "https://github.com/org/unknown", repo("renamed-elsewhere").to_json() | {"requested": "https://github.com/org/unknown"}, NOW)
+        cache.put("packages", "alive-pkg", PackageFacts(name="alive-pkg", index_url="http://127.0.0.1/simple/", latest_version="2.0", latest_uploaded_at="2026-11-02T00:00:00Z", torch_requirement=">=2.1", page_url="http://127.0.0.1/project/alive-pkg/").to_json(), NOW)
+    out = tmp_path / "site"
+    build(data, out, cache_dir)
+    alive = (out / "projects" / "alive" / "index.html").read_text(encoding="utf-8")
+    assert "1,000" in alive and "(+100 since 2026-10-01)" in alive
+    assert '<time datetime="2026-11-10T10:00:00Z" data-relative>2026-11-10</time>' in alive
+    assert "MIT <span class=\"muted\">(catalog; GitHub says Apache-2.0)</span>" in alive
+    assert 'tag-active">Active' in alive
+    assert "<code>&gt;=2.1</code>" in alive and 'href="http://127.0.0.1/project/alive-pkg/"' in alive
+    assert "GitHub data fetched" in alive
+    gone = (out / "projects" / "gone" / "index.html").read_text(encoding="utf-8")
+    assert "Archived upstream" in gone
+    assert "Dormant" in (out / "projects" / "quiet" / "index.html").read_text(encoding="utf-8")
+    unknown = (out / "projects" / "unknown" / "index.html").read_text(encoding="utf-8")
+    assert "now <a href=" in unknown and "org/renamed-elsewhere" in unknown  # moved upstream
+    assert "tag-active" not in unknown and "Dormant" not in unknown  # no dates: no judgement
+    assert json.loads((out / "api" / "items.json").read_text(encoding="utf-8"))["version"] == 1
+
+
+def test_activity_is_never_judged_from_missing_data() -> None:
+    now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    rules = Thresholds(90, 365)
+    assert classify(None, None, now, rules) is None
+    assert classify({"is_archived": False}, None, now, rules) is None
+    assert classify({"is_archived": True}, None, now, rules) == "archived"
+    assert classify(None, "2026-10-01T00:00:00Z", now, rules) == "active"
+    assert classify(None, "2026-03-01T00:00:00Z", now, rules) == "slowing"
+    assert classify(None, "2025-01-01T00:00:00Z", now, rules) == "dormant"
