@@ -62,6 +62,8 @@ def test_activity_is_never_judged_from_missing_data() -> None:
     assert classify(None, None, now, rules) is None
     assert classify({"is_archived": False}, None, now, rules) is None
     assert classify({"is_archived": True}, None, now, rules) == "archived"
-    assert classify(None, "2026-10-01T00:00:00Z", now, rules) == "active"
-    assert classify(None, "2026-03-01T00:00:00Z", now, rules) == "slowing"
-    assert classify(None, "2025-01-01T00:00:00Z", now, rules) == "dormant"
+    commits = {"last_commit_at": "2025-01-01T00:00:00Z"}
+    assert classify(None, "2026-10-01T00:00:00Z", now, rules) == "active"  # a recent release proves it
+    assert classify(commits, "2026-03-01T00:00:00Z", now, rules) == "slowing"
+    assert classify(commits, "2025-01-01T00:00:00Z", now, rules) == "dormant"
+    assert classify(None, "2025-01-01T00:00:00Z", now, rules) is None  # old release, commits unseen

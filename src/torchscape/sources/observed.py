@@ -169,7 +169,12 @@ def _last_activity(repo: Mapping[str, Any] | None, packages: list[Mapping[str, A
 def classify(
     repo: Mapping[str, Any] | None, last: str | None, now: dt.datetime | None, thresholds: Thresholds
 ) -> Activity | None:
-    """archived (upstream) / active / slowing / dormant, or None when the data cannot say."""
+    """archived (upstream) / active / slowing / dormant, or None when the data cannot say.
+
+    A recent commit or release proves activity. Quiet is judged only when the commits were seen:
+    a project that last released long ago may still commit daily, so without commit data an
+    old release says nothing.
+    """
     if repo and repo.get("is_archived"):
         return "archived"
     if last is None or now is None:
@@ -177,9 +182,9 @@ def classify(
     days = (now - _parse(last)).days
     if days <= thresholds.active_days:
         return "active"
-    if days <= thresholds.dormant_days:
-        return "slowing"
-    return "dormant"
+    if not (repo and repo.get("last_commit_at")):
+        return None
+    return "slowing" if days <= thresholds.dormant_days else "dormant"
 
 
 def _parse(value: str) -> dt.datetime:
