@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -139,6 +141,21 @@ def write_logos(
             written.add(relative)
         paths[item.id] = relative
     return paths, placeholders
+
+
+def _warm_cache(processor: LogoProcessor, sources: set[Path], cache_dir: Path) -> None:
+    """Process uncached logo files on every core first (the results land in the disk cache)."""
+    todo = sorted(p for p in sources if p.is_file() and processor.needs_work(p))
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) < 8 or workers < 2:
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_process_into_cache, [(cache_dir, path) for path in todo], chunksize=4))
+
+
+def _process_into_cache(job: tuple[Path, Path]) -> None:
+    cache_dir, path = job
+    LogoProcessor(cache_dir).process(path, path.stem, path.stem)
 
 
 def write_static(landscape: Landscape, writer: SiteWriter, dev: bool) -> dict[str, str]:

@@ -1,0 +1,76 @@
+"""`torchscape refresh` end to end: real fake servers on 127.0.0.1, the real cache, then `build`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fake_index import Fault, FakeIndex, core_metadata, release
+from helpers import catalog, dump, item
+
+from torchscape.cli import main
+from torchscape.sources.cache import Cache
+
+
+@pytest.fixture
+def landscape_file(tmp_path: Path) -> Path:
+    path = tmp_path / "landscape.yml"
+    items = [
+        item("Alpha", repo_url="https://github.com/org/alpha", extra={"annotations": {"pypi": "alpha-pkg"}}),
+        item("Beta", repo_url="https://github.com/org/beta", extra={"annotations": {"pypi": "Beta_Pkg, missing-pkg"}}),
+    ]
+    path.write_text(dump(catalog(*items)), encoding="utf-8")
+    return path
+
+
+def fake_index() -> FakeIndex:
+    index = FakeIndex()
+    meta = core_metadata("alpha-pkg", "1.2.0", requires_dist=["torch>=2.1", "numpy"], requires_python=">=3.9")
+    index.add("alpha-pkg", release("alpha-pkg", "1.0.0", 1) + release("alpha-pkg", "1.2.0", 5), metadata=meta, json_api=True)
+    index.add("beta-pkg", release("beta-pkg", "0.3", 2), metadata=core_metadata("beta-pkg", "0.3"), pep658=True)
+    return index
+
+
+def test_refresh_packages_then_build(landscape_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GITHUB_TOKENS", raising=False)
+    cache = tmp_path / "cache"
+    with fake_index() as index:
+        code = main(["refresh", "--data-file", str(landscape_file), "--cache-dir", str(cache), "--index-url", index.url])
+        out = capsys.readouterr()
+        assert code == 0, out
+        assert "github: skipped: no GitHub token: set GITHUB_TOKEN" in out.out
+        assert "packages: 2 fetched, 0 unchanged (fresher than --max-age), 1 failed (1 not-found" in out.out
+        assert f"package index: {index.url} (from --index-url)" in out.err
+        assert index.downloads() == []
+        # A second run inside --max-age asks for nothing new except what failed before.
+        before = index.count()
+        assert main(["refresh", "--data-file", str(landscape_file), "--cache-dir", str(cache), "--index-url", index.url, "--only", "packages"]) == 0
+        assert "2 unchanged" in capsys.readouterr().out
+        assert index.count() - before == 1  # only the missing package again
+    with Cache.open(cache) as db:
+        alpha = db.facts("packages")["alpha-pkg"].data
+    assert alpha["latest_version"] == "1.2.0" and alpha["torch_requirement"] == ">=2.1"
+    out_dir = tmp_path / "site"
+    assert main(["build", "--data-file", str(landscape_file), "--output-dir", str(out_dir), "--cache-dir", str(cache)]) == 0
+    page = (out_dir / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "<code>&gt;=2.1</code>" in page and "alpha-pkg</a> 1.2.0" in page
+
+
+def test_failed_refresh_keeps_the_last_good_value(landscape_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache = tmp_path / "cache"
+    with fake_index() as index:
+        main(["refresh", "--only", "packages", "--data-file", str(landscape_file), "--cache-dir", str(cache), "--index-url", index.url])
+        for _ in range(8):
+            index.inject("/simple/alpha-pkg/", Fault(status=500))
+        main(["refresh", "--only", "packages", "--max-age", "0", "--data-file", str(landscape_file), "--cache-dir", str(cache), "--index-url", index.url])
+    last = capsys.readouterr().out.strip().splitlines()[-2]
+    assert last.startswith("packages: 1 fetched, 0 unchanged") and "2 failed" in last, last
+    with Cache.open(cache) as db:
+        assert db.facts("packages")["alpha-pkg"].data["latest_version"] == "1.2.0"
+        assert {f.key for f in db.failures("packages")} >= {"alpha-pkg", "missing-pkg"}
+
+
+def test_max_age_must_be_a_duration(landscape_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["refresh", "--data-file", str(landscape_file), "--max-age", "soon"]) == 2
+    assert "--max-age 'soon' is not a duration" in capsys.readouterr().err
