@@ -28,6 +28,8 @@ $(VENV)/.stamp-run: pyproject.toml
 $(VENV)/.stamp-test: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	# GitHub's published GraphQL schema, to check our queries against (needs npm; skipped without)
+	if command -v npm >/dev/null; then npm install --prefix .tools --no-save --no-audit --no-fund --silent @octokit/graphql-schema; fi
 	touch $@ $(VENV)/.stamp-run
 
 clean:
