@@ -74,3 +74,30 @@ def test_failed_refresh_keeps_the_last_good_value(landscape_file: Path, tmp_path
 def test_max_age_must_be_a_duration(landscape_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["refresh", "--data-file", str(landscape_file), "--max-age", "soon"]) == 2
     assert "--max-age 'soon' is not a duration" in capsys.readouterr().err
+
+
+def test_refresh_github_then_build(landscape_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from fake_github import FakeGitHub, days_ago, repo
+
+    secret = "ghp_notarealtoken1234567890"
+    repos = [repo("org/alpha", stars=4200, commits=[days_ago(3)], releases=[("v1.2.0", days_ago(10))]), repo("new-org/beta", archived=True)]
+    cache = tmp_path / "cache"
+    with FakeGitHub(repos, tokens=[secret]) as github:
+        github.rename("org/beta", "new-org/beta")
+        monkeypatch.setenv("GITHUB_TOKEN", secret)
+        monkeypatch.setenv("GITHUB_GRAPHQL_URL", github.url)
+        code = main(["refresh", "--only", "github", "--data-file", str(landscape_file), "--cache-dir", str(cache)])
+        out = capsys.readouterr()
+        assert code == 0, out
+        assert "github: 2 fetched, 0 unchanged (fresher than --max-age), 0 failed; 1 requests" in out.out
+        assert all(r.headers.get("authorization") == f"bearer {secret}" for r in github.requests)
+        assert secret not in out.out + out.err
+    site = tmp_path / "site"
+    assert main(["build", "--data-file", str(landscape_file), "--output-dir", str(site), "--cache-dir", str(cache)]) == 0
+    alpha = (site / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "4,200" in alpha and "v1.2.0" in alpha and 'tag-active">Active' in alpha
+    beta = (site / "projects" / "beta" / "index.html").read_text(encoding="utf-8")
+    assert "Archived upstream" in beta and "new-org/beta" in beta
+    for path in [*site.rglob("*"), *cache.rglob("*")]:
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
