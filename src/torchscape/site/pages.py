@@ -13,6 +13,7 @@ from torchscape.catalog.raw import GuideCategory
 from torchscape.site.markdown import to_html, to_text
 from torchscape.site.model import SiteModel
 from torchscape.site.render import render
+from torchscape.site.stats import charts
 from torchscape.site.writer import SiteWriter
 
 _DESCRIPTION_LIMIT = 160
@@ -64,6 +65,9 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
         page = Page("guide/", f"Guide · {model.title}", f"How to find your way around the {model.title}.")
         _write(writer, "guide.html", page, common, sections=sections)
         count += 1
+    stats = Page("stats/", f"Stats · {model.title}", f"The {model.title} in numbers.")
+    _write(writer, "stats.html", stats, common, charts=charts(landscape, model))
+    count += 1
     about = Page(
         "about/",
         f"About · {model.title}",
@@ -80,7 +84,7 @@ def _write(writer: SiteWriter, template: str, page: Page, common: dict[str, Any]
 def write_crawler_files(landscape: Landscape, model: SiteModel, writer: SiteWriter) -> None:
     """sitemap.xml and robots.txt (when the site's URL is known), and the 404 page."""
     base = model.base_url
-    paths = ["", "guide/", "about/"] + [f"categories/{c.id}/" for c in model.categories]
+    paths = ["", "guide/", "stats/", "about/"] + [f"categories/{c.id}/" for c in model.categories]
     paths += [f"projects/{i.id}/" for i in landscape]
     if base:
         urls = "".join(f"<url><loc>{escape(base + '/' + p)}</loc></url>\n" for p in paths)
