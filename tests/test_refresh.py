@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fake_index import Fault, FakeIndex, core_metadata, release
-from helpers import catalog, dump, item
 
+from fake_index import FakeIndex, Fault, core_metadata, release
+from helpers import catalog, dump, item
 from torchscape.cli import main
 from torchscape.sources.cache import Cache
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from helpers import catalog, dump, item
 from site_helpers import build
-
 from torchscape.sources.cache import Cache
 from torchscape.sources.facts import PackageFacts, RepoFacts
 from torchscape.sources.observed import Thresholds, classify

@@ -8,7 +8,8 @@ rebuilt from an allow-list:
   survive, links only to `#fragments` inside the document, bitmaps only as re-encoded
   `data:image/...` URIs. `<style>` sheets are applied to the elements they select and dropped, so
   class-styled logos keep their colours. The root gets a `viewBox` and loses its fixed size, so
-  the logo scales in its `<img>` box. Numbers are rewritten in their shortest exact form.
+  the logo scales in its `<img>` box. Numbers are written as short as they can be: exactly,
+  except path and polygon coordinates, rounded to 1/10,000 of the shape's size (`PRECISION`).
 - **Bitmaps** (PNG, JPEG, GIF, WebP files, and those embedded in SVGs) are decoded by Pillow with
   a pixel limit, shrunk to at most `MAX_BITMAP_SIDE` pixels on the longest side and re-encoded
   without metadata: PNG (as a palette when the colours allow it), or JPEG when that is smaller
@@ -25,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import hashlib
 import io
 import math
@@ -50,6 +52,7 @@ from torchscape.site.monogram import monogram_svg
 __all__ = [
     "MAX_BITMAP_SIDE",
     "MAX_IMAGE_PIXELS",
+    "MAX_RENDERED_ELEMENTS",
     "MAX_SOURCE_BYTES",
     "PROCESSOR_VERSION",
     "LogoProcessor",
@@ -57,16 +60,18 @@ __all__ = [
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "1"
+PROCESSOR_VERSION: Final = "2"
 
 #: Source files larger than this are not read.
 MAX_SOURCE_BYTES: Final = 10 * 1024 * 1024
 #: Longest side of a re-encoded bitmap: logos are shown at most ~160 CSS px wide, ~2x density.
-MAX_BITMAP_SIDE: Final = 256
+MAX_BITMAP_SIDE: Final = 320
 #: Bitmaps with more pixels than this are refused before decoding (decompression bombs).
 MAX_IMAGE_PIXELS: Final = 25_000_000
 #: SVG element nesting deeper than this is refused (real logos stay below 20).
 MAX_SVG_DEPTH: Final = 100
+#: Documents whose <use> elements expand to more elements than this are refused.
+MAX_RENDERED_ELEMENTS: Final = 100_000
 
 SVG_NS: Final = "http://www.w3.org/2000/svg"
 XLINK_NS: Final = "http://www.w3.org/1999/xlink"
@@ -134,15 +139,17 @@ class LogoProcessor:
         placeholder (named after `stem`) carrying the reason; bad content never raises.
         A real logo is named after its file's stem, so items sharing a file share the output.
         """
+        if source is None:
+            return self._placeholder(name, stem, "no logo file given")
         try:
             data = _read_source(source)
         except LogoRejected as exc:
             return self._placeholder(name, stem, str(exc))
-        assert source is not None  # _read_source rejects None
         outcome = self._cached(_content_key(data), lambda: _transform(data))
         if outcome.problem is not None:
             return self._placeholder(name, stem, outcome.problem)
-        return _logo(_slug(source.stem), outcome.data, outcome.media_type, None)
+        filename = _filename(_slug(source.stem), outcome.data, outcome.media_type)
+        return ProcessedLogo(filename, outcome.data, outcome.media_type, False, None)
 
     def _placeholder(self, name: str, stem: str, problem: str) -> ProcessedLogo:
         """The monogram for `name`, standing in for a logo that could not be used."""
@@ -156,6 +163,14 @@ class LogoProcessor:
             problem=problem,
         )
 
+    def needs_work(self, source: Path) -> bool:
+        """Whether processing `source` would do real work (its outcome is not cached yet)."""
+        try:
+            key = _content_key(_read_source(source))
+        except LogoRejected:
+            return False
+        return key not in self._memo and (self._cache is None or not (self._cache / key).is_file())
+
     def _cached(self, key: str, compute: Callable[[], _Outcome]) -> _Outcome:
         """The outcome stored under `key` (in memory, then on disk), else computed and stored."""
         outcome = self._memo.get(key)
@@ -168,11 +183,6 @@ class LogoProcessor:
             outcome = compute()
         self._memo[key] = outcome
         return outcome
-
-
-def _logo(stem: str, data: bytes, media_type: str, problem: str | None) -> ProcessedLogo:
-    """A usable logo under its content-hashed file name."""
-    return ProcessedLogo(_filename(stem, data, media_type), data, media_type, False, problem)
 
 
 def _filename(stem: str, data: bytes, media_type: str) -> str:
@@ -195,10 +205,8 @@ def _content_key(data: bytes) -> str:
 # --- reading sources and the cache ---------------------------------------------------------------
 
 
-def _read_source(source: Path | None) -> bytes:
+def _read_source(source: Path) -> bytes:
     """The bytes of a logo file, or LogoRejected saying why it cannot be read."""
-    if source is None:
-        raise LogoRejected("no logo file given")
     try:
         info = source.stat()
     except FileNotFoundError:
@@ -289,9 +297,11 @@ def _transform(data: bytes) -> _Outcome:
     try:
         if _is_bitmap(data):
             return _Outcome(*_process_bitmap(data))
-        return _Outcome(_sanitise_svg(data), SVG_TYPE)
+        return _Outcome(*_svg_or_raster(data))
     except LogoRejected as exc:
         return _Outcome(problem=str(exc))
+    except Exception as exc:  # a bug of ours on hostile input must not stop a build either
+        return _Outcome(problem=f"could not be processed ({type(exc).__name__})")
 
 
 # --- bitmaps -------------------------------------------------------------------------------------
@@ -301,9 +311,21 @@ def _process_bitmap(data: bytes) -> tuple[bytes, str]:
     """Decode, shrink and re-encode a bitmap; returns the new bytes and their media type."""
     image = _decode_bitmap(_drop_damaged_png_chunks(data))
     image = _downscale(_normalise_mode(image))
-    if image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
-        image = image.convert("RGB")  # an alpha channel that is opaque everywhere
+    if image.mode == "RGBA":
+        image = _without_needless_alpha(image)
     return _encode_bitmap(image)
+
+
+def _without_needless_alpha(image: Image.Image) -> Image.Image:
+    """RGB when the alpha channel is opaque everywhere; else fully transparent pixels made all
+    the same (transparent black), which shrinks palettes and compresses better."""
+    alpha = image.getchannel("A")
+    if alpha.getextrema() == (255, 255):
+        return image.convert("RGB")
+    transparent = alpha.point(lambda value: 255 if value == 0 else 0)
+    cleared = image.copy()
+    cleared.paste((0, 0, 0, 0), mask=transparent)
+    return cleared
 
 
 def _decode_bitmap(data: bytes) -> Image.Image:
@@ -515,13 +537,55 @@ _DATA_IMAGE: Final = re.compile(
 )
 
 
-def _sanitise_svg(data: bytes) -> bytes:
+#: A sanitised SVG over this size (usually a logo auto-traced from a bitmap, with tens of
+#: thousands of path points) is drawn once, at the largest size the site shows logos, as WebP.
+RASTER_ABOVE: Final = 24 * 1024
+
+
+def _svg_or_raster(data: bytes) -> tuple[bytes, str]:
+    """The sanitised SVG; or, for a heavy SVG without text, a much smaller rendering of it.
+
+    Text is left as SVG because its look depends on the fonts of the machine that renders it.
+    Big sources skip the coordinate rounding first: it costs most on exactly those files.
+    """
+    heavy = len(data) > RASTER_ABOVE * 2
+    svg = _sanitise_svg(data, compact=not heavy)
+    if len(svg) > RASTER_ABOVE and b"<text" not in svg:
+        raster = _rasterise(svg)
+        if raster is not None and len(raster) * 2 < len(svg):
+            return raster, "image/webp"
+    return (_sanitise_svg(data) if heavy else svg), SVG_TYPE
+
+
+def _rasterise(svg: bytes) -> bytes | None:
+    """The SVG drawn (by resvg, no system fonts) with its longest side MAX_BITMAP_SIDE, as WebP."""
+    try:
+        import resvg_py
+    except ImportError:
+        return None
+    root = SafeET.fromstring(svg)
+    box = [float(v) for v in (root.get("viewBox") or "0 0 1 1").replace(",", " ").split()]
+    wide = box[2] >= box[3]
+    size = {"width": MAX_BITMAP_SIDE} if wide else {"height": MAX_BITMAP_SIDE}
+    try:
+        png = resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), skip_system_fonts=True, **size)
+        image = Image.open(io.BytesIO(bytes(png)))
+        image.load()
+    except Exception:
+        return None
+    output = io.BytesIO()
+    image.save(output, format="WEBP", quality=90, method=4)
+    return output.getvalue()
+
+
+def _sanitise_svg(data: bytes, *, compact: bool = True) -> bytes:
     """A hostile SVG document rebuilt from its safe parts, serialised compactly."""
     source = _parse_svg(data)
     styles = _Stylesheet.collect(source)
-    root = _copy_element(source, styles, depth=0)
+    root = _copy_element(source, styles, depth=0, compact=compact)
     if root is None or not _draws_something(root):
         raise LogoRejected("nothing left to draw after sanitising")
+    _check_use_expansion(root)
     _finish_root(root)
     _drop_unused_ids(root)
     return _serialise(root)
@@ -753,15 +817,18 @@ def _has_bad_scheme(value: str) -> bool:
 # --- SVG: copying the allowed parts --------------------------------------------------------------
 
 
-def _copy_element(source: ET.Element, styles: _Stylesheet, depth: int) -> ET.Element | None:
+def _copy_element(
+    source: ET.Element, styles: _Stylesheet, depth: int, *, compact: bool = True
+) -> ET.Element | None:
     """A clean copy of an allowed element and its allowed descendants, or None to drop it."""
     name = _svg_name(source)
     if name is None or depth > MAX_SVG_DEPTH:
         return None
+    selected = styles.declarations_for(source, name)  # by the name the style sheets know
     name = _RENAMED.get(name, name)
     if name not in _ELEMENTS:
         return None
-    attributes = _clean_attributes(source, name, styles)
+    attributes = _clean_attributes(source, name, selected, compact=compact)
     if attributes is None:
         return None
     element = ET.Element(name, attributes)
@@ -769,7 +836,7 @@ def _copy_element(source: ET.Element, styles: _Stylesheet, depth: int) -> ET.Ele
     if keep_text:
         element.text = source.text
     for child in source:
-        copy = None if name in ("title", "desc") else _copy_element(child, styles, depth + 1)
+        copy = None if name in ("title", "desc") else _copy_element(child, styles, depth + 1, compact=compact)
         if copy is not None:
             copy.tail = child.tail if keep_text else None
             element.append(copy)
@@ -786,15 +853,17 @@ def _append_text(element: ET.Element, text: str) -> None:
         element.text = (element.text or "") + text
 
 
-def _clean_attributes(source: ET.Element, name: str, styles: _Stylesheet) -> dict[str, str] | None:
-    """The safe attributes of an element, style sheets and `style` folded in; None when the
-    element cannot work without an attribute that was refused (a <use> or <image> link)."""
+def _clean_attributes(
+    source: ET.Element, name: str, declarations: dict[str, str], *, compact: bool = True
+) -> dict[str, str] | None:
+    """The safe attributes of an element, with the declarations the style sheets give it and
+    those of its `style` folded in; None when the element cannot work without an attribute
+    that was refused (the link of a <use> or an <image>)."""
     attributes: dict[str, str] = {}
     for key, value in source.attrib.items():
-        cleaned = _clean_attribute(key, value)
+        cleaned = _clean_attribute(key, value, compact=compact)
         if cleaned is not None:
             attributes[cleaned[0]] = cleaned[1]
-    declarations = styles.declarations_for(source, name)
     declarations.update(_safe_declarations(source.get("style") or ""))
     attributes.update({p: v for p, v in declarations.items() if p in _PRESENTATION})
     style = ";".join(f"{p}:{v}" for p, v in sorted(declarations.items()) if p in _STYLE_ONLY)
@@ -808,7 +877,7 @@ def _clean_attributes(source: ET.Element, name: str, styles: _Stylesheet) -> dic
     return {key: attributes[key] for key in sorted(attributes)}
 
 
-def _clean_attribute(key: str, value: str) -> tuple[str, str] | None:
+def _clean_attribute(key: str, value: str, *, compact: bool = True) -> tuple[str, str] | None:
     """(name, value) of an allowed attribute other than `href`/`style`, else None."""
     namespace, name = _split(key)
     if namespace == XML_NS and name in ("space", "lang"):
@@ -823,7 +892,7 @@ def _clean_attribute(key: str, value: str) -> tuple[str, str] | None:
         if safe is None:
             return None
         value = safe
-    return name, _compact_value(name, value)
+    return name, _compact_value(name, value) if compact else value
 
 
 def _clean_href(element: str, value: str | None) -> str | None:
@@ -854,13 +923,40 @@ def _clean_data_image(value: str) -> str | None:
 # --- SVG: the root, references and output --------------------------------------------------------
 
 _LENGTH: Final = re.compile(r"([+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt|pc|mm|cm|in)?")
-_PX_PER_UNIT: Final = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54}
-_PX_PER_UNIT["in"] = 96.0
+_PX_PER_UNIT: Final = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 
 
 def _draws_something(root: ET.Element) -> bool:
     """Whether any element that draws survived."""
     return any(_split(element.tag)[1] in _DRAWING_ELEMENTS for element in root.iter())
+
+
+def _check_use_expansion(root: ET.Element) -> None:
+    """Refuse a document whose <use> elements copy copies of copies into more than
+    MAX_RENDERED_ELEMENTS elements (the "use bomb" that freezes a visitor's browser), or
+    refer to themselves."""
+    targets = {element.get("id"): element for element in root.iter() if element.get("id")}
+    sizes: dict[int, int] = {}
+
+    def size(element: ET.Element, chain: tuple[int, ...]) -> int:
+        """How many elements `element` stands for once every <use> in it is expanded."""
+        key = id(element)
+        if key in sizes:
+            return sizes[key]
+        if key in chain or len(chain) > MAX_SVG_DEPTH:
+            raise LogoRejected("<use> elements refer to themselves or nest too deeply")
+        total = 0
+        for node in element.iter():
+            total += 1
+            target = targets.get((node.get("href") or "")[1:]) if node.tag == "use" else None
+            if target is not None:
+                total += size(target, (*chain, key))
+            if total > MAX_RENDERED_ELEMENTS:
+                raise LogoRejected(f"<use> elements expand to more than {MAX_RENDERED_ELEMENTS:,}")
+        sizes[key] = total
+        return total
+
+    size(root, ())
 
 
 def _finish_root(root: ET.Element) -> None:
@@ -879,13 +975,10 @@ def _finish_root(root: ET.Element) -> None:
 
 def _valid_view_box(value: str | None) -> bool:
     """Whether a viewBox has four numbers and a positive width and height."""
-    if value is None:
+    scanned = _scan_numbers(value or "", 0, None)
+    if scanned is None or len(scanned[0]) != 4:
         return False
-    try:
-        numbers = [float(n) for n in value.replace(",", " ").split()]
-    except ValueError:
-        return False
-    return len(numbers) == 4 and numbers[2] > 0 and numbers[3] > 0
+    return float(scanned[0][2]) > 0 and float(scanned[0][3]) > 0
 
 
 def _length_px(value: str | None) -> float | None:
@@ -923,7 +1016,8 @@ def _serialise(root: ET.Element) -> bytes:
     attributes = {key: value for key, value in root.attrib.items() if key != "xmlns"}
     root.attrib = {"xmlns": SVG_NS, **attributes}
     text: str = ET.tostring(root, encoding="unicode")
-    return text.encode("utf-8")
+    # `" />"` only ever ends an empty element: values and text have their `>` escaped.
+    return text.replace(" />", "/>").encode("utf-8")
 
 
 def _placeholder_svg(name: str) -> bytes:
@@ -945,12 +1039,23 @@ _MAX_COORDINATE: Final = 1e9
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NUMBER_WITH_UNIT: Final = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([a-z%]*)")
 _SEPARATOR: Final = re.compile(r"\s*,?\s*")
+_COMMAND: Final = re.compile(r"([MmZzLlHhVvCcSsQqTtAa])")
+_NUMBER_LIST: Final = re.compile(
+    r"\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+    r"(?:\s*,?\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)*)?\s*"
+)
 #: What each argument of a path command is: x or y coordinate, r radius, a angle, f flag.
 _ROLES: Final = {
     "M": "xy", "L": "xy", "T": "xy", "H": "x", "V": "y", "C": "xyxyxy", "S": "xyxy",
     "Q": "xyxy", "A": "rrafhxy", "Z": "",
 }  # fmt: skip
 _FLAG_ROLES: Final = "fh"
+#: For commands whose arguments are all coordinates: 0 for each x, 1 for each y.
+_AXES: Final = {
+    command: tuple(0 if role == "x" else 1 for role in roles)
+    for command, roles in _ROLES.items()
+    if command != "A"
+}
 
 _Segment = tuple[str, list[str]]
 
@@ -969,6 +1074,7 @@ def _short_number(token: str) -> str:
     return sign + whole + ("." + fraction if fraction else "")
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _fixed(units: int, decimals: int) -> str:
     """`units` steps of 10**-decimals, shortest spelling: (-15, 1) -> `-1.5`, (5, 2) -> `.05`."""
     if decimals == 0 or units == 0:
@@ -1099,56 +1205,59 @@ def _short_argument(command: str, index: int, argument: str) -> str:
 
 def _parse_path(d: str) -> list[_Segment] | None:
     """The (command, arguments) segments of path data, or None when it is not well-formed."""
+    pieces = _COMMAND.split(d)
+    if pieces[0].strip() or len(pieces) < 3 or pieces[1] not in "mM":
+        return None
     segments: list[_Segment] = []
-    position = _skip_separator(d, 0)
-    command = ""
-    while position < len(d):
-        char = d[position]
-        if char.isalpha():
-            command = char
-            position = _skip_spaces(d, position + 1)
-            if command in "zZ":
-                segments.append((command, []))
-                position = _skip_separator(d, position)
-                continue
-            if command.upper() not in _ROLES:
-                return None
-        elif not command or command in "zZ":
+    for command, text in zip(pieces[1::2], pieces[2::2], strict=True):
+        arguments = _command_arguments(command.upper(), text)
+        if arguments is None:
             return None
-        if not segments and command not in "mM":
-            return None
-        parsed = _path_arguments(d, position, command.upper())
-        if parsed is None:
-            return None
-        arguments, position = parsed
-        segments.append((command, arguments))
-        command = {"M": "L", "m": "l"}.get(command, command)  # implicit lines after a move
+        size = len(_ROLES[command.upper()])
+        if not size:
+            segments.append((command, []))
+            continue
+        for index in range(0, len(arguments), size):
+            repeated = {"M": "L", "m": "l"}.get(command, command)  # implicit lines after a move
+            segments.append((repeated if index else command, arguments[index : index + size]))
     return segments
 
 
-def _skip_spaces(text: str, position: int) -> int:
-    """The position after the white space at `position`."""
-    while position < len(text) and text[position] in " \t\n\r\f":
-        position += 1
-    return position
+def _command_arguments(command: str, text: str) -> list[str] | None:
+    """All the arguments after one command letter (one or more segments' worth), or None."""
+    size = len(_ROLES[command])
+    if command == "A":
+        return _arc_arguments(text)
+    if not _NUMBER_LIST.fullmatch(text):
+        return None
+    arguments: list[str] = _NUMBER.findall(text)
+    if (size == 0) != (not arguments) or (size and len(arguments) % size):
+        return None
+    return arguments
 
 
-def _path_arguments(d: str, position: int, command: str) -> tuple[list[str], int] | None:
-    """The arguments of one segment; an arc's two flags are single digits (`a1 1 0 01.5.5`)."""
+def _arc_arguments(text: str) -> list[str] | None:
+    """The arguments of arc segments; the two flags are single digits (`a1 1 0 01.5.5`)."""
     arguments: list[str] = []
-    for role in _ROLES[command]:
-        if role in _FLAG_ROLES:
-            if position >= len(d) or d[position] not in "01":
+    position = _skip_separator(text, 0) if text.strip() else len(text)
+    if position and text[:position].strip():  # a comma right after the command letter
+        return None
+    while position < len(text):
+        for role in _ROLES["A"]:
+            if role in _FLAG_ROLES:
+                if position >= len(text) or text[position] not in "01":
+                    return None
+                arguments.append(text[position])
+                position = _skip_separator(text, position + 1)
+                continue
+            match = _NUMBER.match(text, position)
+            if match is None:
                 return None
-            arguments.append(d[position])
-            position = _skip_separator(d, position + 1)
-            continue
-        match = _NUMBER.match(d, position)
-        if match is None:
-            return None
-        arguments.append(match.group())
-        position = _skip_separator(d, match.end())
-    return arguments, position
+            arguments.append(match.group())
+            position = _skip_separator(text, match.end())
+    if not arguments or text[position:].strip() or text.rstrip().endswith(","):
+        return None
+    return arguments
 
 
 def _absolute(segments: list[_Segment]) -> list[tuple[str, list[float]]]:
@@ -1157,10 +1266,14 @@ def _absolute(segments: list[_Segment]) -> list[tuple[str, list[float]]]:
     x = y = start_x = start_y = 0.0
     for command, arguments in segments:
         upper = command.upper()
-        roles = _ROLES[upper]
         values = [float(argument) for argument in arguments]
         if command != upper:
-            values = [_offset(v, role, x, y) for v, role in zip(values, roles, strict=True)]
+            if upper == "A":
+                values[5] += x
+                values[6] += y
+            else:
+                point = (x, y)
+                values = [v + point[a] for v, a in zip(values, _AXES[upper], strict=True)]
         x, y = _end_point(upper, values, x, y, start_x, start_y)
         if upper == "M":
             start_x, start_y = x, y
@@ -1179,12 +1292,11 @@ def _end_point(
     """The current point after an absolute segment."""
     if command == "Z":
         return start_x, start_y
-    roles = _ROLES[command]
-    if "x" in roles:
-        x = values[roles.rindex("x")]
-    if "y" in roles:
-        y = values[roles.rindex("y")]
-    return x, y
+    if command == "H":
+        return values[0], y
+    if command == "V":
+        return x, values[0]
+    return values[-2], values[-1]
 
 
 def _rounded(absolute: list[tuple[str, list[float]]], decimals: int) -> list[_Segment]:
@@ -1198,11 +1310,18 @@ def _rounded(absolute: list[tuple[str, list[float]]], decimals: int) -> list[_Se
     x = y = start_x = start_y = 0
     for command, values in absolute:
         roles = _ROLES[command]
-        units = [_to_units(v, role, scale) for v, role in zip(values, roles, strict=True)]
-        relative = [_offset(u, role, -x, -y) for u, role in zip(units, roles, strict=True)]
-        as_absolute = [_spell(u, role, decimals) for u, role in zip(units, roles, strict=True)]
-        as_relative = [_spell(u, role, decimals) for u, role in zip(relative, roles, strict=True)]
-        shorter = len("".join(as_relative)) <= len("".join(as_absolute))
+        if command == "A":
+            units = [_to_units(v, role, scale) for v, role in zip(values, roles, strict=True)]
+            relative = [_offset(u, role, -x, -y) for u, role in zip(units, roles, strict=True)]
+            as_absolute = [_spell(u, role, decimals) for u, role in zip(units, roles, strict=True)]
+            as_relative = [_spell(u, r, decimals) for u, r in zip(relative, roles, strict=True)]
+        else:  # only coordinates: the common case, kept quick
+            units = [round(v * scale) for v in values]
+            point = (x, y)
+            relative = [u - point[a] for u, a in zip(units, _AXES[command], strict=True)]
+            as_absolute = [_fixed(u, decimals) for u in units]
+            as_relative = [_fixed(u, decimals) for u in relative]
+        shorter = sum(map(len, as_relative)) <= sum(map(len, as_absolute))
         out.append((command.lower(), as_relative) if shorter else (command, as_absolute))
         x, y = _end_point(command, units, x, y, start_x, start_y)
         if command == "M":

@@ -58,7 +58,7 @@ def charts(landscape: Landscape, model: SiteModel) -> list[Chart]:
     ]
     observed = [model.observed.get(i.id) for i in items]
     if any(o.repo or o.packages for o in observed):
-        activity = Counter(o.activity or "unknown" for o in observed)
+        activity: Counter[str] = Counter(o.activity or "unknown" for o in observed)
         rows = tuple((name, activity[name]) for name in _ACTIVITY_ORDER if activity[name])
         result.append(
             Chart(
