@@ -122,6 +122,7 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -
             "items": [records[i] for i in ids],
         }
         writer.write(f"api/categories/{category.id}.json", _json(body))
+    writer.write("api/explorer.json", _json(explorer_data(landscape, records)))
     redirects = {item.landscape2_id: f"projects/{item.id}/" for item in landscape}
     writer.write("api/redirects.json", _json({"version": API_VERSION, "items": redirects}))
     writer.write("items.csv", items_csv(landscape))
@@ -161,3 +162,39 @@ def csv_cell(value: str) -> str:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":")) + "\n"
+
+
+def explorer_data(landscape: Landscape, records: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The compact item list the explorer (search, filters, list view, CSV) works on."""
+    rows = []
+    for item in landscape:
+        observed = records[item.id]["observed"] or {}
+        rows.append(
+            {
+                "id": item.id,
+                "name": item.name,
+                "category": item.category,
+                "subcategory": item.subcategory,
+                "second_paths": [[p.category, p.subcategory] for p in item.second_paths],
+                "description": item.description or "",
+                "keywords": list(item.keywords),
+                "packages": list(item.packages),
+                "status": item.status.label if item.status else None,
+                "retired": item.retired,
+                "kind": item.kind,
+                "license": item.license or observed.get("license"),
+                "language": observed.get("language"),
+                "topics": observed.get("topics") or [],
+                "activity": observed.get("activity"),
+                "stars": observed.get("stars"),
+                "last_commit": _day(observed.get("last_commit_at")),
+                "last_release": _day(observed.get("latest_release_at") or observed.get("latest_uploaded_at")),
+                "added": str(item.accepted or item.joined or "") or None,
+                "torch": observed.get("torch_requirement"),
+            }
+        )
+    return {"version": API_VERSION, "items": rows}
+
+
+def _day(value: str | None) -> str | None:
+    return value[:10] if value else None
