@@ -22,7 +22,9 @@ from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
 from torchscape.sources.observed import Thresholds, load_observed
 
-STATIC_FILES = ("site.css", "site.js")
+#: Static files, dependencies before the modules that import them (imports are rewritten to the
+#: content-hashed names).
+STATIC_FILES = ("site.css", "site.js", "search.js", "filters.js", "explorer.js")
 DEV_FILES = ("reload.js",)
 
 
@@ -164,7 +166,10 @@ def write_static(landscape: Landscape, writer: SiteWriter, dev: bool) -> dict[st
     folder = resources.files("torchscape.site") / "static"
     names = STATIC_FILES + (DEV_FILES if dev else ())
     for name in names:
-        assets[name] = _hashed(writer, name, folder.joinpath(name).read_bytes())
+        data = folder.joinpath(name).read_bytes()
+        for done, path in assets.items():
+            data = data.replace(f'"./{done}"'.encode(), f'"./{path.removeprefix("static/")}"'.encode())
+        assets[name] = _hashed(writer, name, data)
     assets["theme.css"] = _hashed(writer, "theme.css", theme_css(landscape.settings).encode("utf-8"))
     return assets
 
