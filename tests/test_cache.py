@@ -51,7 +51,12 @@ def test_history_round_trips_through_json_lines(tmp_path: Path) -> None:
 def test_import_reports_bad_lines(tmp_path: Path) -> None:
     bad: list[tuple[int, str]] = []
     with Cache.open(tmp_path) as cache:
-        lines = ["not json", '{"source": "github"}', "", '{"source": "github", "key": "k", "fetched_at": "t", "data": {}}']
+        lines = [
+            "not json",
+            '{"source": "github"}',
+            "",
+            '{"source": "github", "key": "k", "fetched_at": "t", "data": {}}',
+        ]
         assert cache.import_jsonl(lines, lambda n, why: bad.append((n, why))) == 1
     assert [n for n, _ in bad] == [1, 2]
 
@@ -71,7 +76,9 @@ def test_schema_is_versioned_and_migrates_forward(tmp_path: Path) -> None:
     with Cache.open(tmp_path) as cache:
         cache.put("github", REPO, {}, "2026-01-01T00:00:00Z")
     db = sqlite3.connect(tmp_path / FILE_NAME)
-    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     db.commit()
     db.close()
@@ -100,7 +107,12 @@ WRITER = textwrap.dedent(
 
 
 def test_two_writers_at_once_do_not_corrupt(tmp_path: Path) -> None:
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name, "300"], stdout=subprocess.DEVNULL) for name in ("x", "y")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), name, "300"], stdout=subprocess.DEVNULL
+        )
+        for name in ("x", "y")
+    ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     with Cache.open(tmp_path) as cache:
         assert len(cache.facts("github")) == 600
@@ -109,7 +121,9 @@ def test_two_writers_at_once_do_not_corrupt(tmp_path: Path) -> None:
 
 
 def test_kill_9_keeps_everything_already_stored(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), "k", "100000"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path), "k", "100000"], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     done = -1
     deadline = time.monotonic() + 60

@@ -17,7 +17,11 @@ def landscape_file(tmp_path: Path) -> Path:
     path = tmp_path / "landscape.yml"
     items = [
         item("Alpha", repo_url="https://github.com/org/alpha", extra={"annotations": {"pypi": "alpha-pkg"}}),
-        item("Beta", repo_url="https://github.com/org/beta", extra={"annotations": {"pypi": "Beta_Pkg, missing-pkg"}}),
+        item(
+            "Beta",
+            repo_url="https://github.com/org/beta",
+            extra={"annotations": {"pypi": "Beta_Pkg, missing-pkg"}},
+        ),
     ]
     path.write_text(dump(catalog(*items)), encoding="utf-8")
     return path
@@ -26,17 +30,36 @@ def landscape_file(tmp_path: Path) -> Path:
 def fake_index() -> FakeIndex:
     index = FakeIndex()
     meta = core_metadata("alpha-pkg", "1.2.0", requires_dist=["torch>=2.1", "numpy"], requires_python=">=3.9")
-    index.add("alpha-pkg", release("alpha-pkg", "1.0.0", 1) + release("alpha-pkg", "1.2.0", 5), metadata=meta, json_api=True)
-    index.add("beta-pkg", release("beta-pkg", "0.3", 2), metadata=core_metadata("beta-pkg", "0.3"), pep658=True)
+    index.add(
+        "alpha-pkg",
+        release("alpha-pkg", "1.0.0", 1) + release("alpha-pkg", "1.2.0", 5),
+        metadata=meta,
+        json_api=True,
+    )
+    index.add(
+        "beta-pkg", release("beta-pkg", "0.3", 2), metadata=core_metadata("beta-pkg", "0.3"), pep658=True
+    )
     return index
 
 
-def test_refresh_packages_then_build(landscape_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refresh_packages_then_build(
+    landscape_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("GITHUB_TOKENS", raising=False)
     cache = tmp_path / "cache"
     with fake_index() as index:
-        code = main(["refresh", "--data-file", str(landscape_file), "--cache-dir", str(cache), "--index-url", index.url])
+        code = main(
+            [
+                "refresh",
+                "--data-file",
+                str(landscape_file),
+                "--cache-dir",
+                str(cache),
+                "--index-url",
+                index.url,
+            ]
+        )
         out = capsys.readouterr()
         assert code == 0, out
         assert "github: skipped: no GitHub token: set GITHUB_TOKEN" in out.out
@@ -45,25 +68,81 @@ def test_refresh_packages_then_build(landscape_file: Path, tmp_path: Path, monke
         assert index.downloads() == []
         # A second run inside --max-age asks for nothing new except what failed before.
         before = index.count()
-        assert main(["refresh", "--data-file", str(landscape_file), "--cache-dir", str(cache), "--index-url", index.url, "--only", "packages"]) == 0
+        assert (
+            main(
+                [
+                    "refresh",
+                    "--data-file",
+                    str(landscape_file),
+                    "--cache-dir",
+                    str(cache),
+                    "--index-url",
+                    index.url,
+                    "--only",
+                    "packages",
+                ]
+            )
+            == 0
+        )
         assert "2 unchanged" in capsys.readouterr().out
         assert index.count() - before == 1  # only the missing package again
     with Cache.open(cache) as db:
         alpha = db.facts("packages")["alpha-pkg"].data
     assert alpha["latest_version"] == "1.2.0" and alpha["torch_requirement"] == ">=2.1"
     out_dir = tmp_path / "site"
-    assert main(["build", "--data-file", str(landscape_file), "--output-dir", str(out_dir), "--cache-dir", str(cache)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--data-file",
+                str(landscape_file),
+                "--output-dir",
+                str(out_dir),
+                "--cache-dir",
+                str(cache),
+            ]
+        )
+        == 0
+    )
     page = (out_dir / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
     assert "<code>&gt;=2.1</code>" in page and "alpha-pkg</a> 1.2.0" in page
 
 
-def test_failed_refresh_keeps_the_last_good_value(landscape_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_failed_refresh_keeps_the_last_good_value(
+    landscape_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cache = tmp_path / "cache"
     with fake_index() as index:
-        main(["refresh", "--only", "packages", "--data-file", str(landscape_file), "--cache-dir", str(cache), "--index-url", index.url])
+        main(
+            [
+                "refresh",
+                "--only",
+                "packages",
+                "--data-file",
+                str(landscape_file),
+                "--cache-dir",
+                str(cache),
+                "--index-url",
+                index.url,
+            ]
+        )
         for _ in range(8):
             index.inject("/simple/alpha-pkg/", Fault(status=500))
-        main(["refresh", "--only", "packages", "--max-age", "0", "--data-file", str(landscape_file), "--cache-dir", str(cache), "--index-url", index.url])
+        main(
+            [
+                "refresh",
+                "--only",
+                "packages",
+                "--max-age",
+                "0",
+                "--data-file",
+                str(landscape_file),
+                "--cache-dir",
+                str(cache),
+                "--index-url",
+                index.url,
+            ]
+        )
     last = capsys.readouterr().out.strip().splitlines()[-2]
     assert last.startswith("packages: 1 fetched, 0 unchanged") and "2 failed" in last, last
     with Cache.open(cache) as db:
@@ -76,24 +155,44 @@ def test_max_age_must_be_a_duration(landscape_file: Path, capsys: pytest.Capture
     assert "--max-age 'soon' is not a duration" in capsys.readouterr().err
 
 
-def test_refresh_github_then_build(landscape_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refresh_github_then_build(
+    landscape_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from fake_github import FakeGitHub, days_ago, repo
 
     secret = "ghp_notarealtoken1234567890"
-    repos = [repo("org/alpha", stars=4200, commits=[days_ago(3)], releases=[("v1.2.0", days_ago(10))]), repo("new-org/beta", archived=True)]
+    repos = [
+        repo("org/alpha", stars=4200, commits=[days_ago(3)], releases=[("v1.2.0", days_ago(10))]),
+        repo("new-org/beta", archived=True),
+    ]
     cache = tmp_path / "cache"
     with FakeGitHub(repos, tokens=[secret]) as github:
         github.rename("org/beta", "new-org/beta")
         monkeypatch.setenv("GITHUB_TOKEN", secret)
         monkeypatch.setenv("GITHUB_GRAPHQL_URL", github.url)
-        code = main(["refresh", "--only", "github", "--data-file", str(landscape_file), "--cache-dir", str(cache)])
+        code = main(
+            ["refresh", "--only", "github", "--data-file", str(landscape_file), "--cache-dir", str(cache)]
+        )
         out = capsys.readouterr()
         assert code == 0, out
         assert "github: 2 fetched, 0 unchanged (fresher than --max-age), 0 failed; 1 requests" in out.out
         assert all(r.headers.get("authorization") == f"bearer {secret}" for r in github.requests)
         assert secret not in out.out + out.err
     site = tmp_path / "site"
-    assert main(["build", "--data-file", str(landscape_file), "--output-dir", str(site), "--cache-dir", str(cache)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--data-file",
+                str(landscape_file),
+                "--output-dir",
+                str(site),
+                "--cache-dir",
+                str(cache),
+            ]
+        )
+        == 0
+    )
     alpha = (site / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
     assert "4,200" in alpha and "v1.2.0" in alpha and 'tag-active">Active' in alpha
     beta = (site / "projects" / "beta" / "index.html").read_text(encoding="utf-8")

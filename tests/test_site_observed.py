@@ -23,7 +23,12 @@ def repo(name: str, **fields: object) -> RepoFacts:
 def test_item_page_shows_observed_facts(tmp_path: Path) -> None:
     data = tmp_path / "landscape.yml"
     items = [
-        item("Alive", repo_url="https://github.com/org/alive", license="MIT", extra={"annotations": {"pypi": "alive-pkg"}}),
+        item(
+            "Alive",
+            repo_url="https://github.com/org/alive",
+            license="MIT",
+            extra={"annotations": {"pypi": "alive-pkg"}},
+        ),
         item("Gone", repo_url="https://github.com/org/gone"),
         item("Quiet", repo_url="https://github.com/org/quiet"),
         item("Unknown", repo_url="https://github.com/org/unknown"),
@@ -31,18 +36,62 @@ def test_item_page_shows_observed_facts(tmp_path: Path) -> None:
     data.write_text(dump(catalog(*items)), encoding="utf-8")
     cache_dir = tmp_path / "cache"
     with Cache.open(cache_dir) as cache:
-        cache.put("github", "https://github.com/org/alive", repo("alive", stars=900, last_commit_at="2026-11-10T10:00:00Z", license="Apache-2.0").to_json(), "2026-10-01T00:00:00Z")
-        cache.put("github", "https://github.com/org/alive", repo("alive", stars=1000, last_commit_at="2026-11-10T10:00:00Z", license="Apache-2.0", latest_release_tag="v2.0", latest_release_at="2026-11-01T00:00:00Z").to_json(), NOW)
-        cache.put("github", "https://github.com/org/gone", repo("gone", is_archived=True, last_commit_at="2026-11-01T00:00:00Z").to_json(), NOW)
-        cache.put("github", "https://github.com/org/quiet", repo("quiet", last_commit_at="2024-01-01T00:00:00Z").to_json(), NOW)
-        cache.put("github", "https://github.com/org/unknown", repo("renamed-elsewhere").to_json() | {"requested": "https://github.com/org/unknown"}, NOW)
-        cache.put("packages", "alive-pkg", PackageFacts(name="alive-pkg", index_url="http://127.0.0.1/simple/", latest_version="2.0", latest_uploaded_at="2026-11-02T00:00:00Z", torch_requirement=">=2.1", page_url="http://127.0.0.1/project/alive-pkg/").to_json(), NOW)
+        cache.put(
+            "github",
+            "https://github.com/org/alive",
+            repo("alive", stars=900, last_commit_at="2026-11-10T10:00:00Z", license="Apache-2.0").to_json(),
+            "2026-10-01T00:00:00Z",
+        )
+        cache.put(
+            "github",
+            "https://github.com/org/alive",
+            repo(
+                "alive",
+                stars=1000,
+                last_commit_at="2026-11-10T10:00:00Z",
+                license="Apache-2.0",
+                latest_release_tag="v2.0",
+                latest_release_at="2026-11-01T00:00:00Z",
+            ).to_json(),
+            NOW,
+        )
+        cache.put(
+            "github",
+            "https://github.com/org/gone",
+            repo("gone", is_archived=True, last_commit_at="2026-11-01T00:00:00Z").to_json(),
+            NOW,
+        )
+        cache.put(
+            "github",
+            "https://github.com/org/quiet",
+            repo("quiet", last_commit_at="2024-01-01T00:00:00Z").to_json(),
+            NOW,
+        )
+        cache.put(
+            "github",
+            "https://github.com/org/unknown",
+            repo("renamed-elsewhere").to_json() | {"requested": "https://github.com/org/unknown"},
+            NOW,
+        )
+        cache.put(
+            "packages",
+            "alive-pkg",
+            PackageFacts(
+                name="alive-pkg",
+                index_url="http://127.0.0.1/simple/",
+                latest_version="2.0",
+                latest_uploaded_at="2026-11-02T00:00:00Z",
+                torch_requirement=">=2.1",
+                page_url="http://127.0.0.1/project/alive-pkg/",
+            ).to_json(),
+            NOW,
+        )
     out = tmp_path / "site"
     build(data, out, cache_dir)
     alive = (out / "projects" / "alive" / "index.html").read_text(encoding="utf-8")
     assert "1,000" in alive and "(+100 since 2026-10-01)" in alive
     assert '<time datetime="2026-11-10T10:00:00Z" data-relative>2026-11-10</time>' in alive
-    assert "MIT <span class=\"muted\">(catalog; GitHub says Apache-2.0)</span>" in alive
+    assert 'MIT <span class="muted">(catalog; GitHub says Apache-2.0)</span>' in alive
     assert 'tag-active">Active' in alive
     assert "<code>&gt;=2.1</code>" in alive and 'href="http://127.0.0.1/project/alive-pkg/"' in alive
     assert "GitHub data fetched" in alive

@@ -129,6 +129,9 @@ def write_logos(
     """Each item's logo, sanitised and content-hashed; a monogram where the file is unusable."""
     processor = LogoProcessor(request.cache_dir)
     folder = landscape.logos_path
+    if folder is not None and request.cache_dir is not None:
+        sources = {folder / PurePosixPath(item.logo) for item in landscape}
+        _warm_cache(processor, sources, request.cache_dir)
     paths: dict[str, str] = {}
     placeholders: list[str] = []
     written: set[str] = set()

@@ -1,0 +1,351 @@
+"""Numbers written as short as they can be: exactly, except path and polygon coordinates, which
+are rounded to 1/PRECISION of the shape's size; path segments are written relative or absolute,
+whichever is shorter."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Sequence
+from typing import Any, Final
+
+from torchscape.site.logos.allowlists import _NUMERIC
+
+#: Path and polygon coordinates are rounded to a power-of-ten step of at most 1/PRECISION of the
+#: shape's extent (the longer side of the box its points span), so no point moves by more than
+#: 1/(2 * PRECISION) of the shape's size: invisible at any size a logo is shown at.
+PRECISION: Final = 10_000
+_MAX_DECIMALS: Final = 8
+_MAX_COORDINATE: Final = 1e9
+
+_NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER_WITH_UNIT: Final = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([a-z%]*)")
+_SEPARATOR: Final = re.compile(r"\s*,?\s*")
+_COMMAND: Final = re.compile(r"([MmZzLlHhVvCcSsQqTtAa])")
+_NUMBER_LIST: Final = re.compile(
+    r"\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+    r"(?:\s*,?\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)*)?\s*"
+)
+#: What each argument of a path command is: x or y coordinate, r radius, a angle, f flag.
+_ROLES: Final = {
+    "M": "xy", "L": "xy", "T": "xy", "H": "x", "V": "y", "C": "xyxyxy", "S": "xyxy",
+    "Q": "xyxy", "A": "rrafhxy", "Z": "",
+}  # fmt: skip
+_FLAG_ROLES: Final = "fh"
+#: For commands whose arguments are all coordinates: 0 for each x, 1 for each y.
+_AXES: Final = {
+    command: tuple(0 if role == "x" else 1 for role in roles)
+    for command, roles in _ROLES.items()
+    if command != "A"
+}
+
+_Segment = tuple[str, list[str]]
+
+
+def _short_number(token: str) -> str:
+    """The shortest spelling of a decimal number with the same value (`0.50` -> `.5`,
+    `-0.0` -> `0`, `+3.` -> `3`); numbers with an exponent are only stripped of a `+`."""
+    token = token.removeprefix("+")
+    if "e" in token or "E" in token:
+        return token
+    sign = "-" if token.startswith("-") else ""
+    whole, _, fraction = token.lstrip("-").partition(".")
+    whole, fraction = whole.lstrip("0"), fraction.rstrip("0")
+    if not whole and not fraction:
+        return "0"
+    return sign + whole + ("." + fraction if fraction else "")
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _fixed(units: int, decimals: int) -> str:
+    """`units` steps of 10**-decimals, shortest spelling: (-15, 1) -> `-1.5`, (5, 2) -> `.05`."""
+    if decimals == 0 or units == 0:
+        return str(units)
+    digits = str(abs(units)).rjust(decimals + 1, "0")
+    whole, fraction = digits[:-decimals].lstrip("0"), digits[-decimals:].rstrip("0")
+    return ("-" if units < 0 else "") + whole + ("." + fraction if fraction else "")
+
+
+def _compact_value(name: str, value: str) -> str:
+    """Numbers rewritten in a shorter form where the attribute holds numbers: exactly, except
+    for path and polygon coordinates (see PRECISION)."""
+    if name == "d":
+        return _compact_path(value)
+    if name == "points":
+        return _compact_points(value)
+    if name == "viewBox":
+        return _compact_list(value)
+    if name in ("transform", "gradientTransform", "patternTransform"):
+        return _NUMBER.sub(lambda match: _short_number(match.group()), value)
+    if name in _NUMERIC:
+        parts = [_NUMBER_WITH_UNIT.fullmatch(part) for part in value.replace(",", " ").split()]
+        if parts and all(parts):
+            return " ".join(_short_number(m.group(1)) + m.group(2) for m in parts if m)
+    return value
+
+
+def _runs_apart(previous: str, token: str) -> bool:
+    """Whether `token` can follow `previous` without a separator and still read as two numbers."""
+    if token[0] == "-":
+        return True
+    exponent = "e" in previous or "E" in previous
+    return token[0] == "." and "." in previous and not exponent
+
+
+def _join_numbers(tokens: list[str]) -> str:
+    """Numbers joined with a separator only where the next would otherwise run on."""
+    out: list[str] = []
+    previous = ""
+    for token in tokens:
+        if previous and not _runs_apart(previous, token):
+            out.append(" ")
+        out.append(token)
+        previous = token
+    return "".join(out)
+
+
+def _compact_list(value: str) -> str:
+    """A list of numbers (a viewBox) with short numbers and minimal separators."""
+    tokens = _scan_numbers(value, 0, None)
+    if tokens is None:
+        return value
+    return _join_numbers([_short_number(token) for token in tokens[0]])
+
+
+def _compact_points(value: str) -> str:
+    """Polygon or polyline points, rounded (see PRECISION) and tightly joined."""
+    scanned = _scan_numbers(value, 0, None)
+    if scanned is None or not scanned[0] or len(scanned[0]) % 2:
+        return value
+    numbers = [float(token) for token in scanned[0]]
+    decimals = _decimals(numbers[0::2], numbers[1::2])
+    if decimals is None:
+        return _join_numbers([_short_number(token) for token in scanned[0]])
+    scale = 10**decimals
+    return _join_numbers([_fixed(round(number * scale), decimals) for number in numbers])
+
+
+def _decimals(xs: list[float], ys: list[float]) -> int | None:
+    """How many decimals keep coordinates within 1/PRECISION of their extent; None when they
+    span nothing or are too large to round safely (then they are kept exactly)."""
+    if not xs and not ys:
+        return None
+    if any(abs(v) > _MAX_COORDINATE for v in xs) or any(abs(v) > _MAX_COORDINATE for v in ys):
+        return None
+    extent = max(max(xs, default=0) - min(xs, default=0), max(ys, default=0) - min(ys, default=0))
+    if extent <= 0:
+        return None
+    return min(_MAX_DECIMALS, max(0, math.ceil(math.log10(PRECISION / extent))))
+
+
+def _skip_separator(text: str, position: int) -> int:
+    """The position after the spaces and (at most one) comma at `position`."""
+    match = _SEPARATOR.match(text, position)
+    return position if match is None else match.end()
+
+
+def _scan_numbers(text: str, position: int, count: int | None) -> tuple[list[str], int] | None:
+    """Up to `count` (or all) numbers from `position`, separated by spaces or one comma; with
+    no count, None unless the whole text is numbers."""
+    tokens: list[str] = []
+    position = _skip_separator(text, position)
+    while position < len(text) and (count is None or len(tokens) < count):
+        match = _NUMBER.match(text, position)
+        if match is None:
+            break
+        tokens.append(match.group())
+        position = _skip_separator(text, match.end())
+    if count is None and position < len(text):
+        return None
+    return tokens, position
+
+
+# --- path data -----------------------------------------------------------------------------------
+
+
+def _compact_path(d: str) -> str:
+    """Path data rounded (see PRECISION), each segment relative or absolute, whichever is
+    shorter, repeated commands left implicit. Path data that does not follow the grammar is
+    returned unchanged: browsers draw it up to the first error, and so it still will be."""
+    segments = _parse_path(d)
+    if segments is None:
+        return d
+    absolute = _absolute(segments)
+    xs = [v for command, values in absolute for v, r in zip(values, _ROLES[command], strict=True) if r == "x"]
+    ys = [v for command, values in absolute for v, r in zip(values, _ROLES[command], strict=True) if r == "y"]
+    decimals = _decimals(xs, ys)
+    if decimals is None:
+        return _format_path([(c, [_short_argument(c, i, a) for i, a in enumerate(args)])
+                             for c, args in segments])  # fmt: skip
+    return _format_path(_rounded(absolute, decimals))
+
+
+def _short_argument(command: str, index: int, argument: str) -> str:
+    """An argument in its shortest exact spelling (arc flags are single digits already)."""
+    return argument if _ROLES[command.upper()][index] in _FLAG_ROLES else _short_number(argument)
+
+
+def _parse_path(d: str) -> list[_Segment] | None:
+    """The (command, arguments) segments of path data, or None when it is not well-formed."""
+    pieces = _COMMAND.split(d)
+    if pieces[0].strip() or len(pieces) < 3 or pieces[1] not in "mM":
+        return None
+    segments: list[_Segment] = []
+    for command, text in zip(pieces[1::2], pieces[2::2], strict=True):
+        arguments = _command_arguments(command.upper(), text)
+        if arguments is None:
+            return None
+        size = len(_ROLES[command.upper()])
+        if not size:
+            segments.append((command, []))
+            continue
+        for index in range(0, len(arguments), size):
+            repeated = {"M": "L", "m": "l"}.get(command, command)  # implicit lines after a move
+            segments.append((repeated if index else command, arguments[index : index + size]))
+    return segments
+
+
+def _command_arguments(command: str, text: str) -> list[str] | None:
+    """All the arguments after one command letter (one or more segments' worth), or None."""
+    size = len(_ROLES[command])
+    if command == "A":
+        return _arc_arguments(text)
+    if not _NUMBER_LIST.fullmatch(text):
+        return None
+    arguments: list[str] = _NUMBER.findall(text)
+    if (size == 0) != (not arguments) or (size and len(arguments) % size):
+        return None
+    return arguments
+
+
+def _arc_arguments(text: str) -> list[str] | None:
+    """The arguments of arc segments; the two flags are single digits (`a1 1 0 01.5.5`)."""
+    arguments: list[str] = []
+    position = _skip_separator(text, 0) if text.strip() else len(text)
+    if position and text[:position].strip():  # a comma right after the command letter
+        return None
+    while position < len(text):
+        for role in _ROLES["A"]:
+            if role in _FLAG_ROLES:
+                if position >= len(text) or text[position] not in "01":
+                    return None
+                arguments.append(text[position])
+                position = _skip_separator(text, position + 1)
+                continue
+            match = _NUMBER.match(text, position)
+            if match is None:
+                return None
+            arguments.append(match.group())
+            position = _skip_separator(text, match.end())
+    if not arguments or text[position:].strip() or text.rstrip().endswith(","):
+        return None
+    return arguments
+
+
+def _absolute(segments: list[_Segment]) -> list[tuple[str, list[float]]]:
+    """Segments with upper-case commands and absolute coordinates."""
+    out: list[tuple[str, list[float]]] = []
+    x = y = start_x = start_y = 0.0
+    for command, arguments in segments:
+        upper = command.upper()
+        values = [float(argument) for argument in arguments]
+        if command != upper:
+            if upper == "A":
+                values[5] += x
+                values[6] += y
+            else:
+                point = (x, y)
+                values = [v + point[a] for v, a in zip(values, _AXES[upper], strict=True)]
+        x, y = _end_point(upper, values, x, y, start_x, start_y)
+        if upper == "M":
+            start_x, start_y = x, y
+        out.append((upper, values))
+    return out
+
+
+def _offset(value: float | int, role: str, x: float | int, y: float | int) -> Any:
+    """A relative argument made absolute (or, with the negated point, the reverse)."""
+    return value + x if role == "x" else value + y if role == "y" else value
+
+
+def _end_point(
+    command: str, values: Sequence[float | int], x: Any, y: Any, start_x: Any, start_y: Any
+) -> tuple[Any, Any]:
+    """The current point after an absolute segment."""
+    if command == "Z":
+        return start_x, start_y
+    if command == "H":
+        return values[0], y
+    if command == "V":
+        return x, values[0]
+    return values[-2], values[-1]
+
+
+def _rounded(absolute: list[tuple[str, list[float]]], decimals: int) -> list[_Segment]:
+    """Segments on a grid of 10**-decimals, each in its shorter form, relative or absolute.
+
+    Relative arguments are differences of rounded absolute points, so rounding errors do not
+    add up along the path.
+    """
+    scale = 10**decimals
+    out: list[_Segment] = []
+    x = y = start_x = start_y = 0
+    for command, values in absolute:
+        roles = _ROLES[command]
+        if command == "A":
+            units = [_to_units(v, role, scale) for v, role in zip(values, roles, strict=True)]
+            relative = [_offset(u, role, -x, -y) for u, role in zip(units, roles, strict=True)]
+            as_absolute = [_spell(u, role, decimals) for u, role in zip(units, roles, strict=True)]
+            as_relative = [_spell(u, r, decimals) for u, r in zip(relative, roles, strict=True)]
+        else:  # only coordinates: the common case, kept quick
+            units = [round(v * scale) for v in values]
+            point = (x, y)
+            relative = [u - point[a] for u, a in zip(units, _AXES[command], strict=True)]
+            as_absolute = [_fixed(u, decimals) for u in units]
+            as_relative = [_fixed(u, decimals) for u in relative]
+        shorter = sum(map(len, as_relative)) <= sum(map(len, as_absolute))
+        out.append((command.lower(), as_relative) if shorter else (command, as_absolute))
+        x, y = _end_point(command, units, x, y, start_x, start_y)
+        if command == "M":
+            start_x, start_y = x, y
+    return out
+
+
+def _to_units(value: float, role: str, scale: int) -> Any:
+    """Coordinates and radii in grid steps; angles and flags as they are."""
+    return round(value * scale) if role in "xyr" else value
+
+
+def _spell(value: Any, role: str, decimals: int) -> str:
+    """One argument of a rounded segment as text."""
+    if role in _FLAG_ROLES:
+        return str(int(value))
+    if role == "a":
+        return _short_number(f"{value:.3f}")
+    return _fixed(int(value), decimals)
+
+
+def _format_path(segments: list[_Segment]) -> str:
+    """Path data from segments with spelled-out arguments: a command letter only where it
+    changes (a line after a move of the same case is implicit), arc flags spaced, numbers
+    joined as tightly as they still parse."""
+    out: list[str] = []
+    previous_command = previous_token = ""
+    previous_flag = False
+    for command, arguments in segments:
+        implicit = (command == previous_command and command not in "mMzZ") or (
+            previous_command + command in ("ML", "ml")
+        )
+        if not implicit:
+            out.append(command)
+            previous_token = ""
+        roles = _ROLES[command.upper()]
+        for token, role in zip(arguments, roles, strict=True):
+            flag = role in _FLAG_ROLES
+            if previous_token and (flag or previous_flag or not _runs_apart(previous_token, token)):
+                out.append(" ")
+            out.append(token)
+            previous_token, previous_flag = token, flag
+        previous_command = command
+    return "".join(out)

@@ -1,0 +1,305 @@
+"""SVG documents: parsed defensively, rebuilt element by element from the allow-lists, given a
+root that scales (a viewBox, no fixed size), stripped of unused ids and serialised compactly."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import xml.etree.ElementTree as ET
+from typing import Final
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+
+from torchscape.site.logos.allowlists import (
+    _ATTRIBUTES,
+    _CSS_VALUED,
+    _DATA_IMAGE,
+    _DRAWING_ELEMENTS,
+    _ELEMENTS,
+    _LOCAL_FRAGMENT,
+    _LOCAL_LINKS,
+    _PRESENTATION,
+    _RENAMED,
+    _STYLE_ONLY,
+    _TEXT_ELEMENTS,
+)
+from torchscape.site.logos.bitmaps import _process_bitmap
+from torchscape.site.logos.common import (
+    MAX_RENDERED_ELEMENTS,
+    MAX_SVG_DEPTH,
+    SVG_NS,
+    XLINK_NS,
+    XML_NS,
+    LogoRejected,
+    _split,
+    _svg_name,
+)
+from torchscape.site.logos.css import (
+    _URL,
+    _WHITESPACE,
+    _has_bad_scheme,
+    _safe_css_value,
+    _safe_declarations,
+    _Stylesheet,
+)
+from torchscape.site.logos.numbers import _compact_value, _scan_numbers, _short_number
+from torchscape.site.monogram import monogram_svg
+
+
+def _sanitise_svg(data: bytes, *, compact: bool = True) -> bytes:
+    """A hostile SVG document rebuilt from its safe parts, serialised compactly."""
+    source = _parse_svg(data)
+    styles = _Stylesheet.collect(source)
+    root = _copy_element(source, styles, depth=0, compact=compact)
+    if root is None or not _draws_something(root):
+        raise LogoRejected("nothing left to draw after sanitising")
+    _check_use_expansion(root)
+    _finish_root(root)
+    _drop_unused_ids(root)
+    return _serialise(root)
+
+
+def _parse_svg(data: bytes) -> ET.Element:
+    """The parsed document: no entity declarations, no external references, an <svg> root."""
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except EntitiesForbidden:
+        raise LogoRejected("XML entity declarations are not allowed") from None
+    except ExternalReferenceForbidden:
+        raise LogoRejected("XML external references are not allowed") from None
+    except (ET.ParseError, DefusedXmlException, ValueError, UnicodeError):
+        raise LogoRejected("not well-formed XML") from None
+    namespace, name = _split(root.tag)
+    if name != "svg" or namespace not in ("", SVG_NS):
+        raise LogoRejected("not an SVG document")
+    if _depth(root) > MAX_SVG_DEPTH:
+        raise LogoRejected(f"elements nested more than {MAX_SVG_DEPTH} deep")
+    return root
+
+
+def _depth(root: ET.Element) -> int:
+    """How deep elements are nested (iteratively: a hostile depth must not crash us)."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_SVG_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+# --- SVG: copying the allowed parts --------------------------------------------------------------
+
+
+def _copy_element(
+    source: ET.Element, styles: _Stylesheet, depth: int, *, compact: bool = True
+) -> ET.Element | None:
+    """A clean copy of an allowed element and its allowed descendants, or None to drop it."""
+    name = _svg_name(source)
+    if name is None or depth > MAX_SVG_DEPTH:
+        return None
+    selected = styles.declarations_for(source, name)  # by the name the style sheets know
+    name = _RENAMED.get(name, name)
+    if name not in _ELEMENTS:
+        return None
+    attributes = _clean_attributes(source, name, selected, compact=compact)
+    if attributes is None:
+        return None
+    element = ET.Element(name, attributes)
+    keep_text = name in _TEXT_ELEMENTS
+    if keep_text:
+        element.text = source.text
+    for child in source:
+        copy = None if name in ("title", "desc") else _copy_element(child, styles, depth + 1, compact=compact)
+        if copy is not None:
+            copy.tail = child.tail if keep_text else None
+            element.append(copy)
+        elif keep_text and child.tail:
+            _append_text(element, child.tail)
+    return element
+
+
+def _append_text(element: ET.Element, text: str) -> None:
+    """Append text after the last child (or as the text) of an element."""
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def _clean_attributes(
+    source: ET.Element, name: str, declarations: dict[str, str], *, compact: bool = True
+) -> dict[str, str] | None:
+    """The safe attributes of an element, with the declarations the style sheets give it and
+    those of its `style` folded in; None when the element cannot work without an attribute
+    that was refused (the link of a <use> or an <image>)."""
+    attributes: dict[str, str] = {}
+    for key, value in source.attrib.items():
+        cleaned = _clean_attribute(key, value, compact=compact)
+        if cleaned is not None:
+            attributes[cleaned[0]] = cleaned[1]
+    declarations.update(_safe_declarations(source.get("style") or ""))
+    attributes.update({p: v for p, v in declarations.items() if p in _PRESENTATION})
+    style = ";".join(f"{p}:{v}" for p, v in sorted(declarations.items()) if p in _STYLE_ONLY)
+    if style:
+        attributes["style"] = style
+    href = _clean_href(name, source.get("href") or source.get(f"{{{XLINK_NS}}}href"))
+    if href is not None:
+        attributes["href"] = href
+    elif name in ("use", "image"):
+        return None
+    return {key: attributes[key] for key in sorted(attributes)}
+
+
+def _clean_attribute(key: str, value: str, *, compact: bool = True) -> tuple[str, str] | None:
+    """(name, value) of an allowed attribute other than `href`/`style`, else None."""
+    namespace, name = _split(key)
+    if namespace == XML_NS and name in ("space", "lang"):
+        return key, value
+    if namespace or (name not in _ATTRIBUTES and name not in _PRESENTATION):
+        return None
+    value = _WHITESPACE.sub(" ", value).strip()
+    if _has_bad_scheme(value) or "\\" in value:
+        return None
+    if name in _CSS_VALUED:
+        safe = _safe_css_value(value)
+        if safe is None:
+            return None
+        value = safe
+    return name, _compact_value(name, value) if compact else value
+
+
+def _clean_href(element: str, value: str | None) -> str | None:
+    """A link that stays inside the document, or a re-encoded bitmap for <image>; else None."""
+    if value is None:
+        return None
+    value = value.strip()
+    if element in _LOCAL_LINKS and _LOCAL_FRAGMENT.fullmatch(value):
+        return value
+    if element == "image":
+        return _clean_data_image(value)
+    return None
+
+
+def _clean_data_image(value: str) -> str | None:
+    """An embedded PNG/JPEG/GIF/WebP, shrunk and re-encoded, as a data URI; None if unusable."""
+    match = _DATA_IMAGE.fullmatch(value)
+    if match is None:
+        return None
+    try:
+        raw = base64.b64decode(_WHITESPACE.sub("", match.group(1)), validate=True)
+        data, media_type = _process_bitmap(raw)
+    except (binascii.Error, LogoRejected):
+        return None
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+# --- SVG: the root, references and output --------------------------------------------------------
+
+_LENGTH: Final = re.compile(r"([+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt|pc|mm|cm|in)?")
+_PX_PER_UNIT: Final = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
+
+
+def _draws_something(root: ET.Element) -> bool:
+    """Whether any element that draws survived."""
+    return any(_split(element.tag)[1] in _DRAWING_ELEMENTS for element in root.iter())
+
+
+def _check_use_expansion(root: ET.Element) -> None:
+    """Refuse a document whose <use> elements copy copies of copies into more than
+    MAX_RENDERED_ELEMENTS elements (the "use bomb" that freezes a visitor's browser), or
+    refer to themselves."""
+    targets = {element.get("id"): element for element in root.iter() if element.get("id")}
+    sizes: dict[int, int] = {}
+
+    def size(element: ET.Element, chain: tuple[int, ...]) -> int:
+        """How many elements `element` stands for once every <use> in it is expanded."""
+        key = id(element)
+        if key in sizes:
+            return sizes[key]
+        if key in chain or len(chain) > MAX_SVG_DEPTH:
+            raise LogoRejected("<use> elements refer to themselves or nest too deeply")
+        total = 0
+        for node in element.iter():
+            total += 1
+            target = targets.get((node.get("href") or "")[1:]) if node.tag == "use" else None
+            if target is not None:
+                total += size(target, (*chain, key))
+            if total > MAX_RENDERED_ELEMENTS:
+                raise LogoRejected(f"<use> elements expand to more than {MAX_RENDERED_ELEMENTS:,}")
+        sizes[key] = total
+        return total
+
+    size(root, ())
+
+
+def _finish_root(root: ET.Element) -> None:
+    """Give the root a viewBox (from its width and height when missing) and drop its fixed
+    size and position, so the logo scales to the box it is shown in."""
+    if not _valid_view_box(root.get("viewBox")):
+        width, height = _length_px(root.get("width")), _length_px(root.get("height"))
+        if width is None or height is None:
+            root.attrib.pop("viewBox", None)
+            return  # nothing to derive a viewBox from: the fixed size is all there is
+        root.set("viewBox", f"0 0 {_short_float(width)} {_short_float(height)}")
+    for name in ("width", "height", "x", "y"):
+        root.attrib.pop(name, None)
+    root.attrib = {key: root.attrib[key] for key in sorted(root.attrib)}
+
+
+def _valid_view_box(value: str | None) -> bool:
+    """Whether a viewBox has four numbers and a positive width and height."""
+    scanned = _scan_numbers(value or "", 0, None)
+    if scanned is None or len(scanned[0]) != 4:
+        return False
+    return float(scanned[0][2]) > 0 and float(scanned[0][3]) > 0
+
+
+def _length_px(value: str | None) -> float | None:
+    """An absolute length in CSS pixels (`12`, `12px`, `3.2mm`, ...); None otherwise."""
+    match = _LENGTH.fullmatch((value or "").strip())
+    if match is None:
+        return None
+    pixels = float(match.group(1)) * _PX_PER_UNIT[match.group(2) or "px"]
+    return pixels if 0 < pixels < 1e9 else None
+
+
+def _short_float(value: float) -> str:
+    """A float without a needless fraction or trailing zeros (3 decimals at most)."""
+    return _short_number(f"{value:.3f}")
+
+
+def _drop_unused_ids(root: ET.Element) -> None:
+    """Remove ids nothing links to (they only cost bytes now that the style sheets are gone)."""
+    used: set[str] = set()
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            if key == "href" and value.startswith("#"):
+                used.add(value[1:])
+            elif "url(#" in value:
+                used.update(match.group(2)[1:] for match in _URL.finditer(value))
+    for element in root.iter():
+        if element.get("id") is not None and element.get("id") not in used:
+            del element.attrib["id"]
+
+
+def _serialise(root: ET.Element) -> bytes:
+    """Compact UTF-8 XML with the SVG namespace declared as the default one on the root."""
+    for element in root.iter():
+        element.tag = _split(element.tag)[1]  # all SVG: the namespace is the default one
+    attributes = {key: value for key, value in root.attrib.items() if key != "xmlns"}
+    root.attrib = {"xmlns": SVG_NS, **attributes}
+    text: str = ET.tostring(root, encoding="unicode")
+    # `" />"` only ever ends an empty element: values and text have their `>` escaped.
+    return text.replace(" />", "/>").encode("utf-8")
+
+
+def _placeholder_svg(name: str) -> bytes:
+    """The monogram for `name`, without a fixed size so that it scales like a real logo."""
+    root = SafeET.fromstring(monogram_svg(name))
+    _finish_root(root)
+    return _serialise(root)

@@ -1,0 +1,932 @@
+"""The logo pipeline: hostile SVGs sanitised or refused, bitmaps shrunk, placeholders, the cache."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import math
+import os
+import random
+import re
+import struct
+import subprocess
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as SafeET
+import pytest
+import resvg_py
+from PIL import Image, ImageChops
+
+from torchscape.site import logos
+from torchscape.site.logos import LogoProcessor, ProcessedLogo, numbers
+from torchscape.site.logos import svg as svg_module
+
+SVG_NS = "http://www.w3.org/2000/svg"
+HOSTED_LOGOS = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared"
+    / "fixtures"
+    / "pytorch-landscape"
+    / "hosted_logos"
+)
+RECT = '<rect x="10" y="10" width="80" height="80" fill="#336699"/>'
+SAFE_HREF = re.compile(r"#[^\s]+|data:image/(png|jpeg);base64,[A-Za-z0-9+/=]+")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def svg(body: str, attributes: str = 'viewBox="0 0 100 100"', prolog: str = "") -> str:
+    """A document with the usual namespaces, `body` and (so that something draws) a rectangle."""
+    return (
+        f'{prolog}<svg xmlns="{SVG_NS}" xmlns:xlink="http://www.w3.org/1999/xlink" {attributes}>'
+        f"{body}{RECT}</svg>"
+    )
+
+
+@pytest.fixture
+def process(tmp_path: Path) -> Callable[..., ProcessedLogo]:
+    """Write a logo file under tmp_path and process it (no cache)."""
+    processor = LogoProcessor()
+
+    def _process(content: str | bytes, name: str = "logo.svg") -> ProcessedLogo:
+        path = tmp_path / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return processor.process(path, "Some Project", "some-project")
+
+    return _process
+
+
+def parse(data: bytes) -> Element:
+    """The output parsed as XML (it must be well-formed), its root an SVG <svg>."""
+    root = SafeET.fromstring(data)
+    assert root.tag == f"{{{SVG_NS}}}svg"
+    return root
+
+
+def local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def assert_safe(data: bytes) -> Element:
+    """Everything a sanitised SVG must be: well-formed, allow-listed elements only, no event
+    handlers, links only inside the document or to embedded PNG/JPEG, no scripts anywhere."""
+    root = parse(data)
+    lowered = data.lower()
+    for word in (b"javascript", b"vbscript", b"<script", b"<style", b"foreignobject", b"<!"):
+        assert word not in lowered, word
+    for element in root.iter():
+        assert element.tag.startswith(f"{{{SVG_NS}}}"), element.tag
+        assert local(element.tag) in logos.allowlists._ELEMENTS, element.tag
+        for key, value in element.attrib.items():
+            assert not local(key).lower().startswith("on"), key
+            if local(key) == "href":
+                assert SAFE_HREF.fullmatch(value), value
+            assert "url(" not in value.replace("url(#", ""), (key, value)
+    return root
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return output.getvalue()
+
+
+def colourful(size: tuple[int, int]) -> Image.Image:
+    """An opaque RGB image with many colours (gradients), deterministic."""
+    channels = [
+        Image.linear_gradient("L").resize(size),
+        Image.radial_gradient("L").resize(size),
+        Image.linear_gradient("L").rotate(90).resize(size),
+    ]
+    return Image.merge("RGB", channels)
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header announces width x height pixels (a decompression bomb)."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (width + 1) * 4)  # a few rows; the rest is "missing"
+    return (
+        b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", rows) + png_chunk(b"IEND", b"")
+    )
+
+
+def data_uri(data: bytes, media_type: str = "image/png") -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def embedded_images(root: Element) -> list[Image.Image]:
+    images: list[Image.Image] = []
+    for element in root.iter(f"{{{SVG_NS}}}image"):
+        href = element.get("href", "")
+        images.append(Image.open(io.BytesIO(base64.b64decode(href.partition(",")[2]))))
+    return images
+
+
+def png_chunk_types(data: bytes) -> list[bytes]:
+    kinds, position = [], 8
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kinds.append(data[position + 4 : position + 8])
+        position += 12 + length
+    return kinds
+
+
+# --- hostile SVGs: sanitised ---------------------------------------------------------------------
+
+HOSTILE = {
+    "script element": (
+        svg(
+            '<script>alert("owned")</script>'
+            '<script xlink:href="https://evil.example/x.js"/>'
+            "<g><script type='text/ecmascript'><![CDATA[fetch('//evil.example')]]></script></g>"
+        ),
+        [b"alert", b"evil.example", b"fetch"],
+    ),
+    "event handlers": (
+        svg(
+            '<g onclick="alert(1)"><circle cx="5" cy="5" r="4" onmouseover="alert(2)"/></g>',
+            'viewBox="0 0 100 100" onload="alert(0)" ONLOAD="alert(3)"',
+        ),
+        [b"alert", b"onload", b"onclick", b"onmouseover"],
+    ),
+    "javascript: on <a>": (
+        svg(
+            '<a href="javascript:alert(1)"><circle cx="5" cy="5" r="4"/></a>'
+            '<a xlink:href="  JaVaScRiPt&#x3A;alert(2)"><circle cx="9" cy="9" r="4"/></a>'
+        ),
+        [b"alert", b"<a"],
+    ),
+    "javascript: on <use>": (
+        svg(
+            '<defs><circle id="dot" r="3"/></defs>'
+            '<use href="javascript:alert(1)"/>'
+            '<use xlink:href="java&#9;script:alert(2)"/>'
+            '<use xlink:href="#dot" x="5" y="5"/>'
+        ),
+        [b"alert"],
+    ),
+    "external xlink:href": (
+        svg(
+            '<use xlink:href="http://evil.example/sprite.svg#icon"/>'
+            '<linearGradient id="g" xlink:href="https://evil.example/g.svg#x"/>'
+            '<textPath xlink:href="//evil.example/p#x">hi</textPath>'
+            '<rect width="5" height="5" fill="url(#g)"/>'
+        ),
+        [b"evil.example"],
+    ),
+    "style sheet with @import and remote url()": (
+        svg(
+            "<style>@import url(http://evil.example/a.css);"
+            "@font-face{font-family:x;src:url(https://evil.example/f.woff)}"
+            ".a{fill:url(http://evil.example/p.svg#p);stroke:#f00}"
+            ".b{fill:#0f0;behavior:url(evil.htc);-moz-binding:url(x.xml#y)}"
+            "@media print{.b{fill:url(//evil.example/m.svg#x)}}</style>"
+            '<rect class="a" width="5" height="5"/><rect class="b" width="6" height="6"/>'
+        ),
+        [b"evil.example", b"@import", b"behavior", b"binding", b"font-face", b"evil.htc"],
+    ),
+    "style attributes": (
+        svg(
+            '<rect width="5" height="5" style="fill:url(http://evil.example/x#y);'
+            "stroke:expression(alert(1));background:url(javascript:alert(2));"
+            'opacity:.5;fill-rule:evenodd"/>'
+            '<rect width="5" height="5" fill="url(https://evil.example/p#q)" '
+            'stroke="u\\72l(//evil.example/x)" filter="url(data:image/svg+xml,x)"/>'
+        ),
+        [b"evil.example", b"expression", b"alert", b"data:image/svg", b"\\"],
+    ),
+    "foreignObject with HTML": (
+        svg(
+            '<foreignObject width="100" height="100"><div xmlns="http://www.w3.org/1999/xhtml">'
+            '<iframe src="https://evil.example/"/><img src="x" onerror="alert(1)"/></div>'
+            "</foreignObject>"
+        ),
+        [b"foreignobject", b"iframe", b"evil.example", b"alert", b"xhtml"],
+    ),
+    "DOCTYPE with an external DTD": (
+        svg(
+            "",
+            prolog='<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+            '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">',
+        ),
+        [b"doctype", b"dtd"],
+    ),
+    "DOCTYPE adding an onload default": (
+        svg("", prolog='<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]>'),
+        [b"alert", b"onload", b"attlist"],
+    ),
+    "remote and SVG <image>s": (
+        svg(
+            '<image href="http://evil.example/tracker.png" width="5" height="5"/>'
+            '<image xlink:href="file:///etc/passwd" width="5" height="5"/>'
+            f'<image href="{data_uri(b"<svg/>", "image/svg+xml")}" width="5" height="5"/>'
+            '<feImage href="https://evil.example/i.png"/>'
+        ),
+        [b"evil.example", b"passwd", b"<image", b"feimage"],
+    ),
+    "animation changing a link": (
+        svg(
+            '<a href="#x"><set attributeName="href" to="javascript:alert(1)"/>'
+            '<animate attributeName="xlink:href" values="javascript:alert(2)"/>'
+            '<circle cx="5" cy="5" r="4"/></a>'
+        ),
+        [b"alert", b"<set", b"<animate"],
+    ),
+    "editor namespaces, metadata, comments, processing instructions": (
+        svg(
+            '<!-- secret comment --><?xml-stylesheet href="https://evil.example/s.css"?>'
+            "<metadata><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'/>"
+            "</metadata><sodipodi:namedview xmlns:sodipodi='http://sodipodi.sourceforge.net/"
+            "DTD/sodipodi-0.dtd' pagecolor='#fff'/>"
+            '<path xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
+            'inkscape:label="x" d="M0 0h5v5z" data-name="x"/>'
+        ),
+        [b"secret", b"evil.example", b"rdf", b"sodipodi", b"inkscape", b"metadata", b"data-"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_svg_is_sanitised(case: str, process: Callable[..., ProcessedLogo]) -> None:
+    text, forbidden = HOSTILE[case]
+    logo = process(text)
+    assert not logo.placeholder and logo.problem is None
+    assert logo.media_type == "image/svg+xml"
+    assert_safe(logo.data)
+    for word in forbidden:
+        assert word not in logo.data.lower(), word
+    assert b"<rect" in logo.data  # the harmless parts survive
+
+
+def test_safe_parts_of_hostile_svgs_survive(process: Callable[..., ProcessedLogo]) -> None:
+    use = parse(process(HOSTILE["javascript: on <use>"][0]).data)
+    assert [u.get("href") for u in use.iter(f"{{{SVG_NS}}}use")] == ["#dot"]
+    assert use.find(f".//{{{SVG_NS}}}circle[@id='dot']") is not None
+    styled = parse(process(HOSTILE["style sheet with @import and remote url()"][0]).data)
+    a, b = list(styled.iter(f"{{{SVG_NS}}}rect"))[:2]
+    assert a.get("stroke") == "#f00" and a.get("fill") is None
+    assert b.get("fill") == "#0f0"
+    inline = parse(process(HOSTILE["style attributes"][0]).data)
+    first = next(inline.iter(f"{{{SVG_NS}}}rect"))
+    assert first.get("opacity") == ".5" and first.get("fill-rule") == "evenodd"
+    linked = parse(process(HOSTILE["animation changing a link"][0]).data)
+    assert linked.find(f".//{{{SVG_NS}}}circle") is not None  # <a> became a <g>
+
+
+# --- hostile SVGs: refused -----------------------------------------------------------------------
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE svg [
+  <!ENTITY lol "lol">
+  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+  <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<svg xmlns="http://www.w3.org/2000/svg"><text>&lol9;</text></svg>"""
+
+EXTERNAL_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<svg xmlns="http://www.w3.org/2000/svg"><text>&xxe;</text></svg>"""
+
+USE_BOMB = svg(
+    '<defs><path id="l0" d="M0 0h1v1z"/>'
+    + "".join(f'<g id="l{n}">' + f'<use href="#l{n - 1}"/>' * 10 + "</g>" for n in range(1, 7))
+    + '</defs><use href="#l6"/>'
+)
+USE_LOOP = svg('<g id="a"><use href="#b"/></g><g id="b"><use xlink:href="#a"/></g>')
+
+PARAMETER_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE svg [<!ENTITY % remote SYSTEM "http://evil.example/x.dtd"> %remote;]>
+<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>"""
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (BILLION_LAUGHS, "XML entity declarations are not allowed"),
+        (EXTERNAL_ENTITY, "XML entity declarations are not allowed"),
+        (PARAMETER_ENTITY, "XML entity declarations are not allowed"),
+        ("<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>", "not well-formed XML"),
+        ("<html><body>not a logo</body></html>", "not an SVG document"),
+        ("<svg xmlns='http://example.com/other'><rect/></svg>", "not an SVG document"),
+        (svg("").replace(RECT, "<script>alert(1)</script>"), "nothing left to draw"),
+        ("<svg xmlns='http://www.w3.org/2000/svg'>" + "<g>" * 5000 + "</g>" * 5000 + "</svg>", "nested"),
+        (USE_BOMB, "<use> elements expand to more than 100,000"),
+        (USE_LOOP, "<use> elements refer to themselves"),
+    ],
+    ids=["billion laughs", "external entity", "parameter entity", "broken XML", "HTML",
+         "foreign namespace", "only a script", "deep nesting", "use bomb", "use loop"],
+)  # fmt: skip
+def test_hostile_svg_is_refused(text: str, problem: str, process: Callable[..., ProcessedLogo]) -> None:
+    logo = process(text)
+    assert logo.placeholder
+    assert logo.problem is not None and problem in logo.problem
+    assert b"root:" not in logo.data and b"lol" not in logo.data
+    assert_safe(logo.data)
+
+
+def test_huge_dimensions(process: Callable[..., ProcessedLogo]) -> None:
+    big = process(svg("", 'width="100000000" height="100000000"'))
+    root = assert_safe(big.data)
+    assert root.get("viewBox") == "0 0 100000000 100000000"
+    assert root.get("width") is None and root.get("height") is None
+    bomb = png_claiming(100_000, 100_000)
+    embedded = process(svg(f'<image href="{data_uri(bomb)}" width="50" height="50"/>'))
+    assert not embedded.placeholder and b"<image" not in embedded.data
+    assert_safe(embedded.data)
+
+
+# --- what sanitising keeps and normalises --------------------------------------------------------
+
+
+def test_style_sheets_are_applied_in_cascade_order(process: Callable[..., ProcessedLogo]) -> None:
+    text = svg(
+        "<defs><style>/* Illustrator */ .st0{fill:#EE4C2C;stroke:none}"
+        "#logo{fill:#111} rect.st1{fill:#222} .st1{fill:#333} path{stroke-width:2}"
+        ".st0, .st2 { fill-rule: evenodd } .a .b{fill:#999}</style></defs>"
+        '<path class="st0" fill="#000" d="M0 0h5v5z"/>'
+        '<path id="logo" class="st0" d="M0 0h5v5z"/>'
+        '<rect class="st1" width="5" height="5"/>'
+        '<path class="st2 st0" style="fill:#444" d="M0 0h5v5z"/>'
+    )
+    root = parse(process(text).data)
+    paths = list(root.iter(f"{{{SVG_NS}}}path"))
+    assert paths[0].attrib == {
+        "d": "m0 0h5v5z", "fill": "#EE4C2C", "fill-rule": "evenodd", "stroke": "none",
+        "stroke-width": "2",
+    }  # fmt: skip
+    assert paths[1].get("fill") == "#111"  # an id beats a class
+    assert paths[2].get("fill") == "#444"  # the style attribute beats the sheet
+    assert next(root.iter(f"{{{SVG_NS}}}rect")).get("fill") == "#222"  # type.class beats .class
+    assert b"class=" not in process(text).data  # nothing is left for classes to select
+
+
+def test_root_gets_a_view_box_and_loses_its_fixed_size(
+    process: Callable[..., ProcessedLogo],
+) -> None:
+    kept = parse(process(svg("", 'width="300px" height="100" viewBox="0,0,30,10" x="0px"')).data)
+    assert kept.attrib == {"viewBox": "0 0 30 10"}
+    derived = parse(process(svg("", 'width="120" height="60.50"')).data)
+    assert derived.get("viewBox") == "0 0 120 60.5" and derived.get("width") is None
+    millimetres = parse(process(svg("", 'width="10mm" height="5mm"')).data)
+    assert millimetres.get("viewBox") == "0 0 37.795 18.898"
+    unknown = parse(process(svg("", 'width="100%"')).data)
+    assert unknown.get("viewBox") is None and unknown.get("width") == "100%"
+
+
+def test_output_is_compact_and_keeps_text(process: Callable[..., ProcessedLogo]) -> None:
+    text = svg(
+        '\n  <defs>\n    <linearGradient id="used"><stop offset="0.500" stop-color="#fff"/>'
+        '</linearGradient>\n    <linearGradient id="unused"/>\n  </defs>\n'
+        '  <text x="1.0" y="2.000" xml:space="preserve">Py<tspan fill="red">Torch</tspan> '
+        "&amp; co</text>\n"
+        '  <polygon points="0.000,0.000 10.000,0.000 10.000,10.000" fill="url(\'#used\')"/>\n'
+    )
+    data = process(text).data
+    assert b"\n" not in data and b"> <" not in data
+    assert data.startswith(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">')
+    root = parse(data)
+    assert [g.get("id") for g in root.iter(f"{{{SVG_NS}}}linearGradient")] == ["used", None]
+    label = next(root.iter(f"{{{SVG_NS}}}text"))
+    assert "".join(label.itertext()) == "PyTorch & co"
+    assert label.get("x") == "1" and label.get("y") == "2"
+    assert label.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+    polygon = next(root.iter(f"{{{SVG_NS}}}polygon"))
+    assert polygon.get("points") == "0 0 10 0 10 10" and polygon.get("fill") == "url(#used)"
+    assert next(root.iter(f"{{{SVG_NS}}}stop")).get("offset") == ".5"
+
+
+def random_path(rng: random.Random, segments: int) -> str:
+    """Messy but valid path data using every command, absolute and relative."""
+    parts = [f"M{rng.uniform(0, 500):.6f},{rng.uniform(0, 500):.6f}"]
+    for _ in range(segments):
+        command = rng.choice("LlHhVvCcSsQqTtAaZzMm")
+        coordinates = {"L": 2, "H": 1, "V": 1, "C": 6, "S": 4, "Q": 4, "T": 2, "M": 2, "Z": 0}
+        if command in "Aa":
+            values = [f"{rng.uniform(1, 50):.5f}", f"{rng.uniform(1, 50):.5f}", "30"]
+            values += [rng.choice("01"), rng.choice("01")]
+            values += [f"{rng.uniform(-100, 100):.6f}" for _ in range(2)]
+        else:
+            values = [f"{rng.uniform(-100, 400):.6f}" for _ in range(coordinates[command.upper()])]
+        parts.append(command + " " + ", ".join(values))
+    return " ".join(parts)
+
+
+def test_path_rounding_error_is_bounded() -> None:
+    rng = random.Random(1729)
+    for _ in range(50):
+        original = random_path(rng, 60)
+        compact = numbers._compact_path(original)
+        assert len(compact) < len(original) * 0.6
+        before = numbers._absolute(numbers._parse_path(original) or [])
+        after = numbers._absolute(numbers._parse_path(compact) or [])
+        assert [command for command, _ in before] == [command for command, _ in after]
+        xs = [v for c, values in before for v, r in zip(values, numbers._ROLES[c], strict=True) if r in "xy"]
+        tolerance = (max(xs) - min(xs)) / logos.PRECISION  # the extent is at least this wide
+        for (command, old), (_, new) in zip(before, after, strict=True):
+            for role, a, b in zip(numbers._ROLES[command], old, new, strict=True):
+                limit = 1e-9 if role in "fh" else 1e-3 if role == "a" else tolerance
+                assert abs(a - b) <= limit, (command, role, a, b)
+
+
+@pytest.mark.parametrize(
+    ("original", "compact"),
+    [
+        ("M 10 10 L 20 20 L 30 30 Z", "m10 10 10 10 10 10z"),
+        ("M0,0 C 0.5,0.5 1.5,-0.5 2,0 S 3,1 4,0", "m0 0c.5.5 1.5-.5 2 0s1 1 2 0"),
+        ("m209.74 138.11-8.02-1.8a4.97 4.97 0 0 0-1.79-.07", "m209.74 138.11-8.02-1.8a4.97 4.97 0 0 0 -1.79-.07"),
+        ("M1 1a1 1 0 0110 10", "m1 1a1 1 0 0 1 10 10"),
+        ("M0 0 h 5 v 5 h -5 z m 1 1 h 3", "m0 0h5v5H0zm1 1h3"),
+    ],
+)  # fmt: skip
+def test_path_compaction(original: str, compact: str) -> None:
+    assert numbers._compact_path(original) == compact
+
+
+@pytest.mark.parametrize("broken", ["M 1 1 L", "L 1 1", "M1 1 z 3", "M1 1a1 1 0 2 0 1 1", "M1,,2"])
+def test_path_data_outside_the_grammar_is_kept(broken: str) -> None:
+    assert numbers._compact_path(broken) == broken
+
+
+# --- embedded and stand-alone bitmaps ------------------------------------------------------------
+
+
+def test_embedded_bitmap_is_downscaled(process: Callable[..., ProcessedLogo]) -> None:
+    big = png_bytes(colourful((2000, 1000)))
+    text = svg(f'<image width="100" height="50" xlink:href="{data_uri(big)}"/>')
+    logo = process(text)
+    assert len(logo.data) < len(text) / 10
+    root = assert_safe(logo.data)
+    (image,) = embedded_images(root)
+    assert image.size == (logos.MAX_BITMAP_SIDE, logos.MAX_BITMAP_SIDE // 2)
+    assert image.format in ("PNG", "JPEG")
+
+
+def test_embedded_bitmap_that_is_broken_is_dropped(process: Callable[..., ProcessedLogo]) -> None:
+    text = svg(
+        f'<image href="{data_uri(b"not a png")}" width="5" height="5"/>'
+        '<image href="data:image/png;base64,!!!!" width="5" height="5"/>'
+    )
+    logo = process(text)
+    assert not logo.placeholder and b"<image" not in logo.data
+
+
+def test_png_is_downscaled_keeping_transparency(process: Callable[..., ProcessedLogo]) -> None:
+    image = Image.new("RGBA", (1200, 600), (0, 0, 0, 0))
+    image.paste(colourful((600, 300)).convert("RGBA"), (300, 150))
+    logo = process(png_bytes(image), "Ray-updated.png")
+    assert logo.media_type == "image/png" and not logo.placeholder
+    assert re.fullmatch(r"ray-updated\.[0-9a-f]{10}\.png", logo.filename)
+    out = Image.open(io.BytesIO(logo.data))
+    assert out.size == (logos.MAX_BITMAP_SIDE, logos.MAX_BITMAP_SIDE // 2)
+    assert out.convert("RGBA").getchannel("A").getpixel((0, 0)) == 0  # still transparent
+    assert set(png_chunk_types(logo.data)) <= {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
+
+
+def test_jpeg_is_downscaled(process: Callable[..., ProcessedLogo]) -> None:
+    output = io.BytesIO()
+    colourful((1600, 1200)).save(output, format="JPEG", quality=95)
+    logo = process(output.getvalue(), "photo.JPG")
+    assert logo.media_type == "image/jpeg" and logo.filename.endswith(".jpg")
+    side = logos.MAX_BITMAP_SIDE
+    assert Image.open(io.BytesIO(logo.data)).size == (side, round(side * 1200 / 1600))
+    assert len(logo.data) < len(output.getvalue()) / 4
+
+
+def test_small_flat_png_becomes_a_palette_without_loss(
+    process: Callable[..., ProcessedLogo],
+) -> None:
+    image = Image.new("RGB", (120, 40), "#ee4c2c")
+    image.paste((255, 255, 255), (10, 10, 60, 30))
+    logo = process(png_bytes(image), "flat.png")
+    out = Image.open(io.BytesIO(logo.data))
+    assert out.mode == "P" and out.size == (120, 40)
+    assert ImageChops.difference(out.convert("RGB"), image).getbbox() is None
+
+
+@pytest.mark.parametrize("kind", ["GIF", "WEBP"])
+def test_gif_and_webp_are_re_encoded(kind: str, process: Callable[..., ProcessedLogo]) -> None:
+    output = io.BytesIO()
+    colourful((400, 300)).save(output, format=kind)
+    logo = process(output.getvalue(), f"logo.{kind.lower()}")
+    assert logo.media_type in ("image/png", "image/jpeg")
+    assert max(Image.open(io.BytesIO(logo.data)).size) == logos.MAX_BITMAP_SIDE
+
+
+def test_png_with_a_damaged_ancillary_chunk_is_used(process: Callable[..., ProcessedLogo]) -> None:
+    good = png_bytes(Image.new("RGB", (30, 20), "#123456"))
+    damaged_text = struct.pack(">I", 4) + b"tEXt" + b"a\0bc" + b"\0\0\0\0"  # wrong checksum
+    logo = process(good[:33] + damaged_text + good[33:], "wedf.png")
+    assert not logo.placeholder and Image.open(io.BytesIO(logo.data)).size == (30, 20)
+
+
+# --- placeholders --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("logo.svg", None, "file not found"),
+        ("logo.txt", b"<svg/>", "unsupported format"),
+        ("logo.bmp", png_bytes(Image.new("RGB", (2, 2))), "unsupported format"),
+        ("test", b"", "unsupported format"),
+        ("logo.svg", b"  \n", "empty file"),
+        ("logo.svg", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "not a readable image"),
+        ("logo.png", png_bytes(Image.new("RGB", (50, 50)))[:60], "not a readable image"),
+        ("logo.png", b"GIF89a" + b"\0" * 20, "not a readable image"),
+        ("logo.png", png_claiming(6000, 6000), "too many pixels"),
+        ("logo.png", png_claiming(100_000, 100_000), "too many pixels"),
+        ("logo.svg", b"\xff\xfe garbage", "not well-formed XML"),
+    ],
+)
+def test_unusable_source_gives_a_placeholder(
+    name: str, content: bytes | None, problem: str, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    logo = LogoProcessor().process(path, "PyTorch Lightning", "pytorch-lightning")
+    assert logo.placeholder and logo.problem is not None and problem in logo.problem
+    assert logo.media_type == "image/svg+xml"
+    assert re.fullmatch(r"pytorch-lightning\.[0-9a-f]{10}\.svg", logo.filename)
+    root = assert_safe(logo.data)
+    assert root.get("viewBox") == "0 0 64 64" and root.get("width") is None
+    assert "".join(root.itertext()).startswith("PyTorch Lightning")
+
+
+def test_other_unusable_sources(tmp_path: Path) -> None:
+    processor = LogoProcessor()
+    assert processor.process(None, "X", "x").problem == "no logo file given"
+    assert processor.process(tmp_path, "X", "x").problem == "not a regular file"
+    huge = tmp_path / "huge.svg"
+    with huge.open("wb") as handle:
+        handle.truncate(logos.MAX_SOURCE_BYTES + 1)
+    assert processor.process(huge, "X", "x").problem == "file larger than 10 MiB"
+
+
+def test_placeholder_file_names_are_slugs_of_the_stem() -> None:
+    logo = LogoProcessor().process(None, "Texas A&M", "Texas A&M Ünïversity/../x")
+    assert re.fullmatch(r"texas-a-m-university-x\.[0-9a-f]{10}\.svg", logo.filename)
+    assert LogoProcessor().process(None, "中文", "中文").filename.startswith("logo.")
+
+
+def test_file_name_is_the_source_stem_and_the_content_hash(
+    process: Callable[..., ProcessedLogo],
+) -> None:
+    logo = process(svg(""), "LitGPT Light Mode.svg")
+    digest = hashlib.sha256(logo.data).hexdigest()[:10]
+    assert logo.filename == f"litgpt-light-mode.{digest}.svg"
+
+
+# --- determinism and the cache -------------------------------------------------------------------
+
+COMPLEX = svg(
+    "<style>.b{fill:#00f} .a{fill:#f00;stroke:#0f0} #z{opacity:.5}</style>"
+    '<g class="a b"><path id="z" class="b a" d="M0.5 0.5 C1 1 2 2 3 3"/></g>'
+    '<linearGradient id="g"><stop offset="0"/></linearGradient>'
+    '<circle r="3" fill="url(#g)"/>'
+    f'<image width="10" height="10" href="{data_uri(png_bytes(colourful((300, 200))))}"/>'
+)
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    path = tmp_path / "complex.svg"
+    path.write_text(COMPLEX)
+    first = LogoProcessor().process(path, "A", "a")
+    second = LogoProcessor().process(path, "A", "a")
+    assert first == second
+    png = tmp_path / "p.png"
+    png.write_bytes(png_bytes(colourful((700, 300))))
+    assert LogoProcessor().process(png, "A", "a") == LogoProcessor().process(png, "A", "a")
+
+
+def test_output_does_not_depend_on_hash_seeds(tmp_path: Path) -> None:
+    path = tmp_path / "complex.svg"
+    path.write_text(COMPLEX)
+    script = (
+        "import sys, hashlib; from pathlib import Path; "
+        "from torchscape.site.logos import LogoProcessor; "
+        "print(LogoProcessor().process(Path(sys.argv[1]), 'A', 'a').filename)"
+    )
+    names = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(names) == 1
+
+
+#: The two expensive steps, patched where they are looked up: `_transform` (in the package)
+#: calls both, and the SVG sanitiser calls `_process_bitmap` for each embedded bitmap.
+EXPENSIVE_STEPS: dict[str, tuple[tuple[ModuleType, str], ...]] = {
+    "svg": ((logos, "_svg_or_raster"),),
+    "bitmap": ((logos, "_process_bitmap"), (svg_module, "_process_bitmap")),
+}
+
+
+def replace_steps(monkeypatch: pytest.MonkeyPatch, make: Callable[[str, Callable[..., Any]], Any]) -> None:
+    """Replace each expensive step, everywhere it is looked up, with `make(step, real)`."""
+    for step, places in EXPENSIVE_STEPS.items():
+        for module, name in places:
+            monkeypatch.setattr(module, name, make(step, getattr(module, name)))
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
+    """Count the calls of the two expensive steps."""
+    calls = {"svg": 0, "bitmap": 0}
+
+    def counting(step: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def step_counted(*args: Any, **kwargs: Any) -> Any:
+            calls[step] += 1
+            return real(*args, **kwargs)
+
+        return step_counted
+
+    replace_steps(monkeypatch, counting)
+    yield calls
+
+
+def test_cache_hit_does_no_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int]
+) -> None:
+    source = tmp_path / "complex.svg"
+    source.write_text(COMPLEX)
+    png = tmp_path / "photo.png"
+    png.write_bytes(png_bytes(colourful((700, 300))))
+    cache = tmp_path / "cache"
+    first = [LogoProcessor(cache).process(path, "A", "a") for path in (source, png, None)]
+    assert counted == {"svg": 1, "bitmap": 2}  # the SVG's embedded image, the PNG
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        pytest.fail("processed again despite the cache")  # not an Exception: nothing swallows it
+
+    replace_steps(monkeypatch, lambda step, real: refuse)
+    second = [LogoProcessor(cache).process(path, "A", "a") for path in (source, png, None)]
+    assert second == first
+    records = sorted(p.name for p in (cache / "logos").iterdir())
+    assert len(records) == 3 and all(re.fullmatch(r"[0-9a-f]{64}", name) for name in records)
+
+
+def test_cache_remembers_refusals(tmp_path: Path, counted: dict[str, int]) -> None:
+    source = tmp_path / "broken.svg"
+    source.write_text("<svg")
+    first = LogoProcessor(tmp_path / "cache").process(source, "A", "a")
+    second = LogoProcessor(tmp_path / "cache").process(source, "B", "b")
+    assert counted["svg"] == 1
+    assert first.problem == second.problem == "not well-formed XML"
+    assert second.placeholder and second.filename.startswith("b.")
+
+
+def test_same_content_is_processed_once_per_processor(tmp_path: Path, counted: dict[str, int]) -> None:
+    processor = LogoProcessor()
+    for name in ("one.svg", "two.svg"):
+        (tmp_path / name).write_text(svg(""))
+    one = processor.process(tmp_path / "one.svg", "One", "one")
+    two = processor.process(tmp_path / "two.svg", "Two", "two")
+    assert counted["svg"] == 1
+    assert one.data == two.data and one.filename != two.filename
+
+
+def test_damaged_cache_record_is_ignored(tmp_path: Path, counted: dict[str, int]) -> None:
+    source = tmp_path / "logo.svg"
+    source.write_text(svg(""))
+    cache = tmp_path / "cache"
+    good = LogoProcessor(cache).process(source, "A", "a")
+    (record,) = (cache / "logos").iterdir()
+    record.write_bytes(record.read_bytes()[:-5])  # a torn write
+    assert LogoProcessor(cache).process(source, "A", "a") == good
+    assert counted["svg"] == 2
+
+
+def test_new_processor_version_misses_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int]
+) -> None:
+    source = tmp_path / "logo.svg"
+    source.write_text(svg(""))
+    LogoProcessor(tmp_path / "cache").process(source, "A", "a")
+    monkeypatch.setattr(logos, "PROCESSOR_VERSION", logos.PROCESSOR_VERSION + "-next")
+    LogoProcessor(tmp_path / "cache").process(source, "A", "a")
+    assert counted["svg"] == 2
+
+
+def test_unwritable_cache_is_skipped(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache directory should be")
+    source = tmp_path / "logo.svg"
+    source.write_text(svg(""))
+    logo = LogoProcessor(blocker).process(source, "A", "a")
+    assert not logo.placeholder and logo.problem is None
+
+
+def test_no_cache_dir_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "logo.svg"
+    source.write_text(svg(""))
+    LogoProcessor(None).process(source, "A", "a")
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_needs_work_until_the_outcome_is_cached(tmp_path: Path) -> None:
+    source = tmp_path / "logo.svg"
+    source.write_text(svg(""))
+    cache = tmp_path / "cache"
+    processor = LogoProcessor(cache)
+    assert processor.needs_work(source)
+    processor.process(source, "A", "a")
+    assert not processor.needs_work(source)
+    assert not LogoProcessor(cache).needs_work(source)  # found on disk
+    assert LogoProcessor(tmp_path / "other").needs_work(source)
+    in_memory = LogoProcessor()
+    in_memory.process(source, "A", "a")
+    assert not in_memory.needs_work(source)
+    (tmp_path / "logo.txt").write_text("x")
+    for unusable in (tmp_path / "missing.svg", tmp_path / "logo.txt", tmp_path):
+        assert not processor.needs_work(unusable)  # a placeholder: nothing worth a worker
+
+
+# --- heavy SVGs: drawn once, as WebP --------------------------------------------------------------
+
+
+def heavy_svg(body: str = "", size: tuple[int, int] = (500, 300), attributes: str = "") -> str:
+    """A logo as auto-tracing makes them: six blobs outlined by 3,600 jittered path points, far
+    over RASTER_ABOVE even once sanitised and compacted; `body` comes before the blobs."""
+    rng = random.Random(7)
+    width, height = size
+    paths = []
+    for _ in range(6):
+        cx, cy = rng.uniform(0.2, 0.8) * width, rng.uniform(0.2, 0.8) * height
+        radius = rng.uniform(0.1, 0.2) * min(width, height)
+        points = []
+        for index in range(600):
+            angle, r = 2 * math.pi * index / 600, radius * rng.uniform(0.97, 1.03)
+            points.append(f"{cx + r * math.cos(angle):.3f},{cy + r * math.sin(angle):.3f}")
+        colour = f"#{rng.randrange(1 << 24):06x}"
+        paths.append(f'<path fill="{colour}" d="M{points[0]} L{" ".join(points[1:])}Z"/>')
+    return (
+        f'<svg xmlns="{SVG_NS}" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'viewBox="0 0 {width} {height}" {attributes}>{body}{"".join(paths)}</svg>'
+    )
+
+
+def sanitised(text: str) -> bytes:
+    """The SVG that the sanitiser makes of `text` (what is served when it is not rasterised)."""
+    return svg_module._sanitise_svg(text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("size", [(500, 300), (300, 500)], ids=["wide", "tall"])
+def test_heavy_svg_without_text_becomes_webp(
+    size: tuple[int, int], process: Callable[..., ProcessedLogo]
+) -> None:
+    text = heavy_svg(size=size)
+    as_svg = sanitised(text)
+    assert len(as_svg) > logos.RASTER_ABOVE  # heavy even after compaction
+    logo = process(text)
+    assert logo.media_type == "image/webp" and not logo.placeholder and logo.problem is None
+    assert re.fullmatch(r"logo\.[0-9a-f]{10}\.webp", logo.filename)
+    image = Image.open(io.BytesIO(logo.data))
+    assert image.format == "WEBP"
+    side, (width, height) = logos.MAX_BITMAP_SIDE, size
+    longest_first = (side, round(side * min(size) / max(size)))
+    assert image.size == (longest_first if width >= height else longest_first[::-1])
+    assert image.convert("RGBA").getchannel("A").getbbox() is not None  # the blobs are drawn
+    assert len(logo.data) * 4 < len(as_svg)  # much smaller than the SVG it stands for
+
+
+def test_heavy_svg_with_text_stays_svg(process: Callable[..., ProcessedLogo]) -> None:
+    text = heavy_svg('<text x="10" y="40" font-size="30">PyTorch</text>')
+    assert len(sanitised(text)) > logos.RASTER_ABOVE
+    logo = process(text)
+    assert logo.media_type == "image/svg+xml" and logo.filename.endswith(".svg")
+    label = assert_safe(logo.data).find(f".//{{{SVG_NS}}}text")
+    assert label is not None and "".join(label.itertext()) == "PyTorch"
+    assert logo.data == sanitised(text)  # coordinates compacted, as for any SVG
+
+
+def test_heavy_svg_stays_svg_without_resvg(
+    process: Callable[..., ProcessedLogo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "resvg_py", None)  # `import resvg_py` raises ImportError
+    text = heavy_svg()
+    logo = process(text)
+    assert logo.media_type == "image/svg+xml" and not logo.placeholder and logo.problem is None
+    assert_safe(logo.data)
+    assert logo.data == sanitised(text)
+
+
+def test_rasterised_logo_is_deterministic(tmp_path: Path) -> None:
+    path = tmp_path / "heavy.svg"
+    path.write_text(heavy_svg())
+    first = LogoProcessor().process(path, "A", "a")
+    second = LogoProcessor().process(path, "A", "a")
+    assert first.media_type == "image/webp"
+    assert first == second
+    script = (
+        "import sys; from pathlib import Path; from torchscape.site.logos import LogoProcessor; "
+        "print(LogoProcessor().process(Path(sys.argv[1]), 'A', 'a').filename, end='')"
+    )
+    elsewhere = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        env={**os.environ, "PYTHONHASHSEED": "5"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert elsewhere == first.filename  # the name carries the hash of the bytes
+
+
+HOSTILE_HEAVY = (
+    '<script>alert("owned")</script><script xlink:href="https://evil.example/x.js"/>'
+    "<style>@import url(https://evil.example/a.css);path{stroke:url(https://evil.example/p#x)}</style>"
+    '<image href="https://evil.example/tracker.png" width="50" height="50"/>'
+    '<image xlink:href="file:///etc/passwd" width="50" height="50"/>'
+    '<use xlink:href="https://evil.example/sprite.svg#icon"/>'
+    '<g onclick="alert(1)"><circle cx="20" cy="20" r="10" onmouseover="alert(2)"/></g>'
+    '<a href="javascript:alert(3)"><circle cx="60" cy="20" r="10"/></a>'
+    '<foreignObject width="10" height="10"><iframe xmlns="http://www.w3.org/1999/xhtml" '
+    'src="https://evil.example/"/></foreignObject>'
+)
+
+
+def test_hostile_heavy_svg_is_sanitised_before_rendering(
+    process: Callable[..., ProcessedLogo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    render = resvg_py.svg_to_bytes
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        rendered.append(kwargs["svg_string"])
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(resvg_py, "svg_to_bytes", recording)
+    logo = process(heavy_svg(HOSTILE_HEAVY, attributes='onload="alert(0)" ONLOAD="alert(4)"'))
+    assert logo.media_type == "image/webp"
+    (document,) = rendered  # exactly what resvg was given
+    data = document.encode("utf-8")
+    root = assert_safe(data)
+    for word in (b"script", b"onload", b"onclick", b"onmouseover", b"alert", b"evil.example",
+                 b"passwd", b"@import", b"iframe", b"<image", b"<use", b"<a"):  # fmt: skip
+        assert word not in data.lower(), word
+    assert len(list(root.iter(f"{{{SVG_NS}}}path"))) == 6  # the harmless parts survive
+    assert len(list(root.iter(f"{{{SVG_NS}}}circle"))) == 2
+
+
+# --- the real PyTorch landscape's logos ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hosted_logos() -> dict[str, tuple[int, ProcessedLogo]]:
+    """Every file of the real landscape's logo folder: its size and what it became."""
+    if not HOSTED_LOGOS.is_dir():
+        pytest.skip(
+            "../shared/fixtures/pytorch-landscape/hosted_logos is absent (a user's clone has no ../shared)"
+        )
+    processor = LogoProcessor()
+    return {
+        path.name: (path.stat().st_size, processor.process(path, path.stem, "item"))
+        for path in sorted(HOSTED_LOGOS.iterdir())
+    }
+
+
+@pytest.mark.slow
+def test_real_logos(hosted_logos: dict[str, tuple[int, ProcessedLogo]]) -> None:
+    assert len(hosted_logos) == 245
+    placeholders = {name: logo.problem for name, (_, logo) in hosted_logos.items() if logo.placeholder}
+    assert placeholders == {"test": "unsupported format"}  # an empty file without an extension
+    for name, (_, logo) in hosted_logos.items():
+        if logo.media_type == "image/svg+xml":
+            root = assert_safe(logo.data)
+            assert root.get("viewBox"), name
+            assert root.get("width") is None, name
+        else:
+            assert max(Image.open(io.BytesIO(logo.data)).size) <= logos.MAX_BITMAP_SIDE, name
+    size_in = sum(size for size, _ in hosted_logos.values())
+    size_out = sum(len(logo.data) for _, logo in hosted_logos.values())
+    assert size_out < size_in / 4, f"{size_in:,} bytes in, {size_out:,} bytes out"
+
+
+@pytest.mark.slow
+def test_real_bitmaps(hosted_logos: dict[str, tuple[int, ProcessedLogo]]) -> None:
+    for name in ("iit.png", "lightning.png", "wedf.png", "dodlf.jpg"):
+        _, logo = hosted_logos[name]
+        assert not logo.placeholder, name
+        assert logo.media_type in ("image/png", "image/jpeg")
+    _, iit = hosted_logos["iit.png"]
+    assert len(iit.data) < 50_000  # from 1.5 MB, 8053 x 1733 pixels
