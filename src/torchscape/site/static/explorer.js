@@ -56,6 +56,7 @@ function results(data, state) {
   let items = data.items;
   let order = null;
   if (state.q.trim()) {
+    data.index ??= buildIndex(data.items); // built on the first search, not at page load
     const found = search(data.index, state.q);
     order = new Map(found.map((hit, rank) => [hit.id, rank]));
     items = found.map((hit) => data.byId.get(hit.id));
@@ -157,7 +158,7 @@ async function start() {
     if (!tiles.has(tile.dataset.id)) tiles.set(tile.dataset.id, []);
     tiles.get(tile.dataset.id).push(tile);
   }
-  const data = { items, byId: new Map(items.map((item) => [item.id, item])), index: buildIndex(items), tiles };
+  const data = { items, byId: new Map(items.map((item) => [item.id, item])), index: null, tiles };
   const input = panel.querySelector("input[type=search]");
   const status = panel.querySelector("[data-count]");
   const filters = panel.querySelector("[data-filters]");

@@ -1,0 +1,174 @@
+// torchscape explorer filters: facets with counts over the items of api/items.json.
+// No dependencies and no imports (the site serves each script under a content-hashed name).
+
+/*
+ * A filter maps each item to one or more option values:
+ *   category     the item's category and the categories of its second placements;
+ *   subcategory  "Category › Subcategory" of each placement (second placements included);
+ *   status       the label of its curation status, "none" without one;
+ *   kind         its kind, "not given" without one;
+ *   license      the catalog's licence, else the observed one, else "unknown";
+ *   language     the observed main language, else "unknown";
+ *   activity     the observed upstream state (active, slowing, dormant, archived), else "unknown".
+ * ("none", "not given" and "unknown" are the words of the site's stats page.)
+ *
+ * Selections: a filter name -> a Set of option values. Options of one filter are ORed, filters
+ * are ANDed; an empty or missing Set leaves that filter off. Counts are faceted: the count of an
+ * option is the number of items that match every *other* active filter and have that option, so
+ * it is what the filter would show if that option were its only selection.
+ */
+
+/** The filters, in display order. */
+export const FILTERS = ["category", "subcategory", "status", "kind", "license", "language", "activity"];
+/** The value of an observed fact that is not known. */
+export const UNKNOWN = "unknown";
+/** The status value of items without a curation status. */
+export const NO_STATUS = "none";
+/** The kind value of items without a kind. */
+export const NO_KIND = "not given";
+/** Joins a category and a subcategory into a subcategory value. */
+export const SUBCATEGORY_SEPARATOR = " › ";
+/** Observed upstream states, from alive to dead (the order of the activity options). */
+export const ACTIVITIES = ["active", "slowing", "dormant", "archived", UNKNOWN];
+
+const placements = (item) => [item, ...(item.second_paths || [])];
+const unique = (values) => [...new Set(values.filter((value) => value))];
+
+/** @type {Record<string, (item: object) => string[]>} */
+const VALUES = {
+  category: (item) => unique(placements(item).map((place) => place.category)),
+  subcategory: (item) =>
+    unique(
+      placements(item)
+        .filter((place) => place.category && place.subcategory)
+        .map((place) => `${place.category}${SUBCATEGORY_SEPARATOR}${place.subcategory}`),
+    ),
+  status: (item) => [(item.status && item.status.label) || NO_STATUS],
+  kind: (item) => [item.kind || NO_KIND],
+  license: (item) => [item.license || (item.observed && item.observed.license) || UNKNOWN],
+  language: (item) => [(item.observed && item.observed.language) || UNKNOWN],
+  activity: (item) => [activity(item)],
+};
+
+/** The observed upstream state of an item, "unknown" without data. */
+function activity(item) {
+  const observed = item.observed;
+  if (!observed) return UNKNOWN;
+  if (observed.activity) return observed.activity;
+  return observed.archived === true ? "archived" : UNKNOWN;
+}
+
+/**
+ * The option values an item has for one filter.
+ * @param {object} item
+ * @param {string} filter one of {@link FILTERS}
+ * @returns {string[]}
+ */
+export function valuesOf(item, filter) {
+  const values = VALUES[filter];
+  if (!values) throw new Error(`unknown filter: ${filter}`);
+  return values(item);
+}
+
+/** The active selections as [filter index, Set] pairs (unknown filter names are ignored). */
+function active(selected) {
+  const entries = selected instanceof Map ? [...selected] : Object.entries(selected || {});
+  const result = [];
+  for (const [name, values] of entries) {
+    const index = FILTERS.indexOf(name);
+    const set = values instanceof Set ? values : new Set(values || []);
+    if (index >= 0 && set.size > 0) result.push([index, set]);
+  }
+  return result;
+}
+
+/** Each item's values for every filter, and which active selections it passes. */
+function rows(items, selections) {
+  return items.map((item) => {
+    const values = FILTERS.map((filter) => VALUES[filter](item));
+    const passes = selections.map(([index, set]) => values[index].some((value) => set.has(value)));
+    return { values, passes };
+  });
+}
+
+/**
+ * The items that pass every active filter (OR within a filter, AND across filters), in order.
+ * @param {object[]} items
+ * @param {Map<string, Set<string>> | Record<string, Set<string>>} selected filter -> values
+ * @returns {object[]}
+ */
+export function applyFilters(items, selected) {
+  const selections = active(selected);
+  if (selections.length === 0) return [...items];
+  return items.filter((item) =>
+    selections.every(([index, set]) => VALUES[FILTERS[index]](item).some((value) => set.has(value))),
+  );
+}
+
+/**
+ * The options of every filter with faceted counts.
+ *
+ * An option's count is the number of items matching all the other active filters that have this
+ * option. Every option any item has is listed (count 0 included, so the list does not jump),
+ * and so is every selected value. Categories and subcategories keep the items' order; activity
+ * goes from alive to dead; the others are by overall count, then alphabetically.
+ *
+ * @param {object[]} items
+ * @param {Map<string, Set<string>> | Record<string, Set<string>>} [selected] filter -> values
+ * @returns {Record<string, Array<{value: string, label: string, count: number, selected: boolean,
+ *   category?: string}>>} filter -> options
+ */
+export function facets(items, selected = {}) {
+  const selections = active(selected);
+  const table = rows(items, selections);
+  const result = {};
+  FILTERS.forEach((filter, index) => {
+    const own = selections.findIndex(([i]) => i === index);
+    const chosen = own >= 0 ? selections[own][1] : new Set();
+    const total = new Map();
+    const counts = new Map();
+    for (const { values, passes } of table) {
+      const countable = passes.every((pass, k) => pass || k === own);
+      for (const value of values[index]) {
+        total.set(value, (total.get(value) || 0) + 1);
+        if (countable) counts.set(value, (counts.get(value) || 0) + 1);
+      }
+    }
+    let values = [...total.keys()];
+    if (filter === "activity") {
+      values.sort((a, b) => rank(a) - rank(b) || compare(a, b));
+    } else if (filter !== "category" && filter !== "subcategory") {
+      values.sort((a, b) => total.get(b) - total.get(a) || compare(a, b));
+    }
+    for (const value of chosen) if (!total.has(value)) values.push(value);
+    result[filter] = values.map((value) => option(filter, value, counts.get(value) || 0, chosen.has(value)));
+  });
+  return result;
+}
+
+const rank = (value) => {
+  const index = ACTIVITIES.indexOf(value);
+  return index < 0 ? ACTIVITIES.length - 1 : index;
+};
+
+const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+function option(filter, value, count, selected) {
+  if (filter !== "subcategory") return { value, label: value, count, selected };
+  const cut = value.indexOf(SUBCATEGORY_SEPARATOR);
+  const category = cut < 0 ? "" : value.slice(0, cut);
+  const label = cut < 0 ? value : value.slice(cut + SUBCATEGORY_SEPARATOR.length);
+  return { value, label, category, count, selected };
+}
+
+/**
+ * Whether the explorer hides an item until asked: only when observed data shows the project dead
+ * upstream (archived, or dormant: no commit or release for a long time). Never for missing data,
+ * and never because of its curation status (a retired project is not a dead one).
+ * @param {object} item
+ * @returns {boolean}
+ */
+export function hiddenByDefault(item) {
+  const state = activity(item);
+  return state === "archived" || state === "dormant";
+}

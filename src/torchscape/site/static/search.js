@@ -1,0 +1,566 @@
+// torchscape explorer search: a small full-text index over the items of api/items.json.
+// No dependencies and no imports (the site serves each script under a content-hashed name).
+
+/*
+ * How it works
+ *
+ * Text becomes tokens: lowercased, accents dropped, split on anything that is not a letter, a
+ * digit or "+" ("C++" stays one token). Each token also has a stem, made by a few suffix rules
+ * applied in this order (each step at most once):
+ *   1. plurals: -ies -> -y; -sses -> -ss; -xes, -zes, -ches, -shes lose "es"; else a final -s
+ *      (not -ss, -us, -is) is dropped from words of 4+ letters;
+ *   2. -ization/-isation -> -iz; else -ing or -ed is dropped when 4+ letters remain, and a
+ *      doubled final consonant is undoubled (embedded -> embed);
+ *   3. a final -e is dropped from words of 5+ letters (serve, serving, served -> serv).
+ * Stems decide "exact" matches only; prefixes and typos are judged on the words as written.
+ *
+ * An item has five fields, from most to least weighty: its name; parts of its name (CamelCase
+ * parts, and compounds of two words the catalog uses elsewhere: TorchServe -> serve,
+ * torchvision -> vision); its keywords, GitHub topics and package names; the names of its
+ * categories and subcategories (second placements included); its description.
+ *
+ * Synonyms are never written by hand: acronyms are learnt from the catalog. A pair (acronym,
+ * phrase) is kept when the data shows it: one item has a multi-word keyword (or topic) and, in
+ * another keyword, the word made of its initials ("graph neural networks" and "gnn"), or a
+ * description writes "natural language processing (NLP)". Then every field with the phrase also
+ * gets the acronym, and every field with the acronym gets the phrase when the acronym stands for
+ * one phrase only.
+ *
+ * A query is tokenised the same way, and every query word must match (AND). A word matches a
+ * token exactly (same stem), as a prefix (the word, 2+ characters, starts the token) or with a
+ * typo (Damerau-Levenshtein distance 1 for words of 4+ characters, 2 for 8+), typos only for
+ * words that the catalog does not hold as typed. A word scores its best match (field weight
+ * times match weight) plus a share of its best matches in other fields, times a rarity factor
+ * (a word found in few items counts more). Query words matched in a row inside one field earn a
+ * phrase bonus ("differential privacy"); a query covering every word of the name earns a bonus.
+ */
+
+/** The fields of an item, from the weightiest. */
+export const FIELDS = ["name", "nameParts", "keywords", "categories", "description"];
+const FIELD_WEIGHT = [10, 6, 5, 3, 1];
+const NAME = 0;
+const KEYWORDS = 2;
+const CATEGORIES = 3;
+const DESCRIPTION = 4;
+const FIELD_COUNT = FIELDS.length;
+
+// Match kinds, from worst to best, and the share of the field weight each earns.
+const TYPO2 = 1;
+const TYPO1 = 2;
+const PREFIX = 3;
+const EXACT = 4;
+const KIND_WEIGHT = [0, 0.3, 0.45, 0.7, 1];
+/** Share of a word's best matches in its other fields added to its best match. */
+const OTHER_FIELDS = 0.25;
+/** Phrase bonus per extra query word matched in a row, as a share of that field's weight. */
+const PHRASE = 1.5;
+/** Bonus for a query that covers the whole name, as a share of the name's weight. */
+const WHOLE_NAME = 0.5;
+/** Separates phrases inside a field: a phrase never runs across it. */
+const BREAK = -1;
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const SPLIT_ASCII = /[^a-z0-9+]+/;
+const SPLIT = /[^\p{L}\p{N}+]+/u;
+const MARKS = /\p{M}+/gu;
+const LETTERS_ONLY = /^\p{L}+$/u;
+const CAMEL = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
+const SENTENCE = /[.;:!?()]+/;
+const PARENTHESISED = /\(([\p{L}\p{N}]{2,10})\)/gu;
+
+/**
+ * Splits text into tokens: lowercase, accents dropped, letters, digits and "+".
+ * @param {unknown} text
+ * @returns {string[]}
+ */
+export function tokenize(text) {
+  if (text === null || text === undefined || text === "") return [];
+  const lower = String(text).toLowerCase();
+  const parts = NON_ASCII.test(lower)
+    ? lower.normalize("NFKD").replace(MARKS, "").split(SPLIT)
+    : lower.split(SPLIT_ASCII);
+  const tokens = [];
+  for (const part of parts) {
+    if (part === "") continue;
+    if (part.includes("+") && part.replaceAll("+", "") === "") continue;
+    tokens.push(part);
+  }
+  return tokens;
+}
+
+/**
+ * The stem of one token (the rules are at the top of this file).
+ * @param {string} word a token from {@link tokenize}
+ * @returns {string}
+ */
+export function stem(word) {
+  let w = word;
+  if (w.length >= 5 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith("sses")) w = w.slice(0, -2);
+  else if (w.length >= 5 && /(?:x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length >= 4 && w.endsWith("s") && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+
+  if (w.length >= 10 && (w.endsWith("ization") || w.endsWith("isation"))) w = `${w.slice(0, -7)}iz`;
+  else if (w.length >= 7 && w.endsWith("ing")) w = undouble(w.slice(0, -3));
+  else if (w.length >= 6 && w.endsWith("ed")) w = undouble(w.slice(0, -2));
+
+  if (w.length >= 5 && w.endsWith("e")) w = w.slice(0, -1);
+  return w;
+}
+
+function undouble(w) {
+  const last = w[w.length - 1];
+  return last === w[w.length - 2] && /[a-km-ru-y]/.test(last) ? w.slice(0, -1) : w;
+}
+
+/** Three reusable rows for editDistance, grown for longer words. */
+let rows = [0, 1, 2].map(() => new Int32Array(64));
+
+/**
+ * Optimal-string-alignment (restricted Damerau-Levenshtein) distance between a and b, or max + 1
+ * as soon as it is sure to exceed max.
+ * @param {string} a
+ * @param {string} b
+ * @param {number} max
+ * @returns {number}
+ */
+export function editDistance(a, b, max) {
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > max) return max + 1;
+  if (rows[0].length <= m) rows = [0, 1, 2].map(() => new Int32Array(2 * m + 2));
+  let [before, previous, current] = rows;
+  for (let j = 0; j <= m; j++) previous[j] = j;
+  for (let i = 1; i <= n; i++) {
+    current[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j <= m; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let d = previous[j - 1] + (ai === bj ? 0 : 1);
+      if (previous[j] + 1 < d) d = previous[j] + 1;
+      if (current[j - 1] + 1 < d) d = current[j - 1] + 1;
+      const swapped = i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj;
+      if (swapped && before[j - 2] + 1 < d) d = before[j - 2] + 1;
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    const spare = before;
+    before = previous;
+    previous = current;
+    current = spare;
+  }
+  return previous[m];
+}
+
+// -- building the index --------------------------------------------------------------------------
+
+/** Token ids by token, with each token's stem; ids in order of first sight. */
+class Vocabulary {
+  constructor() {
+    this.ids = new Map();
+    this.words = [];
+    this.stems = [];
+    this.cache = new Map();
+  }
+
+  /** The id of a token, added when new. */
+  id(word) {
+    let id = this.ids.get(word);
+    if (id === undefined) {
+      id = this.words.length;
+      this.ids.set(word, id);
+      this.words.push(word);
+      this.stems.push(stem(word));
+    }
+    return id;
+  }
+
+  /** A text as token ids (short texts, which repeat, are remembered). */
+  phrase(text) {
+    const short = typeof text === "string" && text.length <= 64;
+    if (short && this.cache.has(text)) return this.cache.get(text);
+    const ids = tokenize(text).map((word) => this.id(word));
+    if (short) this.cache.set(text, ids);
+    return ids;
+  }
+}
+
+/** Initials of a phrase of two or more words, else "". */
+const initials = (words) => (words.length >= 2 ? words.map((w) => w[0]).join("") : "");
+
+/** One item's texts as phrases of token ids (the name is tokenised later). */
+function itemTexts(item, vocabulary) {
+  const categories = [];
+  for (const place of [item, ...(item.second_paths || [])]) {
+    for (const name of [place.category, place.subcategory]) {
+      if (name && !categories.includes(name)) categories.push(name);
+    }
+  }
+  const topics = (item.observed && item.observed.topics) || [];
+  const description = String(item.description || "");
+  return {
+    name: String(item.name || ""),
+    tags: [...(item.keywords || []), ...topics].map((text) => vocabulary.phrase(text)),
+    packages: (item.packages || []).map((text) => vocabulary.phrase(text)),
+    categories: categories.map((text) => vocabulary.phrase(text)),
+    sentences: description.split(SENTENCE).map((text) => vocabulary.phrase(text)),
+    description,
+  };
+}
+
+/**
+ * The acronyms the catalog defines: acronym -> Map(phrase stems joined -> phrase).
+ * @returns {Map<string, Map<string, {stems: string[], ids: number[]}>>}
+ */
+function learnAcronyms(texts, vocabulary) {
+  const { words, stems } = vocabulary;
+  const acronyms = new Map();
+  const add = (acronym, ids) => {
+    if (acronym.length < 2) return;
+    const phraseStems = ids.map((id) => stems[id]);
+    if (!acronyms.has(acronym)) acronyms.set(acronym, new Map());
+    acronyms.get(acronym).set(phraseStems.join(" "), { stems: phraseStems, ids });
+  };
+  for (const text of texts) {
+    // A multi-word keyword and, in another keyword of the same item, its initials.
+    text.tags.forEach((phrase, index) => {
+      const acronym = initials(phrase.map((id) => words[id]));
+      if (!acronym) return;
+      const spells = (id) => words[id] === acronym || stems[id] === acronym;
+      const holds = (other, j) => j !== index && other.some(spells);
+      if (text.tags.some(holds)) add(acronym, phrase);
+    });
+    // "natural language processing (NLP)" in a description.
+    if (!text.description.includes("(")) continue;
+    for (const match of text.description.matchAll(PARENTHESISED)) {
+      const written = tokenize(match[1])[0] || "";
+      const acronym = stem(written);
+      const before = tokenize(text.description.slice(0, match.index));
+      for (let length = 2; length <= Math.min(written.length, before.length); length++) {
+        const phrase = before.slice(-length);
+        const letters = initials(phrase);
+        if (letters === acronym || letters === written) add(acronym, phrase.map((w) => vocabulary.id(w)));
+      }
+    }
+  }
+  return acronyms;
+}
+
+/**
+ * Extra phrases for a field: the acronym of each learnt phrase it holds, and the phrase of each
+ * learnt acronym it holds that stands for one phrase only.
+ */
+function expandAcronyms(phrases, context) {
+  const { vocabulary, acronyms, byFirstStem } = context;
+  const { stems } = vocabulary;
+  const extra = [];
+  const present = new Set();
+  for (const phrase of phrases) {
+    phrase.forEach((id, position) => {
+      const candidates = byFirstStem.get(stems[id]);
+      if (candidates === undefined) return;
+      for (const [acronym, meaning] of candidates) {
+        if (present.has(acronym) || meaning.stems.length > phrase.length - position) continue;
+        if (meaning.stems.every((part, k) => stems[phrase[position + k]] === part)) {
+          present.add(acronym);
+          extra.push([vocabulary.id(acronym)]);
+        }
+      }
+    });
+  }
+  for (const phrase of phrases) {
+    for (const id of phrase) {
+      const meanings = acronyms.get(stems[id]);
+      if (meanings !== undefined && meanings.size === 1 && !present.has(stems[id])) {
+        present.add(stems[id]);
+        extra.push([...meanings.values()][0].ids);
+      }
+    }
+  }
+  return extra;
+}
+
+/** CamelCase parts of a name, and halves of its compound words (both halves used elsewhere). */
+function nameParts(name, known) {
+  const parts = [];
+  const push = (part) => {
+    if (part.length >= 3 && !parts.includes(part)) parts.push(part);
+  };
+  for (const word of name.split(SPLIT)) {
+    const pieces = word.split(CAMEL);
+    if (pieces.length > 1) for (const piece of pieces) push(tokenize(piece)[0] || "");
+  }
+  for (const token of tokenize(name)) {
+    if (!LETTERS_ONLY.test(token)) continue;
+    for (let cut = 3; cut <= token.length - 3; cut++) {
+      const head = token.slice(0, cut);
+      const tail = token.slice(cut);
+      if (known(head) && known(tail)) {
+        push(head);
+        push(tail);
+      }
+    }
+  }
+  return parts;
+}
+
+/**
+ * Builds the search index of a list of items (as in api/items.json).
+ * @param {Array<object>} items
+ * @returns {object} an index for {@link search} (its shape is private)
+ */
+export function buildIndex(items) {
+  const vocabulary = new Vocabulary();
+  const texts = items.map((item) => itemTexts(item, vocabulary));
+  const acronyms = learnAcronyms(texts, vocabulary);
+  const byFirstStem = new Map();
+  for (const [acronym, meanings] of acronyms) {
+    for (const meaning of meanings.values()) {
+      if (!byFirstStem.has(meaning.stems[0])) byFirstStem.set(meaning.stems[0], []);
+      byFirstStem.get(meaning.stems[0]).push([acronym, meaning]);
+    }
+  }
+  const context = { vocabulary, acronyms, byFirstStem };
+  // So far the vocabulary holds the words used outside names: name compounds are split with them.
+  const knownCount = vocabulary.words.length;
+  const known = (word) => (vocabulary.ids.get(word) ?? knownCount) < knownCount;
+
+  const flat = [];
+  const offsets = new Uint32Array(items.length * FIELD_COUNT + 1);
+  const nameLength = new Uint16Array(items.length);
+  const lastItem = [];
+  const counts = [];
+  texts.forEach((text, i) => {
+    const name = vocabulary.phrase(text.name);
+    nameLength[i] = name.length;
+    const fields = [
+      [name],
+      [nameParts(text.name, known).map((word) => vocabulary.id(word))],
+      [...text.tags, ...text.packages],
+      text.categories,
+      text.sentences,
+    ];
+    for (const f of [KEYWORDS, CATEGORIES, DESCRIPTION]) {
+      fields[f] = fields[f].concat(expandAcronyms(fields[f], context));
+    }
+    fields.forEach((phrases, f) => {
+      offsets[i * FIELD_COUNT + f] = flat.length;
+      let first = true;
+      for (const phrase of phrases) {
+        if (phrase.length === 0) continue;
+        if (!first) flat.push(BREAK);
+        first = false;
+        for (const id of phrase) {
+          flat.push(id);
+          if (lastItem[id] !== i) {
+            lastItem[id] = i;
+            counts[id] = (counts[id] || 0) + 1;
+          }
+        }
+      }
+    });
+  });
+  offsets[items.length * FIELD_COUNT] = flat.length;
+
+  // Sorted ids: the words a query word starts are then one contiguous run.
+  const { words, stems } = vocabulary;
+  const order = words.map((_, id) => id).sort((a, b) => (words[a] < words[b] ? -1 : 1));
+  const sortedId = new Int32Array(words.length);
+  order.forEach((id, rank) => {
+    sortedId[id] = rank;
+  });
+  const tokens = new Int32Array(flat.length);
+  for (let p = 0; p < flat.length; p++) tokens[p] = flat[p] === BREAK ? BREAK : sortedId[flat[p]];
+  const vocab = order.map((id) => words[id]);
+  const df = Uint32Array.from(order, (id) => counts[id] || 0);
+  const byStem = new Map();
+  const byLength = [];
+  order.forEach((id, rank) => {
+    if (!byStem.has(stems[id])) byStem.set(stems[id], []);
+    byStem.get(stems[id]).push(rank);
+    (byLength[words[id].length] ||= []).push(rank);
+  });
+
+  return {
+    items: items.map((item) => ({ id: item.id, name: String(item.name || "") })),
+    sortKeys: items.map((item) => String(item.name || "").toLowerCase()),
+    vocab,
+    byStem,
+    byLength,
+    df,
+    tokens,
+    offsets,
+    nameLength,
+    acronyms,
+  };
+}
+
+/**
+ * The acronyms an index learnt from its data, as {acronym: [phrase stems]}, for tests and the
+ * curious.
+ * @param {object} index from {@link buildIndex}
+ * @returns {Record<string, string[]>}
+ */
+export function learntAcronyms(index) {
+  const result = {};
+  for (const acronym of [...index.acronyms.keys()].sort()) {
+    result[acronym] = [...index.acronyms.get(acronym).keys()];
+  }
+  return result;
+}
+
+// -- searching -----------------------------------------------------------------------------------
+
+/** The first vocabulary id whose word is >= word. */
+function lowerBound(vocab, word) {
+  let lo = 0;
+  let hi = vocab.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (vocab[mid] < word) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Letter counts of the query word (code points folded to 7 bits: a lower bound stays one). */
+const bag = new Int16Array(128);
+const scratch = new Int16Array(128);
+
+/**
+ * How one query word matches the vocabulary: a match kind per token id, the number of tokens
+ * matched, and a rarity weight.
+ */
+function matchWord(index, word) {
+  const { vocab, byStem, byLength, df } = index;
+  const kinds = new Uint8Array(vocab.length);
+  const matched = [];
+  for (const id of byStem.get(stem(word)) || []) {
+    kinds[id] = EXACT;
+    matched.push(id);
+  }
+  const exact = matched.length > 0;
+  if (word.length >= 2) {
+    for (let id = lowerBound(vocab, word); id < vocab.length && vocab[id].startsWith(word); id++) {
+      if (kinds[id] === 0) {
+        kinds[id] = PREFIX;
+        matched.push(id);
+      }
+    }
+  }
+  const max = word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0;
+  if (!exact && max > 0) {
+    bag.fill(0);
+    for (let i = 0; i < word.length; i++) bag[word.charCodeAt(i) & 127]++;
+    for (let length = word.length - max; length <= word.length + max; length++) {
+      for (const id of byLength[length] || []) {
+        if (kinds[id] !== 0) continue;
+        // Letters of the token missing from the word: each edit explains at most one.
+        const token = vocab[id];
+        scratch.set(bag);
+        let missing = 0;
+        for (let i = 0; i < token.length && missing <= max; i++) {
+          const c = token.charCodeAt(i) & 127;
+          if (scratch[c] > 0) scratch[c]--;
+          else missing++;
+        }
+        if (missing > max) continue;
+        const distance = editDistance(word, token, max);
+        if (distance <= max) {
+          kinds[id] = distance === 1 ? TYPO1 : TYPO2;
+          matched.push(id);
+        }
+      }
+    }
+  }
+  // Rarity, from the number of items holding the commonest token matched (exactly, if any).
+  let most = 0;
+  for (const id of matched) if ((!exact || kinds[id] === EXACT) && df[id] > most) most = df[id];
+  const rarity = 1 + 0.5 * Math.log(index.items.length / Math.max(1, most));
+  return { kinds, rarity, count: matched.length };
+}
+
+/** The longest run of consecutive query words matched at consecutive positions of one field. */
+function longestRun(tokens, start, end, matchers, previous, current) {
+  const n = matchers.length;
+  previous.fill(0);
+  let best = 0;
+  for (let p = start; p < end; p++) {
+    const token = tokens[p];
+    for (let q = 0; q < n; q++) {
+      const hit = token !== BREAK && matchers[q].kinds[token] !== 0;
+      current[q] = hit ? (q > 0 ? previous[q - 1] : 0) + 1 : 0;
+      if (current[q] > best) best = current[q];
+    }
+    for (let q = 0; q < n; q++) previous[q] = current[q];
+  }
+  return best;
+}
+
+/**
+ * Searches the index: every query word must match.
+ * @param {object} index from {@link buildIndex}
+ * @param {string} query
+ * @returns {Array<{id: string, score: number}>} best first (then by name); for an empty query,
+ *   every item in its original order with score 0
+ */
+export function search(index, query) {
+  const words = tokenize(query);
+  if (words.length === 0) return index.items.map(({ id }) => ({ id, score: 0 }));
+  const matchers = words.map((word) => matchWord(index, word));
+  if (matchers.some((matcher) => matcher.count === 0)) return [];
+  // The most selective word first: most items fail it and are dropped at once.
+  const order = matchers.map((_, q) => q).sort((a, b) => matchers[a].count - matchers[b].count);
+  const { tokens, offsets, nameLength } = index;
+  const n = matchers.length;
+  const previous = new Int32Array(n);
+  const current = new Int32Array(n);
+  const found = [];
+  for (let item = 0; item < index.items.length; item++) {
+    const base = item * FIELD_COUNT;
+    let total = 0;
+    for (const q of order) {
+      const kinds = matchers[q].kinds;
+      let best = 0;
+      let sum = 0;
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        let kind = 0;
+        for (let p = offsets[base + f], end = offsets[base + f + 1]; p < end; p++) {
+          const token = tokens[p];
+          if (token !== BREAK && kinds[token] > kind) kind = kinds[token];
+        }
+        const score = FIELD_WEIGHT[f] * KIND_WEIGHT[kind];
+        sum += score;
+        if (score > best) best = score;
+      }
+      if (best === 0) {
+        total = -1;
+        break;
+      }
+      total += (best + OTHER_FIELDS * (sum - best)) * matchers[q].rarity;
+    }
+    if (total < 0) continue;
+    if (n > 1) {
+      let bonus = 0;
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        const run = longestRun(tokens, offsets[base + f], offsets[base + f + 1], matchers, previous, current);
+        if (run > 1) bonus = Math.max(bonus, FIELD_WEIGHT[f] * PHRASE * (run - 1));
+      }
+      total += bonus;
+    }
+    // A query that covers every word of the name (the name field's first phrase).
+    const start = offsets[base + NAME];
+    let whole = nameLength[item] > 0;
+    for (let p = start; whole && p < start + nameLength[item]; p++) {
+      whole = matchers.some((matcher) => matcher.kinds[tokens[p]] !== 0);
+    }
+    if (whole) total += FIELD_WEIGHT[NAME] * WHOLE_NAME;
+    found.push({ item, score: Math.round(total * 1000) / 1000 });
+  }
+  const keys = index.sortKeys;
+  const byName = (a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b);
+  found.sort((a, b) => b.score - a.score || byName(a.item, b.item));
+  return found.map(({ item, score }) => ({ id: index.items[item].id, score }));
+}

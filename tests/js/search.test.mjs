@@ -1,0 +1,314 @@
+// The explorer's search (src/torchscape/site/static/search.js): node --test tests/js/
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import {
+  buildIndex,
+  editDistance,
+  learntAcronyms,
+  search,
+  stem,
+  tokenize,
+} from "../../src/torchscape/site/static/search.js";
+
+const realItems = (name) =>
+  JSON.parse(readFileSync(new URL(`./data/${name}-items.json`, import.meta.url), "utf8")).items;
+
+/** A minimal item as in api/items.json. */
+const item = (id, fields = {}) => ({
+  id,
+  name: id,
+  category: "Tools",
+  subcategory: "General",
+  second_paths: [],
+  description: "",
+  keywords: [],
+  status: null,
+  kind: "library",
+  license: null,
+  packages: [],
+  observed: null,
+  ...fields,
+});
+
+const ids = (index, query) => search(index, query).map((hit) => hit.id);
+
+describe("tokens and stems", () => {
+  test("tokenize lowercases, splits on non-alphanumerics, keeps + and drops accents", () => {
+    assert.deepEqual(tokenize("PyTorch-Lightning: C++ & torch.compile"), [
+      "pytorch",
+      "lightning",
+      "c++",
+      "torch",
+      "compile",
+    ]);
+    assert.deepEqual(tokenize("Instituto Tecnológico, Zürich"), ["instituto", "tecnologico", "zurich"]);
+    assert.deepEqual(tokenize("  --- + ++ "), []);
+    assert.deepEqual(tokenize(null), []);
+    assert.deepEqual(tokenize("fp8 3D"), ["fp8", "3d"]);
+  });
+
+  test("light stemming joins plurals and -ing/-ed forms", () => {
+    const same = [
+      ["networks", "network"],
+      ["libraries", "library"],
+      ["processes", "process"],
+      ["batches", "batch"],
+      ["serving", "serve"],
+      ["served", "serve"],
+      ["embedded", "embed"],
+      ["embeddings", "embed"],
+      ["quantization", "quantize"],
+      ["quantized", "quantize"],
+      ["images", "image"],
+      ["imaging", "image"],
+    ];
+    for (const [a, b] of same) assert.equal(stem(a), stem(b), `${a} ~ ${b}`);
+    for (const word of ["class", "status", "analysis", "speed", "string", "gnn", "c++", "3d"]) {
+      assert.equal(stem(word), word, word);
+    }
+    assert.notEqual(stem("speed"), stem("speech"));
+  });
+
+  test("edit distance counts a transposition as one edit and stops past the limit", () => {
+    assert.equal(editDistance("pytorch", "pytorch", 2), 0);
+    assert.equal(editDistance("pytorh", "pytorch", 2), 1);
+    assert.equal(editDistance("pytroch", "pytorch", 2), 1);
+    assert.equal(editDistance("transfrmr", "transformer", 2), 2);
+    assert.equal(editDistance("flwr", "flower", 1), 2);
+    assert.equal(editDistance("abcdefgh", "zyxwvuts", 2), 3);
+    assert.equal(editDistance("", "abc", 3), 3);
+  });
+});
+
+describe("search on small catalogs", () => {
+  test("an empty query returns every item in order with score 0", () => {
+    const items = [item("b"), item("a"), item("c")];
+    const index = buildIndex(items);
+    for (const query of ["", "   ", "-- ++ ,"]) {
+      assert.deepEqual(search(index, query), [
+        { id: "b", score: 0 },
+        { id: "a", score: 0 },
+        { id: "c", score: 0 },
+      ]);
+    }
+    assert.deepEqual(search(buildIndex([]), ""), []);
+    assert.deepEqual(search(buildIndex([]), "anything"), []);
+  });
+
+  test("results are {id, score} objects, best first", () => {
+    const index = buildIndex([item("x", { description: "zebra" }), item("zebra")]);
+    const hits = search(index, "zebra");
+    assert.deepEqual(
+      hits.map((hit) => Object.keys(hit).sort()),
+      [
+        ["id", "score"],
+        ["id", "score"],
+      ],
+    );
+    assert.deepEqual(
+      hits.map((hit) => hit.id),
+      ["zebra", "x"],
+    );
+    assert.ok(hits[0].score > hits[1].score);
+  });
+
+  test("fields rank name > keywords > category > description", () => {
+    const index = buildIndex([
+      item("in-description", { description: "Tools for the okapi." }),
+      item("in-category", { subcategory: "Okapi" }),
+      item("in-keywords", { keywords: ["okapi"] }),
+      item("in-name", { name: "Okapi" }),
+      item("nowhere", { description: "Tools for the zebra." }),
+    ]);
+    assert.deepEqual(ids(index, "okapi"), ["in-name", "in-keywords", "in-category", "in-description"]);
+  });
+
+  test("exact beats prefix beats typo", () => {
+    const index = buildIndex([
+      item("typo", { name: "Quantum" }),
+      item("prefix", { name: "Quantmatic" }),
+      item("other", { name: "Classic" }),
+    ]);
+    assert.deepEqual(ids(index, "quantm"), ["prefix", "typo"]);
+    const flow = buildIndex([item("flower", { name: "Flower" }), item("flow", { name: "Flow" })]);
+    assert.deepEqual(ids(flow, "flow"), ["flow", "flower"]);
+  });
+
+  test("prefixes need two characters", () => {
+    const index = buildIndex([item("quantum", { name: "Quantum" }), item("q", { name: "Q" })]);
+    assert.deepEqual(ids(index, "q"), ["q"]);
+    assert.deepEqual(ids(index, "qu"), ["quantum"]);
+  });
+
+  test("typos: distance 1 from 4 characters, 2 from 8, never for shorter words", () => {
+    const index = buildIndex([
+      item("pytorch", { name: "PyTorch" }),
+      item("transformers", { name: "Transformers" }),
+      item("dgl", { name: "DGL" }),
+    ]);
+    assert.deepEqual(ids(index, "pytorh"), ["pytorch"]); // a letter missing
+    assert.deepEqual(ids(index, "pyotrch"), ["pytorch"]); // two letters swapped
+    assert.deepEqual(ids(index, "pytoarh"), []); // two edits on a 7-letter word
+    assert.deepEqual(ids(index, "transfrmrs"), ["transformers"]); // two edits on a 10-letter word
+    assert.deepEqual(ids(index, "dgn"), []); // 3 letters: no typo allowed
+  });
+
+  test("a word the catalog holds as typed is not also read as a typo", () => {
+    const index = buildIndex([item("modal", { name: "Modal" }), item("model", { name: "Model zoo" })]);
+    assert.deepEqual(ids(index, "modal"), ["modal"]);
+    assert.deepEqual(ids(index, "modl"), ["modal", "model"].sort());
+  });
+
+  test("every query word must match (AND)", () => {
+    const index = buildIndex([
+      item("a", { keywords: ["graph learning"] }),
+      item("b", { keywords: ["privacy"] }),
+      item("c", { keywords: ["graph privacy"] }),
+    ]);
+    assert.deepEqual(ids(index, "graph privacy"), ["c"]);
+    assert.deepEqual(ids(index, "graph"), ["a", "c"]);
+    assert.deepEqual(ids(index, "graph privacy zebra"), []);
+  });
+
+  test("words in a row earn a phrase bonus", () => {
+    const index = buildIndex([
+      item("scattered", { keywords: ["privacy", "differential equations"] }),
+      item("phrase", { keywords: ["differential privacy"] }),
+    ]);
+    assert.deepEqual(ids(index, "differential privacy"), ["phrase", "scattered"]);
+    assert.deepEqual(ids(index, "diff priv"), ["phrase", "scattered"]);
+    // A phrase does not run across two keywords.
+    const across = buildIndex([
+      item("across", { keywords: ["differential", "privacy"] }),
+      item("together", { keywords: ["differential privacy"] }),
+    ]);
+    const [first, second] = search(across, "differential privacy");
+    assert.equal(first.id, "together");
+    assert.ok(first.score > second.score);
+  });
+
+  test("ties are ordered by name", () => {
+    const index = buildIndex([
+      item("c", { name: "Gamma", keywords: ["vision"] }),
+      item("a", { name: "alpha", keywords: ["vision"] }),
+      item("b", { name: "Beta", keywords: ["vision"] }),
+    ]);
+    assert.deepEqual(ids(index, "vision"), ["a", "b", "c"]);
+  });
+
+  test("a query covering the whole name ranks it above longer names", () => {
+    const index = buildIndex([
+      item("lightning", { name: "PyTorch Lightning" }),
+      item("pytorch", { name: "PyTorch" }),
+      item("geometric", { name: "PyTorch Geometric" }),
+    ]);
+    assert.equal(ids(index, "pytorch")[0], "pytorch");
+    assert.equal(ids(index, "pytorh lightn")[0], "lightning");
+  });
+
+  test("parts of names: CamelCase and compounds of words used elsewhere", () => {
+    const index = buildIndex([
+      item("torchserve", { name: "TorchServe" }),
+      item("torchvision", { name: "torchvision" }),
+      item("other", { description: "Computer vision and torch models that serve." }),
+      item("lightning", { name: "lightning" }),
+    ]);
+    assert.deepEqual(ids(index, "serve"), ["torchserve", "other"]);
+    assert.deepEqual(ids(index, "vision"), ["torchvision", "other"]);
+    assert.deepEqual(ids(index, "ning"), []); // "light" + "ning" is no compound: "ning" is no word here
+  });
+
+  test("keywords, topics and packages are one field; second placements count as categories", () => {
+    const index = buildIndex([
+      item("topic", { observed: { topics: ["federated-learning"] } }),
+      item("package", { packages: ["flwr"] }),
+      item("placed", { second_paths: [{ category: "Training", subcategory: "Federated" }] }),
+    ]);
+    assert.deepEqual(ids(index, "federated"), ["topic", "placed"]);
+    assert.deepEqual(ids(index, "flwr"), ["package"]);
+    assert.deepEqual(ids(index, "training"), ["placed"]);
+  });
+});
+
+describe("acronyms are learnt from the data only", () => {
+  const items = [
+    item("both", { keywords: ["graph neural networks", "gnn"] }),
+    item("phrase-only", { keywords: ["graph neural networks"] }),
+    item("acronym-only", { keywords: ["gnn", "sparse"] }),
+    item("described", { description: "Models for natural language processing (NLP) and more." }),
+    item("nlp-keyword", { keywords: ["nlp"] }),
+    item("representation", { keywords: ["representation learning"] }),
+    item("rl", { keywords: ["offline rl"] }),
+  ];
+  const index = buildIndex(items);
+
+  test("the pairs the data shows, and no others", () => {
+    assert.deepEqual(learntAcronyms(index), {
+      gnn: ["graph neural network"],
+      nlp: ["natural languag process"],
+    });
+  });
+
+  test("an acronym finds the items with the phrase, and the phrase the items with the acronym", () => {
+    assert.deepEqual(ids(index, "gnn").sort(), ["acronym-only", "both", "phrase-only"]);
+    assert.deepEqual(ids(index, "graph neural networks").sort(), ["acronym-only", "both", "phrase-only"]);
+    assert.deepEqual(ids(index, "nlp").sort(), ["described", "nlp-keyword"]);
+    assert.deepEqual(ids(index, "natural language processing").sort(), ["described", "nlp-keyword"]);
+  });
+
+  test("initials alone prove nothing", () => {
+    assert.deepEqual(ids(index, "rl"), ["rl"]);
+    assert.deepEqual(ids(index, "representation learning"), ["representation"]);
+  });
+
+  test("an acronym standing for two phrases is not expanded", () => {
+    const ambiguous = buildIndex([
+      item("self", { keywords: ["self-supervised learning", "ssl"] }),
+      item("semi", { keywords: ["semi-supervised learning", "ssl"] }),
+      item("bare", { keywords: ["ssl"] }),
+    ]);
+    assert.deepEqual(Object.keys(learntAcronyms(ambiguous)), ["ssl"]);
+    assert.deepEqual(ids(ambiguous, "semi supervised"), ["semi"]);
+    assert.deepEqual(ids(ambiguous, "ssl").sort(), ["bare", "self", "semi"]);
+  });
+});
+
+describe("search on the real catalogs", () => {
+  for (const name of ["bundled", "fixture"]) {
+    const items = realItems(name);
+    const index = buildIndex(items);
+
+    test(`${name}: "pytorh lightn" finds PyTorch Lightning first`, () => {
+      assert.equal(ids(index, "pytorh lightn")[0], "pytorch-lightning");
+    });
+
+    test(`${name}: "diff priv" finds Opacus first`, () => {
+      assert.equal(ids(index, "diff priv")[0], "opacus");
+    });
+
+    test(`${name}: the empty query lists every item in catalog order`, () => {
+      assert.deepEqual(
+        search(index, ""),
+        items.map((entry) => ({ id: entry.id, score: 0 })),
+      );
+    });
+
+    test(`${name}: scores are sorted and every hit matches every word`, () => {
+      const hits = search(index, "model serving");
+      assert.ok(hits.length > 1);
+      for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1].score >= hits[i].score);
+      assert.ok(hits.every((hit) => hit.score > 0));
+      assert.equal(new Set(hits.map((hit) => hit.id)).size, hits.length);
+    });
+
+    test(`${name}: a search takes well under 5 ms`, () => {
+      const queries = ["graph neural networks", "pytorh lightn", "serving", "transformr"];
+      for (const query of queries) search(index, query);
+      const start = performance.now();
+      for (let run = 0; run < 10; run++) for (const query of queries) search(index, query);
+      const each = (performance.now() - start) / (10 * queries.length);
+      assert.ok(each < 5, `${each.toFixed(2)} ms per search`);
+    });
+  }
+});
