@@ -32,6 +32,8 @@ SHOTS = (
     ("grid.png", "", 1440, 1000, False),
     ("item.png", "projects/pytorch-lightning/", 1200, 900, False),
     ("grid-dark-phone.png", "", 390, 844, True),
+    ("search.png", "?q=graph+neural+networks", 1440, 900, False),
+    ("filtered-list.png", "?view=list&kind=framework&sort=last_release", 1440, 900, False),
 )
 
 
