@@ -16,7 +16,7 @@ from torchscape.errors import CatalogError
 from torchscape.paths import Sources
 from torchscape.site import pages
 from torchscape.site.datasets import write_datasets
-from torchscape.site.logos import LogoProcessor
+from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, site_model
 from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
@@ -135,9 +135,14 @@ def write_logos(
     paths: dict[str, str] = {}
     placeholders: list[str] = []
     written: set[str] = set()
+    shared: dict[Path, ProcessedLogo] = {}  # a real logo file used by several items: read once
     for item in landscape:
         source = folder / PurePosixPath(item.logo) if folder is not None else None
-        logo = processor.process(source, item.name, item.id)
+        logo = shared.get(source) if source is not None else None
+        if logo is None:
+            logo = processor.process(source, item.name, item.id)
+            if source is not None and not logo.placeholder:
+                shared[source] = logo
         if logo.placeholder:
             placeholders.append(item.id)
         relative = f"logos/{logo.filename}"
