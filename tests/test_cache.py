@@ -106,16 +106,21 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_two_writers_at_once_do_not_corrupt(tmp_path: Path) -> None:
+def test_writers_at_once_do_not_corrupt(tmp_path: Path) -> None:
+    """Three processes open a new cache file at the same moment and write into it."""
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(tmp_path), name, "300"], stdout=subprocess.DEVNULL
+            [sys.executable, "-c", WRITER, str(tmp_path), name, "300"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        for name in ("x", "y")
+        for name in ("x", "y", "z")
     ]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    outcomes = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
     with Cache.open(tmp_path) as cache:
-        assert len(cache.facts("github")) == 600
+        assert len(cache.facts("github")) == 900
     db = sqlite3.connect(tmp_path / FILE_NAME)
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -84,16 +85,23 @@ class Cache:
         return cls(sqlite3.connect(":memory:", isolation_level=None), Path(":memory:"))._ready(create=True)
 
     def _ready(self, *, create: bool) -> Cache:
-        try:
-            self._db.execute("PRAGMA busy_timeout = 30000")
-            if create:
-                self._db.execute("PRAGMA journal_mode = WAL")
-                self._migrate()
-            else:
-                self._check_version(self._version())
-        except sqlite3.DatabaseError as exc:
-            raise CacheError(f"{self.path} is not a usable torchscape cache: {exc}") from exc
-        return self
+        """Set the connection up; another process opening the same file at once only waits."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._db.execute("PRAGMA busy_timeout = 30000")
+                if create:
+                    self._db.execute("PRAGMA journal_mode = WAL")  # may answer "locked" at once
+                    self._migrate()
+                else:
+                    self._check_version(self._version())
+                return self
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise CacheError(f"{self.path} cannot be opened: {exc}") from exc
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as exc:
+                raise CacheError(f"{self.path} is not a usable torchscape cache: {exc}") from exc
 
     def __enter__(self) -> Cache:
         return self
