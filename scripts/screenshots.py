@@ -15,19 +15,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from torchscape.chromium import CHROMIUM_ARGS, chromium_path
 from torchscape.paths import resolve_sources
 from torchscape.serve import make_server
 from torchscape.site.build import BuildRequest, build_site
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = (
     ("grid.png", "", 1440, 1000, False),
     ("item.png", "projects/pytorch-lightning/", 1200, 900, False),
@@ -47,7 +39,7 @@ def shoot(page: Page, base: str, path: str, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=chromium_path())
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -59,7 +51,7 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=args.chromium, args=list(CHROMIUM_ARGS))
             for name, path, width, height, dark in SHOTS:
                 context = browser.new_context(
                     viewport={"width": width, "height": height},

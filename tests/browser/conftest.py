@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,31 +37,15 @@ from playwright.sync_api import (
 
 import torchscape
 from torchscape.catalog.model import Landscape
+from torchscape.chromium import CHROMIUM_ARGS, chromium_path
 from torchscape.paths import Sources, resolve_sources
 from torchscape.serve import make_server
 from torchscape.site.build import BuildRequest, build_site
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "pytorch-landscape"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOOPBACK = "127.0.0.1"
 SUB_PATH = "/sub/path/"
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium, else whatever `chromium` is on PATH, else None."""
-    if Path(CHROMIUM).is_file():
-        return CHROMIUM
-    return shutil.which("chromium")
 
 
 def in_ci() -> bool:
@@ -93,7 +76,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     executable = chromium_path()
     if executable is None:  # only reached with CI=true: the tests were not skipped
         pytest.fail("CI=true but Chromium is not installed (/usr/bin/chromium or `chromium` on PATH)")
-    browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(executable_path=executable, headless=True, args=list(CHROMIUM_ARGS))
     yield browser
     browser.close()
 
