@@ -81,16 +81,26 @@ function sortItems(items, state, order) {
   });
 }
 
-/** Show only the matching tiles in the grid (and the sections that still have some). */
+/** Show only the matching tiles in the grid (and the sections that still have some);
+ * only elements whose state changes are touched. */
 function renderGrid(data, shownIds, filtering) {
   for (const [id, tiles] of data.tiles) {
-    const visible = shownIds.has(id);
-    for (const tile of tiles) tile.parentElement.hidden = !visible;
+    const hide = !shownIds.has(id);
+    for (const tile of tiles) if (tile.parentElement.hidden !== hide) tile.parentElement.hidden = hide;
   }
-  for (const section of document.querySelectorAll(".subcategory, .category")) {
-    section.hidden = filtering && !section.querySelector("li:not([hidden]) [data-id]");
+  for (const [section, ids] of data.sections) {
+    const hide = filtering && !ids.some((id) => shownIds.has(id));
+    if (section.hidden !== hide) section.hidden = hide;
   }
-  document.body.classList.toggle("is-filtering", filtering);
+}
+
+/** Each grid section (subcategory or category) and the item ids it shows. */
+function sectionsOf(root) {
+  const sections = new Map();
+  for (const section of root.querySelectorAll(".subcategory, .category")) {
+    sections.set(section, [...new Set([...section.querySelectorAll("a[data-id]")].map((a) => a.dataset.id))]);
+  }
+  return sections;
 }
 
 function renderList(container, items) {
@@ -158,14 +168,19 @@ async function start() {
     if (!tiles.has(tile.dataset.id)) tiles.set(tile.dataset.id, []);
     tiles.get(tile.dataset.id).push(tile);
   }
-  const data = { items, byId: new Map(items.map((item) => [item.id, item])), index: null, tiles };
+  const data = { items, byId: new Map(items.map((item) => [item.id, item])), index: null, tiles, sections: sectionsOf(document) };
+  // The search index is built when the browser is idle, so the first keystroke does not wait.
+  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
+  idle(() => (data.index ??= buildIndex(data.items)));
   const input = panel.querySelector("input[type=search]");
   const status = panel.querySelector("[data-count]");
   const filters = panel.querySelector("[data-filters]");
   const list = document.querySelector("[data-list]");
   const grid = document.querySelector("[data-grid]");
   const more = panel.querySelector("[data-show-hidden]");
+  const filtersBox = panel.querySelector(".filters-box");
   let state = readState();
+  let current = [];
 
   const render = (push = false) => {
     writeState(state, push);
@@ -177,7 +192,8 @@ async function start() {
     if (state.view === "grid") renderGrid(data, ids, filtering);
     else renderList(list, shown);
     document.body.classList.toggle("is-filtering", filtering);
-    renderFilters(filters, data, state);
+    current = shown;
+    if (filtersBox.open) renderFilters(filters, data, state);
     const word = shown.length === 1 ? "project" : "projects";
     status.textContent = `${shown.length} ${word}${state.q ? ` match “${state.q}”` : ""}`;
     more.hidden = hidden.length === 0;
@@ -186,10 +202,14 @@ async function start() {
     for (const button of panel.querySelectorAll("[data-view]")) button.setAttribute("aria-pressed", String(button.dataset.view === state.view));
     panel.querySelector("[data-sort]").value = state.sort;
     panel.querySelector("[data-dir]").textContent = state.dir === "asc" ? "Ascending" : state.dir === "desc" ? "Descending" : "Default order";
-    const download = panel.querySelector("[data-csv]");
-    URL.revokeObjectURL(download.href);
-    download.href = URL.createObjectURL(new Blob([csv(shown)], { type: "text/csv" }));
   };
+  // The CSV of the current view is made when asked for, not at every keystroke.
+  const download = panel.querySelector("[data-csv]");
+  download.addEventListener("click", () => {
+    if (download.href.startsWith("blob:")) URL.revokeObjectURL(download.href);
+    download.href = URL.createObjectURL(new Blob([csv(current)], { type: "text/csv" }));
+  });
+  filtersBox.addEventListener("toggle", () => filtersBox.open && renderFilters(filters, data, state));
 
   input.value = state.q;
   input.addEventListener("input", () => {
@@ -225,6 +245,7 @@ async function start() {
   });
   window.addEventListener("popstate", () => {
     state = readState();
+    if (Object.values(state.filters).some((set) => set.size)) filtersBox.open = true;
     input.value = state.q;
     render(false);
   });
@@ -236,6 +257,7 @@ async function start() {
     } else if (!typing) moveFocus(event);
   });
   panel.hidden = false;
+  filtersBox.open = Object.values(state.filters).some((set) => set.size); // show what is active
   render(false);
 }
 

@@ -1,0 +1,81 @@
+"""Explorer responsiveness in headless Chromium with a synthetic 2,500-item landscape.
+
+For each keystroke of a few queries (and a few filter clicks), measures the time from the input
+event to the next painted frame after layout (input dispatched in the page, then two
+a task queued from the next requestAnimationFrame callback). Prints the median and p95, and the home page's first render.
+
+    .venv/bin/python benchmarks/bench_explorer.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synth
+from torchscape.chromium import CHROMIUM_ARGS, chromium_path
+from torchscape.paths import resolve_sources
+from torchscape.serve import make_server
+from torchscape.site.build import BuildRequest, build_site
+
+QUERIES = ("torch vision", "grpah neural", "serving", "quantum privacy", "distributed training")
+TYPE_AND_PAINT = """async (text) => {
+  const box = document.querySelector('input[type=search]');
+  // requestAnimationFrame runs just before the frame's style, layout and paint; a task queued
+  // from it runs once that frame is done: the "next painted frame after layout".
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const times = [];
+  box.value = '';
+  box.dispatchEvent(new Event('input'));
+  await frame(); await frame();
+  for (let i = 1; i <= text.length; i++) {
+    const start = performance.now();
+    box.value = text.slice(0, i);
+    box.dispatchEvent(new Event('input'));
+    await frame();
+    times.push(performance.now() - start);
+  }
+  return times;
+}"""
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        data = synth.write(tmp / "data", 2_500)
+        build_site(BuildRequest(resolve_sources(str(data), None, None, None), tmp / "site", tmp / "cache"))
+        server = make_server(tmp / "site", "127.0.0.1", 0, None)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(base, wait_until="load")
+            first_paint = page.evaluate(
+                "performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint')?.startTime"
+            )
+            page.wait_for_selector("[data-explorer]:not([hidden])")
+            tiles = page.eval_on_selector_all(".tiles a[data-id]", "els => els.length")
+            samples: list[float] = []
+            for query in QUERIES:
+                samples += page.evaluate(TYPE_AND_PAINT, query)
+            browser.close()
+        server.shutdown()
+    samples.sort()
+    p95 = samples[int(len(samples) * 0.95) - 1]
+    print(f"{tiles} tiles; first contentful paint {first_paint:.0f} ms")
+    print(
+        f"keystroke -> next painted frame over {len(samples)} keystrokes: "
+        f"median {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, max {samples[-1]:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
