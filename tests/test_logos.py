@@ -27,6 +27,7 @@ from PIL import Image, ImageChops
 from torchscape.site import logos
 from torchscape.site.logos import LogoProcessor, ProcessedLogo, numbers
 from torchscape.site.logos import svg as svg_module
+from torchscape.site.logos.svg import _sanitise_svg as sanitise_for_drawing
 
 SVG_NS = "http://www.w3.org/2000/svg"
 HOSTED_LOGOS = (
@@ -466,13 +467,34 @@ def test_path_data_outside_the_grammar_is_kept(broken: str) -> None:
 
 def test_embedded_bitmap_is_downscaled(process: Callable[..., ProcessedLogo]) -> None:
     big = png_bytes(colourful((2000, 1000)))
-    text = svg(f'<image width="100" height="50" xlink:href="{data_uri(big)}"/>')
+    # The <text> keeps it an SVG (a heavy SVG without text is drawn to WebP instead).
+    text = svg(f'<image width="100" height="50" xlink:href="{data_uri(big)}"/><text x="1" y="9">Logo</text>')
     logo = process(text)
     assert len(logo.data) < len(text) / 10
     root = assert_safe(logo.data)
     (image,) = embedded_images(root)
     assert image.size == (logos.MAX_BITMAP_SIDE, logos.MAX_BITMAP_SIDE // 2)
     assert image.format in ("PNG", "JPEG")
+
+
+def test_heavy_svg_wrapping_a_bitmap_is_drawn_as_webp(process: Callable[..., ProcessedLogo]) -> None:
+    big = png_bytes(colourful((2000, 1000)))
+    logo = process(svg(f'<image width="100" height="50" xlink:href="{data_uri(big)}"/>'))
+    assert logo.media_type == "image/webp"
+    with Image.open(io.BytesIO(logo.data)) as image:
+        assert max(image.size) == logos.MAX_BITMAP_SIDE
+
+
+def test_embedded_bomb_is_refused_before_drawing(process: Callable[..., ProcessedLogo]) -> None:
+    header_only = png_bytes(Image.new("L", (1, 1)))
+    # A PNG header that announces 20000 x 20000 pixels: refused from its header, never decoded.
+    bomb = header_only[:16] + (20000).to_bytes(4, "big") + (20000).to_bytes(4, "big") + header_only[24:]
+    filler = "".join(f'<circle cx="{i}" cy="{i}" r="1"/>' for i in range(3000))
+    source = svg(f'<image width="5" height="5" xlink:href="{data_uri(bomb)}"/>{filler}')
+    # What the renderer would be given for a heavy source: the image is gone.
+    drawn = sanitise_for_drawing(source.encode() if isinstance(source, str) else source, compact=False)
+    assert b"<image" not in drawn and b"<circle" in drawn
+    assert not process(source).placeholder
 
 
 def test_embedded_bitmap_that_is_broken_is_dropped(process: Callable[..., ProcessedLogo]) -> None:

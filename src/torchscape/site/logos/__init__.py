@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "2"
+PROCESSOR_VERSION: Final = "3"
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,25 @@ def _decode_bitmap(data: bytes) -> Image.Image:
     return transposed
 
 
+def _checked_bitmap(data: bytes) -> tuple[bytes, str]:
+    """The bitmap as it is, after checking its format and pixel count from its header only.
+
+    For pictures that are about to be drawn by our own renderer and never shown themselves
+    (heavy SVGs rasterised to WebP): the full decode, shrink and re-encode would be wasted.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as probe:
+                _check_pixels(probe.size)
+                kind = str(probe.format).lower()
+    except Image.DecompressionBombError:
+        raise LogoRejected("image has too many pixels") from None
+    except _PILLOW_ERRORS:
+        raise LogoRejected("not a readable image") from None
+    return data, f"image/{kind}"
+
+
 def _check_pixels(size: tuple[int, int]) -> None:
     """Refuse an image whose header announces more than MAX_IMAGE_PIXELS (before decoding)."""
     width, height = size

@@ -25,7 +25,7 @@ from torchscape.site.logos.allowlists import (
     _STYLE_ONLY,
     _TEXT_ELEMENTS,
 )
-from torchscape.site.logos.bitmaps import _process_bitmap
+from torchscape.site.logos.bitmaps import _checked_bitmap, _process_bitmap
 from torchscape.site.logos.common import (
     MAX_RENDERED_ELEMENTS,
     MAX_SVG_DEPTH,
@@ -147,7 +147,7 @@ def _clean_attributes(
     style = ";".join(f"{p}:{v}" for p, v in sorted(declarations.items()) if p in _STYLE_ONLY)
     if style:
         attributes["style"] = style
-    href = _clean_href(name, source.get("href") or source.get(f"{{{XLINK_NS}}}href"))
+    href = _clean_href(name, source.get("href") or source.get(f"{{{XLINK_NS}}}href"), shrink=compact)
     if href is not None:
         attributes["href"] = href
     elif name in ("use", "image"):
@@ -173,7 +173,7 @@ def _clean_attribute(key: str, value: str, *, compact: bool = True) -> tuple[str
     return name, _compact_value(name, value) if compact else value
 
 
-def _clean_href(element: str, value: str | None) -> str | None:
+def _clean_href(element: str, value: str | None, *, shrink: bool = True) -> str | None:
     """A link that stays inside the document, or a re-encoded bitmap for <image>; else None."""
     if value is None:
         return None
@@ -181,18 +181,21 @@ def _clean_href(element: str, value: str | None) -> str | None:
     if element in _LOCAL_LINKS and _LOCAL_FRAGMENT.fullmatch(value):
         return value
     if element == "image":
-        return _clean_data_image(value)
+        return _clean_data_image(value, shrink=shrink)
     return None
 
 
-def _clean_data_image(value: str) -> str | None:
-    """An embedded PNG/JPEG/GIF/WebP, shrunk and re-encoded, as a data URI; None if unusable."""
+def _clean_data_image(value: str, *, shrink: bool = True) -> str | None:
+    """An embedded PNG/JPEG/GIF/WebP, shrunk and re-encoded, as a data URI; None if unusable.
+
+    With `shrink` off (an SVG only drawn by our renderer, never shown) it is only checked.
+    """
     match = _DATA_IMAGE.fullmatch(value)
     if match is None:
         return None
     try:
         raw = base64.b64decode(_WHITESPACE.sub("", match.group(1)), validate=True)
-        data, media_type = _process_bitmap(raw)
+        data, media_type = _process_bitmap(raw) if shrink else _checked_bitmap(raw)
     except (binascii.Error, LogoRejected):
         return None
     return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
