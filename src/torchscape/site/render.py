@@ -23,6 +23,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # packaged templates do not change while a build runs
     )
     env.filters["json_script"] = json_script
     env.filters["host"] = host_of
