@@ -65,6 +65,8 @@ def messages(result: CheckResult) -> list[str]:
     return [p.message for p in result.problems]
 
 
+#: A landscape in the legacy style (`- category:` null keys): an item with a second place,
+#: an empty `items: []` and an `items:` with nothing.
 LEGACY_SAMPLE = """\
 landscape:
   - category:
@@ -82,9 +84,17 @@ landscape:
             crunchbase: null
             extra:
               accepted: '2022-09-07'
-              annotations:
-                slug: tv
+          - item:
+            name: Kornia
+            homepage_url: https://kornia.github.io
+            logo: kornia.svg
+            description: Geometry.
+            second_path:
+              - Modeling / Empty
       - subcategory:
         name: Empty
+        items: []
+      - subcategory:
+        name: Nothing
         items:
 """

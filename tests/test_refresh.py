@@ -27,6 +27,11 @@ def landscape_file(tmp_path: Path) -> Path:
     return path
 
 
+def refresh_args(data: Path, cache: Path, *extra: str) -> list[str]:
+    """`torchscape refresh` on `data` with `cache`, plus any other flags."""
+    return ["refresh", "--data-file", str(data), "--cache-dir", str(cache), *extra]
+
+
 def fake_index() -> FakeIndex:
     index = FakeIndex()
     meta = core_metadata("alpha-pkg", "1.2.0", requires_dist=["torch>=2.1", "numpy"], requires_python=">=3.9")
@@ -49,17 +54,7 @@ def test_refresh_packages_then_build(
     monkeypatch.delenv("GITHUB_TOKENS", raising=False)
     cache = tmp_path / "cache"
     with fake_index() as index:
-        code = main(
-            [
-                "refresh",
-                "--data-file",
-                str(landscape_file),
-                "--cache-dir",
-                str(cache),
-                "--index-url",
-                index.url,
-            ]
-        )
+        code = main(refresh_args(landscape_file, cache, "--index-url", index.url))
         out = capsys.readouterr()
         assert code == 0, out
         assert "github: skipped: no GitHub token: set GITHUB_TOKEN" in out.out
@@ -68,22 +63,7 @@ def test_refresh_packages_then_build(
         assert index.downloads() == []
         # A second run inside --max-age asks for nothing new except what failed before.
         before = index.count()
-        assert (
-            main(
-                [
-                    "refresh",
-                    "--data-file",
-                    str(landscape_file),
-                    "--cache-dir",
-                    str(cache),
-                    "--index-url",
-                    index.url,
-                    "--only",
-                    "packages",
-                ]
-            )
-            == 0
-        )
+        assert main(refresh_args(landscape_file, cache, "--index-url", index.url, "--only", "packages")) == 0
         assert "2 unchanged" in capsys.readouterr().out
         assert index.count() - before == 1  # only the missing package again
     with Cache.open(cache) as db:
@@ -113,35 +93,13 @@ def test_failed_refresh_keeps_the_last_good_value(
 ) -> None:
     cache = tmp_path / "cache"
     with fake_index() as index:
-        main(
-            [
-                "refresh",
-                "--only",
-                "packages",
-                "--data-file",
-                str(landscape_file),
-                "--cache-dir",
-                str(cache),
-                "--index-url",
-                index.url,
-            ]
-        )
+        main(refresh_args(landscape_file, cache, "--only", "packages", "--index-url", index.url))
         for _ in range(8):
             index.inject("/simple/alpha-pkg/", Fault(status=500))
         main(
-            [
-                "refresh",
-                "--only",
-                "packages",
-                "--max-age",
-                "0",
-                "--data-file",
-                str(landscape_file),
-                "--cache-dir",
-                str(cache),
-                "--index-url",
-                index.url,
-            ]
+            refresh_args(
+                landscape_file, cache, "--only", "packages", "--max-age", "0", "--index-url", index.url
+            )
         )
     last = capsys.readouterr().out.strip().splitlines()[-2]
     assert last.startswith("packages: 1 fetched, 0 unchanged") and "2 failed" in last, last
@@ -170,9 +128,7 @@ def test_refresh_github_then_build(
         github.rename("org/beta", "new-org/beta")
         monkeypatch.setenv("GITHUB_TOKEN", secret)
         monkeypatch.setenv("GITHUB_GRAPHQL_URL", github.url)
-        code = main(
-            ["refresh", "--only", "github", "--data-file", str(landscape_file), "--cache-dir", str(cache)]
-        )
+        code = main(refresh_args(landscape_file, cache, "--only", "github"))
         out = capsys.readouterr()
         assert code == 0, out
         assert "github: 2 fetched, 0 unchanged (fresher than --max-age), 0 failed; 1 requests" in out.out

@@ -7,43 +7,13 @@ from pathlib import Path
 import pytest
 
 import torchscape
-from helpers import catalog, item, lines, run_check
+from helpers import LEGACY_SAMPLE, catalog, item, lines, run_check
 from torchscape.errors import Code
 
 
 def only(result: torchscape.CheckResult, code: Code) -> list[str]:
     return [line for line, p in zip(lines(result), result.problems, strict=True) if p.code is code]
 
-
-LEGACY = """\
-landscape:
-  - category:
-    name: Modeling
-    subcategories:
-      - subcategory:
-        name: Vision
-        items:
-          - item:
-            name: torchvision
-            homepage_url: https://pytorch.org/vision
-            logo: torchvision.svg
-            description: Images.
-            project: ecosystem
-            crunchbase: null
-          - item:
-            name: Kornia
-            homepage_url: https://kornia.github.io
-            logo: kornia.svg
-            description: Geometry.
-            second_path:
-              - Modeling / Empty
-      - subcategory:
-        name: Empty
-        items: []
-      - subcategory:
-        name: Nothing
-        items:
-"""
 
 PLAIN = """\
 categories:
@@ -69,7 +39,7 @@ categories:
 """
 
 
-@pytest.mark.parametrize("text", [LEGACY, PLAIN], ids=["legacy", "plain"])
+@pytest.mark.parametrize("text", [LEGACY_SAMPLE, PLAIN], ids=["legacy", "plain"])
 def test_both_styles_load_the_same(tmp_path: Path, text: str) -> None:
     result = run_check(tmp_path, text)
     assert result.problems == ()
