@@ -61,10 +61,6 @@ def lines(result: CheckResult) -> list[str]:
     return [Path(p.file).name + p.format()[len(p.file) :] for p in result.problems]
 
 
-def messages(result: CheckResult) -> list[str]:
-    return [p.message for p in result.problems]
-
-
 #: A landscape in the legacy style (`- category:` null keys): an item with a second place,
 #: an empty `items: []` and an `items:` with nothing.
 LEGACY_SAMPLE = """\
