@@ -1,8 +1,8 @@
 """`torchscape serve`: build into a temporary folder, serve it on loopback, rebuild on change.
 
-Live reload has few moving parts: each successful rebuild swaps the site folder and bumps a
-version number; pages built for serving long-poll `/__torchscape/reload` and reload when the
-number changes.
+Live reload has few moving parts: each successful rebuild updates the site folder (changed files
+only, each replaced whole) and bumps a version number; pages built for serving long-poll
+`/__torchscape/reload` and reload when the number changes.
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ class BuildReport:
     items: int = 0
     pages: int = 0
     files: int = 0
+    changed: int = 0  # files written; a rebuild into the same folder writes only what changed
     bytes: int = 0
     seconds: float = 0.0
     placeholders: list[str] = field(default_factory=list)
@@ -57,15 +58,16 @@ class BuildReport:
         return (
             f"built {self.items} items: {self.pages} pages, {self.files} files ({size:.1f} MB) "
             f"into {self.output_dir} in {self.seconds:.2f} s"
+            + ("" if self.changed == self.files else f" ({self.changed} files changed)")
         )
 
 
 def build_site(request: BuildRequest) -> BuildReport:
-    """Build the whole site into a staging folder, then swap it into place."""
+    """Build the whole site in memory, then put it in place (see `SiteWriter`)."""
     started = time.perf_counter()
     landscape = load_catalog(request.sources)  # 1. read and check the catalog (blocking -> stop)
     observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
-    writer = SiteWriter(request.output_dir)  # 3. stage next to the target
+    writer = SiteWriter(request.output_dir)  # 3. files are held until commit
     try:
         logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
         model = site_model(landscape, logos, observed)  # 5. arrange groups, categories, tiles
@@ -73,7 +75,7 @@ def build_site(request: BuildRequest) -> BuildReport:
         count = pages.write_pages(landscape, model, assets, writer)  # 7. HTML pages
         write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
-        writer.commit()  # 10. swap into place (the old site stays until here)
+        writer.commit()  # 10. into place: only changed files (the old site stays until here)
     except BaseException:
         writer.abort()
         raise
@@ -82,6 +84,7 @@ def build_site(request: BuildRequest) -> BuildReport:
         items=len(landscape),
         pages=count,
         files=len(writer.files),
+        changed=writer.written,
         bytes=writer.total_bytes,
         seconds=time.perf_counter() - started,
         placeholders=placeholders,
@@ -155,12 +158,15 @@ def write_logos(
 
 def _warm_cache(processor: LogoProcessor, sources: set[Path], cache_dir: Path) -> None:
     """Process uncached logo files on every core first (the results land in the disk cache)."""
-    todo = sorted(p for p in sources if p.is_file() and processor.needs_work(p))
+    todo = [p for p in sources if p.is_file() and processor.needs_work(p)]
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) < 8 or workers < 2:
         return
+    # Biggest files first, one at a time: a few multi-megabyte logos take most of the time, and
+    # started last they would keep one core busy while the others wait.
+    todo.sort(key=lambda path: (-path.stat().st_size, path))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(_process_into_cache, [(cache_dir, path) for path in todo], chunksize=4))
+        list(pool.map(_process_into_cache, [(cache_dir, path) for path in todo], chunksize=1))
 
 
 def _process_into_cache(job: tuple[Path, Path]) -> None:

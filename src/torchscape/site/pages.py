@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,15 +47,8 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
     home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {len(landscape)} projects.")
     _write(writer, "index.html", home, common)
     count += 1
-    for item in landscape:
-        page = Page(f"projects/{item.id}/", f"{item.name} · {model.title}", _summary(item))
-        extra = {
-            "item": item,
-            "observed": model.observed.get(item.id),
-            "related": _neighbours(item, model),
-            "json_ld": _json_ld(item, model),
-        }
-        _write(writer, "item.html", page, common, **extra)
+    for path, html in _item_pages(list(landscape), model, common):
+        writer.write(path, html)
         count += 1
     for category in model.categories:
         summary = _category_summary(category.name, landscape)
@@ -75,6 +71,60 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
     )
     _write(writer, "about.html", about, common)
     return count + 1
+
+
+def _item_page(item: Item, model: SiteModel, common: dict[str, Any]) -> tuple[str, bytes]:
+    page = Page(f"projects/{item.id}/", f"{item.name} · {model.title}", _summary(item))
+    html = render(
+        "item.html",
+        page=page,
+        root=page.root,
+        **common,
+        item=item,
+        observed=model.observed.get(item.id),
+        related=_neighbours(item, model),
+        json_ld=_json_ld(item, model),
+    )
+    return page.file, html.encode("utf-8")
+
+
+#: From this many items on, item pages are rendered on every core (forked workers inherit the
+#: model, so nothing but the finished pages crosses between processes).
+PARALLEL_FROM = 600
+WORKERS = min(os.cpu_count() or 1, 8)
+_job: tuple[list[Item], SiteModel, dict[str, Any], int] | None = None
+
+
+def _item_pages(items: list[Item], model: SiteModel, common: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """Every item page, in the items' order (so the build stays deterministic)."""
+    global _job
+    workers = workers_for(len(items))
+    if workers < 2:
+        return [_item_page(item, model, common) for item in items]
+    _job = (items, model, common, workers)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.map(_render_share, range(workers))
+    finally:
+        _job = None
+    pages: list[tuple[str, bytes]] = [("", b"")] * len(items)
+    for share, rendered in enumerate(shares):
+        pages[share::workers] = rendered
+    return pages
+
+
+def workers_for(count: int) -> int:
+    """How many processes render `count` item pages (1: in this process)."""
+    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    # Forking is only safe while no other thread may hold a lock (`serve` builds in a thread).
+    return WORKERS if threading.active_count() == 1 else 1
+
+
+def _render_share(share: int) -> list[tuple[str, bytes]]:
+    assert _job is not None  # set by the parent before it forked
+    items, model, common, workers = _job
+    return [_item_page(item, model, common) for item in items[share::workers]]
 
 
 def _write(writer: SiteWriter, template: str, page: Page, common: dict[str, Any], **extra: Any) -> None:

@@ -1,56 +1,99 @@
-"""Writing a site: into a staging folder next to the target, then swapped into place at once.
+"""Writing a site: every file of a build is held in memory until the build has succeeded.
 
-A failed build leaves the previous site untouched; a folder that torchscape did not make is
-never overwritten.
+A failed build therefore leaves the previous site untouched; a folder that torchscape did not make
+is never overwritten. Committing is then one of two things:
+
+- a new output folder is written beside the target and renamed into place at once;
+- an existing site is updated in place, file by file: only files whose bytes changed are written
+  (each through a temporary file and a rename, so no reader ever sees half a file), new
+  content-hashed assets and data before the pages that name them, files the new build no longer has
+  removed last. A rebuild with nothing changed writes nothing.
+
+An unchanged file is recognised by reading it back: cheaper than writing it, and right even
+when a file was edited by hand since the last build.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 
 from torchscape.errors import UsageError
 
 MARKER = ".torchscape-site"
+MARKER_TEXT = b"built by torchscape\n"
 
 
 class SiteWriter:
-    """Collects the files of one build in a staging folder; `commit()` swaps it into place."""
+    """Collects the files of one build; `commit()` puts them in place of the target."""
 
     def __init__(self, target: Path) -> None:
         self.target = target.resolve()
         check_target(self.target)
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+        self._pending: dict[str, bytes] = {}
         self.files: dict[str, int] = {}
+        self.written = 0  # files actually written by the last commit (the rest were unchanged)
 
     def write(self, relative: str, data: bytes | str) -> None:
-        """Write one file (`relative` is a POSIX path inside the site)."""
-        path = _inside(self.staging, relative)
+        """Add one file (`relative` is a POSIX path inside the site)."""
+        _parts(relative)
         payload = data.encode("utf-8") if isinstance(data, str) else data
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(payload)
+        self._pending[relative] = payload
         self.files[relative] = len(payload)
 
     def commit(self) -> None:
-        """Put the staged site in place of the target (the old one is removed after the swap)."""
-        (self.staging / MARKER).write_text("built by torchscape\n", encoding="utf-8")
-        old: Path | None = None
-        if self.target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
-            old.rmdir()
-            self.target.replace(old)
-        self.staging.replace(self.target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        """Put the built site in place: a fresh folder renamed in, or an in-place update."""
+        if self.target.is_dir() and (self.target / MARKER).is_file():
+            self._update_in_place()
+        else:
+            self._write_fresh()
+        self._pending.clear()
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Forget the build (nothing was written yet)."""
+        self._pending.clear()
 
     @property
     def total_bytes(self) -> int:
         return sum(self.files.values())
+
+    def _write_fresh(self) -> None:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+        try:
+            made: set[Path] = {staging}
+            for relative in _ordered(self._pending):
+                path = staging.joinpath(*_parts(relative))
+                if path.parent not in made:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(path.parent)
+                path.write_bytes(self._pending[relative])
+            (staging / MARKER).write_bytes(MARKER_TEXT)
+            if self.target.exists():  # an empty folder (check_target refused anything else)
+                self.target.rmdir()
+            staging.replace(self.target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self.written = len(self._pending)
+
+    def _update_in_place(self) -> None:
+        written = 0
+        folders: set[Path] = {self.target}
+        for relative in _ordered(self._pending):
+            parts = _parts(relative)
+            path = self.target.joinpath(*parts)
+            payload = self._pending[relative]
+            if not _same(path, payload):
+                _make_folders(self.target, parts[:-1], folders)
+                _replace(path, payload)
+                written += 1
+        _remove_others(self.target, set(self._pending))
+        self.written = written
 
 
 def check_target(target: Path) -> None:
@@ -64,8 +107,90 @@ def check_target(target: Path) -> None:
         )
 
 
-def _inside(root: Path, relative: str) -> Path:
+def _parts(relative: str) -> tuple[str, ...]:
     pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or pure.name == MARKER:
         raise ValueError(f"not a path inside the site: {relative!r}")
-    return root.joinpath(*pure.parts)
+    return pure.parts
+
+
+def _ordered(files: dict[str, bytes]) -> list[str]:
+    """Assets and data first, HTML pages after them: a page never names a file not yet there."""
+    return sorted(files, key=lambda relative: (relative.endswith(".html"), relative))
+
+
+def _same(path: Path, payload: bytes) -> bool:
+    """Whether `path` is a regular file holding exactly `payload`."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        stat = os.fstat(descriptor)
+        if not S_ISREG(stat.st_mode) or stat.st_size != len(payload):
+            return False
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            return stream.read() == payload
+    finally:
+        os.close(descriptor)
+
+
+def _replace(path: Path, payload: bytes) -> None:
+    """Write one file through a temporary file beside it and a rename."""
+    if path.is_symlink() or path.is_dir():
+        _remove(path)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        temporary.chmod(0o644)  # as a freshly built site's files (mkstemp makes them private)
+        temporary.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def _make_folders(root: Path, parts: tuple[str, ...], known: set[Path]) -> None:
+    """Real folders for `parts` under `root`: a file or a symlink in the way is removed first."""
+    folder = root
+    for part in parts:
+        folder = folder / part
+        if folder in known:
+            continue
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            folder.unlink()
+        folder.mkdir(exist_ok=True)
+        known.add(folder)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _remove_others(root: Path, keep: set[str]) -> None:
+    """Delete what the new build does not have (never following symlinks), then empty folders."""
+
+    def sweep(folder: str, prefix: str) -> bool:  # True when the folder is left empty
+        empty = True
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if sweep(entry.path, relative + "/"):
+                        with contextlib.suppress(OSError):
+                            os.rmdir(entry.path)  # noqa: PTH106 (strings: thousands of entries)
+                            continue
+                    empty = False
+                elif relative in keep or relative == MARKER:
+                    empty = False
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)  # noqa: PTH108 (as above)
+        return empty
+
+    sweep(str(root), "")

@@ -1,0 +1,120 @@
+"""Putting a build in place: only changed files are written, stale ones go, nothing outside is touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import catalog, dump, item
+from site_helpers import build, tree_digest
+from torchscape.site import pages
+from torchscape.site.writer import MARKER, SiteWriter
+
+
+def _catalog(tmp_path: Path, *names: str) -> Path:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(*(item(name) for name in names))), encoding="utf-8")
+    return data
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_rebuild_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    data = _catalog(tmp_path, "Alpha", "Beta")
+    out = tmp_path / "site"
+    first = build(data, out, tmp_path / "cache")
+    assert first.changed == first.files
+    before = _mtimes(out)
+    again = build(data, out, tmp_path / "cache")
+    assert again.changed == 0
+    assert "(0 files changed)" in again.summary()
+    assert _mtimes(out) == before
+
+
+def test_rebuild_writes_changed_files_and_removes_stale_ones(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(_catalog(tmp_path, "Alpha", "Beta"), out, tmp_path / "cache")
+    alpha = (out / "projects" / "alpha" / "index.html").stat().st_mtime_ns
+    report = build(_catalog(tmp_path, "Alpha", "Gamma"), out, tmp_path / "cache")
+    assert not (out / "projects" / "beta").exists()  # its page and its folder are gone
+    assert (out / "projects" / "gamma" / "index.html").is_file()
+    assert 0 < report.changed < report.files
+    # The result is exactly what a build into an empty folder gives.
+    fresh = tmp_path / "fresh"
+    build(_catalog(tmp_path, "Alpha", "Gamma"), fresh, tmp_path / "cache")
+    assert tree_digest(out) == tree_digest(fresh)
+    # Alpha's page names the other items of its subcategory, so it changed too; only by content.
+    assert (out / "projects" / "alpha" / "index.html").stat().st_mtime_ns != alpha
+
+
+def test_hand_edits_and_stray_files_are_replaced(tmp_path: Path) -> None:
+    data = _catalog(tmp_path, "Alpha")
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache")
+    expected = tree_digest(out)
+    page = out / "projects" / "alpha" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Alpha", "Omega"), encoding="utf-8")
+    (out / "stray.txt").write_text("left over", encoding="utf-8")
+    (out / "old" / "deep").mkdir(parents=True)
+    (out / "old" / "deep" / "page.html").write_text("old", encoding="utf-8")
+    build(data, out, tmp_path / "cache")
+    assert tree_digest(out) == expected
+
+
+def test_symlinks_inside_the_site_are_removed_not_followed(tmp_path: Path) -> None:
+    data = _catalog(tmp_path, "Alpha")
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine", encoding="utf-8")
+    (out / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (out / "projects" / "alpha").rename(out / "projects" / "moved")
+    (out / "projects" / "alpha").symlink_to(outside, target_is_directory=True)  # a folder the build needs
+    about = out / "about" / "index.html"
+    real = about.read_bytes()
+    about.unlink()
+    about.symlink_to(outside / "keep.txt")  # a file the build writes, replaced by a link outside
+    build(data, out, tmp_path / "cache")
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert not (out / "linked-folder").exists()
+    assert not about.is_symlink()
+    assert about.read_bytes() == real
+    assert (out / "projects" / "alpha").is_dir() and not (out / "projects" / "alpha").is_symlink()
+    assert not (out / "projects" / "moved").exists()
+
+
+def test_a_file_in_the_way_of_a_folder_is_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    writer = SiteWriter(out)
+    writer.write("index.html", "<p>one</p>")
+    writer.commit()
+    writer = SiteWriter(out)
+    writer.write("index.html", "<p>two</p>")
+    writer.write("a/b.txt", "x")
+    (out / "a").write_text("a file where a folder must go", encoding="utf-8")
+    writer.commit()  # the file in the way is replaced by the folder
+    assert (out / "a" / "b.txt").read_text(encoding="utf-8") == "x"
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "a", "index.html"]
+
+
+def test_paths_outside_the_site_are_refused(tmp_path: Path) -> None:
+    writer = SiteWriter(tmp_path / "site")
+    for bad in ("../escape.html", "/etc/passwd", "", MARKER):
+        with pytest.raises(ValueError, match="not a path inside the site"):
+            writer.write(bad, "x")
+
+
+def test_parallel_rendering_gives_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _catalog(tmp_path, *(f"Project {n:02d}" for n in range(30)))
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    build(data, serial, tmp_path / "cache")
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 2)  # the threshold, so a small catalog takes the pool
+    monkeypatch.setattr(pages, "WORKERS", 3)  # more than one worker even on a one-core machine
+    assert pages.workers_for(30) == 3
+    build(data, parallel, tmp_path / "cache")
+    assert tree_digest(serial) == tree_digest(parallel)
