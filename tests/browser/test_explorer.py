@@ -3,10 +3,19 @@ shareable URLs, back/forward, keyboard, CSV of the view."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from conftest import serving
+from helpers import catalog, dump, item
+from torchscape.paths import resolve_sources
+from torchscape.serve import make_server
+from torchscape.site.build import BuildRequest, build_site
+from torchscape.sources.cache import Cache
+from torchscape.sources.facts import RepoFacts
 
 if TYPE_CHECKING:
     from conftest import Site
@@ -99,3 +108,53 @@ def test_live_region_announces_counts(page: Page, bundled_site: Site) -> None:
     region = page.locator("[data-count]")
     assert region.get_attribute("role") == "status" and region.get_attribute("aria-live") == "polite"
     expect(region).to_have_text(f"{len(bundled_site.landscape)} projects")
+
+
+def test_heading_counts_follow_the_filter_and_come_back(page: Page, bundled_site: Site) -> None:
+    ready(page, bundled_site)
+    counts = page.locator(".subcategory:not([hidden]) > h3 .count")
+    before = counts.all_inner_texts()
+    page.locator("input[type=search]").fill("federated")
+    expect(page.locator("[data-count]")).to_contain_text("match “federated”")
+    for section in page.locator(".subcategory:not([hidden])").all():
+        shown = section.locator(".tiles li:not([hidden]) a[data-id]").count()
+        total = section.locator(".tiles a[data-id]").count()
+        expect(section.locator("> h3 .count")).to_have_text(f"{shown} of {total}")
+    categories = page.locator(".category:not([hidden]) > h2 .count").all_inner_texts()
+    assert categories and all(" of " in text for text in categories)
+    page.locator("[data-clear]").click()
+    expect(page.locator("[data-count]")).not_to_contain_text("match")
+    assert counts.all_inner_texts() == before
+
+
+def test_dead_upstream_is_hidden_by_default_and_search_still_reaches_it(page: Page, tmp_path: Path) -> None:
+    """Hidden only on observed evidence (archived upstream), with a toggle and a way through search."""
+    data = tmp_path / "landscape.yml"
+    items = [
+        item(name, repo_url=f"https://github.com/org/{name.lower()}") for name in ("Alive", "Gone", "Unknown")
+    ]
+    data.write_text(dump(catalog(*items)), encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    with Cache.open(cache_dir) as cache:
+        for name, fields in (
+            ("alive", {"last_commit_at": "2026-11-10T00:00:00Z"}),
+            ("gone", {"is_archived": True, "last_commit_at": "2023-01-01T00:00:00Z"}),
+        ):
+            url = f"https://github.com/org/{name}"
+            facts = RepoFacts(requested=url, name_with_owner=f"org/{name}", url=url, **fields)  # type: ignore[arg-type]
+            cache.put("github", url, facts.to_json(), "2026-11-20T00:00:00Z")
+    out = tmp_path / "site"
+    build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, cache_dir))
+    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
+        page.goto(base, wait_until="networkidle")
+        assert sorted(visible_ids(page)) == ["alive", "unknown"]  # missing data never hides
+        more = page.locator("[data-show-hidden]")
+        expect(more).to_have_text("+1 hidden (dormant or archived upstream): show them")
+        page.locator("input[type=search]").fill("gone")
+        expect(page.locator("[data-count]")).to_contain_text("0 projects")
+        expect(more).to_be_visible()
+        more.click()
+        assert visible_ids(page) == ["gone"]
+        assert "all=1" in page.url
+        page.locator("[data-clear]").click()
+        assert sorted(visible_ids(page)) == ["alive", "gone", "unknown"]

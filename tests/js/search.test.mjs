@@ -135,9 +135,10 @@ describe("search on small catalogs", () => {
     assert.deepEqual(ids(flow, "flow"), ["flow", "flower"]);
   });
 
-  test("prefixes need two characters", () => {
-    const index = buildIndex([item("quantum", { name: "Quantum" }), item("q", { name: "Q" })]);
-    assert.deepEqual(ids(index, "q"), ["q"]);
+  test("one letter is a prefix too (the list narrows as the word is typed), the exact word first", () => {
+    const index = buildIndex([item("quantum", { name: "Quantum" }), item("q", { name: "Q" }), item("z", { name: "Zeta" })]);
+    assert.deepEqual(ids(index, "q"), ["q", "quantum"]);
+    assert.deepEqual(ids(index, "torch q"), []);
     assert.deepEqual(ids(index, "qu"), ["quantum"]);
   });
 

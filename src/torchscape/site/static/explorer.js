@@ -64,7 +64,8 @@ function results(data, state) {
   items = applyFilters(items, state.filters);
   const hidden = state.all ? [] : items.filter(hiddenByDefault);
   const shown = state.all ? items : items.filter((item) => !hiddenByDefault(item));
-  return { shown: sortItems(shown, state, order), hidden };
+  // The grid keeps its own order, so sorting waits until the list or the CSV needs it.
+  return { shown, hidden, sorted: () => sortItems(shown, state, order) };
 }
 
 function sortItems(items, state, order) {
@@ -88,17 +89,24 @@ function renderGrid(data, shownIds, filtering) {
     const hide = !shownIds.has(id);
     for (const tile of tiles) if (tile.parentElement.hidden !== hide) tile.parentElement.hidden = hide;
   }
-  for (const [section, ids] of data.sections) {
-    const hide = filtering && !ids.some((id) => shownIds.has(id));
+  for (const [section, { ids, count, total }] of data.sections) {
+    let shown = 0;
+    for (const id of ids) if (shownIds.has(id)) shown++;
+    const hide = filtering && shown === 0;
     if (section.hidden !== hide) section.hidden = hide;
+    if (!count) continue;
+    const text = filtering ? `${shown} of ${ids.length}` : total;
+    if (count.textContent !== text) count.textContent = text;
   }
 }
 
-/** Each grid section (subcategory or category) and the item ids it shows. */
+/** Each grid section (subcategory or category): the item ids it shows and its heading's count. */
 function sectionsOf(root) {
   const sections = new Map();
   for (const section of root.querySelectorAll(".subcategory, .category")) {
-    sections.set(section, [...new Set([...section.querySelectorAll("a[data-id]")].map((a) => a.dataset.id))]);
+    const ids = [...new Set([...section.querySelectorAll("a[data-id]")].map((a) => a.dataset.id))];
+    const count = section.querySelector(":scope > h2 .count, :scope > h3 .count");
+    sections.set(section, { ids, count, total: count?.textContent });
   }
   return sections;
 }
@@ -180,19 +188,19 @@ async function start() {
   const more = panel.querySelector("[data-show-hidden]");
   const filtersBox = panel.querySelector(".filters-box");
   let state = readState();
-  let current = [];
+  let current = () => [];
 
   const render = (push = false) => {
     writeState(state, push);
-    const { shown, hidden } = results(data, state);
+    const { shown, hidden, sorted } = results(data, state);
     const ids = new Set(shown.map((item) => item.id));
     const filtering = active(state) || hidden.length > 0;
     grid.hidden = state.view !== "grid";
     list.hidden = state.view !== "list";
     if (state.view === "grid") renderGrid(data, ids, filtering);
-    else renderList(list, shown);
+    else renderList(list, sorted());
     document.body.classList.toggle("is-filtering", filtering);
-    current = shown;
+    current = sorted;
     if (filtersBox.open) renderFilters(filters, data, state);
     const word = shown.length === 1 ? "project" : "projects";
     status.textContent = `${shown.length} ${word}${state.q ? ` match “${state.q}”` : ""}`;
@@ -207,7 +215,7 @@ async function start() {
   const download = panel.querySelector("[data-csv]");
   download.addEventListener("click", () => {
     if (download.href.startsWith("blob:")) URL.revokeObjectURL(download.href);
-    download.href = URL.createObjectURL(new Blob([csv(current)], { type: "text/csv" }));
+    download.href = URL.createObjectURL(new Blob([csv(current())], { type: "text/csv" }));
   });
   filtersBox.addEventListener("toggle", () => filtersBox.open && renderFilters(filters, data, state));
 

@@ -442,7 +442,7 @@ function matchWord(index, word) {
     matched.push(id);
   }
   const exact = matched.length > 0;
-  if (word.length >= 2) {
+  { // a prefix, even of one letter: typing "torch v" already narrows to what "torch v…" can become
     for (let id = lowerBound(vocab, word); id < vocab.length && vocab[id].startsWith(word); id++) {
       if (kinds[id] === 0) {
         kinds[id] = PREFIX;
