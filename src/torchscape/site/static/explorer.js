@@ -190,8 +190,23 @@ async function start() {
   let state = readState();
   let current = () => [];
 
-  const render = (push = false) => {
-    writeState(state, push);
+  // Typing updates the address after a pause, not at every keystroke: a history entry
+  // costs a few milliseconds that a keystroke's frame cannot spare.
+  let pendingUrl = 0;
+  const flushUrl = () => {
+    if (pendingUrl) writeState(state, false);
+    clearTimeout(pendingUrl);
+    pendingUrl = 0;
+  };
+  // Leaving the page (a click on a tile, Enter, closing the tab) first records the query,
+  // so that Back returns to what was on screen.
+  document.addEventListener("click", flushUrl, true);
+  window.addEventListener("pagehide", flushUrl);
+  const render = (push = false, typing = false) => {
+    clearTimeout(pendingUrl);
+    pendingUrl = 0;
+    if (typing) pendingUrl = setTimeout(flushUrl, 300);
+    else writeState(state, push);
     const { shown, hidden, sorted } = results(data, state);
     const ids = new Set(shown.map((item) => item.id));
     const filtering = active(state) || hidden.length > 0;
@@ -222,7 +237,7 @@ async function start() {
   input.value = state.q;
   input.addEventListener("input", () => {
     state = { ...state, q: input.value };
-    render(false);
+    render(false, true);
   });
   filters.addEventListener("change", (event) => {
     const box = event.target.closest("[data-filter]");
