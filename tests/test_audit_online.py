@@ -50,7 +50,10 @@ def test_head_first_then_get_when_head_is_refused(tmp_path: Path) -> None:
     with FakeSites() as sites:
         sites.add(sites.url("/head-405"), status=200, head_status=405)
         sites.add(sites.url("/plain"), status=200)
-        assert audit_links(tmp_path, {"A": sites.url("/head-405"), "B": sites.url("/plain")}, LinkOptions()) == []
+        assert (
+            audit_links(tmp_path, {"A": sites.url("/head-405"), "B": sites.url("/plain")}, LinkOptions())
+            == []
+        )
         methods = [(m, p) for m, _, p in sites.log]
     assert methods.count(("HEAD", "/head-405")) == 1 and methods.count(("GET", "/head-405")) == 1
     assert methods.count(("HEAD", "/plain")) == 1 and ("GET", "/plain") not in methods
@@ -78,7 +81,10 @@ def test_redirects_are_walked_and_told_apart(tmp_path: Path) -> None:
         )
     assert set(found) == {"Moved", "Away"}  # a temporary redirect is not a finding
     moved = found["Moved"]
-    assert moved.code is AuditCode.LINK_MOVED and ("redirect 1", "301 -> https://www.proj.example/new") in moved.evidence
+    assert (
+        moved.code is AuditCode.LINK_MOVED
+        and ("redirect 1", "301 -> https://www.proj.example/new") in moved.evidence
+    )
     assert moved.fix is not None and moved.fix.new == "https://www.proj.example/new"
     assert moved.fix.field == "homepage_url" and moved.fix.old == "https://proj.example/old"
     assert found["Away"].fix is None and "another site" in found["Away"].message

@@ -24,7 +24,7 @@ from torchscape.sources.observed import Thresholds, classify
 #: Below this share of shared words, a description is "far" from the repository's own.
 DESCRIPTION_OVERLAP = 0.15
 #: Upstream descriptions shorter than this (in distinct words) are too short to compare.
-DESCRIPTION_MIN_WORDS = 5
+DESCRIPTION_MIN_WORDS = 6
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
     "a an and are as at be by for from in is it its of on or that the this to with your you our "
