@@ -259,3 +259,52 @@ def test_real_fixture(fixture_dir: Path, tmp_path: Path, capsys: pytest.CaptureF
     for healthy in ("torchvision", "Opacus", "PyTorch Lightning", "MONAI", "Transformers"):
         assert not names.get(healthy, set()) & alarms, healthy
     assert report["summary"]["by_code"]["logo-unused"] == 58
+
+
+FIX_YAML = """\
+# Our catalog. Comments, order and quoting must survive --fix.
+categories:
+  - name: Cat
+    subcategories:
+      - name: Sub
+        items:
+          - name: Moved   # renamed upstream
+            project: archived   # a curation decision: never touched
+            homepage_url: "https://moved.example"
+            repo_url: 'https://github.com/org/old-name'
+            logo: alpha.svg
+            description: Moved library for tensors
+          - name: Stays
+            homepage_url: https://stays.example
+            logo: alpha.svg
+            repo_url: https://github.com/org/stays
+"""
+
+
+def test_fix_rewrites_a_renamed_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fake_github import FakeGitHub, days_ago, repo
+
+    data = tmp_path / "landscape.yml"
+    data.write_text(FIX_YAML, encoding="utf-8")
+    (tmp_path / "settings.yml").write_text(SETTINGS, encoding="utf-8")
+    cache = tmp_path / "cache"
+    repos = [repo("org/new-name", commits=[days_ago(400)]), repo("org/stays")]
+    with FakeGitHub(repos) as github:
+        github.rename("org/old-name", "org/new-name")
+        monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+        monkeypatch.setenv("GITHUB_GRAPHQL_URL", github.url)
+        assert main(["refresh", "--data-file", str(data), "--cache-dir", str(cache), "--only", "github"]) == 0
+    capsys.readouterr()
+    args = ["audit", "--data-file", str(data), "--cache-dir", str(cache), "--now", TODAY]
+    assert main([*args, "--fix"]) == 0
+    out = capsys.readouterr()
+    assert "-            repo_url: 'https://github.com/org/old-name'" in out.out
+    assert "+            repo_url: 'https://github.com/org/new-name'" in out.out
+    assert "fix: applied 1 fix(es)" in out.err
+    expected = FIX_YAML.replace("org/old-name", "org/new-name")
+    assert data.read_text(encoding="utf-8") == expected  # only those bytes changed
+    assert main([*args, "--fix"]) == 0  # nothing left to fix
+    assert "fix: nothing to fix" in capsys.readouterr().err
+    assert data.read_text(encoding="utf-8") == expected

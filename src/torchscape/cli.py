@@ -380,7 +380,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     sys.stdout.write(FORMATTERS[args.format](report))
     findings = list(report.findings)
     if args.fix:
-        applied = _apply_fixes(request.sources.data_file, fixes_of(report))
+        diff_stream = sys.stdout if args.format == "text" else sys.stderr
+        applied = _apply_fixes(request.sources.data_file, fixes_of(report), diff_stream)
         findings = [f for f in findings if f.fix is None or f.fix not in applied]
     return exit_code(findings, args.fail_on)
 
@@ -397,19 +398,18 @@ def _parse_now(value: str | None) -> datetime.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
-def _apply_fixes(data_file: Path, fixes: list[Fix]) -> list[Fix]:
-    """Write the fixes into the data file (round-trip editing); print the diff; return those applied."""
-    import importlib
+def _apply_fixes(data_file: Path, fixes: list[Fix], diff_stream: TextIO) -> list[Fix]:
+    """Write the fixes into the data file (round-trip editing); print the diff; return those applied.
 
-    try:
-        roundtrip: Any = importlib.import_module("torchscape.catalog.roundtrip")
-    except ImportError as exc:
-        raise TorchscapeError("--fix is not available in this build (no round-trip YAML editor)") from exc
+    The diff goes to `diff_stream` (stdout after a text report; stderr when stdout holds JSON or markdown).
+    """
+    from torchscape.catalog.roundtrip import apply_fixes
+
     if not fixes:
         print("fix: nothing to fix", file=sys.stderr)
         return []
-    result = roundtrip.apply_fixes(data_file, fixes, write=True)
-    sys.stderr.write(result.diff)
+    result = apply_fixes(data_file, fixes, write=True)
+    diff_stream.write(result.diff)
     for fix, why in result.skipped:
         print(f"fix: skipped {fix.item} {fix.field}: {why}", file=sys.stderr)
     print(f"fix: applied {len(result.applied)} fix(es) to {display_path(data_file)}", file=sys.stderr)

@@ -52,10 +52,14 @@ def run_audit(request: AuditRequest) -> AuditReport:
     )
 
 
+#: The only fields `audit --fix` may change: links. Curation (`project:`, names, places) never.
+FIXABLE_FIELDS = frozenset({"repo_url", "homepage_url", "extra.documentation_url"})
+
+
 def fixes_of(report: AuditReport) -> list[Fix]:
     """The fixes that are facts, at most one per item and field (the first found wins)."""
     chosen: dict[tuple[str, str], Fix] = {}
     for finding in report.findings:
-        if finding.fix is not None:
+        if finding.fix is not None and finding.fix.field in FIXABLE_FIELDS:
             chosen.setdefault((finding.fix.item, finding.fix.field), finding.fix)
     return list(chosen.values())
