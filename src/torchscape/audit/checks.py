@@ -202,7 +202,10 @@ def _package_repos(item: Item, facts: ItemFacts, name: str, data: Mapping[str, A
     ours = {k for k in (facts.repo_key, _current_key(facts.repo)) if k}
     if not named or not ours or named & ours:
         return
-    message = f"package '{name}' names another repository in its project URLs: {', '.join(sorted(named))}"
+    message = (
+        f"package '{name}' names another repository in its project URLs: {', '.join(sorted(named))} "
+        "(the repository moved, or the package belongs to another project)"
+    )
     evidence = [("repo_url", item.repo_url or ""), ("project URLs", ", ".join(urls))]
     yield finding(AuditCode.PACKAGE_OTHER_REPO, item, "extra.annotations.pypi", message, evidence)
 

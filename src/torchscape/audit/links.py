@@ -146,7 +146,7 @@ class _Prober:
     async def _ask(self, url: str) -> tuple[int, str | None, str]:
         host = (urlsplit(url).hostname or "").lower()
         gate = self.hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
-        async with self.overall, gate:
+        async with gate, self.overall:  # the host first: a waiting task holds no overall slot
             try:
                 response = await self._send("HEAD", url)
                 if response.status_code not in HEAD_UNRELIABLE:
