@@ -99,17 +99,20 @@ def test_http_link_where_https_works(tmp_path: Path) -> None:
         plain.add("http://safe.example/", status=200)
         plain.add("http://plain.example/", status=200)
         secure.add("https://safe.example/", status=200)
-        found = by_name(
-            audit_links(
-                tmp_path,
-                {"Safe": "http://safe.example/", "Plain": "http://plain.example/"},
-                LinkOptions(resolve=resolve),
-            )
-        )
+        secure.add("https://safe.example/only-https", status=200)
+        links = {
+            "Safe": "http://safe.example/",
+            "Plain": "http://plain.example/",
+            "Only": "http://safe.example/only-https",
+        }
+        found = by_name(audit_links(tmp_path, links, LinkOptions(resolve=resolve)))
         assert ("HEAD", "plain.example", "/") in secure.log  # https was tried, and failed (404)
-    assert set(found) == {"Safe"}
+    assert set(found) == {"Safe", "Only"}
     assert found["Safe"].code is AuditCode.LINK_INSECURE
     assert found["Safe"].fix is not None and found["Safe"].fix.new == "https://safe.example/"
+    only = found["Only"]  # dead over http, alive over https: the fix, not a dead link
+    assert only.code is AuditCode.LINK_INSECURE and ("http", "HTTP 404") in only.evidence
+    assert only.fix is not None and only.fix.new == "https://safe.example/only-https"
 
 
 def test_unreachable_is_not_dead(tmp_path: Path) -> None:

@@ -198,6 +198,9 @@ def link_findings(targets: Sequence[LinkTarget], results: Mapping[str, LinkResul
 def _judge(target: LinkTarget, result: LinkResult, secure: LinkResult | None) -> Iterator[Finding]:
     item, field, url = target.item, target.field, target.url
     evidence = [("url", url), *_hop_evidence(result)]
+    if secure is not None and secure.ok and not result.ok:
+        yield _insecure(target, [*evidence, ("http", result.error or f"HTTP {result.status}")], secure)
+        return
     if result.error is not None or result.status is None:
         evidence.append(("error", result.error or "no answer"))
         yield finding(
@@ -225,14 +228,16 @@ def _judge(target: LinkTarget, result: LinkResult, secure: LinkResult | None) ->
         yield finding(AuditCode.LINK_MOVED, item, field, message, evidence, fix)
         if moved_to.startswith("https://"):
             return
-    if secure is not None and secure.ok:
-        new = _https(url)
-        evidence.append(("https", f"{new} answered {secure.status}"))
-        fix = make_fix(item, field, url, new, f"{new} works") if field != "extra.other_links" else None
-        if moved_to is None:
-            yield finding(
-                AuditCode.LINK_INSECURE, item, field, "http:// link where https:// works", evidence, fix
-            )
+    if secure is not None and secure.ok and moved_to is None:
+        yield _insecure(target, evidence, secure)
+
+
+def _insecure(target: LinkTarget, evidence: list[tuple[str, str]], secure: LinkResult) -> Finding:
+    item, field, url = target.item, target.field, target.url
+    new = _https(url)
+    evidence = [*evidence, ("https", f"{new} answered {secure.status}")]
+    fix = make_fix(item, field, url, new, f"{new} works") if field != "extra.other_links" else None
+    return finding(AuditCode.LINK_INSECURE, item, field, "http:// link where https:// works", evidence, fix)
 
 
 def _hop_evidence(result: LinkResult) -> list[tuple[str, str]]:
