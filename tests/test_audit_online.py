@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -159,3 +160,26 @@ def test_cli_online_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 1
     assert "| error | `link-dead` | 1 |" in out and "<summary>Links (1)</summary>" in out
     assert "**Dead** › homepage\\_url: the link is dead (HTTP 404)" in out
+
+
+def test_cli_online_fix_follows_a_permanent_redirect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with FakeSites() as sites:
+        old, new = sites.url("/old-docs"), sites.url("/docs/")
+        sites.add(old, status=308, location="/docs/")
+        sites.add(new, status=200)
+        elsewhere = sites.add(sites.url("/elsewhere").replace("127.0.0.1", "localhost"), status=200)
+        sites.add(sites.url("/away"), status=301, location=elsewhere)  # another host: no fix
+        data = tmp_path / "landscape.yml"
+        text = dump(catalog(item("Docs", homepage_url=old), item("Away", homepage_url=sites.url("/away"))))
+        data.write_text("# keep me\n" + text, encoding="utf-8")
+        args = ["audit", "--data-file", str(data), "--cache-dir", str(tmp_path / "c"), "--online", "--fix"]
+        code = main([*args, "--format", "json"])
+    out = capsys.readouterr()
+    assert code == 0
+    assert f"+      homepage_url: {new}" in out.err and "fix: applied 1 fix(es)" in out.err
+    report = json.loads(out.out)  # stdout stays JSON; the diff went to stderr
+    moved = {f["name"]: f for f in report["findings"] if f["code"] == "link-moved"}
+    assert moved["Docs"]["fix"]["new"] == new and moved["Away"]["fix"] is None
+    assert data.read_text(encoding="utf-8") == "# keep me\n" + text.replace(old, new)
