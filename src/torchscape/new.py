@@ -58,6 +58,15 @@ categories:
       Tools that put trained models to work.
 """
 
+#: The first steps of every job: the repository, Python, and torchscape.
+SETUP_STEPS = """\
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: python -m pip install torchscape
+"""
+
 VALIDATE_WORKFLOW = """\
 # On every pull request: validate the landscape, audit it, and post the audit as a comment.
 name: validate
@@ -70,11 +79,7 @@ jobs:
   validate:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: python -m pip install torchscape
+      # setup steps
       - run: torchscape validate --strict
       - name: audit
         id: audit
@@ -116,11 +121,7 @@ jobs:
     env:
       CACHE: ${{ runner.temp }}/torchscape
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: python -m pip install torchscape
+      # setup steps
       - if: hashFiles('observed.jsonl') != ''
         run: torchscape history import observed.jsonl --cache-dir "$CACHE"
       - run: torchscape refresh --cache-dir "$CACHE"
@@ -153,8 +154,8 @@ jobs:
 
 #: The workflows `new` writes, by path.
 WORKFLOWS = {
-    ".github/workflows/validate.yml": VALIDATE_WORKFLOW,
-    ".github/workflows/deploy.yml": DEPLOY_WORKFLOW,
+    ".github/workflows/validate.yml": VALIDATE_WORKFLOW.replace("      # setup steps\n", SETUP_STEPS),
+    ".github/workflows/deploy.yml": DEPLOY_WORKFLOW.replace("      # setup steps\n", SETUP_STEPS),
 }
 
 README = """\
