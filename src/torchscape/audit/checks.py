@@ -101,7 +101,7 @@ def _status(context: Context, item: Item, facts: ItemFacts) -> Iterator[Finding]
     evidence = [(label, value[:10]) for label, value in dates]
     if facts.packages_matched:
         evidence.append(("packages matched by repository URL", ", ".join(p.name for p in facts.packages)))
-    days = (context.now - _parse(last)).days if last else None
+    days = max(0, (context.now - _parse(last)).days) if last else None
     status = item.status.value if item.status else ""
     if is_retired(item, context.landscape):
         if activity != "archived" and days is not None and days <= context.thresholds.dormant_days:
