@@ -308,3 +308,17 @@ def test_fix_rewrites_a_renamed_repository(
     assert main([*args, "--fix"]) == 0  # nothing left to fix
     assert "fix: nothing to fix" in capsys.readouterr().err
     assert data.read_text(encoding="utf-8") == expected
+
+
+def test_fetched_text_cannot_drive_the_terminal() -> None:
+    from torchscape.audit.findings import AuditCode, Finding
+    from torchscape.audit.report import AuditReport, to_markdown, to_text
+
+    hostile = "clean\x1b[2J\x1b]0;pwned\x07 text\r\nnext"
+    finding = Finding(
+        AuditCode.DESCRIPTION_OUTDATED, "x", "X\x1b[31m", "description", "m", (("repository", hostile),)
+    )
+    report = AuditReport("landscape.yml", 1, "2026-11-22", (finding,))
+    for text in (to_text(report), to_markdown(report)):
+        assert "\x1b" not in text and "\x07" not in text and "\r" not in text
+    assert "repository: clean [2J ]0;pwned  text next" in to_text(report)

@@ -38,6 +38,8 @@ class AuditReport:
 
 
 def _short(text: str) -> str:
+    """One line, without control characters (fetched text could carry terminal escapes), shortened."""
+    text = "".join(ch if ch.isprintable() else " " for ch in " ".join(text.split()))
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
@@ -65,11 +67,11 @@ def to_text(report: AuditReport) -> str:
 def _text_finding(item: Finding, data_file: str) -> list[str]:
     place = f"{data_file}:{item.line}" if item.line else f"logo {item.name}"
     who = f"{item.name} › {item.field}" if item.item else item.field
-    lines = [f"{place}: {item.severity}: {who}: {item.message} [{item.code}]"]
+    lines = [f"{_short(place)}: {item.severity}: {_short(who)}: {_short(item.message)} [{item.code}]"]
     for label, value in item.evidence:
-        lines.append(f"    {label}: {_short(value)}")
+        lines.append(f"    {_short(label)}: {_short(value)}")
     if item.fix is not None:
-        lines.append(f"    fix: {item.fix.field}: {item.fix.old} -> {item.fix.new}")
+        lines.append(f"    fix: {item.fix.field}: {_short(item.fix.old)} -> {_short(item.fix.new)}")
     return lines
 
 
@@ -100,7 +102,7 @@ def to_json(report: AuditReport) -> str:
 
 def md_escape(text: str) -> str:
     """Plain text for GitHub markdown: no markup, no HTML, no mentions, no references."""
-    text = _short(" ".join(text.split()))
+    text = _short(text)
     return "".join(_MD_ENTITIES.get(ch) or ("\\" + ch if ch in _MD_SPECIAL else ch) for ch in text)
 
 
