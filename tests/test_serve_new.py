@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import shlex
 import threading
 import time
 from collections.abc import Iterator
@@ -116,6 +117,8 @@ def test_new_creates_a_landscape_that_builds(tmp_path: Path, capsys: pytest.Capt
         == 0
     )
     assert (tmp_path / "out" / "projects" / "example-trainer" / "index.html").is_file()
+    audit = ["audit", "--data-file", str(folder / "landscape.yml"), "--cache-dir", str(tmp_path / "c")]
+    assert main([*audit, "--fail-on", "warning"]) == 0  # the example is clean
     assert "created an example landscape" in capsys.readouterr().out
 
 
@@ -125,17 +128,42 @@ def test_new_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFi
     assert "not empty" in capsys.readouterr().err
 
 
-def test_new_workflow_uses_only_real_commands(tmp_path: Path) -> None:
+def torchscape_command_lines(script: str) -> list[list[str]]:
+    """Every `torchscape ...` command of a shell script, as argument lists (up to a shell operator)."""
+    found = []
+    for line in script.splitlines():
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+        for start, token in enumerate(tokens):
+            command_start = start == 0 or set(tokens[start - 1]) <= set("|&;(")
+            if token == "torchscape" and command_start:
+                rest = tokens[start + 1 :]
+                stop = next((n for n, t in enumerate(rest) if set(t) <= set("<>|&;()")), len(rest))
+                found.append(rest[:stop])
+    return found
+
+
+def test_new_workflows_are_valid_and_use_only_real_commands(tmp_path: Path) -> None:
     main(["new", str(tmp_path / "l")])
-    workflow = yaml.safe_load(
-        (tmp_path / "l" / ".github" / "workflows" / "landscape.yml").read_text(encoding="utf-8")
-    )
-    assert set(workflow) >= {"name", "jobs"} and True in workflow  # `on:` reads as True in YAML 1.1
-    commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
-    used = {run.split()[1] for run in runs if run.startswith("torchscape ")}
-    assert used and used <= commands
-    for run in runs:
-        if run.startswith("torchscape "):
-            parser = build_parser()
-            parser.parse_args(run.split()[1:])  # the flags exist too
+    folder = tmp_path / "l" / ".github" / "workflows"
+    workflows = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in folder.glob("*.yml")}
+    assert set(workflows) == {"validate.yml", "deploy.yml"}
+    commands: list[list[str]] = []
+    for workflow in workflows.values():
+        assert set(workflow) >= {"name", "jobs"} and True in workflow  # `on:` reads as True in YAML 1.1
+        steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+        for step in steps:
+            assert set(step) & {"run", "uses"}, step
+            commands += torchscape_command_lines(step.get("run", ""))
+    used = {args[0] for args in commands}
+    assert used == {"validate", "audit", "refresh", "build", "history"}
+    for args in commands:
+        build_parser().parse_args(args)  # the command and its flags exist (exits on an unknown one)
+    assert ["audit", "--format", "markdown"] in commands
+    assert set(workflows["validate.yml"][True]) == {"pull_request"}
+    deploy = workflows["deploy.yml"]
+    assert deploy[True]["schedule"][0]["cron"]
+    uses = {step.get("uses", "").split("@")[0] for job in deploy["jobs"].values() for step in job["steps"]}
+    assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= uses
+    assert deploy["permissions"]["pages"] == "write" and deploy["permissions"]["id-token"] == "write"

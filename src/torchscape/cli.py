@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import sys
 import threading
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from torchscape import __version__
+from torchscape.catalog.fixes import Fix
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
 from torchscape.errors import CatalogError, Problem, Severity, TorchscapeError, UsageError
@@ -105,6 +107,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument("--index-url", help="the package index's simple API (default: pip's configuration)")
     refresh.set_defaults(handler=cmd_refresh)
+
+    audit = commands.add_parser(
+        "audit",
+        help="report where the catalog and the world disagree (status, repositories, links, logos)",
+        description="Audit a landscape against observed data (and, with --online, its links).",
+    )
+    add_source_flags(audit)
+    audit.add_argument("--cache-dir", help="cache of observed data from refresh (default: the user cache)")
+    audit.add_argument(
+        "--observed",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="more observed data: an observed.jsonl, or a landscape.yml whose package names are "
+        "matched to items by repository URL ('bundled': the bundled PyTorch landscape); repeatable",
+    )
+    audit.add_argument("--online", action="store_true", help="also check every link (HEAD, then GET)")
+    audit.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format")
+    audit.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="exit 1 when a finding is at least this severe (default: error)",
+    )
+    audit.add_argument("--now", help="the date to judge activity at, YYYY-MM-DD (default: today)")
+    audit.add_argument(
+        "--fix", action="store_true", help="write the fixes that are facts into the data file; print a diff"
+    )
+    audit.set_defaults(handler=cmd_audit)
 
     history = commands.add_parser(
         "history",
@@ -327,6 +358,62 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
             bar.update(tasks[source], completed=done, total=total)
 
         yield update
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from torchscape.audit import AuditRequest, fixes_of, run_audit
+    from torchscape.audit.findings import exit_code
+    from torchscape.audit.report import FORMATTERS
+
+    request = AuditRequest(
+        sources=sources_from(args),
+        cache_dir=cache_dir(args.cache_dir),
+        now=_parse_now(args.now),
+        observed=tuple(args.observed),
+        online=args.online,
+    )
+    try:
+        report = run_audit(request)
+    except CatalogError as exc:
+        _print_refusal(exc, "nothing audited")
+        return 1
+    sys.stdout.write(FORMATTERS[args.format](report))
+    findings = list(report.findings)
+    if args.fix:
+        diff_stream = sys.stdout if args.format == "text" else sys.stderr
+        applied = _apply_fixes(request.sources.data_file, fixes_of(report), diff_stream)
+        findings = [f for f in findings if f.fix is None or f.fix not in applied]
+    return exit_code(findings, args.fail_on)
+
+
+def _parse_now(value: str | None) -> datetime.datetime:
+    from torchscape.sources.facts import utc_now
+
+    if value is None:
+        return utc_now()
+    try:
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UsageError(f"--now '{value}' is not a date like 2026-11-22") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def _apply_fixes(data_file: Path, fixes: list[Fix], diff_stream: TextIO) -> list[Fix]:
+    """Write the fixes into the data file (round-trip editing); print the diff; return those applied.
+
+    The diff goes to `diff_stream` (stdout after a text report; stderr when stdout holds JSON or markdown).
+    """
+    from torchscape.catalog.roundtrip import apply_fixes
+
+    if not fixes:
+        print("fix: nothing to fix", file=sys.stderr)
+        return []
+    result = apply_fixes(data_file, fixes, write=True)
+    diff_stream.write(result.diff)
+    for fix, why in result.skipped:
+        print(f"fix: skipped {fix.item} {fix.field}: {why}", file=sys.stderr)
+    print(f"fix: applied {len(result.applied)} fix(es) to {display_path(data_file)}", file=sys.stderr)
+    return list(result.applied)
 
 
 def cmd_history(args: argparse.Namespace) -> int:

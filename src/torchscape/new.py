@@ -1,4 +1,5 @@
-"""`torchscape new DIR`: a small example landscape that builds, with a CI workflow."""
+"""`torchscape new DIR`: a small example landscape that builds, with CI workflows (validate and
+audit pull requests; refresh, audit, build and deploy to GitHub Pages on a schedule)."""
 
 from __future__ import annotations
 
@@ -57,29 +58,105 @@ categories:
       Tools that put trained models to work.
 """
 
-WORKFLOW = """\
-# Validate the landscape on every pull request; build the site on every push to main.
-name: landscape
-on:
-  pull_request:
-  push:
-    branches: [main]
-jobs:
-  validate-and-build:
-    runs-on: ubuntu-latest
-    steps:
+#: The first steps of every job: the repository, Python, and torchscape.
+SETUP_STEPS = """\
       - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
       - run: python -m pip install torchscape
-      - run: torchscape validate --strict
-      - run: torchscape build --output-dir site
-      - uses: actions/upload-artifact@v4
-        with:
-          name: site
-          path: site
 """
+
+VALIDATE_WORKFLOW = """\
+# On every pull request: validate the landscape, audit it, and post the audit as a comment.
+name: validate
+on:
+  pull_request:
+permissions:
+  contents: read
+  pull-requests: write
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      # setup steps
+      - run: torchscape validate --strict
+      - name: audit
+        id: audit
+        continue-on-error: true
+        run: torchscape audit --format markdown > audit.md
+      - run: cat audit.md >> "$GITHUB_STEP_SUMMARY"
+      - name: comment on the pull request
+        # A pull request from a fork gets a read-only token: the audit is still in the job summary.
+        continue-on-error: true
+        env:
+          GH_TOKEN: ${{ github.token }}
+          PR: ${{ github.event.pull_request.number }}
+        run: gh pr comment "$PR" --body-file audit.md --edit-last || gh pr comment "$PR" --body-file audit.md
+      - if: steps.audit.outcome == 'failure'
+        run: echo "the audit found errors (see the comment or the job summary)" && exit 1
+"""
+
+DEPLOY_WORKFLOW = """\
+# Every day (and on every push to main): refresh observed data, audit, build, deploy to GitHub Pages.
+# The observed-data history is kept in git (observed.jsonl), not in an evictable CI cache.
+# Enable Pages with "GitHub Actions" as the source in the repository's settings.
+name: deploy
+on:
+  schedule:
+    - cron: "17 5 * * *"
+  push:
+    branches: [main]
+  workflow_dispatch:
+permissions:
+  contents: write
+  pages: write
+  id-token: write
+concurrency:
+  group: pages
+  cancel-in-progress: false
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    env:
+      CACHE: ${{ runner.temp }}/torchscape
+    steps:
+      # setup steps
+      - if: hashFiles('observed.jsonl') != ''
+        run: torchscape history import observed.jsonl --cache-dir "$CACHE"
+      - run: torchscape refresh --cache-dir "$CACHE"
+        env:
+          GITHUB_TOKEN: ${{ github.token }}
+      - name: audit
+        continue-on-error: true
+        run: torchscape audit --cache-dir "$CACHE" --format markdown >> "$GITHUB_STEP_SUMMARY"
+      - run: torchscape build --cache-dir "$CACHE" --output-dir site
+      - run: torchscape history export observed.jsonl --cache-dir "$CACHE"
+      - name: keep the history
+        run: |
+          git config user.name "github-actions[bot]"
+          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+          git add observed.jsonl
+          git diff --cached --quiet || (git commit -m "observed data: refresh" && git push)
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+#: The workflows `new` writes, by path.
+WORKFLOWS = {
+    ".github/workflows/validate.yml": VALIDATE_WORKFLOW.replace("      # setup steps\n", SETUP_STEPS),
+    ".github/workflows/deploy.yml": DEPLOY_WORKFLOW.replace("      # setup steps\n", SETUP_STEPS),
+}
 
 README = """\
 # Example landscape
@@ -90,7 +167,9 @@ Made by `torchscape new`. Edit `landscape.yml`, then:
     torchscape serve        # preview at http://127.0.0.1:8000, rebuilt on every change
     torchscape build        # the static site in ./site
 
-`.github/workflows/landscape.yml` validates pull requests and builds the site on main.
+`.github/workflows/validate.yml` validates and audits every pull request (the audit is posted
+as a comment). `.github/workflows/deploy.yml` refreshes the observed data every day, audits,
+builds and deploys the site to GitHub Pages (enable Pages with "GitHub Actions" as the source).
 """
 
 
@@ -102,7 +181,7 @@ def create_example(folder: Path) -> list[Path]:
         "landscape.yml": _data(),
         "settings.yml": SETTINGS,
         "guide.yml": GUIDE,
-        ".github/workflows/landscape.yml": WORKFLOW,
+        **WORKFLOWS,
         "README.md": README,
     }
     for _, _, name, _ in EXAMPLE_ITEMS:
