@@ -170,3 +170,16 @@ def test_back_after_typing_and_opening_a_tile_restores_the_query(page: Page, bun
     expect(page).to_have_url(re.compile(r"\?q=federated$"))
     expect(page.locator("input[type=search]")).to_have_value("federated")
     expect(page.locator("[data-count]")).to_contain_text("match “federated”")
+
+
+def test_a_filter_box_keeps_the_focus_when_the_counts_are_redrawn(page: Page, bundled_site: Site) -> None:
+    ready(page, bundled_site)
+    page.locator("summary", has_text="Filters").click()
+    box = page.locator('input[data-filter="kind"][value="framework"]')
+    box.focus()
+    page.keyboard.press("Space")  # the keyboard way to tick it
+    expect(page.locator("[data-count]")).not_to_have_text(f"{len(bundled_site.landscape)} projects")
+    focused = page.evaluate("[document.activeElement.dataset.filter, document.activeElement.value]")
+    assert focused == ["kind", "framework"]
+    page.keyboard.press("Space")  # and untick it, still from the keyboard
+    expect(box).not_to_be_checked()

@@ -121,6 +121,9 @@ const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.char
 
 function renderFilters(container, data, state) {
   const options = facets(data.items, state.filters);
+  // The boxes are drawn anew with their counts: the one that had the focus gets it back.
+  const focused = container.contains(document.activeElement) ? document.activeElement : null;
+  const again = focused?.dataset.filter ? [focused.dataset.filter, focused.value] : null;
   container.innerHTML = FILTERS.map((name) => {
     const choices = (options[name] || []).map(({ value, label, count, selected }) => {
       const checked = selected ? " checked" : "";
@@ -128,6 +131,7 @@ function renderFilters(container, data, state) {
     });
     return choices.length ? `<fieldset><legend>${LABELS[name]}</legend>${choices.join("")}</fieldset>` : "";
   }).join("");
+  if (again) [...container.querySelectorAll(`[data-filter="${again[0]}"]`)].find((box) => box.value === again[1])?.focus();
 }
 
 function csv(items) {
