@@ -140,11 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_source_flags(export)
     export.add_argument("--format", choices=("csv", "json", "parquet"), default="csv", help="default: csv")
-    export.add_argument("-o", "--output", type=Path, help="write to this file (default: stdout; not for parquet)")
+    export.add_argument(
+        "-o", "--output", type=Path, help="write to this file (default: stdout; not for parquet)"
+    )
     export.add_argument("--category", help="only items listed in this category (name or id)")
     export.add_argument("--subcategory", help="only items listed in this subcategory (name or id)")
     export.add_argument(
-        "--status", action="append", default=[], help="only items with this curation status (repeatable; 'none')"
+        "--status",
+        action="append",
+        default=[],
+        help="only items with this curation status (repeatable; 'none')",
     )
     export.add_argument("--query", help="only items whose text contains every word of this")
     export.set_defaults(handler=cmd_export)

@@ -77,7 +77,11 @@ def render(items: Sequence[Item], fmt: str) -> bytes:
     if fmt == "csv":
         return items_csv(items).encode("utf-8")
     if fmt == "json":
-        body = {"version": API_VERSION, "columns": list(CSV_COLUMNS), "items": [export_record(i) for i in items]}
+        body = {
+            "version": API_VERSION,
+            "columns": list(CSV_COLUMNS),
+            "items": [export_record(i) for i in items],
+        }
         return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "parquet":
         return _parquet(items)
@@ -86,8 +90,8 @@ def render(items: Sequence[Item], fmt: str) -> bytes:
 
 def _parquet(items: Sequence[Item]) -> bytes:
     try:
-        import pyarrow as pa  # type: ignore[import-not-found, unused-ignore]
-        import pyarrow.parquet as pq  # type: ignore[import-not-found, unused-ignore]
+        import pyarrow as pa
+        import pyarrow.parquet as pq
     except ImportError as exc:
         raise TorchscapeError(
             "--format parquet needs pyarrow: pip install 'torchscape[parquet]' (csv and json need nothing)"

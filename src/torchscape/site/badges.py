@@ -23,7 +23,7 @@ _ADVANCES: tuple[tuple[str, float], ...] = (
     ("iljI|!.,:;'", 3.4),
     (" ()[]{}/\\", 4.6),
     ("frt-", 5.0),
-    ("Jsz\"*", 5.9),
+    ('Jsz"*', 5.9),
     ("abcdeghknopquvxy", 6.8),
     ("0123456789#$+<=>?^_~", 7.0),
     ("EFLPSTYZck", 7.4),

@@ -11,7 +11,9 @@ from torchscape.site.model import SiteModel
 from torchscape.site.writer import SiteWriter
 
 
-def write_reuse_files(landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter) -> int:
+def write_reuse_files(
+    landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter
+) -> int:
     """badges/<id>.svg, embed/..., api/schema/*.schema.json; returns the number of HTML pages."""
     settings = landscape.settings
     fill = badges.value_fill(settings.colors.color1 if settings and settings.colors else None)
