@@ -23,7 +23,7 @@ from torchscape.site.build import BuildRequest, build_site
 
 REPO = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
-HOSTILE = 'A & <b>"Q"</b> ]]> \'x\''
+HOSTILE = "A & <b>\"Q\"</b> ]]> 'x'"
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +76,9 @@ def test_item_page_has_badge_snippets_with_absolute_urls(site: Path) -> None:
     assert f"[![PyTorch Landscape: Training / General]({base}/badges/pytorch-lightning.svg)]" in html
     assert f".. image:: {base}/badges/pytorch-lightning.svg" in html
     assert f"   :target: {base}/projects/pytorch-lightning/" in html
-    assert "&lt;a href=&#34;https://landscape.torchscape.dev/projects/pytorch-lightning/&#34;&gt;" in html or (
-        f"&lt;a href=&quot;{base}/projects/pytorch-lightning/&quot;&gt;" in html
+    assert (
+        "&lt;a href=&#34;https://landscape.torchscape.dev/projects/pytorch-lightning/&#34;&gt;" in html
+        or (f"&lt;a href=&quot;{base}/projects/pytorch-lightning/&quot;&gt;" in html)
     )
     assert 'src="../../badges/pytorch-lightning.svg"' in html
 
@@ -118,7 +119,9 @@ def test_embed_pages_exist_and_are_light(site: Path, landscape: torchscape.Lands
     assert "embed" not in home and "reuse." not in home and "badges/" not in home
 
 
-def test_embed_setup_lists_every_view_and_writes_a_snippet(site: Path, landscape: torchscape.Landscape) -> None:
+def test_embed_setup_lists_every_view_and_writes_a_snippet(
+    site: Path, landscape: torchscape.Landscape
+) -> None:
     html = (site / "embed" / "index.html").read_text(encoding="utf-8")
     for category in landscape.categories:
         assert f'value="embed/{category.id}/"' in html
@@ -259,4 +262,3 @@ def test_poster_escapes_and_cli_writes_svg(tmp_path: Path, capsys: pytest.Captur
     assert "<C&>" in texts and HOSTILE in [t.text for t in root.iter(f"{SVG}title")]
     assert main(["poster", "--data-file", str(data), "-o", str(tmp_path / "p.gif")]) == 2
     assert "--format" in capsys.readouterr().err
-
