@@ -245,8 +245,12 @@ def test_poster_svg_is_well_formed_and_has_every_item(
     root = SafeET.fromstring(svg.encode("utf-8"))
     shown = {g.get("data-id") for g in root.iter(f"{SVG}g") if g.get("class") == "item"}
     assert shown == {i.id for i in landscape}
-    images = [i.get("href") for i in root.iter(f"{SVG}image")]
-    assert images and all(h.startswith("data:image/") for h in images)
+    images = {i.get("id"): i.get("href") for i in root.iter(f"{SVG}image")}
+    assert images and all(h.startswith("data:image/") for h in images.values())
+    assert len(set(images.values())) == len(images)  # each distinct logo embedded once
+    items = [g for g in root.iter(f"{SVG}g") if g.get("class") == "item"]
+    uses = [u.get("href") for g in items for u in g.iter(f"{SVG}use")]
+    assert len(uses) == len(items) and {u.removeprefix("#") for u in uses} == set(images)
     titles = [t.text for t in root.iter(f"{SVG}text")]
     assert "PyTorch Landscape" in titles
     assert poster_svg(landscape, tmp_path / "cache") == svg  # deterministic

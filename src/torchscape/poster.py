@@ -58,10 +58,20 @@ def poster_svg(landscape: Landscape, cache_dir: Path | None = None) -> str:
     model = site_model(landscape, {i: logo.filename for i, logo in logos.items()})
     settings = landscape.settings
     accent = value_fill(settings.colors.color1 if settings and settings.colors else None)
-    uris = {
-        item_id: f"data:{logo.media_type};base64,{base64.b64encode(logo.data).decode('ascii')}"
-        for item_id, logo in logos.items()
-    }
+    # Each distinct logo is embedded once, in <defs>; tiles <use> it (items share logo files,
+    # and an item listed in two places is drawn twice).
+    refs: dict[bytes, str] = {}
+    defs: list[str] = []
+    uris: dict[str, str] = {}
+    for item_id, logo in logos.items():
+        if logo.data not in refs:
+            refs[logo.data] = f"logo-{len(refs)}"
+            uri = f"data:{logo.media_type};base64,{base64.b64encode(logo.data).decode('ascii')}"
+            defs.append(
+                f'<image id="{refs[logo.data]}" width="{LOGO_W}" height="{LOGO_H}" '
+                f'preserveAspectRatio="xMidYMid meet" href="{uri}"/>'
+            )
+        uris[item_id] = refs[logo.data]
     parts: list[str] = []
     y = MARGIN
     parts.append(
@@ -82,6 +92,7 @@ def poster_svg(landscape: Landscape, cache_dir: Path | None = None) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" font-family="Helvetica, Arial, DejaVu Sans, sans-serif">\n'
+        f"<defs>\n{chr(10).join(defs)}\n</defs>\n"
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>\n' + "\n".join(parts) + "\n</svg>\n"
     )
 
@@ -157,8 +168,7 @@ def _box(
         parts.append(
             f'<g class="item" data-id={quoteattr(item.id)}><title>{escape(item.name)}</title>'
             f'<rect x="{cx + 2}" y="{cy}" width="{CELL_W - 4}" height="{CELL_H - 6}" rx="4" fill="#ffffff"/>'
-            f'<image x="{cx + (CELL_W - LOGO_W) // 2}" y="{cy + 6}" width="{LOGO_W}" height="{LOGO_H}" '
-            f'preserveAspectRatio="xMidYMid meet" href="{uris[item.id]}"/>'
+            f'<use href="#{uris[item.id]}" x="{cx + (CELL_W - LOGO_W) // 2}" y="{cy + 6}"/>'
             f'<text x="{cx + CELL_W // 2}" y="{cy + LOGO_H + 24}" font-size="{NAME_PX}" text-anchor="middle" '
             f'fill="#1d1b2c">{escape(_fit(item.name, CELL_W - 8, NAME_PX))}</text></g>'
         )
