@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
@@ -266,3 +268,34 @@ def test_poster_escapes_and_cli_writes_svg(tmp_path: Path, capsys: pytest.Captur
     assert "<C&>" in texts and HOSTILE in [t.text for t in root.iter(f"{SVG}title")]
     assert main(["poster", "--data-file", str(data), "-o", str(tmp_path / "p.gif")]) == 2
     assert "--format" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("blocked", "code", "message"),
+    [
+        (
+            "pyarrow",
+            "from torchscape.cli import main; raise SystemExit(main(['export', '--format', 'parquet', '-o', 'x.parquet']))",
+            "needs pyarrow: pip install 'torchscape[parquet]'",
+        ),
+        (
+            "pandas",
+            "import torchscape\ntry:\n    torchscape.load("
+            + repr(str(REPO / "src/torchscape/data/pytorch/landscape.yml"))
+            + ").to_pandas()\n"
+            "except torchscape.TorchscapeError as e:\n    print(e, file=__import__('sys').stderr); raise SystemExit(1)",
+            "needs pandas: pip install 'torchscape[pandas]'",
+        ),
+    ],
+)
+def test_optional_extras_missing_say_how_to_install(
+    tmp_path: Path, blocked: str, code: str, message: str
+) -> None:
+    """Without the optional package (blocked from importing in a fresh process): a clear message."""
+    script = f"import sys\nsys.modules[{blocked!r}] = None\n{code}\n"
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.parquet").exists()
