@@ -130,6 +130,9 @@ def test_embed_setup_lists_every_view_and_writes_a_snippet(
     assert html.count('data-kind="item"') == len(landscape)
     assert '&lt;iframe src="https://landscape.torchscape.dev/embed/modeling/"' in html
     assert "torchscape:height" in html
+    assert 'data-key="subcategory:training/distributed"' in html
+    category = (site / "categories" / "training" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../embed/?view=category:training"' in category
     parsed = parse(site / "embed" / "index.html")
     assert parsed.inline_scripts == [] and parsed.style_attributes == 0
 

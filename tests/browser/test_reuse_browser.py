@@ -119,7 +119,12 @@ def test_embed_options_apply(page: Page, bundled_site: Site) -> None:
 
 
 def test_setup_page_writes_the_snippet_and_previews(page: Page, bundled_site: Site) -> None:
-    page.goto(bundled_site.url("embed/"))
+    page.goto(bundled_site.url("embed/?view=item:torchvision"))
+    assert page.input_value("[data-target]") == "embed/item/torchvision/"
+    page.goto(bundled_site.url("categories/training/"))
+    page.click("text=Embed this category on your site")
+    page.wait_for_url("**/embed/?view=category:training")
+    assert page.input_value("[data-target]") == "embed/training/"
     page.select_option("[data-target]", "embed/training/distributed/")
     page.select_option("select[name=size]", "small")
     page.uncheck("input[name=headers]")

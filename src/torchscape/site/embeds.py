@@ -31,6 +31,7 @@ class EmbedTarget:
     path: str  # e.g. "embed/training/distributed/"
     label: str
     kind: str  # "category", "subcategory" or "item"
+    key: str  # "category:<id>", "subcategory:<category id>/<id>", "item:<id>" (setup page's ?view=)
 
 
 def category_folder(category: CategoryView) -> str:
@@ -42,12 +43,20 @@ def targets(landscape: Landscape, model: SiteModel) -> list[EmbedTarget]:
     found: list[EmbedTarget] = []
     for category in model.categories:
         folder = category_folder(category)
-        found.append(EmbedTarget(f"embed/{folder}/", category.name, "category"))
+        found.append(EmbedTarget(f"embed/{folder}/", category.name, "category", f"category:{category.id}"))
         found += [
-            EmbedTarget(f"embed/{folder}/{sub.id}/", f"{category.name} / {sub.name}", "subcategory")
+            EmbedTarget(
+                f"embed/{folder}/{sub.id}/",
+                f"{category.name} / {sub.name}",
+                "subcategory",
+                f"subcategory:{category.id}/{sub.id}",
+            )
             for sub in category.subcategories
         ]
-    found += [EmbedTarget(f"embed/{ITEM_FOLDER}/{item.id}/", item.name, "item") for item in landscape]
+    found += [
+        EmbedTarget(f"embed/{ITEM_FOLDER}/{item.id}/", item.name, "item", f"item:{item.id}")
+        for item in landscape
+    ]
     return found
 
 

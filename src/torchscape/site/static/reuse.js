@@ -56,6 +56,10 @@ function setUpEmbedForm() {
       `loading="lazy" width="100%" height="400" style="border:0"></iframe>`;
     preview.src = root + path;
   };
+  // ?view=category:<id>, subcategory:<category id>/<id> or item:<id> preselects a view.
+  const wanted = new URLSearchParams(location.search).get("view");
+  const preset = [...select.options].find((option) => option.dataset.key === wanted);
+  if (preset) select.value = preset.value;
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   form.addEventListener("submit", (event) => event.preventDefault());
