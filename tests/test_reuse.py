@@ -302,3 +302,13 @@ def test_optional_extras_missing_say_how_to_install(
     assert proc.returncode == 1, proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "x.parquet").exists()
+
+
+def test_a_category_called_item_does_not_collide_with_item_cards(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Sub"), category="Item", subcategory="Sub")), encoding="utf-8")
+    build(data, tmp_path / "site", tmp_path / "cache")
+    embed = tmp_path / "site" / "embed"
+    assert (embed / "item-category" / "sub" / "index.html").is_file()
+    assert (embed / "item" / "sub" / "index.html").is_file()  # the item card of the item called "Sub"
+    assert "embed-card" in (embed / "item" / "sub" / "index.html").read_text(encoding="utf-8")
