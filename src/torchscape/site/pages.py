@@ -10,7 +10,6 @@ from xml.sax.saxutils import escape
 from torchscape.catalog.ids import normalize_name
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import GuideCategory
-from torchscape.site.badges import snippets as badge_snippets
 from torchscape.site.markdown import to_html, to_text
 from torchscape.site.model import SiteModel
 from torchscape.site.render import render
@@ -40,7 +39,7 @@ class Page:
 
 def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter) -> int:
     """Write every HTML page; returns how many."""
-    common = common_context(landscape, model, assets)
+    common = _common(landscape, model, assets)
     count = 0
     home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {len(landscape)} projects.")
     _write(writer, "index.html", home, common)
@@ -52,7 +51,6 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
             "observed": model.observed.get(item.id),
             "related": _neighbours(item, model),
             "json_ld": _json_ld(item, model),
-            "badge": badge_snippets(item, model.title, model.base_url),
         }
         _write(writer, "item.html", page, common, **extra)
         count += 1
@@ -97,7 +95,7 @@ def write_crawler_files(landscape: Landscape, model: SiteModel, writer: SiteWrit
         writer.write("robots.txt", "User-agent: *\nAllow: /\n")
     absolute_root = (urlsplit(base).path.rstrip("/") + "/") if base else "/"
     page = Page("", f"Not found · {model.title}", "This page does not exist.")
-    common = common_context(landscape, model, _assets_from(writer))
+    common = _common(landscape, model, _assets_from(writer))
     writer.write("404.html", render("404.html", page=page, root=absolute_root, **common))
 
 
@@ -111,7 +109,7 @@ def _assets_from(writer: SiteWriter) -> dict[str, str]:
     return found
 
 
-def common_context(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> dict[str, Any]:
+def _common(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> dict[str, Any]:
     settings = landscape.settings
     footer = settings.footer if settings else None
     header = settings.header if settings else None

@@ -21,5 +21,5 @@ def write_reuse_files(
         writer.write(f"badges/{item.id}.svg", badges.badge_svg(model.title, badges.badge_value(item), fill))
     for name in api_schema.NAMES:
         writer.write(f"api/schema/{name}.schema.json", api_schema.dumps(name))
-    common = pages.common_context(landscape, model, assets)
+    common = pages._common(landscape, model, assets)
     return embeds.write_embeds(landscape, model, assets, writer, common)
