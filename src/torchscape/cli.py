@@ -163,6 +163,38 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--kind", choices=KINDS, default="data", help="which file (default: data)")
     schema.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     schema.set_defaults(handler=cmd_schema)
+
+    export = commands.add_parser(
+        "export",
+        help="write a filtered selection of items as CSV, JSON or Parquet",
+        description="Export items (the columns of items.csv), optionally filtered, to a file or stdout.",
+    )
+    add_source_flags(export)
+    export.add_argument("--format", choices=("csv", "json", "parquet"), default="csv", help="default: csv")
+    export.add_argument(
+        "-o", "--output", type=Path, help="write to this file (default: stdout; not for parquet)"
+    )
+    export.add_argument("--category", help="only items listed in this category (name or id)")
+    export.add_argument("--subcategory", help="only items listed in this subcategory (name or id)")
+    export.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        help="only items with this curation status (repeatable; 'none')",
+    )
+    export.add_argument("--query", help="only items whose text contains every word of this")
+    export.set_defaults(handler=cmd_export)
+
+    poster = commands.add_parser(
+        "poster",
+        help="draw the whole landscape as one printable SVG (PNG/PDF with Chromium)",
+        description="Draw a printable poster of the landscape: SVG, or PNG/PDF through headless Chromium.",
+    )
+    add_source_flags(poster)
+    poster.add_argument("-o", "--output", type=Path, help="the file to write (default: poster.FORMAT)")
+    poster.add_argument("--format", choices=("svg", "png", "pdf"), help="default: from --output, else svg")
+    poster.add_argument("--cache-dir", help="cache of processed logos (default: the user cache)")
+    poster.set_defaults(handler=cmd_poster)
     return parser
 
 
@@ -462,6 +494,40 @@ def cmd_schema(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     print(f"wrote the {args.kind} schema to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from torchscape.export import Selection, render, select, write_atomically
+
+    if args.format == "parquet" and args.output is None:
+        raise UsageError("--format parquet writes binary data: give --output FILE")
+    landscape = load_catalog(sources_from(args))
+    selection = Selection(args.category, args.subcategory, tuple(args.status), args.query)
+    items = select(landscape, selection)
+    data = render(items, args.format)
+    if args.output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+    else:
+        write_atomically(args.output, data)
+    print(f"exported {len(items)} of {len(landscape)} item(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_poster(args: argparse.Namespace) -> int:
+    from torchscape.export import write_atomically
+    from torchscape.poster import format_for, poster_svg, render_with_chromium
+
+    fmt = format_for(args.output, args.format)
+    output = args.output or Path(f"poster.{fmt}")
+    landscape = load_catalog(sources_from(args))
+    svg = poster_svg(landscape, cache_dir(args.cache_dir))
+    if fmt == "svg":
+        write_atomically(output, svg.encode("utf-8"))
+    else:
+        render_with_chromium(svg, fmt, output)
+    print(f"wrote a poster of {len(landscape)} items to {output}", file=sys.stderr)
     return 0
 
 

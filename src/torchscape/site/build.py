@@ -18,13 +18,24 @@ from torchscape.site import pages
 from torchscape.site.datasets import write_datasets
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, site_model
+from torchscape.site.reuse import write_reuse_files
 from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
 from torchscape.sources.observed import Thresholds, load_observed
 
 #: Static files, dependencies before the modules that import them (imports are rewritten to the
 #: content-hashed names).
-STATIC_FILES = ("site.css", "site.js", "search.js", "filters.js", "explorer.js")
+STATIC_FILES = (
+    "site.css",
+    "site.js",
+    "search.js",
+    "filters.js",
+    "explorer.js",
+    "reuse.css",
+    "reuse.js",
+    "embed.css",
+    "embed.js",
+)
 DEV_FILES = ("reload.js",)
 
 
@@ -74,6 +85,7 @@ def build_site(request: BuildRequest) -> BuildReport:
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
         count = pages.write_pages(landscape, model, assets, writer)  # 7. HTML pages
         write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
+        count += write_reuse_files(landscape, model, assets, writer)  # 8b. badges, embeds, API schemas
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
         writer.commit()  # 10. into place: only changed files (the old site stays until here)
     except BaseException:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from torchscape.catalog.model import Item, Landscape
@@ -128,30 +129,44 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -
     writer.write("items.csv", items_csv(landscape))
 
 
-def items_csv(landscape: Landscape) -> str:
+def export_record(item: Item) -> dict[str, Any]:
+    """One item with the columns of items.csv (lists stay lists; missing values are None)."""
+    return {
+        "id": item.id,
+        "name": item.name,
+        "category": item.category,
+        "subcategory": item.subcategory,
+        "second_paths": [p.path for p in item.second_paths],
+        "status": item.status.value if item.status else None,
+        "status_label": item.status.label if item.status else None,
+        "kind": item.kind,
+        "license": item.license,
+        "homepage_url": item.homepage_url,
+        "repo_url": item.repo_url,
+        "documentation_url": item.documentation_url,
+        "packages": list(item.packages),
+        "keywords": list(item.keywords),
+        "description": item.description,
+    }
+
+
+_LIST_SEPARATORS = {"second_paths": "; ", "packages": ", ", "keywords": ", "}
+
+
+def items_csv(items: Iterable[Item]) -> str:
     """Every item as one CSV row; cells that a spreadsheet would run as formulas are defused."""
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(CSV_COLUMNS)
-    for item in landscape:
-        row = [
-            item.id,
-            item.name,
-            item.category,
-            item.subcategory,
-            "; ".join(p.path for p in item.second_paths),
-            item.status.value if item.status else "",
-            item.status.label if item.status else "",
-            item.kind or "",
-            item.license or "",
-            item.homepage_url,
-            item.repo_url or "",
-            item.documentation_url or "",
-            ", ".join(item.packages),
-            ", ".join(item.keywords),
-            item.description or "",
-        ]
-        out.writerow([csv_cell(value) for value in row])
+    for item in items:
+        record = export_record(item)
+        row = []
+        for column in CSV_COLUMNS:
+            value = record[column]
+            if isinstance(value, list):
+                value = _LIST_SEPARATORS[column].join(value)
+            row.append(csv_cell(value or ""))
+        out.writerow(row)
     return buffer.getvalue()
 
 

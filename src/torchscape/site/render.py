@@ -11,6 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from torchscape.catalog.ids import normalize_name
+from torchscape.site.badges import snippets as badge_snippets
 
 
 @functools.cache
@@ -29,6 +30,7 @@ def environment() -> jinja2.Environment:
     env.filters["host"] = host_of
     env.filters["plural"] = plural
     env.filters["slug"] = normalize_name
+    env.filters["badge_snippets"] = badge_snippets
     return env
 
 

@@ -1,0 +1,178 @@
+"""JSON Schemas of the site's api/ files: written into every site (api/schema/) and committed (schema/).
+
+`API_VERSION` (site/datasets.py) is the `version` field of every api/ file. It goes up by one
+when a field is removed or renamed or changes its type or meaning; adding a field does not
+change it (clients must ignore fields they do not know). The README's "API" section says so.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from torchscape.site.datasets import API_VERSION
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+NAMES = ("items", "category", "explorer", "redirects")
+
+_STR = {"type": "string"}
+_OPT_STR = {"type": ["string", "null"]}
+_OPT_INT = {"type": ["integer", "null"]}
+_STRINGS = {"type": "array", "items": _STR}
+_DATE_TIME = {"type": ["string", "null"], "description": "ISO 8601 date and time (UTC)"}
+
+
+def _object(properties: dict[str, Any], description: str = "", closed: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": sorted(properties),
+    }
+    if description:
+        schema["description"] = description
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def _version() -> dict[str, Any]:
+    return {
+        "const": API_VERSION,
+        "description": "API version: raised when a field is removed, renamed or changes meaning",
+    }
+
+
+_PLACE = _object({"category": _STR, "subcategory": _STR})
+
+_OBSERVED = {
+    "type": ["object", "null"],
+    "description": "what GitHub and the package index said (null when nothing was fetched)",
+    "properties": {
+        "activity": {"enum": ["active", "slowing", "dormant", "archived", None]},
+        "last_activity_at": _DATE_TIME,
+        "stars": _OPT_INT,
+        "forks": _OPT_INT,
+        "contributors": _OPT_INT,
+        "last_commit_at": _DATE_TIME,
+        "latest_release_tag": _OPT_STR,
+        "latest_release_at": _DATE_TIME,
+        "releases_last_year": _OPT_INT,
+        "archived": {"type": "boolean"},
+        "license": _OPT_STR,
+        "language": _OPT_STR,
+        "topics": _STRINGS,
+        "name_with_owner": _OPT_STR,
+        "latest_version": _OPT_STR,
+        "latest_uploaded_at": _DATE_TIME,
+        "requires_python": _OPT_STR,
+        "torch_requirement": {
+            "type": ["string", "null"],
+            "description": "the torch specifier ('' = any version; null = none declared)",
+        },
+        "repo_fetched_at": _DATE_TIME,
+        "packages_fetched_at": _DATE_TIME,
+    },
+}
+
+ITEM = _object(
+    {
+        "id": {"type": "string", "description": "stable id, also the page path projects/<id>/"},
+        "name": _STR,
+        "category": _STR,
+        "subcategory": _STR,
+        "second_paths": {"type": "array", "items": _PLACE},
+        "description": _OPT_STR,
+        "homepage_url": _STR,
+        "repo_url": _OPT_STR,
+        "additional_repos": {
+            "type": "array",
+            "items": _object({"repo_url": _STR, "branch": _OPT_STR}),
+        },
+        "status": {
+            "oneOf": [
+                {"type": "null"},
+                _object({"value": _STR, "label": _STR, "retired": {"type": "boolean"}}),
+            ],
+            "description": "the curation status (`project:`) and how this landscape labels it",
+        },
+        "license": _OPT_STR,
+        "kind": {"enum": ["library", "framework", "tool", "service", "member", None]},
+        "framework": _OPT_STR,
+        "packages": _STRINGS,
+        "keywords": _STRINGS,
+        "logo": {"type": "string", "description": "path of the sanitised logo inside the site"},
+        "page": _STR,
+        "landscape2_id": _STR,
+        "featured": _OPT_STR,
+        "crunchbase": _OPT_STR,
+        "twitter": _OPT_STR,
+        "url_for_bestpractices": _OPT_STR,
+        "extra": {"type": "object", "description": "landscape2's `extra` fields as written"},
+        "observed": _OBSERVED,
+    },
+    "one item, once, under its stable id",
+)
+
+_EXPLORER_ITEM = _object(
+    {
+        "id": _STR,
+        "name": _STR,
+        "category": _STR,
+        "subcategory": _STR,
+        "second_paths": {"type": "array", "items": {"type": "array", "items": _STR}},
+        "description": _STR,
+        "keywords": _STRINGS,
+        "packages": _STRINGS,
+        "status": _OPT_STR,
+        "retired": {"type": "boolean"},
+        "kind": _OPT_STR,
+        "license": _OPT_STR,
+        "language": _OPT_STR,
+        "topics": _STRINGS,
+        "activity": _OPT_STR,
+        "stars": _OPT_INT,
+        "last_commit": _OPT_STR,
+        "last_release": _OPT_STR,
+        "added": _OPT_STR,
+        "torch": _OPT_STR,
+    },
+)
+
+
+def api_schema(name: str) -> dict[str, Any]:
+    """The schema of one api/ file: items, category (api/categories/<id>.json), explorer, redirects."""
+    top: dict[str, Any]
+    if name == "items":
+        top = _object({"version": _version(), "items": {"type": "array", "items": ITEM}})
+        title = "api/items.json"
+    elif name == "category":
+        subcategory = _object({"name": _STR, "id": _STR, "items": _STRINGS})
+        top = _object(
+            {
+                "version": _version(),
+                "name": _STR,
+                "id": _STR,
+                "subcategories": {"type": "array", "items": subcategory},
+                "items": {"type": "array", "items": ITEM},
+            }
+        )
+        title = "api/categories/<id>.json"
+    elif name == "explorer":
+        top = _object({"version": _version(), "items": {"type": "array", "items": _EXPLORER_ITEM}})
+        title = "api/explorer.json (compact list for the explorer; may change with the site)"
+    elif name == "redirects":
+        top = _object(
+            {
+                "version": _version(),
+                "items": {"type": "object", "additionalProperties": _STR},
+            },
+            "landscape2 item id -> page path",
+        )
+        title = "api/redirects.json"
+    else:
+        raise ValueError(f"no API schema called {name!r}")
+    return {"$schema": DIALECT, "title": f"{title}, API version {API_VERSION}", **top}
+
+
+def dumps(name: str) -> str:
+    return json.dumps(api_schema(name), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

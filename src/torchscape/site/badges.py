@@ -1,0 +1,123 @@
+"""Badges: `badges/<item id>.svg`, "<landscape> | Category / Subcategory", and the snippets that show one.
+
+The SVG is written by hand from escaped text; its width comes from a table of glyph advances
+(Verdana at 11 px, the usual badge face), and `textLength` pins each text run to that width so
+the badge looks right whichever font the viewer has.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from torchscape.catalog.model import Item
+
+HEIGHT = 20
+_PAD = 6  # horizontal padding on each side of a text run
+_LABEL_FILL = "#555"
+_DEFAULT_VALUE_FILL = "#c5361d"
+
+# Advance widths in px at 11 px Verdana, by character group; anything else counts as `_WIDE_DEFAULT`.
+_ADVANCES: tuple[tuple[str, float], ...] = (
+    ("iljI|!.,:;'", 3.4),
+    (" ()[]{}/\\", 4.6),
+    ("frt-", 5.0),
+    ('Jsz"*', 5.9),
+    ("abcdeghknopquvxy", 6.8),
+    ("0123456789#$+<=>?^_~", 7.0),
+    ("EFLPSTYZck", 7.4),
+    ("ABCDGHKNRUVX&", 8.1),
+    ("O", 8.6),
+    ("Qw", 9.0),
+    ("m", 10.7),
+    ("MW%@", 11.0),
+)
+_WIDE_DEFAULT = 8.5  # other letters (accents, CJK fall back wider than they are: better too wide)
+_WIDTH = {char: width for chars, width in _ADVANCES for char in chars}
+
+
+def text_width(text: str) -> float:
+    """The rendered width of `text` at 11 px Verdana, in px (an estimate, rounded up later)."""
+    return sum(_WIDTH.get(char, _WIDE_DEFAULT) for char in text)
+
+
+def badge_value(item: Item) -> str:
+    return f"{item.category} / {item.subcategory}"
+
+
+_RGBA = re.compile(r"rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})")
+
+
+def value_fill(colour: str | None) -> str:
+    """The landscape's main colour (settings `colors.color1`, `rgba(...)`) as `#rrggbb`."""
+    match = _RGBA.match(colour or "")
+    if not match:
+        return _DEFAULT_VALUE_FILL
+    red, green, blue = (min(int(part), 255) for part in match.groups())
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def badge_svg(label: str, value: str, fill: str = _DEFAULT_VALUE_FILL) -> str:
+    """A two-part badge as a standalone SVG document; `label` and `value` are escaped here."""
+    label_text, value_text = label.strip() or "Landscape", value.strip()
+    label_w = round(text_width(label_text)) + 2 * _PAD
+    value_w = round(text_width(value_text)) + 2 * _PAD
+    width = label_w + value_w
+    title = f"{label_text}: {value_text}"
+    runs = "".join(
+        _text(text, centre, round(text_width(text)))
+        for text, centre in ((label_text, label_w / 2), (value_text, label_w + value_w / 2))
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{HEIGHT}" '
+        f'viewBox="0 0 {width} {HEIGHT}" role="img" aria-label={quoteattr(title)}>'
+        f"<title>{escape(title)}</title>"
+        '<linearGradient id="gloss" x2="0" y2="100%"><stop offset="0" stop-color="#fff" stop-opacity=".12"/>'
+        '<stop offset="1" stop-opacity=".12"/></linearGradient>'
+        f'<clipPath id="round"><rect width="{width}" height="{HEIGHT}" rx="3"/></clipPath>'
+        '<g clip-path="url(#round)">'
+        f'<rect width="{label_w}" height="{HEIGHT}" fill="{_LABEL_FILL}"/>'
+        f'<rect x="{label_w}" width="{value_w}" height="{HEIGHT}" fill="{fill}"/>'
+        f'<rect width="{width}" height="{HEIGHT}" fill="url(#gloss)"/></g>'
+        '<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" '
+        f'font-size="11">{runs}</g></svg>\n'
+    )
+
+
+def _text(text: str, centre: float, length: int) -> str:
+    shadow = f'<text x="{centre:g}" y="15" fill="#010101" fill-opacity=".3" textLength="{length}">'
+    plain = f'<text x="{centre:g}" y="14" textLength="{length}">'
+    return f"{shadow}{escape(text)}</text>{plain}{escape(text)}</text>"
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeSnippets:
+    """Copy-paste code for one item's badge; `absolute` is False when the site's URL is unknown."""
+
+    image: str
+    page: str
+    markdown: str
+    rest: str
+    html: str
+    absolute: bool
+
+
+def snippets(item: Item, label: str, base_url: str) -> BadgeSnippets:
+    """Markdown, reStructuredText and HTML for an item's badge, linking to its page."""
+    prefix = f"{base_url}/" if base_url else ""
+    image = f"{prefix}badges/{item.id}.svg"
+    page = f"{prefix}projects/{item.id}/"
+    alt = f"{label}: {badge_value(item)}"
+    markdown = f"[![{_markdown_text(alt)}]({image})]({page})"
+    rest = f".. image:: {image}\n   :alt: {_rest_text(alt)}\n   :target: {page}"
+    html = f'<a href={quoteattr(page)}><img src={quoteattr(image)} alt={quoteattr(alt)} height="20"></a>'
+    return BadgeSnippets(image, page, markdown, rest, html, absolute=bool(base_url))
+
+
+def _markdown_text(text: str) -> str:
+    return re.sub(r"([\\\[\]()*_`<>!])", r"\\\1", text)
+
+
+def _rest_text(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,75 @@
+// Copy buttons for snippets (badges, embeds), and the embed setup page. Progressive: without
+// scripts the snippets are plain text to select.
+
+const root = document.body.dataset.root || "";
+
+function setUpCopyButtons() {
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    const source = document.getElementById(button.dataset.copy);
+    if (!source || !navigator.clipboard) continue;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(source.textContent);
+        button.textContent = "Copied";
+      } catch {
+        button.textContent = "Select and copy by hand";
+      }
+      setTimeout(() => { button.textContent = "Copy"; }, 2000);
+    });
+  }
+}
+
+function embedQuery(form) {
+  const data = new FormData(form);
+  const query = new URLSearchParams();
+  if (data.get("size") !== "medium") query.set("size", data.get("size"));
+  if (data.get("classify") !== "subcategory") query.set("classify", data.get("classify"));
+  if (!data.get("headers")) query.set("headers", "0");
+  for (const name of ["bg", "fg", "accent"]) {
+    const value = String(data.get(name) || "").trim().replace(/^#/, "");
+    if (/^[0-9a-f]{3,8}$/i.test(value)) query.set(name, value);
+  }
+  const text = query.toString();
+  return text ? `?${text}` : "";
+}
+
+function quote(text) {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+}
+
+function setUpEmbedForm() {
+  const form = document.querySelector("form[data-embed-setup]");
+  if (!form) return;
+  const select = form.querySelector("[data-target]");
+  const preview = document.querySelector("[data-preview]");
+  const snippet = document.querySelector("[data-iframe-snippet]");
+  // The published address when settings give one, else the address this page is read from.
+  const base = form.dataset.base ? `${form.dataset.base}/` : new URL(root, location.href).href;
+  const update = () => {
+    const option = select.selectedOptions[0];
+    if (!option) return;
+    const path = option.value + embedQuery(form);
+    const title = `${document.title.split(" · ").pop()}: ${option.textContent}`;
+    snippet.textContent =
+      `<iframe src="${quote(base + path)}" title="${quote(title)}" data-torchscape-embed ` +
+      `loading="lazy" width="100%" height="400" style="border:0"></iframe>`;
+    preview.src = root + path;
+  };
+  // ?view=category:<id>, subcategory:<category id>/<id> or item:<id> preselects a view.
+  const wanted = new URLSearchParams(location.search).get("view");
+  const preset = [...select.options].find((option) => option.dataset.key === wanted);
+  if (preset) select.value = preset.value;
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  form.addEventListener("submit", (event) => event.preventDefault());
+  window.addEventListener("message", (event) => {
+    const data = event.data;
+    if (event.source !== preview.contentWindow || !data || data.type !== form.dataset.message) return;
+    preview.style.height = `${Math.ceil(data.height)}px`;
+  });
+  update();
+}
+
+setUpCopyButtons();
+setUpEmbedForm();
