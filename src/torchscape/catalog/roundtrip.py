@@ -1,0 +1,290 @@
+"""Round-trip editing of a landscape's data file: change a value, keep everything else byte for byte.
+
+A full load-and-dump, even ruamel.yaml's round-trip mode, rewrites things people care about
+(`crunchbase: null` becomes `crunchbase:`, long lines get folded, indentation is normalised).
+So we never re-dump the file: ruamel.yaml composes it into nodes that know exactly where each
+value starts and ends, and we splice new text into those places only. Comments, key order,
+quoting, indentation, line endings and a byte-order mark all survive, because they are never
+touched. Each edit is checked by parsing the result again, and files are replaced atomically.
+
+Items are found by their path (category, subcategory and item name as the YAML spells them) in
+both landscape2 styles: plain (`categories:` / `name:`) and legacy (`landscape:` with null
+`- category:`, `- subcategory:` and `- item:` keys beside `name:`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from torchscape.catalog.fixes import Fix
+from torchscape.errors import TorchscapeError
+
+_BOM = "\ufeff"
+#: ruamel.yaml marks the places where a folded (`>`) scalar was folded with this character.
+_FOLD_MARK = "\a"
+
+
+class EditError(TorchscapeError):
+    """The data file cannot be edited (unreadable, not YAML, not a landscape)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FixResult:
+    """What `apply_fixes` did: the unified diff, the fixes applied and those skipped (with why)."""
+
+    diff: str
+    applied: list[Fix] = field(default_factory=list)
+    skipped: list[tuple[Fix, str]] = field(default_factory=list)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Source:
+    """A data file's text (without its byte-order mark) and its composed node tree."""
+
+    path: Path
+    text: str
+    bom: str
+    root: MappingNode
+
+
+def read_source(data_file: Path) -> Source:
+    """Read and compose a data file; EditError (naming the file and line) when that is impossible."""
+    try:
+        raw = data_file.read_bytes()
+    except OSError as exc:
+        raise EditError(f"{data_file}: cannot read the file: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise EditError(f"{data_file}:{line}: the file is not UTF-8 text") from exc
+    bom = _BOM if text.startswith(_BOM) else ""
+    text = text[len(bom) :]
+    root = compose_text(text, data_file)
+    if not isinstance(root, MappingNode):
+        raise EditError(f"{data_file}:1: not a landscape data file (expected `categories:` or `landscape:`)")
+    return Source(data_file, text, bom, root)
+
+
+def compose_text(text: str, where: Path | str) -> Node | None:
+    """Compose YAML text into ruamel.yaml nodes (positions included), or raise EditError."""
+    try:
+        node: Node | None = YAML(typ="rt", pure=True).compose(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise EditError(f"{where}{line}: not valid YAML: {problem}") from exc
+    return node
+
+
+def get(node: Node | None, key: str) -> Node | None:
+    """The value of `key` in a mapping node (None when absent or not a mapping)."""
+    if not isinstance(node, MappingNode):
+        return None
+    for k, v in node.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            return v  # type: ignore[no-any-return]
+    return None
+
+
+def scalar_text(node: Node | None) -> str | None:
+    """The text of a scalar node as YAML reads it; None for null, missing or non-scalar nodes."""
+    if not isinstance(node, ScalarNode):
+        return None
+    value: str = node.value
+    if node.style is None and value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if node.style == ">":
+        value = value.replace(_FOLD_MARK, "")
+    return value
+
+
+def entries(node: Node | None) -> list[MappingNode]:
+    """The mapping entries of a sequence node (anything else ignored)."""
+    if not isinstance(node, SequenceNode):
+        return []
+    return [n for n in node.value if isinstance(n, MappingNode)]
+
+
+def categories(root: MappingNode) -> list[MappingNode]:
+    """The category mappings, in either style."""
+    return entries(get(root, "categories") or get(root, "landscape"))
+
+
+def find_named(nodes: list[MappingNode], name: str) -> MappingNode | None:
+    """The first mapping whose `name:` is exactly `name`."""
+    for node in nodes:
+        if scalar_text(get(node, "name")) == name:
+            return node
+    return None
+
+
+def find_subcategory(root: MappingNode, category: str, subcategory: str) -> MappingNode | None:
+    """The subcategory mapping at `category / subcategory`, or None."""
+    cat = find_named(categories(root), category)
+    return find_named(entries(get(cat, "subcategories")), subcategory) if cat is not None else None
+
+
+def find_item(root: MappingNode, path: tuple[str, str, str]) -> MappingNode | None:
+    """The item mapping at `path` (category, subcategory, item name), or None."""
+    sub = find_subcategory(root, path[0], path[1])
+    return find_named(entries(get(sub, "items")), path[2]) if sub is not None else None
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """A unified diff of two texts, both sides named `name` (as the caller gave it)."""
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=name, tofile=name
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` (UTF-8, no newline translation): a temporary file, then a rename."""
+    directory = path.parent
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            Path(temp).chmod(path.stat().st_mode & 0o7777)
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def scalar_yaml(value: str, style: str | None = None) -> str:
+    """`value` written as a single-line YAML scalar for a block mapping value.
+
+    Keeps the original quoting style (`'` or `"`) when one is given; plain when that reads back
+    as the same string, else single-quoted, else double-quoted (newlines, control characters).
+    """
+    if style == '"':
+        return json.dumps(value, ensure_ascii=False)
+    single = "'" + value.replace("'", "''") + "'"
+    printable = value.isprintable() and "\n" not in value
+    if style == "'" and printable:
+        return single
+    if style is None and printable and _reads_back(f"k: {value}\n", value):
+        return value
+    if printable and _reads_back(f"k: {single}\n", value):
+        return single
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _reads_back(document: str, value: str) -> bool:
+    try:
+        loaded = YAML(typ="safe", pure=True).load(io.StringIO(document))
+    except YAMLError:
+        return False
+    return isinstance(loaded, dict) and list(loaded) == ["k"] and loaded["k"] == value
+
+
+def _span(text: str, node: ScalarNode) -> tuple[int, int]:
+    """Where a scalar's text starts and ends (a block scalar's trailing line breaks excluded)."""
+    start, end = node.start_mark.index, node.end_mark.index
+    if node.style in ("|", ">"):
+        while end > start and text[end - 1] in "\r\n":
+            end -= 1
+    return start, end
+
+
+# --- fixes ---------------------------------------------------------------------------------
+
+
+def apply_fixes(data_file: Path, fixes: Sequence[Fix], *, write: bool = True) -> FixResult:
+    """Apply fixes to one data file in place, changing only the scalars they name.
+
+    A fix is skipped, with the reason, when its item or field is not found, or when the value no
+    longer holds `fix.old`. When nothing applies, nothing is written. With `write=False` the file
+    is left alone and the result shows what would change.
+    """
+    source = read_source(data_file)
+    text = source.text
+    edits: dict[tuple[int, int], tuple[str, Fix]] = {}
+    applied: list[Fix] = []
+    skipped: list[tuple[Fix, str]] = []
+    for fix in fixes:
+        reason, node = _locate(source.root, fix)
+        if node is None:
+            skipped.append((fix, reason))
+            continue
+        span = _span(text, node)
+        if span in edits:
+            skipped.append((fix, f"another fix already changes {fix.field} to '{edits[span][1].new}'"))
+            continue
+        style = node.style if node.style in ("'", '"') else None
+        edits[span] = (scalar_yaml(fix.new, style), fix)
+        applied.append(fix)
+    new_text = text
+    for (start, end), (replacement, _) in sorted(edits.items(), reverse=True):
+        new_text = new_text[:start] + replacement + new_text[end:]
+    if edits:
+        _verify(source, new_text, applied)
+    diff = unified_diff(text, new_text, str(data_file))
+    if write and new_text != text:
+        write_atomically(data_file, source.bom + new_text)
+    return FixResult(diff=diff, applied=applied, skipped=skipped)
+
+
+def _locate(root: MappingNode, fix: Fix) -> tuple[str, ScalarNode | None]:
+    """The scalar node a fix changes, or why there is none."""
+    item = find_item(root, fix.path)
+    if item is None:
+        return f"item not found at {' / '.join(fix.path)}", None
+    node: Node | None = item
+    for step in fix.field.split("."):
+        node = get(node, step)
+        if node is None:
+            return f"the item has no {fix.field}", None
+    if not isinstance(node, ScalarNode):
+        return f"{fix.field} is not a single value", None
+    current = scalar_text(node)
+    if current != fix.old:
+        shown = "empty" if current is None else f"'{current}'"
+        return f"{fix.field} is now {shown}, not '{fix.old}'", None
+    return "", node
+
+
+def _verify(source: Source, new_text: str, applied: list[Fix]) -> None:
+    """Parse the edited text again and check every applied fix reads back as its new value."""
+    root = compose_text(new_text, source.path)
+    if not isinstance(root, MappingNode):
+        raise EditError(f"{source.path}: an edit broke the file's structure; nothing was written")
+    for fix in applied:
+        node: Node | None = find_item(root, fix.path)
+        for step in fix.field.split("."):
+            node = get(node, step)
+        if scalar_text(node) != fix.new:
+            raise EditError(
+                f"{source.path}: {' / '.join(fix.path)} › {fix.field}: the new value does not read back "
+                "as written; nothing was written"
+            )
+
+
+__all__ = ["EditError", "FixResult", "apply_fixes"]
