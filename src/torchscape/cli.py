@@ -124,6 +124,21 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("directory", metavar="DIR", type=Path, help="a new or empty folder")
     new.set_defaults(handler=cmd_new)
 
+    add = commands.add_parser(
+        "add",
+        help="add an item from a GitHub repository URL or a package name",
+        description="Add an item: fill it from GitHub and the package index, place it, validate, write.",
+    )
+    add.add_argument("target", metavar="URL|PACKAGE", help="a GitHub repository URL or a package name")
+    add.add_argument("--category", help="'Category / Subcategory' (default: the best suggestion)")
+    add.add_argument("--name", help="the item's name (default: the repository's or package's name)")
+    add_source_flags(add)
+    add.add_argument("--cache-dir", help="cache folder: facts known offline, facts fetched are kept")
+    add.add_argument("--offline", action="store_true", help="fetch nothing; use what is given and known")
+    add.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
+    add.add_argument("--index-url", help="the package index's simple API (default: pip's configuration)")
+    add.set_defaults(handler=cmd_add)
+
     schema = commands.add_parser(
         "schema",
         help="write the JSON Schema of the data (or settings, guide) file",
@@ -356,6 +371,69 @@ def _open_for_import(path: Path) -> TextIO:
         return path.open(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    import os
+
+    from torchscape import add
+    from torchscape.catalog.ids import item_id
+    from torchscape.sources.facts import utc_now
+
+    target = add.parse_target(args.target)
+    sources = sources_from(args)
+    if sources.bundled:
+        raise UsageError("no landscape.yml here: give --data-file (the bundled landscape is not edited)")
+    landscape = load_catalog(sources)
+    folder = cache_dir(args.cache_dir)
+    env = dict(os.environ)
+    github: Any = None
+    index: Any = None
+    if not args.offline:
+        factories = _source_factories(args, env)
+        github, index = factories["github"](), factories["packages"]()
+    gathered = add.gather(
+        target,
+        github=github,
+        index=index,
+        known=add.known_facts(folder, sources.data_file.parent),
+        name_hint=args.name,
+    )
+    notes = list(gathered.notes)
+    logos = add.logos_folder(sources, landscape)
+    name = args.name
+    fields = add.item_fields(target, gathered, name=name, logo="", notes=notes)
+    fields["logo"] = add.logo_name(logos, item_id(str(fields["name"])) or "logo")
+    duplicate = add.duplicate_of(landscape, fields)
+    if duplicate:
+        raise add.AlreadyListed(f"{duplicate}; nothing was written")
+    topics = gathered.repo.topics if gathered.repo else ()
+    placement = add.place(landscape, fields, args.category, topics)
+    if placement.suggested:
+        print("suggested places (give --category to choose another):")
+        for rank, (label, score) in enumerate(placement.suggestions, 1):
+            print(f"  {rank}. {label}  (score {score:.2f})")
+        print(f"using the first: {placement.category} / {placement.subcategory}")
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    try:
+        result = add.add_item(sources, landscape, fields, placement, logos, dry_run=args.dry_run)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            if problem.blocking:
+                print(_colour(problem), file=sys.stderr)
+        raise TorchscapeError("the catalog with the new item does not validate; nothing was written") from exc
+    if not args.dry_run and (gathered.repo or gathered.package) and not args.offline:
+        add.store(folder, gathered, utc_now())
+    for warning in result.warnings:
+        print(warning)
+    where = f"{placement.category} / {placement.subcategory}"
+    if args.dry_run:
+        sys.stdout.write(result.diff)
+        print(f"dry run: would add '{fields['name']}' to {where} and write {result.logo_path}")
+    else:
+        print(f"added '{fields['name']}' to {where} in {sources.data_file}; logo {result.logo_path}")
+    return 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
