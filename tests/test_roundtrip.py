@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.conftest import FIXTURE
-from tests.helpers import LEGACY_SAMPLE
 
+from conftest import FIXTURE
+from helpers import LEGACY_SAMPLE
 from torchscape.catalog.fixes import Fix
 from torchscape.catalog.roundtrip import EditError, apply_fixes
 from torchscape.paths import bundled_dir

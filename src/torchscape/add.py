@@ -364,10 +364,11 @@ def duplicate_of(landscape: Landscape, fields: Fields) -> str | None:
     new_id = collision_key(item_id(str(fields["name"])))
     repo = canonical_repo(str(fields.get("repo_url") or ""))
     for item in landscape:
-        if collision_key(item.id) == new_id or collision_key(item_id(item.name)) == new_id:
-            return f"'{item.name}' is already listed (id {item.id}) in {item.category} / {item.subcategory}"
         if repo and any(canonical_repo(r.url) == repo for r in item.repositories):
             return f"{repo} is already listed as '{item.name}' in {item.category} / {item.subcategory}"
+    for item in landscape:
+        if collision_key(item.id) == new_id or collision_key(item_id(item.name)) == new_id:
+            return f"'{item.name}' is already listed (id {item.id}) in {item.category} / {item.subcategory}"
     return None
 
 
