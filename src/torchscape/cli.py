@@ -139,6 +139,20 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--index-url", help="the package index's simple API (default: pip's configuration)")
     add.set_defaults(handler=cmd_add)
 
+    diff = commands.add_parser(
+        "diff",
+        help="list items added, removed, renamed, moved and changed between two catalogs",
+        description="Compare two catalog files, or git revisions (REV or REV:path) of the data file.",
+    )
+    diff.add_argument("old", metavar="OLD", help="a catalog file, a git revision, or REV:path")
+    diff.add_argument("new", metavar="NEW", help="a catalog file, a git revision, or REV:path")
+    diff.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="output format (default: text)"
+    )
+    diff.add_argument("--data-file", help="the data file a bare REV refers to (default: ./landscape.yml)")
+    diff.add_argument("--settings-file", help="settings.yml, for which statuses mean retired")
+    diff.set_defaults(handler=cmd_diff)
+
     schema = commands.add_parser(
         "schema",
         help="write the JSON Schema of the data (or settings, guide) file",
@@ -433,6 +447,25 @@ def cmd_add(args: argparse.Namespace) -> int:
         print(f"dry run: would add '{fields['name']}' to {where} and write {result.logo_path}")
     else:
         print(f"added '{fields['name']}' to {where} in {sources.data_file}; logo {result.logo_path}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from torchscape.catalog import diff
+
+    cwd = Path.cwd()
+    data_file = Path(args.data_file) if args.data_file else cwd / "landscape.yml"
+    settings = Path(args.settings_file) if args.settings_file else data_file.parent / "settings.yml"
+    if args.settings_file and not settings.is_file():
+        raise UsageError(f"settings file not found: {settings}")
+    old_name, old_text = diff.revision_text(args.old, data_file, cwd)
+    new_name, new_text = diff.revision_text(args.new, data_file, cwd)
+    changes = diff.diff_landscapes(
+        diff.read_entries(old_text, old_name),
+        diff.read_entries(new_text, new_name),
+        retired=diff.retired_statuses(settings),
+    )
+    sys.stdout.write(diff.FORMATS[args.format](changes))
     return 0
 
 
