@@ -16,6 +16,7 @@ from torchscape.errors import CatalogError
 from torchscape.paths import Sources
 from torchscape.site import pages
 from torchscape.site.datasets import write_datasets
+from torchscape.site.feed import write_feed
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, site_model
 from torchscape.site.theme import theme_css
@@ -73,7 +74,8 @@ def build_site(request: BuildRequest) -> BuildReport:
         count = pages.write_pages(landscape, model, assets, writer)  # 7. HTML pages
         write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
-        writer.commit()  # 10. swap into place (the old site stays until here)
+        feed_notes = write_feed(landscape, request.cache_dir, model.base_url, model.title, writer)  # 10. Atom
+        writer.commit()  # 11. swap into place (the old site stays until here)
     except BaseException:
         writer.abort()
         raise
@@ -85,7 +87,7 @@ def build_site(request: BuildRequest) -> BuildReport:
         bytes=writer.total_bytes,
         seconds=time.perf_counter() - started,
         placeholders=placeholders,
-        notes=remote_images(landscape),
+        notes=remote_images(landscape) + feed_notes,
         landscape=landscape,
     )
 

@@ -1,0 +1,342 @@
+"""The site's Atom feed (`feed.xml`): what changed in the catalog, and new releases of its projects.
+
+Two sources, both history that travels with the landscape, never a previous build:
+
+- the data file's git history: the newest commits that touched it (bounded), each diffed
+  against its parent with `diff_landscapes`; entries are dated by commit time. No git, or a
+  data file outside a repository: this part is empty and the build says so.
+- the observed data's history (the landscape's `observed.jsonl` snapshot and the cache): package
+  releases with their upload times, and repositories seen renamed or archived upstream, dated by
+  the first observation.
+
+Same inputs, same bytes: no build time, entries sorted by date then id, ids derived from content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from torchscape.catalog.diff import Change, Entry, describe, diff_landscapes, git, read_entries, repo_root
+from torchscape.catalog.model import Landscape
+from torchscape.catalog.urls import canonical_repo
+from torchscape.errors import UsageError
+from torchscape.site.writer import SiteWriter
+from torchscape.sources.cache import open_readonly
+from torchscape.sources.observed import GITHUB, PACKAGES, SNAPSHOT_NAME
+
+ATOM = "http://www.w3.org/2005/Atom"
+MAX_COMMITS = 50  # commits of the data file walked, newest first
+MAX_CHANGES_PER_COMMIT = 50  # a bigger commit (e.g. the first one) becomes one summary entry
+MAX_RELEASES_PER_PACKAGE = 5
+MAX_ENTRIES = 200
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NAMESPACE = uuid.UUID("6f0b4c1e-3d4e-4a59-9c55-7f1e5b0a2d11")  # torchscape feed entry ids
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    id: str
+    title: str
+    updated: str  # RFC 3339, UTC, whole seconds
+    link: str
+    summary: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    entries: tuple[FeedEntry, ...]
+    notes: tuple[str, ...]
+
+
+def entry_id(*parts: str) -> str:
+    """A stable IRI for an entry, from what it is about."""
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, chr(31).join(parts))}"
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_time(text: Any) -> dt.datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# --- the catalog's git history -------------------------------------------------------------
+
+
+def catalog_entries(data_file: Path, *, max_commits: int = MAX_COMMITS) -> tuple[list[FeedEntry], list[str]]:
+    """Entries for the changes of the newest commits touching the data file, and notes."""
+    root = repo_root(data_file.parent)
+    if root is None:
+        return [], [
+            f"feed: {data_file} is not in a git repository (or git is missing); no catalog changes listed"
+        ]
+    try:
+        path = data_file.resolve().relative_to(root.resolve()).as_posix()
+        log = git(["log", f"--max-count={max_commits}", "--format=%H %ct", "--", path], root)
+    except (ValueError, UsageError) as exc:
+        return [], [f"feed: cannot read the history of {data_file}: {exc}"]
+    commits = [
+        (sha, int(stamp)) for sha, stamp in (line.split() for line in log.splitlines() if line.strip())
+    ]
+    entries: list[FeedEntry] = []
+    texts: dict[str, str | None] = {}
+    parsed: dict[str, list[Entry]] = {}  # text -> its items: each revision is read once
+    for sha, stamp in commits:
+        when = rfc3339(dt.datetime.fromtimestamp(stamp, dt.UTC))
+        after = _show(root, sha, path, texts)
+        before = _show(root, f"{sha}^", path, texts)
+        if after is None:
+            continue
+        try:
+            new = _entries(after, f"{sha[:12]}:{path}", parsed)
+            old = _entries(before, f"{sha[:12]}^:{path}", parsed) if before is not None else []
+        except UsageError:
+            continue  # a revision that was not readable YAML: nothing to say about it
+        changes = diff_landscapes(old, new)
+        if len(changes) > MAX_CHANGES_PER_COMMIT or (before is None and changes):
+            title = f"{len(new)} items listed" if before is None else f"{len(changes)} catalog changes"
+            entries.append(FeedEntry(entry_id("commit", sha), title, when, "", _summary(changes), "catalog"))
+            continue
+        entries += [_change_entry(sha, when, change) for change in changes]
+    return entries, []
+
+
+def _entries(text: str, display: str, parsed: dict[str, list[Entry]]) -> list[Entry]:
+    if text not in parsed:
+        parsed[text] = read_entries(text, display)
+    return parsed[text]
+
+
+def _show(root: Path, revision: str, path: str, texts: dict[str, str | None]) -> str | None:
+    if revision not in texts:
+        try:
+            texts[revision] = git(["show", f"{revision}:{path}"], root)
+        except UsageError:  # no parent, or the file did not exist yet
+            texts[revision] = None
+    return texts[revision]
+
+
+def _summary(changes: list[Change]) -> str:
+    counts: dict[str, int] = defaultdict(int)
+    for change in changes:
+        counts[change.kind] += 1
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
+def _change_entry(sha: str, when: str, change: Change) -> FeedEntry:
+    link = "" if change.kind == "removed" else f"projects/{change.id}/"
+    detail = "; ".join(f"{f.field}: {f.old or '(none)'} → {f.new or '(none)'}" for f in change.fields)
+    summary = detail or describe(change)
+    return FeedEntry(
+        entry_id("change", sha, change.kind, change.id), describe(change), when, link, summary, change.kind
+    )
+
+
+# --- observed history ----------------------------------------------------------------------
+
+
+def observed_history(data_dir: Path, cache_dir: Path | None) -> dict[tuple[str, str], list[tuple[str, Any]]]:
+    """Every stored snapshot of every fact (snapshot file and cache), oldest first."""
+    history: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    snapshot = data_dir / SNAPSHOT_NAME
+    if snapshot.is_file():
+        with snapshot.open(encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                record = _record(line)
+                if record is not None:
+                    source, key, fetched_at, data = record
+                    history[(source, key)][fetched_at] = data
+    cache = open_readonly(cache_dir)
+    if cache is not None:
+        with cache:
+            for fact in cache.all_history():
+                history[(fact.source, fact.key)][fact.fetched_at] = fact.data
+    return {key: sorted(found.items()) for key, found in history.items()}
+
+
+def _record(line: str) -> tuple[str, str, str, dict[str, Any]] | None:
+    """One snapshot line (`source`, `key`, `fetched_at`, `data`); None when it is not one."""
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    source, key, at, data = (value.get(k) for k in ("source", "key", "fetched_at", "data"))
+    if isinstance(source, str) and isinstance(key, str) and isinstance(at, str) and isinstance(data, dict):
+        return source, key, at, data
+    return None
+
+
+def observed_entries(landscape: Landscape, cache_dir: Path | None) -> list[FeedEntry]:
+    """New releases of listed packages; repositories renamed or archived upstream."""
+    history = observed_history(landscape.data_file.parent, cache_dir)
+    entries: list[FeedEntry] = []
+    for item in landscape:
+        link = f"projects/{item.id}/"
+        for package in item.packages:
+            key = str(canonicalize_name(package))
+            snapshots = history.get((PACKAGES, key))
+            if snapshots:
+                entries += _releases(item.name, key, link, snapshots[-1][1])
+        repo = canonical_repo(item.repo_url or "")
+        snapshots = history.get((GITHUB, repo)) if repo else None
+        if snapshots:
+            entries += _upstream(item.name, repo or "", link, snapshots)
+    return entries
+
+
+def _releases(name: str, package: str, link: str, data: Any) -> list[FeedEntry]:
+    """The newest final releases of a package (oldest-first `versions`, newest looked at first)."""
+    versions = data.get("versions") if isinstance(data, dict) else None
+    found: list[tuple[dt.datetime, str]] = []
+    for pair in reversed(versions if isinstance(versions, list) else []):
+        if len(found) >= MAX_RELEASES_PER_PACKAGE:
+            break
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+            continue
+        moment = _parse_time(pair[1])
+        try:
+            final = not Version(pair[0]).is_prerelease
+        except InvalidVersion:
+            final = False
+        if moment is not None and final:
+            found.append((moment, pair[0]))
+    label = name if canonicalize_name(name) == package else f"{name} ({package})"
+    return [
+        FeedEntry(
+            entry_id("release", package, version),
+            f"New release {version} of {label}",
+            rfc3339(moment),
+            link,
+            f"{package} {version} was uploaded to the package index.",
+            "release",
+        )
+        for moment, version in found
+    ]
+
+
+def _upstream(name: str, repo: str, link: str, snapshots: list[tuple[str, Any]]) -> list[FeedEntry]:
+    entries: list[FeedEntry] = []
+    renamed_to: str | None = None
+    archived = False
+    requested = repo.removeprefix("https://github.com/").lower()
+    for fetched_at, data in snapshots:
+        if not isinstance(data, dict):
+            continue
+        moment = _parse_time(fetched_at)
+        if moment is None:
+            continue
+        current = data.get("name_with_owner")
+        if isinstance(current, str) and current.lower() != requested and current != renamed_to:
+            renamed_to = current
+            entries.append(
+                FeedEntry(
+                    entry_id("renamed", repo, current),
+                    f"{name}: repository renamed upstream to {current}",
+                    rfc3339(moment),
+                    link,
+                    f"GitHub reports {repo} as {current}.",
+                    "upstream",
+                )
+            )
+        if data.get("is_archived") is True and not archived:
+            entries.append(
+                FeedEntry(
+                    entry_id("archived", repo, fetched_at),
+                    f"{name}: repository archived upstream",
+                    rfc3339(moment),
+                    link,
+                    f"GitHub reports {repo} as archived (read-only).",
+                    "upstream",
+                )
+            )
+        archived = data.get("is_archived") is True
+    return entries
+
+
+# --- the document --------------------------------------------------------------------------
+
+
+def collect(landscape: Landscape, cache_dir: Path | None) -> Feed:
+    catalog, notes = catalog_entries(landscape.data_file)
+    entries = {e.id: e for e in [*catalog, *observed_entries(landscape, cache_dir)]}
+    ordered = sorted(entries.values(), key=lambda e: (e.updated, e.id), reverse=True)
+    return Feed(tuple(ordered[:MAX_ENTRIES]), tuple(notes))
+
+
+def _text(value: str) -> str:
+    return escape(_XML_INVALID.sub("", value))
+
+
+def _attr(value: str) -> str:
+    return quoteattr(_XML_INVALID.sub("", value))
+
+
+def _href(root: str, link: str) -> str:
+    return root + link if link else (root or "./")
+
+
+def render_feed(feed: Feed, *, title: str, base_url: str, author: str) -> str:
+    """The Atom document. Links are absolute when the site's URL is known, else relative to it."""
+    root = f"{base_url}/" if base_url else ""
+    feed_id = f"{root}feed.xml" if base_url else entry_id("feed", title)
+    updated = feed.entries[0].updated if feed.entries else "1970-01-01T00:00:00Z"
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f"<feed xmlns={_attr(ATOM)}>",
+        f"  <id>{_text(feed_id)}</id>",
+        f"  <title>{_text(title)}</title>",
+        f"  <updated>{updated}</updated>",
+        f"  <author><name>{_text(author)}</name></author>",
+        f'  <link rel="alternate" type="text/html" href={_attr(root or "./")}/>',
+    ]
+    if base_url:
+        lines.append(f'  <link rel="self" type="application/atom+xml" href={_attr(root + "feed.xml")}/>')
+    lines.append("  <generator>torchscape</generator>")
+    for entry in feed.entries:
+        lines += [
+            "  <entry>",
+            f"    <id>{_text(entry.id)}</id>",
+            f"    <title>{_text(entry.title)}</title>",
+            f"    <updated>{entry.updated}</updated>",
+            f'    <link rel="alternate" type="text/html" href={_attr(_href(root, entry.link))}/>',
+            f"    <category term={_attr(entry.category)}/>",
+            f"    <summary>{_text(entry.summary)}</summary>",
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def write_feed(
+    landscape: Landscape, cache_dir: Path | None, base_url: str, title: str, writer: SiteWriter
+) -> list[str]:
+    """Write `feed.xml` into the site; returns notes for the build's summary."""
+    feed = collect(landscape, cache_dir)
+    settings = landscape.settings
+    author = settings.foundation if settings else title
+    writer.write("feed.xml", render_feed(feed, title=f"{title}: changes", base_url=base_url, author=author))
+    return list(feed.notes)
+
+
+__all__ = ["Feed", "FeedEntry", "collect", "render_feed", "write_feed"]
