@@ -104,7 +104,7 @@ def gather(
         if found.package is not None and repo_url is None:
             repo_url = repo_from_package(found.package)
     if repo_url:
-        found.repo = _repo(repo_url, github, known, found.notes)
+        found.repo = _repo(repo_url, github, known, found.notes, must_exist=target.repo_url is not None)
     if found.package is None and repo_url and not package:
         guesses = [repo_url.rsplit("/", 1)[1]]
         if found.repo is not None:
@@ -124,6 +124,8 @@ def _repo(
     github: RepoSource | str | None,
     known: Mapping[tuple[str, str], dict[str, Any]],
     notes: list[str],
+    *,
+    must_exist: bool,
 ) -> RepoFacts | None:
     if isinstance(github, str):
         notes.append(github)
@@ -133,7 +135,7 @@ def _repo(
         result = results.get(url)
         if isinstance(result, RepoFacts):
             return result
-        if isinstance(result, FetchError) and result.kind == "not-found":
+        if isinstance(result, FetchError) and result.kind == "not-found" and must_exist:
             raise UsageError(f"GitHub has no repository {url}")
         notes.append(f"GitHub: {result.message if result else 'no answer'}; using what is known")
     data = known.get((GITHUB, url))

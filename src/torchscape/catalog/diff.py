@@ -79,7 +79,7 @@ def read_entries(text: str, display: str) -> list[Entry]:
     """The items of a data file's text; UsageError (file and line) when it cannot be read."""
     parsed = ParsedFile(Path(display), display)
     parse_text(text.removeprefix("\ufeff"), parsed)
-    if parsed.problems or not isinstance(parsed.root, YMap):
+    if not isinstance(parsed.root, YMap):  # lenient: a duplicate key or a huge value still compares
         first = (
             parsed.problems[0].format() if parsed.problems else f"{display}:1:1: not a landscape data file"
         )

@@ -26,6 +26,7 @@ from torchscape.catalog.roundtrip import (
 )
 
 FOLD_WIDTH = 100
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe either way; libyaml is faster
 
 Fields = dict[str, Any]  # str values, or nested Fields
 
@@ -189,7 +190,7 @@ def _splice_empty(
 def _verify(old: str, new: str, category: str, subcategory: str, fields: Fields, where: str) -> None:
     """The new text must read as the old data plus exactly the new item, where it belongs."""
     try:
-        before, after = yaml.safe_load(old), yaml.safe_load(new)
+        before, after = yaml.load(old, Loader=_LOADER), yaml.load(new, Loader=_LOADER)  # noqa: S506
     except yaml.YAMLError as exc:
         raise EditError(f"{where}: the edit would not be valid YAML ({exc}); nothing was written") from exc
     sub_before, sub_after = _find_sub(before, category, subcategory), _find_sub(after, category, subcategory)
