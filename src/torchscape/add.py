@@ -30,9 +30,10 @@ from torchscape.catalog.urls import UrlProblem, canonical_repo, check_url
 from torchscape.errors import CatalogError, Code, TorchscapeError, UsageError
 from torchscape.paths import Sources, display_path
 from torchscape.site.monogram import monogram_svg
-from torchscape.sources.cache import Cache, open_readonly
+from torchscape.sources.cache import Cache
 from torchscape.sources.facts import FetchError, PackageFacts, RepoFacts
-from torchscape.sources.observed import GITHUB, PACKAGES, SNAPSHOT_NAME
+from torchscape.sources.history import newest_facts
+from torchscape.sources.observed import GITHUB, PACKAGES
 
 _PACKAGE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _SPDX = re.compile(r"^[A-Za-z0-9.+-]+(?: (?:AND|OR|WITH) [A-Za-z0-9.+-]+)*$")
@@ -194,26 +195,7 @@ def repo_from_package(facts: PackageFacts) -> str | None:
 
 def known_facts(cache_dir: Path | None, data_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """What the landscape's snapshot and the cache know already (newest wins)."""
-    facts: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
-
-    def keep(source: str, key: str, fetched_at: str, data: dict[str, Any]) -> None:
-        if (source, key) not in facts or fetched_at > facts[(source, key)][0]:
-            facts[(source, key)] = (fetched_at, data)
-
-    snapshot = data_dir / SNAPSHOT_NAME
-    if snapshot.is_file():
-        with Cache.open_memory() as memory, snapshot.open(encoding="utf-8") as lines:
-            memory.import_jsonl(lines)
-            for source in (GITHUB, PACKAGES):
-                for fact in memory.facts(source).values():
-                    keep(source, fact.key, fact.fetched_at, fact.data)
-    cache = open_readonly(cache_dir)
-    if cache is not None:
-        with cache:
-            for source in (GITHUB, PACKAGES):
-                for fact in cache.facts(source).values():
-                    keep(source, fact.key, fact.fetched_at, fact.data)
-    return {key: data for key, (_, data) in facts.items()}
+    return newest_facts(data_dir, cache_dir)
 
 
 def store(cache_dir: Path, gathered: Gathered, now: dt.datetime) -> None:

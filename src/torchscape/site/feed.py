@@ -15,7 +15,6 @@ Same inputs, same bytes: no build time, entries sorted by date then id, ids deri
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import uuid
 from collections import defaultdict
@@ -32,8 +31,8 @@ from torchscape.catalog.model import Landscape
 from torchscape.catalog.urls import canonical_repo
 from torchscape.errors import UsageError
 from torchscape.site.writer import SiteWriter
-from torchscape.sources.cache import open_readonly
-from torchscape.sources.observed import GITHUB, PACKAGES, SNAPSHOT_NAME
+from torchscape.sources.history import observed_history
+from torchscape.sources.observed import GITHUB, PACKAGES
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_COMMITS = 50  # commits of the data file walked, newest first
@@ -152,39 +151,6 @@ def _change_entry(sha: str, when: str, change: Change) -> FeedEntry:
 
 
 # --- observed history ----------------------------------------------------------------------
-
-
-def observed_history(data_dir: Path, cache_dir: Path | None) -> dict[tuple[str, str], list[tuple[str, Any]]]:
-    """Every stored snapshot of every fact (snapshot file and cache), oldest first."""
-    history: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
-    snapshot = data_dir / SNAPSHOT_NAME
-    if snapshot.is_file():
-        with snapshot.open(encoding="utf-8", errors="replace") as lines:
-            for line in lines:
-                record = _record(line)
-                if record is not None:
-                    source, key, fetched_at, data = record
-                    history[(source, key)][fetched_at] = data
-    cache = open_readonly(cache_dir)
-    if cache is not None:
-        with cache:
-            for fact in cache.all_history():
-                history[(fact.source, fact.key)][fact.fetched_at] = fact.data
-    return {key: sorted(found.items()) for key, found in history.items()}
-
-
-def _record(line: str) -> tuple[str, str, str, dict[str, Any]] | None:
-    """One snapshot line (`source`, `key`, `fetched_at`, `data`); None when it is not one."""
-    try:
-        value = json.loads(line)
-    except ValueError:
-        return None
-    if not isinstance(value, dict):
-        return None
-    source, key, at, data = (value.get(k) for k in ("source", "key", "fetched_at", "data"))
-    if isinstance(source, str) and isinstance(key, str) and isinstance(at, str) and isinstance(data, dict):
-        return source, key, at, data
-    return None
 
 
 def observed_entries(landscape: Landscape, cache_dir: Path | None) -> list[FeedEntry]:
