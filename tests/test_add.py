@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -415,3 +416,34 @@ def test_a_result_that_does_not_validate_is_refused(landscape: Path) -> None:
     assert landscape.read_bytes() == before
     assert not (landscape.parent / "logos" / "bad.svg").exists()
     assert [p.name for p in landscape.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_offline_uses_the_snapshot_and_keeps_crlf(
+    landscape: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = landscape.read_text(encoding="utf-8").replace("\n", "\r\n")
+    landscape.write_bytes(text.encode())
+    facts = {
+        "requested": "https://github.com/snap/speech-kit",
+        "name_with_owner": "snap/speech-kit",
+        "url": "https://github.com/snap/speech-kit",
+        "description": "Speech recognition toolkit for audio.",
+        "license": "BSD-3-Clause",
+        "topics": ["speech", "audio"],
+    }
+    line = {
+        "source": "github",
+        "key": facts["requested"],
+        "fetched_at": "2024-01-01T00:00:00Z",
+        "data": facts,
+    }
+    (landscape.parent / "observed.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert main(add_args(landscape, "https://github.com/snap/speech-kit", "--offline")) == 0
+    out = capsys.readouterr().out
+    assert "using the first: Modeling / Audio" in out
+    raw = landscape.read_bytes()
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # every line still ends with CRLF
+    added = next(i for i in items_of(landscape, "Modeling", "Audio") if i["name"] == "speech-kit")
+    assert added["description"] == "Speech recognition toolkit for audio."
+    assert added["license"] == "BSD-3-Clause"
+    assert added["extra"] == {"summary_tags": "speech, audio"}
