@@ -90,7 +90,13 @@ def landscape(items: list[dict[str, object]], other: list[dict[str, object]] | N
     return dump({"categories": [{"name": "Modeling", "subcategories": subs}]})
 
 
-SETTINGS = dump({"foundation": "Test & Co", "url": "https://land.example/sub"})
+SETTINGS = dump(
+    {
+        "foundation": "Test & Co",
+        "url": "https://land.example/sub",
+        "torchscape": {"statuses": {"archived": {"label": "Retired", "retired": True}}},
+    }
+)
 HOSTILE = 'Evil <script>alert("x")</script> & \x01co'
 SNAPSHOT = "\n".join(
     json.dumps(line, sort_keys=True)
@@ -148,7 +154,11 @@ def test_feed_from_three_commits_and_the_snapshot(
         "2024-01-02T12:00:00Z",
     )
     repo.commit(
-        {"land/landscape.yml": landscape([item(HOSTILE, description="Bad <b>")], [item("Asteroid"), kornia])},
+        {
+            "land/landscape.yml": landscape(
+                [item(HOSTILE, description="Bad <b>")], [item("Asteroid"), {**kornia, "project": "archived"}]
+            )
+        },
         "move kornia",
         "2024-01-03T12:00:00+02:00",
     )
@@ -163,6 +173,8 @@ def test_feed_from_three_commits_and_the_snapshot(
         (e.findtext(f"{A}updated"), e.findtext(f"{A}title"), e.find(f"{A}link").get("href"))  # type: ignore[union-attr]
         for e in root.findall(f"{A}entry")
     ]
+    assert [e[0] for e in entries] == sorted((e[0] for e in entries), reverse=True)  # newest first
+    entries.sort(key=lambda e: (e[0] or "", e[1] or ""), reverse=True)
     evil = 'Evil <script>alert("x")</script> & co'
     assert entries == [
         (
@@ -172,6 +184,11 @@ def test_feed_from_three_commits_and_the_snapshot(
         ),
         ("2024-02-10T10:00:00Z", "New release 0.8.0 of Kornia", "https://land.example/sub/projects/kornia/"),
         ("2024-01-05T10:00:00Z", "New release 0.7.0 of Kornia", "https://land.example/sub/projects/kornia/"),
+        (
+            "2024-01-03T10:00:00Z",
+            "Kornia: curation status (none) → archived (retired)",
+            "https://land.example/sub/projects/kornia/",
+        ),
         (
             "2024-01-03T10:00:00Z",
             "Kornia moved from Modeling / Vision to Modeling / Audio",

@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,9 @@ def _parse_time(text: Any) -> dt.datetime | None:
 # --- the catalog's git history -------------------------------------------------------------
 
 
-def catalog_entries(data_file: Path, *, max_commits: int = MAX_COMMITS) -> tuple[list[FeedEntry], list[str]]:
+def catalog_entries(
+    data_file: Path, *, retired: Iterable[str] = (), max_commits: int = MAX_COMMITS
+) -> tuple[list[FeedEntry], list[str]]:
     """Entries for the changes of the newest commits touching the data file, and notes."""
     root = repo_root(data_file.parent)
     if root is None:
@@ -96,6 +99,7 @@ def catalog_entries(data_file: Path, *, max_commits: int = MAX_COMMITS) -> tuple
     commits = [
         (sha, int(stamp)) for sha, stamp in (line.split() for line in log.splitlines() if line.strip())
     ]
+    retired_statuses = frozenset(retired)
     entries: list[FeedEntry] = []
     texts: dict[str, str | None] = {}
     parsed: dict[str, list[Entry]] = {}  # text -> its items: each revision is read once
@@ -110,7 +114,7 @@ def catalog_entries(data_file: Path, *, max_commits: int = MAX_COMMITS) -> tuple
             old = _entries(before, f"{sha[:12]}^:{path}", parsed) if before is not None else []
         except UsageError:
             continue  # a revision that was not readable YAML: nothing to say about it
-        changes = diff_landscapes(old, new)
+        changes = diff_landscapes(old, new, retired=retired_statuses)
         if len(changes) > MAX_CHANGES_PER_COMMIT or (before is None and changes):
             title = f"{len(new)} items listed" if before is None else f"{len(changes)} catalog changes"
             entries.append(FeedEntry(entry_id("commit", sha), title, when, "", _summary(changes), "catalog"))
@@ -244,7 +248,8 @@ def _upstream(name: str, repo: str, link: str, snapshots: list[tuple[str, Any]])
 
 
 def collect(landscape: Landscape, cache_dir: Path | None) -> Feed:
-    catalog, notes = catalog_entries(landscape.data_file)
+    retired = [value for value, status in landscape.statuses.items() if status.retired]
+    catalog, notes = catalog_entries(landscape.data_file, retired=retired)
     entries = {e.id: e for e in [*catalog, *observed_entries(landscape, cache_dir)]}
     ordered = sorted(entries.values(), key=lambda e: (e.updated, e.id), reverse=True)
     return Feed(tuple(ordered[:MAX_ENTRIES]), tuple(notes))
