@@ -125,9 +125,9 @@ SNAPSHOT = "\n".join(
 )
 
 
-def build(data: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[bytes, str]:
+def build(data: Path, out: Path, capsys: pytest.CaptureFixture[str], cache: str = "c") -> tuple[bytes, str]:
     code = main(
-        ["build", "--data-file", str(data), "--output-dir", str(out), "--cache-dir", str(out.parent / "c")]
+        ["build", "--data-file", str(data), "--output-dir", str(out), "--cache-dir", str(out.parent / cache)]
     )
     printed = capsys.readouterr()
     assert code == 0, printed
@@ -211,10 +211,14 @@ def test_feed_from_three_commits_and_the_snapshot(
     page = (tmp_path / "site" / "projects" / "kornia" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../feed.xml"' in page
 
-    # Same inputs, same bytes: another build, another time zone, a fresh cache folder.
+    # Same inputs, same bytes: another time zone, with the commits' entries from the cache, or
+    # with a fresh cache folder.
+    assert len(list((tmp_path / "c" / "feed").glob("*/*.json"))) == 3
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     again, _ = build(data, tmp_path / "site2", capsys)
     assert again == feed
+    fresh, _ = build(data, tmp_path / "site3", capsys, cache="c2")
+    assert fresh == feed
 
 
 def test_no_git_means_no_catalog_entries_and_a_note(

@@ -14,12 +14,15 @@ Same inputs, same bytes: no build time, entries sorted by date then id, ids deri
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import json
 import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -29,6 +32,7 @@ from packaging.version import InvalidVersion, Version
 
 from torchscape.catalog.diff import Change, Entry, describe, diff_landscapes, git, read_entries, repo_root
 from torchscape.catalog.model import Landscape
+from torchscape.catalog.roundtrip import write_atomically
 from torchscape.catalog.urls import canonical_repo
 from torchscape.errors import UsageError
 from torchscape.site.writer import SiteWriter
@@ -37,9 +41,14 @@ from torchscape.sources.observed import GITHUB, PACKAGES
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_COMMITS = 50  # commits of the data file walked, newest first
+#: ... fewer for a big data file, so that a cold build parses at most about this much YAML
+#: (the bound depends only on the data file's size, so the feed stays the same with or without cache)
+HISTORY_BYTES = 16_000_000
+MIN_COMMITS = 5
 MAX_CHANGES_PER_COMMIT = 50  # a bigger commit (e.g. the first one) becomes one summary entry
 MAX_RELEASES_PER_PACKAGE = 5
 MAX_ENTRIES = 200
+FEED_FORMAT = 1  # bump when entries are worded differently: cached commit entries are keyed on it
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NAMESPACE = uuid.UUID("6f0b4c1e-3d4e-4a59-9c55-7f1e5b0a2d11")  # torchscape feed entry ids
 
@@ -83,9 +92,16 @@ def _parse_time(text: Any) -> dt.datetime | None:
 
 
 def catalog_entries(
-    data_file: Path, *, retired: Iterable[str] = (), max_commits: int = MAX_COMMITS
+    data_file: Path,
+    *,
+    retired: Iterable[str] = (),
+    max_commits: int = MAX_COMMITS,
+    cache_dir: Path | None = None,
 ) -> tuple[list[FeedEntry], list[str]]:
-    """Entries for the changes of the newest commits touching the data file, and notes."""
+    """Entries for the changes of the newest commits touching the data file, and notes.
+
+    A commit's entries never change, so with a cache folder each commit is diffed once.
+    """
     root = repo_root(data_file.parent)
     if root is None:
         return [], [
@@ -93,49 +109,78 @@ def catalog_entries(
         ]
     try:
         path = data_file.resolve().relative_to(root.resolve()).as_posix()
-        log = git(["log", f"--max-count={max_commits}", "--format=%H %ct", "--", path], root)
-    except (ValueError, UsageError) as exc:
+        size = data_file.stat().st_size
+        commits = max(MIN_COMMITS, min(max_commits, HISTORY_BYTES // max(size, 1)))
+        log = git(["log", f"--max-count={commits}", "--format=%H %ct", "--", path], root)
+    except (ValueError, OSError, UsageError) as exc:
         return [], [f"feed: cannot read the history of {data_file}: {exc}"]
-    commits = [
-        (sha, int(stamp)) for sha, stamp in (line.split() for line in log.splitlines() if line.strip())
-    ]
-    retired_statuses = frozenset(retired)
+    walker = _Walker(root, path, frozenset(retired), cache_dir)
     entries: list[FeedEntry] = []
-    texts: dict[str, str | None] = {}
-    parsed: dict[str, list[Entry]] = {}  # text -> its items: each revision is read once
-    for sha, stamp in commits:
-        when = rfc3339(dt.datetime.fromtimestamp(stamp, dt.UTC))
-        after = _show(root, sha, path, texts)
-        before = _show(root, f"{sha}^", path, texts)
-        if after is None:
-            continue
-        try:
-            new = _entries(after, f"{sha[:12]}:{path}", parsed)
-            old = _entries(before, f"{sha[:12]}^:{path}", parsed) if before is not None else []
-        except UsageError:
-            continue  # a revision that was not readable YAML: nothing to say about it
-        changes = diff_landscapes(old, new, retired=retired_statuses)
-        if len(changes) > MAX_CHANGES_PER_COMMIT or (before is None and changes):
-            title = f"{len(new)} items listed" if before is None else f"{len(changes)} catalog changes"
-            entries.append(FeedEntry(entry_id("commit", sha), title, when, "", _summary(changes), "catalog"))
-            continue
-        entries += [_change_entry(sha, when, change) for change in changes]
+    for line in log.splitlines():
+        sha, _, stamp = line.strip().partition(" ")
+        if sha and stamp.isdigit():
+            entries += walker.commit(sha, rfc3339(dt.datetime.fromtimestamp(int(stamp), dt.UTC)))
     return entries, []
 
 
-def _entries(text: str, display: str, parsed: dict[str, list[Entry]]) -> list[Entry]:
-    if text not in parsed:
-        parsed[text] = read_entries(text, display)
-    return parsed[text]
+class _Walker:
+    """Diffs commits of one data file; remembers texts, parsed revisions and (on disk) results."""
 
+    def __init__(self, root: Path, path: str, retired: frozenset[str], cache_dir: Path | None) -> None:
+        self.root, self.path, self.retired = root, path, retired
+        self.texts: dict[str, str | None] = {}
+        self.parsed: dict[str, list[Entry]] = {}  # text -> its items: each revision is read once
+        key = hashlib.sha256(f"{FEED_FORMAT}\0{path}\0{sorted(retired)}".encode()).hexdigest()[:16]
+        self.store = cache_dir / "feed" / key if cache_dir is not None else None
 
-def _show(root: Path, revision: str, path: str, texts: dict[str, str | None]) -> str | None:
-    if revision not in texts:
+    def commit(self, sha: str, when: str) -> list[FeedEntry]:
+        stored = self._load(sha)
+        if stored is not None:
+            return stored
+        entries = self._diff(sha, when)
+        if entries is not None and self.store is not None:
+            with contextlib.suppress(OSError):
+                self.store.mkdir(parents=True, exist_ok=True)
+                write_atomically(self.store / f"{sha}.json", json.dumps([asdict(e) for e in entries]))
+        return entries or []
+
+    def _load(self, sha: str) -> list[FeedEntry] | None:
+        if self.store is None:
+            return None
         try:
-            texts[revision] = git(["show", f"{revision}:{path}"], root)
-        except UsageError:  # no parent, or the file did not exist yet
-            texts[revision] = None
-    return texts[revision]
+            data = json.loads((self.store / f"{sha}.json").read_text(encoding="utf-8"))
+            return [FeedEntry(**{k: str(record[k]) for k in FeedEntry.__slots__}) for record in data]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # not there, or damaged: diff again
+
+    def _diff(self, sha: str, when: str) -> list[FeedEntry] | None:
+        after = self._show(sha)
+        before = self._show(f"{sha}^")
+        if after is None:
+            return []
+        try:
+            new = self._entries(after, f"{sha[:12]}:{self.path}")
+            old = self._entries(before, f"{sha[:12]}^:{self.path}") if before is not None else []
+        except UsageError:
+            return []  # a revision that was not readable YAML: nothing to say about it
+        changes = diff_landscapes(old, new, retired=self.retired)
+        if len(changes) > MAX_CHANGES_PER_COMMIT or (before is None and changes):
+            title = f"{len(new)} items listed" if before is None else f"{len(changes)} catalog changes"
+            return [FeedEntry(entry_id("commit", sha), title, when, "", _summary(changes), "catalog")]
+        return [_change_entry(sha, when, change) for change in changes]
+
+    def _entries(self, text: str, display: str) -> list[Entry]:
+        if text not in self.parsed:
+            self.parsed[text] = read_entries(text, display)
+        return self.parsed[text]
+
+    def _show(self, revision: str) -> str | None:
+        if revision not in self.texts:
+            try:
+                self.texts[revision] = git(["show", f"{revision}:{self.path}"], self.root)
+            except UsageError:  # no parent, or the file did not exist yet
+                self.texts[revision] = None
+        return self.texts[revision]
 
 
 def _summary(changes: list[Change]) -> str:
@@ -249,7 +294,7 @@ def _upstream(name: str, repo: str, link: str, snapshots: list[tuple[str, Any]])
 
 def collect(landscape: Landscape, cache_dir: Path | None) -> Feed:
     retired = [value for value, status in landscape.statuses.items() if status.retired]
-    catalog, notes = catalog_entries(landscape.data_file, retired=retired)
+    catalog, notes = catalog_entries(landscape.data_file, retired=retired, cache_dir=cache_dir)
     entries = {e.id: e for e in [*catalog, *observed_entries(landscape, cache_dir)]}
     ordered = sorted(entries.values(), key=lambda e: (e.updated, e.id), reverse=True)
     return Feed(tuple(ordered[:MAX_ENTRIES]), tuple(notes))
