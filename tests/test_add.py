@@ -447,3 +447,18 @@ def test_offline_uses_the_snapshot_and_keeps_crlf(
     assert added["description"] == "Speech recognition toolkit for audio."
     assert added["license"] == "BSD-3-Clause"
     assert added["extra"] == {"summary_tags": "speech, audio"}
+
+
+def test_a_broken_catalog_is_not_added_to(
+    landscape: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = landscape.read_text(encoding="utf-8").replace("https://kornia.example", "javascript:alert(1)")
+    landscape.write_text(text, encoding="utf-8")
+    assert (
+        main(add_args(landscape, "https://github.com/a/b", "--offline", "--category", "Modeling / Vision"))
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "unsafe-url" in err or "'javascript:' URLs are not allowed" in err
+    assert "add refused: 1 blocking problem(s); fix them first; nothing was written" in err
+    assert landscape.read_text(encoding="utf-8") == text

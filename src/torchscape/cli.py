@@ -230,12 +230,12 @@ def _build_request(args: argparse.Namespace, output: Path, dev: bool = False) ->
     return BuildRequest(sources, output, cache_dir(args.cache_dir), dev=dev)
 
 
-def _print_refusal(exc: CatalogError, where: str) -> None:
+def _print_refusal(exc: CatalogError, where: str, what: str = "build") -> None:
     for problem in exc.problems:
         if problem.severity is Severity.ERROR:
             print(_colour(problem), file=sys.stderr)
     blocking = sum(1 for p in exc.problems if p.blocking)
-    print(f"build refused: {blocking} blocking problem(s); {where}", file=sys.stderr)
+    print(f"{what} refused: {blocking} blocking problem(s); {where}", file=sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -398,7 +398,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     sources = sources_from(args)
     if sources.bundled:
         raise UsageError("no landscape.yml here: give --data-file (the bundled landscape is not edited)")
-    landscape = load_catalog(sources)
+    try:
+        landscape = load_catalog(sources)
+    except CatalogError as exc:
+        _print_refusal(exc, "fix them first; nothing was written", what="add")
+        return 1
     folder = cache_dir(args.cache_dir)
     env = dict(os.environ)
     github: Any = None
@@ -433,10 +437,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     try:
         result = add.add_item(sources, landscape, fields, placement, logos, dry_run=args.dry_run)
     except CatalogError as exc:
-        for problem in exc.problems:
-            if problem.blocking:
-                print(_colour(problem), file=sys.stderr)
-        raise TorchscapeError("the catalog with the new item does not validate; nothing was written") from exc
+        _print_refusal(
+            exc, "the catalog with the new item does not validate; nothing was written", what="add"
+        )
+        return 1
     if not args.dry_run and (gathered.repo or gathered.package) and not args.offline:
         add.store(folder, gathered, utc_now())
     for warning in result.warnings:
