@@ -317,13 +317,16 @@ def _field_line(change: FieldChange) -> str:
     )
 
 
+def _groups(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
+    """(title, changes) for each kind that has any, in KINDS order."""
+    groups = [(_TITLES[kind], [c for c in changes if c.kind == kind]) for kind in KINDS]
+    return [(title, group) for title, group in groups if group]
+
+
 def format_text(changes: Sequence[Change]) -> str:
     lines: list[str] = []
-    for kind in KINDS:
-        group = [c for c in changes if c.kind == kind]
-        if not group:
-            continue
-        lines.append(f"{_TITLES[kind]} ({len(group)}):")
+    for title, group in _groups(changes):
+        lines.append(f"{title} ({len(group)}):")
         for change in group:
             lines.append(f"  {describe(change)}")
             lines += [f"      {_field_line(f)}" for f in change.fields]
@@ -344,11 +347,8 @@ def md_escape(text: str) -> str:
 
 def format_markdown(changes: Sequence[Change]) -> str:
     lines: list[str] = []
-    for kind in KINDS:
-        group = [c for c in changes if c.kind == kind]
-        if not group:
-            continue
-        lines += [f"### {_TITLES[kind]} ({len(group)})", ""]
+    for title, group in _groups(changes):
+        lines += [f"### {title} ({len(group)})", ""]
         for change in group:
             lines.append(f"- {md_escape(describe(change))}")
             lines += [f"  - {md_escape(_field_line(f))}" for f in change.fields]
