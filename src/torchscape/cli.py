@@ -155,6 +155,35 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("directory", metavar="DIR", type=Path, help="a new or empty folder")
     new.set_defaults(handler=cmd_new)
 
+    add = commands.add_parser(
+        "add",
+        help="add an item from a GitHub repository URL or a package name",
+        description="Add an item: fill it from GitHub and the package index, place it, validate, write.",
+    )
+    add.add_argument("target", metavar="URL|PACKAGE", help="a GitHub repository URL or a package name")
+    add.add_argument("--category", help="'Category / Subcategory' (default: the best suggestion)")
+    add.add_argument("--name", help="the item's name (default: the repository's or package's name)")
+    add_source_flags(add)
+    add.add_argument("--cache-dir", help="cache folder: facts known offline, facts fetched are kept")
+    add.add_argument("--offline", action="store_true", help="fetch nothing; use what is given and known")
+    add.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
+    add.add_argument("--index-url", help="the package index's simple API (default: pip's configuration)")
+    add.set_defaults(handler=cmd_add)
+
+    diff = commands.add_parser(
+        "diff",
+        help="list items added, removed, renamed, moved and changed between two catalogs",
+        description="Compare two catalog files, or git revisions (REV or REV:path) of the data file.",
+    )
+    diff.add_argument("old", metavar="OLD", help="a catalog file, a git revision, or REV:path")
+    diff.add_argument("new", metavar="NEW", help="a catalog file, a git revision, or REV:path")
+    diff.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="output format (default: text)"
+    )
+    diff.add_argument("--data-file", help="the data file a bare REV refers to (default: ./landscape.yml)")
+    diff.add_argument("--settings-file", help="settings.yml, for which statuses mean retired")
+    diff.set_defaults(handler=cmd_diff)
+
     schema = commands.add_parser(
         "schema",
         help="write the JSON Schema of the data (or settings, guide) file",
@@ -264,12 +293,12 @@ def _build_request(args: argparse.Namespace, output: Path, dev: bool = False) ->
     return BuildRequest(sources, output, cache_dir(args.cache_dir), dev=dev)
 
 
-def _print_refusal(exc: CatalogError, where: str) -> None:
+def _print_refusal(exc: CatalogError, where: str, what: str = "build") -> None:
     for problem in exc.problems:
         if problem.severity is Severity.ERROR:
             print(_colour(problem), file=sys.stderr)
     blocking = sum(1 for p in exc.problems if p.blocking)
-    print(f"build refused: {blocking} blocking problem(s); {where}", file=sys.stderr)
+    print(f"{what} refused: {blocking} blocking problem(s); {where}", file=sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -475,6 +504,92 @@ def _open_for_import(path: Path) -> TextIO:
         return path.open(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    import os
+
+    from torchscape import add
+    from torchscape.catalog.ids import item_id
+    from torchscape.sources.facts import utc_now
+
+    target = add.parse_target(args.target)
+    sources = sources_from(args)
+    if sources.bundled:
+        raise UsageError("no landscape.yml here: give --data-file (the bundled landscape is not edited)")
+    try:
+        landscape = load_catalog(sources)
+    except CatalogError as exc:
+        _print_refusal(exc, "fix them first; nothing was written", what="add")
+        return 1
+    folder = cache_dir(args.cache_dir)
+    env = dict(os.environ)
+    github: Any = None
+    index: Any = None
+    if not args.offline:
+        factories = _source_factories(args, env)
+        github, index = factories["github"](), factories["packages"]()
+    gathered = add.gather(
+        target,
+        github=github,
+        index=index,
+        known=add.known_facts(folder, sources.data_file.parent),
+        name_hint=args.name,
+    )
+    notes = list(gathered.notes)
+    logos = add.logos_folder(sources, landscape)
+    name = args.name
+    fields = add.item_fields(target, gathered, name=name, logo="", notes=notes)
+    fields["logo"] = add.logo_name(logos, item_id(str(fields["name"])) or "logo")
+    duplicate = add.duplicate_of(landscape, fields)
+    if duplicate:
+        raise add.AlreadyListed(f"{duplicate}; nothing was written")
+    topics = gathered.repo.topics if gathered.repo else ()
+    placement = add.place(landscape, fields, args.category, topics)
+    if placement.suggested:
+        print("suggested places (give --category to choose another):")
+        for rank, (label, score) in enumerate(placement.suggestions, 1):
+            print(f"  {rank}. {label}  (score {score:.2f})")
+        print(f"using the first: {placement.category} / {placement.subcategory}")
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    try:
+        result = add.add_item(sources, landscape, fields, placement, logos, dry_run=args.dry_run)
+    except CatalogError as exc:
+        _print_refusal(
+            exc, "the catalog with the new item does not validate; nothing was written", what="add"
+        )
+        return 1
+    if not args.dry_run and (gathered.repo or gathered.package) and not args.offline:
+        add.store(folder, gathered, utc_now())
+    for warning in result.warnings:
+        print(warning)
+    where = f"{placement.category} / {placement.subcategory}"
+    if args.dry_run:
+        sys.stdout.write(result.diff)
+        print(f"dry run: would add '{fields['name']}' to {where} and write {result.logo_path}")
+    else:
+        print(f"added '{fields['name']}' to {where} in {sources.data_file}; logo {result.logo_path}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from torchscape.catalog import diff
+
+    cwd = Path.cwd()
+    data_file = Path(args.data_file) if args.data_file else cwd / "landscape.yml"
+    settings = Path(args.settings_file) if args.settings_file else data_file.parent / "settings.yml"
+    if args.settings_file and not settings.is_file():
+        raise UsageError(f"settings file not found: {settings}")
+    old_name, old_text = diff.revision_text(args.old, data_file, cwd)
+    new_name, new_text = diff.revision_text(args.new, data_file, cwd)
+    changes = diff.diff_landscapes(
+        diff.read_entries(old_text, old_name),
+        diff.read_entries(new_text, new_name),
+        retired=diff.retired_statuses(settings),
+    )
+    sys.stdout.write(diff.FORMATS[args.format](changes))
+    return 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:

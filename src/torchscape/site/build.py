@@ -16,6 +16,7 @@ from torchscape.errors import CatalogError
 from torchscape.paths import Sources
 from torchscape.site import pages
 from torchscape.site.datasets import write_datasets
+from torchscape.site.feed import write_feed
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, site_model
 from torchscape.site.reuse import write_reuse_files
@@ -87,7 +88,8 @@ def build_site(request: BuildRequest) -> BuildReport:
         write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
         count += write_reuse_files(landscape, model, assets, writer)  # 8b. badges, embeds, API schemas
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
-        writer.commit()  # 10. into place: only changed files (the old site stays until here)
+        feed_notes = write_feed(landscape, request.cache_dir, model.base_url, model.title, writer)  # 10. Atom
+        writer.commit()  # 11. into place: only changed files (the old site stays until here)
     except BaseException:
         writer.abort()
         raise
@@ -100,7 +102,7 @@ def build_site(request: BuildRequest) -> BuildReport:
         bytes=writer.total_bytes,
         seconds=time.perf_counter() - started,
         placeholders=placeholders,
-        notes=remote_images(landscape),
+        notes=remote_images(landscape) + feed_notes,
         landscape=landscape,
     )
 

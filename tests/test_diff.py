@@ -1,0 +1,206 @@
+"""`torchscape diff` and `diff_landscapes`: files and git revisions, every kind of change."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from git_helpers import GitRepo, needs_git
+from helpers import LEGACY_SAMPLE, dump
+from torchscape.catalog.diff import diff_landscapes, format_markdown, read_entries
+from torchscape.cli import main
+
+
+def item(name: str, **fields: object) -> dict[str, object]:
+    return {
+        "name": name,
+        "homepage_url": f"https://{name.split()[0].lower()}.example",
+        "logo": "x.svg",
+        **fields,
+    }
+
+
+def catalog(vision: list[dict[str, object]], audio: list[dict[str, object]]) -> str:
+    return dump(
+        {
+            "categories": [
+                {
+                    "name": "Modeling",
+                    "subcategories": [{"name": "Vision", "items": vision}, {"name": "Audio", "items": audio}],
+                }
+            ]
+        }
+    )
+
+
+OLD = catalog(
+    [
+        item("Kornia", repo_url="https://github.com/kornia/kornia"),
+        item("Pyro", project="ecosystem", repo_url="https://github.com/pyro-ppl/pyro"),
+        item("Gone", description="Bye."),
+        item("Slugged", extra={"annotations": {"slug": "my-slug"}}),
+    ],
+    [item("Asteroid", extra={"documentation_url": "https://docs.asteroid.example"})],
+)
+NEW = catalog(
+    [
+        item("Pyro", project="archived", repo_url="https://github.com/pyro-ppl/pyro"),
+        item("Slugged Renamed", extra={"annotations": {"slug": "my-slug"}}),
+        item("Fresh <b>*bold*</b>", description="New."),
+    ],
+    [
+        item("Asteroid", extra={"documentation_url": "https://asteroid.example/docs"}),
+        item("Kornia Vision", repo_url="https://GitHub.com/Kornia/kornia.git"),
+    ],
+)
+
+
+def changes() -> list[dict[str, object]]:
+    found = diff_landscapes(read_entries(OLD, "old.yml"), read_entries(NEW, "new.yml"), retired=["archived"])
+    return [c.to_json() for c in found]
+
+
+def test_every_kind_of_change() -> None:
+    assert changes() == [
+        {
+            "kind": "added",
+            "id": "fresh-b-bold-b",
+            "name": "Fresh <b>*bold*</b>",
+            "place": "Modeling / Vision",
+        },
+        {"kind": "removed", "id": "gone", "name": "Gone", "place": "Modeling / Vision"},
+        {
+            "kind": "renamed",
+            "id": "kornia-vision",
+            "name": "Kornia Vision",
+            "place": "Modeling / Audio",
+            "old_name": "Kornia",
+        },
+        {
+            "kind": "renamed",
+            "id": "my-slug",
+            "name": "Slugged Renamed",
+            "place": "Modeling / Vision",
+            "old_name": "Slugged",
+        },
+        {
+            "kind": "moved",
+            "id": "kornia-vision",
+            "name": "Kornia Vision",
+            "place": "Modeling / Audio",
+            "old_place": "Modeling / Vision",
+        },
+        {
+            "kind": "status",
+            "id": "pyro",
+            "name": "Pyro",
+            "place": "Modeling / Vision",
+            "old_status": "ecosystem",
+            "new_status": "archived",
+            "retired": True,
+        },
+        {
+            "kind": "changed",
+            "id": "asteroid",
+            "name": "Asteroid",
+            "place": "Modeling / Audio",
+            "fields": [
+                {
+                    "field": "extra.documentation_url",
+                    "old": "https://docs.asteroid.example",
+                    "new": "https://asteroid.example/docs",
+                }
+            ],
+        },
+        {
+            "kind": "changed",
+            "id": "kornia-vision",
+            "name": "Kornia Vision",
+            "place": "Modeling / Audio",
+            "fields": [
+                {
+                    "field": "repo_url",
+                    "old": "https://github.com/kornia/kornia",
+                    "new": "https://GitHub.com/Kornia/kornia.git",
+                },
+            ],
+        },
+    ]
+
+
+def test_same_catalog_in_both_styles_has_no_changes() -> None:
+    entries = read_entries(LEGACY_SAMPLE, "legacy.yml")
+    assert [e.id for e in entries] == ["torchvision", "kornia"]
+    assert entries[0].status == "ecosystem" and entries[0].fields["extra.accepted"] == "2022-09-07"
+    assert "item" not in entries[0].fields and "crunchbase" not in entries[0].fields
+    assert diff_landscapes(entries, read_entries(LEGACY_SAMPLE, "again.yml")) == []
+
+
+def test_markdown_is_inert() -> None:
+    found = diff_landscapes(read_entries(OLD, "o"), read_entries(NEW, "n"))
+    text = format_markdown(found)
+    assert "### Added (1)" in text and "### Curation status (1)" in text
+    assert r"- Fresh \<b\>\*bold\*\</b\> added to Modeling / Vision" in text
+    assert "<b>" not in text
+
+
+def test_cli_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "old.yml").write_text(OLD, encoding="utf-8")
+    (tmp_path / "new.yml").write_text(NEW, encoding="utf-8")
+    args = [
+        "diff",
+        str(tmp_path / "old.yml"),
+        str(tmp_path / "new.yml"),
+        "--data-file",
+        str(tmp_path / "x.yml"),
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Removed (1):\n  Gone removed from Modeling / Vision\n" in out
+    assert "  Pyro: curation status ecosystem → archived\n" in out  # no settings: not known as retired
+    assert out.endswith("1 added, 1 removed, 2 renamed, 1 moved, 1 status, 2 changed\n")
+    (tmp_path / "settings.yml").write_text(
+        "torchscape:\n  statuses:\n    archived: {label: Retired, retired: true}\n", encoding="utf-8"
+    )
+    assert main([*args, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert next(c for c in data if c["kind"] == "status")["retired"] is True
+
+
+def test_cli_refuses_what_it_cannot_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("categories:\n  - name: [oops\n", encoding="utf-8")
+    good = tmp_path / "good.yml"
+    good.write_text(OLD, encoding="utf-8")
+    assert main(["diff", str(bad), str(good)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot read {bad}: {bad}:" in err and "not valid YAML" in err
+    assert "Traceback" not in err
+
+
+@needs_git
+def test_git_revisions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = GitRepo(tmp_path, monkeypatch)
+    repo.commit({"land/landscape.yml": OLD}, "first", "2024-01-01T00:00:00Z")
+    repo.commit({"land/landscape.yml": NEW}, "second", "2024-01-02T00:00:00Z")
+    monkeypatch.chdir(tmp_path / "land")
+    assert main(["diff", "HEAD~1", "HEAD"]) == 0
+    out = capsys.readouterr().out
+    assert "Kornia renamed to Kornia Vision" in out and "Fresh <b>*bold*</b> added" in out
+    assert main(["diff", "HEAD~1:land/landscape.yml", "landscape.yml", "--format", "markdown"]) == 0
+    assert "### Removed (1)" in capsys.readouterr().out
+    assert main(["diff", "no-such-rev", "HEAD"]) == 2
+    assert "no-such-rev" in capsys.readouterr().err
+
+
+def test_not_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    assert main(["diff", "HEAD~1", "HEAD"]) == 2
+    assert "not a file" in capsys.readouterr().err

@@ -1,0 +1,153 @@
+"""Round-trip fixes: only the named scalar changes; every other byte of the file stays."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURE
+from helpers import LEGACY_SAMPLE
+from torchscape.catalog.fixes import Fix
+from torchscape.catalog.roundtrip import EditError, apply_fixes
+from torchscape.paths import bundled_dir
+
+PHYSICS = ("Modeling", "AI for Science and Engineering", "PhysicsNeMo")
+
+
+def fix(path: tuple[str, str, str], field: str, old: str, new: str) -> Fix:
+    return Fix(item="x", path=path, field=field, old=old, new=new, reason="test")
+
+
+def copy(src: Path, tmp: Path) -> Path:
+    target = tmp / "landscape.yml"
+    shutil.copyfile(src, target)
+    return target
+
+
+def test_fixture_changes_only_the_value(tmp_path: Path) -> None:
+    data = copy(FIXTURE / "landscape.yml", tmp_path)
+    before = data.read_bytes()
+    old, new = "https://github.com/NVIDIA/physicsnemo", "https://github.com/NVIDIA/physicsnemo-core"
+    result = apply_fixes(data, [fix(PHYSICS, "repo_url", old, new)])
+    after = data.read_bytes()
+    line = b"            repo_url: " + old.encode() + b"\n"
+    assert before.count(line) == 1
+    assert after == before.replace(line, b"            repo_url: " + new.encode() + b"\n")
+    assert [f.new for f in result.applied] == [new] and result.skipped == []
+    assert f"-            repo_url: {old}\n" in result.diff
+    assert f"+            repo_url: {new}\n" in result.diff
+    assert result.diff.startswith(f"--- {data}\n+++ {data}\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["landscape.yml"]  # no temporary file left
+
+
+def test_fixture_several_fixes_and_a_refusal(tmp_path: Path) -> None:
+    data = copy(FIXTURE / "landscape.yml", tmp_path)
+    before = data.read_text(encoding="utf-8")
+    fixes = [
+        fix(PHYSICS, "homepage_url", "https://developer.nvidia.com/physicsnemo", "https://nvidia.com/pn"),
+        fix(PHYSICS, "repo_url", "https://github.com/NVIDIA/other", "https://github.com/x/y"),
+        fix(("Modeling", "Nope", "PhysicsNeMo"), "repo_url", "a", "b"),
+        fix(PHYSICS, "extra.slack_url", "a", "b"),
+    ]
+    result = apply_fixes(data, fixes)
+    assert result.applied == fixes[:1]
+    reasons = [reason for _, reason in result.skipped]
+    assert (
+        "is now 'https://github.com/NVIDIA/physicsnemo', not 'https://github.com/NVIDIA/other'" in reasons[0]
+    )
+    assert "item not found" in reasons[1]
+    assert "has no extra.slack_url" in reasons[2]
+    after = data.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == [
+        (
+            "            homepage_url: https://developer.nvidia.com/physicsnemo",
+            "            homepage_url: https://nvidia.com/pn",
+        )
+    ]
+
+
+def test_nothing_written_without_write_or_when_nothing_applies(tmp_path: Path) -> None:
+    data = copy(FIXTURE / "landscape.yml", tmp_path)
+    before = data.read_bytes()
+    old = "https://github.com/NVIDIA/physicsnemo"
+    result = apply_fixes(data, [fix(PHYSICS, "repo_url", old, "https://github.com/a/b")], write=False)
+    assert "+            repo_url: https://github.com/a/b" in result.diff
+    assert data.read_bytes() == before
+    result = apply_fixes(data, [fix(PHYSICS, "repo_url", "https://elsewhere", "https://b")])
+    assert result.diff == "" and result.applied == [] and len(result.skipped) == 1
+    assert data.read_bytes() == before
+
+
+def test_plain_style_nested_field_on_bundled_catalog(tmp_path: Path) -> None:
+    data = copy(bundled_dir() / "landscape.yml", tmp_path)
+    before = data.read_text(encoding="utf-8")
+    path = ("Modeling", "AI for Science and Engineering", "e3nn")
+    result = apply_fixes(
+        data, [fix(path, "extra.documentation_url", "https://docs.e3nn.org/", "https://e3nn.org/d")]
+    )
+    assert len(result.applied) == 1
+    after = data.read_text(encoding="utf-8")
+    assert after == before.replace(
+        "              documentation_url: https://docs.e3nn.org/\n",
+        "              documentation_url: https://e3nn.org/d\n",
+        1,
+    )
+    loaded = yaml.safe_load(after)
+    e3nn = loaded["categories"][0]["subcategories"][0]["items"][1]
+    assert e3nn["extra"]["documentation_url"] == "https://e3nn.org/d"
+
+
+def test_legacy_sample_quotes_crlf_bom_and_comments_survive(tmp_path: Path) -> None:
+    text = LEGACY_SAMPLE.replace(
+        "homepage_url: https://kornia.github.io", "homepage_url: 'http://kornia.github.io'  # old site"
+    ).replace("homepage_url: https://pytorch.org/vision", 'homepage_url: "http://pytorch.org/vision"')
+    data = tmp_path / "landscape.yml"
+    data.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode())
+    kornia = ("Modeling", "Vision", "Kornia")
+    vision = ("Modeling", "Vision", "torchvision")
+    fixes = [
+        fix(kornia, "homepage_url", "http://kornia.github.io", "https://kornia.github.io/it's"),
+        fix(vision, "homepage_url", "http://pytorch.org/vision", "https://pytorch.org/vision"),
+    ]
+    result = apply_fixes(data, fixes)
+    assert len(result.applied) == 2
+    expected = text.replace("'http://kornia.github.io'", "'https://kornia.github.io/it''s'").replace(
+        '"http://pytorch.org/vision"', '"https://pytorch.org/vision"'
+    )
+    assert data.read_bytes() == ("\ufeff" + expected.replace("\n", "\r\n")).encode()
+
+
+def test_values_that_need_quoting_are_quoted(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(LEGACY_SAMPLE, encoding="utf-8")
+    kornia = ("Modeling", "Vision", "Kornia")
+    hostile = "https://k.example/ #not a comment: {x}"
+    apply_fixes(data, [fix(kornia, "homepage_url", "https://kornia.github.io", hostile)])
+    loaded = yaml.safe_load(data.read_text(encoding="utf-8"))
+    assert loaded["landscape"][0]["subcategories"][0]["items"][1]["homepage_url"] == hostile
+    apply_fixes(data, [fix(kornia, "description", "Geometry.", "two\nlines\t'\"")])
+    loaded = yaml.safe_load(data.read_text(encoding="utf-8"))
+    assert loaded["landscape"][0]["subcategories"][0]["items"][1]["description"] == "two\nlines\t'\""
+
+
+def test_same_value_fixed_twice_applies_once(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(LEGACY_SAMPLE, encoding="utf-8")
+    kornia = ("Modeling", "Vision", "Kornia")
+    fixes = [
+        fix(kornia, "homepage_url", "https://kornia.github.io", f"https://k{i}.example") for i in range(2)
+    ]
+    result = apply_fixes(data, fixes)
+    assert result.applied == fixes[:1]
+    assert "another fix" in result.skipped[0][1]
+
+
+def test_broken_file_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text("categories:\n  - name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(EditError, match=r"landscape\.yml:\d+: not valid YAML"):
+        apply_fixes(data, [fix(PHYSICS, "repo_url", "a", "b")])
