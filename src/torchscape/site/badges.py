@@ -73,22 +73,17 @@ def badge_svg(label: str, value: str, fill: str = _DEFAULT_VALUE_FILL) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{HEIGHT}" '
         f'viewBox="0 0 {width} {HEIGHT}" role="img" aria-label={quoteattr(title)}>'
         f"<title>{escape(title)}</title>"
-        '<linearGradient id="gloss" x2="0" y2="100%"><stop offset="0" stop-color="#fff" stop-opacity=".12"/>'
-        '<stop offset="1" stop-opacity=".12"/></linearGradient>'
-        f'<clipPath id="round"><rect width="{width}" height="{HEIGHT}" rx="3"/></clipPath>'
-        '<g clip-path="url(#round)">'
+        f'<clipPath id="r"><rect width="{width}" height="{HEIGHT}" rx="3"/></clipPath>'
+        '<g clip-path="url(#r)">'
         f'<rect width="{label_w}" height="{HEIGHT}" fill="{_LABEL_FILL}"/>'
-        f'<rect x="{label_w}" width="{value_w}" height="{HEIGHT}" fill="{fill}"/>'
-        f'<rect width="{width}" height="{HEIGHT}" fill="url(#gloss)"/></g>'
+        f'<rect x="{label_w}" width="{value_w}" height="{HEIGHT}" fill="{fill}"/></g>'
         '<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" '
         f'font-size="11">{runs}</g></svg>\n'
     )
 
 
 def _text(text: str, centre: float, length: int) -> str:
-    shadow = f'<text x="{centre:g}" y="15" fill="#010101" fill-opacity=".3" textLength="{length}">'
-    plain = f'<text x="{centre:g}" y="14" textLength="{length}">'
-    return f"{shadow}{escape(text)}</text>{plain}{escape(text)}</text>"
+    return f'<text x="{centre:g}" y="14" textLength="{length}">{escape(text)}</text>'
 
 
 @dataclass(frozen=True, slots=True)
