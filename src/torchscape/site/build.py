@@ -16,15 +16,17 @@ from torchscape.errors import CatalogError
 from torchscape.paths import Sources
 from torchscape.site import pages
 from torchscape.site.datasets import write_datasets
+from torchscape.relations import relate
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, site_model
+from torchscape.site.relation_pages import write_relation_pages
 from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
 from torchscape.sources.observed import Thresholds, load_observed
 
 #: Static files, dependencies before the modules that import them (imports are rewritten to the
 #: content-hashed names).
-STATIC_FILES = ("site.css", "site.js", "search.js", "filters.js", "explorer.js")
+STATIC_FILES = ("site.css", "site.js", "search.js", "filters.js", "explorer.js", "compare.js")
 DEV_FILES = ("reload.js",)
 
 
@@ -68,9 +70,11 @@ def build_site(request: BuildRequest) -> BuildReport:
     writer = SiteWriter(request.output_dir)  # 3. stage next to the target
     try:
         logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
-        model = site_model(landscape, logos, observed)  # 5. arrange groups, categories, tiles
+        relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
+        model = site_model(landscape, logos, observed, relations)  # 5b. arrange groups, categories, tiles
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
-        count = pages.write_pages(landscape, model, assets, writer)  # 7. HTML pages
+        count = pages.write_pages(landscape, model, assets, writer)  # 7a. HTML pages
+        count += write_relation_pages(landscape, model, assets, writer)  # 7b. compare, graph, torch
         write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
         writer.commit()  # 10. swap into place (the old site stays until here)

@@ -12,6 +12,7 @@ from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import GuideCategory
 from torchscape.site.markdown import to_html, to_text
 from torchscape.site.model import SiteModel
+from torchscape.site.related import item_relations
 from torchscape.site.render import render
 from torchscape.site.stats import charts
 from torchscape.site.writer import SiteWriter
@@ -49,7 +50,7 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
         extra = {
             "item": item,
             "observed": model.observed.get(item.id),
-            "related": _neighbours(item, model),
+            **item_relations(item, landscape, model),
             "json_ld": _json_ld(item, model),
         }
         _write(writer, "item.html", page, common, **extra)
@@ -84,7 +85,7 @@ def _write(writer: SiteWriter, template: str, page: Page, common: dict[str, Any]
 def write_crawler_files(landscape: Landscape, model: SiteModel, writer: SiteWriter) -> None:
     """sitemap.xml and robots.txt (when the site's URL is known), and the 404 page."""
     base = model.base_url
-    paths = ["", "guide/", "stats/", "about/"] + [f"categories/{c.id}/" for c in model.categories]
+    paths = ["", "guide/", "stats/", "about/", "compare/", "graph/", "torch/"] + [f"categories/{c.id}/" for c in model.categories]
     paths += [f"projects/{i.id}/" for i in landscape]
     if base:
         urls = "".join(f"<url><loc>{escape(base + '/' + p)}</loc></url>\n" for p in paths)
@@ -134,15 +135,6 @@ def _summary(item: Item) -> str:
 
 def _category_summary(name: str, landscape: Landscape) -> str:
     return f"{len(landscape.items_in(name))} projects in {name}."
-
-
-def _neighbours(item: Item, model: SiteModel) -> list[Item]:
-    """Other items of the item's primary subcategory (until #8 brings real similarity)."""
-    category = model.category(item.category)
-    if category is None:
-        return []
-    tiles = next((s.tiles for s in category.subcategories if s.name == item.subcategory), ())
-    return [t.item for t in tiles if t.item.id != item.id][:8]
 
 
 def _json_ld(item: Item, model: SiteModel) -> dict[str, Any]:

@@ -1,0 +1,138 @@
+"""The pages of issue #8: comparisons (named ones, each item's top alternatives, and the page
+that builds any other comparison in the browser), the dependency graph, torch compatibility."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from torchscape.catalog.model import Landscape
+from torchscape.relations import Comparison
+from torchscape.relations.compare import ROWS, compare_data, mark_best
+from torchscape.relations.graph import Drawing, layout
+from torchscape.site.model import SiteModel
+from torchscape.site.pages import Page, _common, _write
+from torchscape.site.writer import SiteWriter
+
+#: How many alternatives the pre-rendered comparison of an item shows beside it.
+ALTERNATIVES_COMPARED = 3
+
+
+@dataclass(frozen=True, slots=True)
+class GraphView:
+    """One drawing of the graph page: all items, or one category's items and their neighbours."""
+
+    id: str
+    title: str
+    drawing: Drawing
+    svg: str
+
+
+def write_relation_pages(
+    landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter
+) -> int:
+    """Write the compare, graph and torch pages and api/compare.json; returns how many pages."""
+    common = _common(landscape, model, assets)
+    data = compare_data(landscape, model.observed, model.relations)
+    for item_id, record in data["items"].items():
+        record["logo"] = model.logos[item_id]
+    writer.write("api/compare.json", json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    count = _write_comparisons(landscape, model, data, common, writer)
+    count += _write_graph(landscape, model, common, writer)
+    count += _write_torch(landscape, model, common, writer)
+    return count
+
+
+def table(data: dict[str, Any], ids: tuple[str, ...]) -> dict[str, Any]:
+    """The template's view of one comparison: columns, rows with cells, best values marked."""
+    records = [data["items"][i]["cells"] for i in ids]
+    best = mark_best(records)
+    rows = [
+        {
+            "label": row.label,
+            "key": row.key,
+            "cells": [dict(r[row.key], best=i in best.get(row.key, set())) for i, r in enumerate(records)],
+        }
+        for row in ROWS
+    ]
+    return {"ids": ids, "rows": rows}
+
+
+def _write_comparisons(
+    landscape: Landscape, model: SiteModel, data: dict[str, Any], common: dict[str, Any], writer: SiteWriter
+) -> int:
+    relations = model.relations
+    named = relations.comparisons
+    alternatives = [
+        Comparison(
+            f"{item.id}",
+            f"{item.name} and its alternatives",
+            (item.id, *relations.top_alternatives(item.id, ALTERNATIVES_COMPARED)),
+        )
+        for item in landscape
+        if relations.alternatives.get(item.id)
+    ]
+    page = Page("compare/", f"Compare · {model.title}", "Projects side by side.")
+    _write(writer, "compare.html", page, common, comparison=None, named=named, table=None, items=landscape)
+    count = 1
+    for comparison in named:
+        names = ", ".join(landscape.item(i).name for i in comparison.items)
+        page = Page(f"compare/{comparison.id}/", f"{comparison.name} · {model.title}", f"Compare {names}.")
+        view = table(data, comparison.items)
+        _write(writer, "compare.html", page, common, comparison=comparison, named=named, table=view, items=landscape)
+        count += 1
+    for comparison in alternatives:
+        names = ", ".join(landscape.item(i).name for i in comparison.items)
+        page = Page(f"projects/{comparison.id}/compare/", f"{comparison.name} · {model.title}", f"Compare {names}.")
+        view = table(data, comparison.items)
+        _write(writer, "compare.html", page, common, comparison=comparison, named=named, table=view, items=landscape)
+        count += 1
+    return count
+
+
+def graph_views(landscape: Landscape, model: SiteModel) -> list[GraphView]:
+    """The whole graph, then one drawing per category (its items and what they touch)."""
+    relations = model.relations
+    base = relations.base
+    edges = {s: [t for t in targets if t != base] for s, targets in relations.built_on.items()}
+    names = {i.id: i.name for i in landscape}
+    categories = {i.id: i.category for i in landscape}
+    views = []
+    whole = layout("all", "All categories", edges, names, categories)
+    views.append(GraphView("all", "All categories", whole, whole.svg("../projects/{id}/")))
+    for category in model.categories:
+        members = {t.item.id for s in category.subcategories for t in s.tiles}
+        drawing = layout(category.id, category.name, edges, names, categories, focus=members)
+        if drawing.nodes:
+            views.append(GraphView(category.id, category.name, drawing, drawing.svg("../projects/{id}/")))
+    return views
+
+
+def _write_graph(landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: SiteWriter) -> int:
+    relations = model.relations
+    base = landscape.get(relations.base) if relations.base else None
+    on_base = len(relations.used_by.get(base.id, ())) if base else 0
+    page = Page("graph/", f"Dependencies · {model.title}", "Which listed projects are built on which.")
+    views = graph_views(landscape, model)
+    _write(writer, "graph.html", page, common, views=views, base=base, on_base=on_base)
+    return 1
+
+
+def _write_torch(landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: SiteWriter) -> int:
+    relations = model.relations
+    versions = relations.torch.minors
+    known = [i for i in landscape if relations.compatible.get(i.id) is not None]
+    unknown = [i for i in landscape if relations.compatible.get(i.id) is None and i.kind != "member"]
+    requirements = {i.id: model.observed.get(i.id).torch_requirement for i in known}
+    page = Page("torch/", f"torch compatibility · {model.title}", "Which projects accept which torch version.")
+    context = {"versions": versions, "known": known, "unknown": unknown, "requirements": requirements}
+    _write(writer, "torch.html", page, common, version=None, source=relations.torch.source, **context)
+    for version in versions:
+        page = Page(
+            f"torch/{version}/",
+            f"torch {version} · {model.title}",
+            f"Which projects of the landscape accept torch {version}.",
+        )
+        _write(writer, "torch.html", page, common, version=version, source=relations.torch.source, **context)
+    return 1 + len(versions)
