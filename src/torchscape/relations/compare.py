@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from torchscape.catalog.model import Item, Landscape
 from torchscape.relations import Relations
+from torchscape.relations.requirements import is_final
 from torchscape.sources.observed import ItemObserved, Observed
 
 UNKNOWN = "unknown"
@@ -39,7 +40,7 @@ ROWS = (
     Row("last_commit", "Days since the last commit", "min"),
     Row("releases", "Releases in the last year", "max"),
     Row("last_release", "Days since the last release", "min"),
-    Row("torch", "Accepts torch"),
+    Row("torch", "Accepts torch", "max"),
     Row("python", "Python"),
     Row("built_on", "Built on (listed items)"),
     Row("used_by", "Listed items that depend on it", "max"),
@@ -69,7 +70,7 @@ def _days(earlier: str | None, now: dt.datetime | None) -> int | None:
 
 
 def _releases_last_year(observed: ItemObserved, now: dt.datetime | None) -> int | None:
-    """GitHub's count when known, else the main package's uploads in the year before `now`."""
+    """GitHub's count when known, else the main package's final releases in the year before `now`."""
     repo = observed.repo or {}
     if repo.get("releases_last_year") is not None:
         return int(repo["releases_last_year"])
@@ -81,8 +82,11 @@ def _releases_last_year(observed: ItemObserved, now: dt.datetime | None) -> int 
 
 
 def _dated(entry: object) -> bool:
-    """A (version, upload time) pair with a time (older caches may hold other shapes)."""
-    return isinstance(entry, list | tuple) and len(entry) == 2 and bool(entry[1])
+    """A final release's (version, upload time) pair with a time (pre-releases, nightlies and
+    other shapes left out)."""
+    if not (isinstance(entry, list | tuple) and len(entry) == 2 and entry[1]):
+        return False
+    return is_final(str(entry[0]))
 
 
 def item_cells(
@@ -123,7 +127,9 @@ def item_cells(
     cells["last_release"] = (
         _cell(f"{release_days} ({str(released)[:10]})", release_days) if release_days is not None else _unknown()
     )
-    cells["torch"] = torch_cell(observed.torch_requirement, relations.compatible.get(item.id))
+    cells["torch"] = torch_cell(
+        observed.torch_requirement, relations.compatible.get(item.id), relations.torch.minors
+    )
     python = package.get("requires_python")
     cells["python"] = _cell(str(python)) if python else _unknown()
     built_on = relations.built_on.get(item.id, ())
@@ -142,15 +148,21 @@ def item_cells(
     return cells
 
 
-def torch_cell(requirement: str | None, accepted: Sequence[str] | None) -> dict[str, Any]:
-    """'>=2.0 (2.0 to 2.15)'; 'any version'; unknown without a declared requirement."""
+def torch_cell(
+    requirement: str | None, accepted: Sequence[str] | None, tested: Sequence[str] = ()
+) -> dict[str, Any]:
+    """'>=2.6 (accepts 2.6 to 2.15 of the tested)'; unknown without a declared requirement.
+
+    The value is how many of the tested versions are accepted (more is better)."""
     if requirement is None or accepted is None:
         return _unknown()
     spec = requirement or "any version"
     if not accepted:
-        return _cell(f"{spec} (none of the tested versions)")
+        return _cell(f"{spec} (none of the tested versions)", 0)
+    if tested and len(accepted) == len(tested):
+        return _cell(f"{spec} (every tested version, {tested[-1]} to {tested[0]})", len(accepted))
     span = accepted[0] if len(accepted) == 1 else f"{accepted[-1]} to {accepted[0]}"
-    return _cell(f"{spec} ({span})")
+    return _cell(f"{spec} (accepts {span} of the tested)", len(accepted))
 
 
 def mark_best(records: Sequence[Mapping[str, Mapping[str, Any]]]) -> dict[str, set[int]]:

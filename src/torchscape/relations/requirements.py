@@ -50,6 +50,15 @@ def parse_specifier(text: str | None) -> SpecifierSet | None:
         return None
 
 
+def is_final(version: str) -> bool:
+    """A release that is not a pre-release or a development build (nightlies are not releases)."""
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return False
+    return not (parsed.is_prerelease or parsed.is_devrelease)
+
+
 def minor_of(version: str) -> str | None:
     """`2.4` for `2.4.1` (None for versions packaging cannot read or pre-releases)."""
     try:

@@ -11,7 +11,7 @@ from torchscape.catalog.model import Landscape
 from torchscape.relations import Comparison
 from torchscape.relations.compare import ROWS, compare_data, mark_best
 from torchscape.relations.graph import Drawing, layout
-from torchscape.site.model import SiteModel
+from torchscape.site.model import CategoryView, SiteModel
 from torchscape.site.pages import Page, _common, _write
 from torchscape.site.writer import SiteWriter
 
@@ -91,21 +91,27 @@ def _write_comparisons(
     return count
 
 
-def graph_views(landscape: Landscape, model: SiteModel) -> list[GraphView]:
-    """The whole graph, then one drawing per category (its items and what they touch)."""
-    relations = model.relations
-    base = relations.base
-    edges = {s: [t for t in targets if t != base] for s, targets in relations.built_on.items()}
+def _graph_input(landscape: Landscape, model: SiteModel) -> tuple[dict[str, list[str]], dict[str, str], dict[str, str]]:
+    base = model.relations.base
+    edges = {s: [t for t in targets if t != base] for s, targets in model.relations.built_on.items()}
     names = {i.id: i.name for i in landscape}
     categories = {i.id: i.category for i in landscape}
+    return edges, names, categories
+
+
+def graph_views(landscape: Landscape, model: SiteModel, category: CategoryView | None) -> list[GraphView]:
+    """The whole graph (category None), or one drawing per subcategory of a category: its items
+    and the items they are built on or used by."""
+    edges, names, categories = _graph_input(landscape, model)
+    if category is None:
+        whole = layout("all", "All categories", edges, names, categories)
+        return [GraphView("all", "All categories", whole, whole.svg("../projects/{id}/"))]
     views = []
-    whole = layout("all", "All categories", edges, names, categories)
-    views.append(GraphView("all", "All categories", whole, whole.svg("../projects/{id}/")))
-    for category in model.categories:
-        members = {t.item.id for s in category.subcategories for t in s.tiles}
-        drawing = layout(category.id, category.name, edges, names, categories, focus=members)
+    for sub in category.subcategories:
+        members = {t.item.id for t in sub.tiles}
+        drawing = layout(sub.id, sub.name, edges, names, categories, focus=members)
         if drawing.nodes:
-            views.append(GraphView(category.id, category.name, drawing, drawing.svg("../projects/{id}/")))
+            views.append(GraphView(sub.id, sub.name, drawing, drawing.svg("../../projects/{id}/")))
     return views
 
 
@@ -113,10 +119,27 @@ def _write_graph(landscape: Landscape, model: SiteModel, common: dict[str, Any],
     relations = model.relations
     base = landscape.get(relations.base) if relations.base else None
     on_base = len(relations.used_by.get(base.id, ())) if base else 0
+    linked = set(relations.built_on) | set(relations.used_by)
+    counts = {
+        c.id: len({t.item.id for s in c.subcategories for t in s.tiles} & linked) for c in model.categories
+    }
+    context = {"base": base, "on_base": on_base, "counts": counts}
     page = Page("graph/", f"Dependencies · {model.title}", "Which listed projects are built on which.")
-    views = graph_views(landscape, model)
-    _write(writer, "graph.html", page, common, views=views, base=base, on_base=on_base)
-    return 1
+    views = graph_views(landscape, model, None)
+    _write(writer, "graph.html", page, common, views=views, category=None, **context)
+    count = 1
+    for category in model.categories:
+        if not counts[category.id]:
+            continue
+        page = Page(
+            f"graph/{category.id}/",
+            f"Dependencies in {category.name} · {model.title}",
+            f"Which projects of {category.name} are built on which.",
+        )
+        views = graph_views(landscape, model, category)
+        _write(writer, "graph.html", page, common, views=views, category=category, **context)
+        count += 1
+    return count
 
 
 def _write_torch(landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: SiteWriter) -> int:
