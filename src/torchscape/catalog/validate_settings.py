@@ -174,7 +174,7 @@ def _comparisons(settings: RawSettings, item_ids: set[str] | None, scope: Scope)
         for j, item_id in enumerate(comparison.items):
             if known is not None and item_id.lower() not in known:
                 hint = suggest(item_id, sorted(item_ids or ()))
-                message = f"'{item_id}' is not an item id of the data file{hint}; it is left out"
+                message = f"'{item_id}' is not an item id of the data file, so it is left out{hint}"
                 scope.warn((*steps, "items", j), Code.UNKNOWN_ITEM, message)
     for i, version in enumerate(section.torch_versions or ()):
         if not _VERSION.match(version.strip()):

@@ -1,7 +1,7 @@
 // torchscape compare: pick 2 to 4 projects anywhere on the site, and build any comparison in the
 // browser from api/compare.json (the pre-rendered comparisons work without this script).
 
-const root = document.body.dataset.root || "";
+const root = (typeof document !== "undefined" && document.body.dataset.root) || "";
 const KEY = "torchscape.compare";
 const MAX = 4;
 
@@ -177,5 +177,7 @@ async function setUpApp() {
   render(null);
 }
 
-setUpPicking();
-setUpApp().catch((error) => console.error("torchscape compare:", error));
+if (typeof document !== "undefined") {
+  setUpPicking();
+  setUpApp().catch((error) => console.error("torchscape compare:", error));
+}
