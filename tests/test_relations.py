@@ -10,6 +10,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 import torchscape
+from helpers import catalog, item, run_check
 from torchscape.catalog.model import Landscape
 from torchscape.paths import bundled_dir
 from torchscape.relations import named_comparisons, relate
@@ -21,8 +22,6 @@ from torchscape.relations.similarity import Profile, alternatives, tokens
 from torchscape.relations.torch_compat import TorchVersions, compatibility, torch_versions
 from torchscape.sources.observed import ItemObserved, Observed, Thresholds, load_observed
 
-from helpers import catalog, item, run_check
-
 # --- requirements ------------------------------------------------------------------------------
 
 
@@ -32,7 +31,7 @@ def test_required_names_keep_markers_and_drop_extras() -> None:
         "Torch (>=2.0)",
         'tomli; python_version < "3.11"',
         'pytest>=7; extra == "test"',
-        'ruff; python_version >= "3.9" and extra == \'quality\'',
+        "ruff; python_version >= \"3.9\" and extra == 'quality'",
         'typing_extensions; platform_machine == "extra"',  # a value, not the extra variable
         "not a requirement !!",
         "Foo.Bar_baz",
@@ -84,7 +83,9 @@ def _landscape(tmp_path: Path, *items: dict[str, object], settings: object | Non
     return result.landscape
 
 
-def _package(name: str, requires: list[str] | None = None, torch: str | None = None, **extra: Any) -> dict[str, Any]:
+def _package(
+    name: str, requires: list[str] | None = None, torch: str | None = None, **extra: Any
+) -> dict[str, Any]:
     return {"name": name, "requires_dist": requires or [], "torch_requirement": torch, **extra}
 
 
@@ -125,7 +126,10 @@ def test_no_requirement_or_no_package_is_unknown_never_compatible(tmp_path: Path
     versions = TorchVersions(("2.1", "2.0"), {}, "settings")
     assert compatibility(landscape, observed, versions) == {"a": ("2.1", "2.0"), "b": None, "c": None}
     assert torch_cell(None, None) == {"text": "unknown"}
-    assert torch_cell("", ("2.1", "2.0"), ("2.1", "2.0"))["text"] == "any version (every tested version, 2.0 to 2.1)"
+    assert (
+        torch_cell("", ("2.1", "2.0"), ("2.1", "2.0"))["text"]
+        == "any version (every tested version, 2.0 to 2.1)"
+    )
     assert torch_cell("<2.1", (), ("2.1",)) == {"text": "<2.1 (none of the tested versions)", "value": 0}
 
 
@@ -142,7 +146,9 @@ def test_built_on_and_used_by_only_count_listed_items(tmp_path: Path) -> None:
     observed = Observed(
         {
             "mid": ItemObserved(packages=(_package("mid", ["Base_Pkg>=1", "numpy", 'top; extra == "x"']),)),
-            "top": ItemObserved(packages=(_package("top", ["mid"]), _package("top-extra", ["base-pkg", "top"]))),
+            "top": ItemObserved(
+                packages=(_package("top", ["mid"]), _package("top-extra", ["base-pkg", "top"]))
+            ),
         }
     )
     edges = built_on(landscape, observed)
@@ -156,8 +162,12 @@ def test_built_on_and_used_by_only_count_listed_items(tmp_path: Path) -> None:
 def test_similarity_ranks_by_text_and_placement_deterministically() -> None:
     place = ("Training", "Loops")
     profiles = [
-        Profile("trainer-a", "Trainer for training loops with callbacks and checkpointing", ("trainer",), (place,)),
-        Profile("trainer-b", "Event-driven engine for training loops and checkpointing", ("trainer",), (place,)),
+        Profile(
+            "trainer-a", "Trainer for training loops with callbacks and checkpointing", ("trainer",), (place,)
+        ),
+        Profile(
+            "trainer-b", "Event-driven engine for training loops and checkpointing", ("trainer",), (place,)
+        ),
         Profile("viz", "Plots images of cats", ("images",), (("Vision", "Plots"),)),
         Profile("trainer-c", "Training loops for tabular data", (), (("Other", "Place"),)),
         Profile("org", "Trainer company that writes training loops", (), (place,), member=True),
@@ -212,7 +222,9 @@ KNOWN_PAIRS: dict[str, set[str]] = {
 PRIVACY_OR_FEDERATED = ("opacus", "flower", "pysyft", "crypten")
 
 
-def known_pairs_report(landscape: Landscape, relations_alternatives: dict[str, Any]) -> tuple[int, int, list[str]]:
+def known_pairs_report(
+    landscape: Landscape, relations_alternatives: dict[str, Any]
+) -> tuple[int, int, list[str]]:
     """(checked, held, lines) for the known pairs and the privacy/federated rule."""
     lines, held = [], 0
     for item_id, expected in KNOWN_PAIRS.items():

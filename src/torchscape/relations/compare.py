@@ -125,7 +125,9 @@ def item_cells(
     released = repo.get("latest_release_at") or package.get("latest_uploaded_at")
     release_days = _days(released, now)
     cells["last_release"] = (
-        _cell(f"{release_days} ({str(released)[:10]})", release_days) if release_days is not None else _unknown()
+        _cell(f"{release_days} ({str(released)[:10]})", release_days)
+        if release_days is not None
+        else _unknown()
     )
     cells["torch"] = torch_cell(
         observed.torch_requirement, relations.compatible.get(item.id), relations.torch.minors

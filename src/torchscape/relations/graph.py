@@ -52,17 +52,18 @@ class Drawing:
             x1, y1 = _x(b.column) + NODE_WIDTH, _y(b.row) + NODE_HEIGHT / 2
             x2, y2 = _x(a.column), _y(a.row) + NODE_HEIGHT / 2
             bend = (x2 - x1) / 2
+            curve = f"M{x1:.0f},{y1:.0f} C{x1 + bend:.0f},{y1:.0f} {x2 - bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
             paths.append(
-                f'<path class="edge" data-from="{escape(source)}" data-to="{escape(target)}" '
-                f'd="M{x1:.0f},{y1:.0f} C{x1 + bend:.0f},{y1:.0f} {x2 - bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"/>'
+                f'<path class="edge" data-from="{escape(source)}" data-to="{escape(target)}" d="{curve}"/>'
             )
         boxes = []
         for node in self.nodes:
             x, y = _x(node.column), _y(node.row)
             href = quoteattr(link.format(id=node.id))
             label = node.name if len(node.name) <= 24 else node.name[:23] + "…"
+            kind = "node context" if node.context else "node"
             boxes.append(
-                f'<a href={href} class="node{" context" if node.context else ""}" data-id={quoteattr(node.id)}>'
+                f'<a href={href} class="{kind}" data-id={quoteattr(node.id)}>'
                 f"<title>{escape(node.name)} ({escape(node.category)})</title>"
                 f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="4"/>'
                 f'<text x="{x + 8}" y="{y + 15}">{escape(label)}</text></a>'

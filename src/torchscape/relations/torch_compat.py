@@ -31,7 +31,9 @@ class TorchVersions:
     source: str  # "settings", "observed torch releases", "requirements" or "none"
 
 
-def torch_versions(items: Iterable[Item], observed: Observed, configured: Sequence[str] | None) -> TorchVersions:
+def torch_versions(
+    items: Iterable[Item], observed: Observed, configured: Sequence[str] | None
+) -> TorchVersions:
     """Which torch minors to test (see the module's note for the order of sources)."""
     listed = list(items)
     releases: dict[str, list[str]] = defaultdict(list)

@@ -14,9 +14,9 @@ from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
 from torchscape.errors import CatalogError
 from torchscape.paths import Sources
+from torchscape.relations import relate
 from torchscape.site import pages
 from torchscape.site.datasets import write_datasets
-from torchscape.relations import relate
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, site_model
 from torchscape.site.relation_pages import write_relation_pages

@@ -85,7 +85,9 @@ def _write(writer: SiteWriter, template: str, page: Page, common: dict[str, Any]
 def write_crawler_files(landscape: Landscape, model: SiteModel, writer: SiteWriter) -> None:
     """sitemap.xml and robots.txt (when the site's URL is known), and the 404 page."""
     base = model.base_url
-    paths = ["", "guide/", "stats/", "about/", "compare/", "graph/", "torch/"] + [f"categories/{c.id}/" for c in model.categories]
+    paths = ["", "guide/", "stats/", "about/", "compare/", "graph/", "torch/"] + [
+        f"categories/{c.id}/" for c in model.categories
+    ]
     paths += [f"projects/{i.id}/" for i in landscape]
     if base:
         urls = "".join(f"<url><loc>{escape(base + '/' + p)}</loc></url>\n" for p in paths)

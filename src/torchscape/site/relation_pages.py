@@ -37,7 +37,9 @@ def write_relation_pages(
     data = compare_data(landscape, model.observed, model.relations)
     for item_id, record in data["items"].items():
         record["logo"] = model.logos[item_id]
-    writer.write("api/compare.json", json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    writer.write(
+        "api/compare.json", json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    )
     count = _write_comparisons(landscape, model, data, common, writer)
     count += _write_graph(landscape, model, common, writer)
     count += _write_torch(landscape, model, common, writer)
@@ -62,36 +64,37 @@ def table(data: dict[str, Any], ids: tuple[str, ...]) -> dict[str, Any]:
 def _write_comparisons(
     landscape: Landscape, model: SiteModel, data: dict[str, Any], common: dict[str, Any], writer: SiteWriter
 ) -> int:
+    """compare/ (built in the browser), compare/<name>/ for the settings' comparisons, and
+    projects/<id>/compare/ for each item with its top alternatives."""
     relations = model.relations
     named = relations.comparisons
-    alternatives = [
-        Comparison(
-            f"{item.id}",
-            f"{item.name} and its alternatives",
-            (item.id, *relations.top_alternatives(item.id, ALTERNATIVES_COMPARED)),
+    pages = [(f"compare/{c.id}/", c) for c in named]
+    pages += [
+        (
+            f"projects/{item.id}/compare/",
+            Comparison(
+                item.id,
+                f"{item.name} and its alternatives",
+                (item.id, *relations.top_alternatives(item.id, ALTERNATIVES_COMPARED)),
+            ),
         )
         for item in landscape
         if relations.alternatives.get(item.id)
     ]
+    context = {"named": named, "items": landscape}
     page = Page("compare/", f"Compare · {model.title}", "Projects side by side.")
-    _write(writer, "compare.html", page, common, comparison=None, named=named, table=None, items=landscape)
-    count = 1
-    for comparison in named:
+    _write(writer, "compare.html", page, common, comparison=None, table=None, **context)
+    for path, comparison in pages:
         names = ", ".join(landscape.item(i).name for i in comparison.items)
-        page = Page(f"compare/{comparison.id}/", f"{comparison.name} · {model.title}", f"Compare {names}.")
+        page = Page(path, f"{comparison.name} · {model.title}", f"Compare {names}.")
         view = table(data, comparison.items)
-        _write(writer, "compare.html", page, common, comparison=comparison, named=named, table=view, items=landscape)
-        count += 1
-    for comparison in alternatives:
-        names = ", ".join(landscape.item(i).name for i in comparison.items)
-        page = Page(f"projects/{comparison.id}/compare/", f"{comparison.name} · {model.title}", f"Compare {names}.")
-        view = table(data, comparison.items)
-        _write(writer, "compare.html", page, common, comparison=comparison, named=named, table=view, items=landscape)
-        count += 1
-    return count
+        _write(writer, "compare.html", page, common, comparison=comparison, table=view, **context)
+    return 1 + len(pages)
 
 
-def _graph_input(landscape: Landscape, model: SiteModel) -> tuple[dict[str, list[str]], dict[str, str], dict[str, str]]:
+def _graph_input(
+    landscape: Landscape, model: SiteModel
+) -> tuple[dict[str, list[str]], dict[str, str], dict[str, str]]:
     base = model.relations.base
     edges = {s: [t for t in targets if t != base] for s, targets in model.relations.built_on.items()}
     names = {i.id: i.name for i in landscape}
@@ -148,7 +151,9 @@ def _write_torch(landscape: Landscape, model: SiteModel, common: dict[str, Any],
     known = [i for i in landscape if relations.compatible.get(i.id) is not None]
     unknown = [i for i in landscape if relations.compatible.get(i.id) is None and i.kind != "member"]
     requirements = {i.id: model.observed.get(i.id).torch_requirement for i in known}
-    page = Page("torch/", f"torch compatibility · {model.title}", "Which projects accept which torch version.")
+    page = Page(
+        "torch/", f"torch compatibility · {model.title}", "Which projects accept which torch version."
+    )
     context = {"versions": versions, "known": known, "unknown": unknown, "requirements": requirements}
     _write(writer, "torch.html", page, common, version=None, source=relations.torch.source, **context)
     for version in versions:
