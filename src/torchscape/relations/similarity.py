@@ -8,6 +8,7 @@ broken by id, so the same catalog always gives the same lists.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -20,6 +21,11 @@ SAME_SUBCATEGORY = 0.3
 SAME_CATEGORY = 0.05
 MIN_SCORE = 0.12
 LIMIT = 6
+#: Words in more than this share of the items (and in more than COMMON_FLOOR items) are left out:
+#: they say little about what an item is for, and they would make every item a candidate for
+#: every other one (quadratic work on large catalogs).
+COMMON_SHARE = 0.1
+COMMON_FLOOR = 30
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
 # Words that say nothing about what a project is for (our list, kept short on purpose).
@@ -65,11 +71,13 @@ def _vectors(profiles: Sequence[Profile]) -> list[dict[str, float]]:
     for counts in terms:
         frequency.update(counts.keys())
     total = len(profiles)
+    common = max(COMMON_FLOOR, COMMON_SHARE * total)
     vectors = []
     for counts in terms:
         vector = {
             term: (1 + math.log(n)) * (math.log((1 + total) / (1 + frequency[term])) + 1)
             for term, n in counts.items()
+            if frequency[term] <= common
         }
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         vectors.append({term: v / norm for term, v in vector.items()})
@@ -99,24 +107,19 @@ def alternatives(profiles: Sequence[Profile], limit: int = LIMIT) -> dict[str, t
         for other in shared:
             scores[other] += SAME_SUBCATEGORY
         categories = {place[0] for place in profile.places}
-        for other in _union(by_category[c] for c in categories):
-            scores[other] += SAME_CATEGORY
-        ranked = sorted(
+        for other in scores:  # a bonus for candidates only: a category can be very large
+            if any(other in by_category[c] for c in categories):
+                scores[other] += SAME_CATEGORY
+        ranked = heapq.nsmallest(
+            limit,
             (
                 (-score, profiles[other].id)
                 for other, score in scores.items()
                 if other != index and score >= MIN_SCORE and profiles[other].member == profile.member
             ),
-        )[:limit]
+        )
         result[profile.id] = tuple((other_id, round(-score, 3)) for score, other_id in ranked)
     return result
-
-
-def _union(sets: Iterable[set[int]]) -> set[int]:
-    found: set[int] = set()
-    for part in sets:
-        found |= part
-    return found
 
 
 def profiles_of(items: Iterable[Item], topics: Mapping[str, Sequence[str]] | None = None) -> list[Profile]:
