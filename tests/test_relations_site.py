@@ -66,14 +66,13 @@ def test_item_page_sections(site: Path) -> None:
     html = read(site, "projects/pytorch-lightning/index.html")
     alternatives = html[html.index('id="alternatives-title"') :]
     assert 'data-id="ignite"' in alternatives and 'data-id="fastai"' in alternatives
-    assert 'href="../../projects/pytorch-lightning/compare/"' in alternatives
     assert "compare/?items=pytorch-lightning,ignite" in alternatives
     deps = html[html.index('id="deps-title"') :]
     assert 'href="../../projects/pytorch/"' in deps  # built on PyTorch
     assert 'id="torch-title"' in html and "torch/2.15/" in html
-    own = read(site, "projects/pytorch-lightning/compare/index.html")
-    assert re.findall(r'<th scope="col" data-id="([^"]+)"', own)[0] == "pytorch-lightning"
-    assert len(re.findall(r'<th scope="col" data-id="', own)) == 4
+    side_by_side = html[html.index('<details class="side-by-side" id="compare">') :]
+    columns = re.findall(r'<th scope="col" data-id="([^"]+)"', side_by_side)
+    assert columns[0] == "pytorch-lightning" and len(columns) == 4 and "ignite" in columns
     base = read(site, "projects/pytorch/index.html")
     used = re.search(r"(\d+) listed items?:", base)
     assert used and int(used.group(1)) > 100

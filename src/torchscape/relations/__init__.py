@@ -6,8 +6,10 @@ online), deterministically: the same inputs give the same relations.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from torchscape.catalog.ids import normalize_name
 from torchscape.catalog.model import Landscape
@@ -39,6 +41,7 @@ class Relations:
     compatible: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)
     comparisons: tuple[Comparison, ...] = ()
     base: str | None = None  # the item that lists the `torch` package
+    cells: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # compare view, by item id
 
     def top_alternatives(self, item_id: str, count: int = 3) -> tuple[str, ...]:
         return tuple(other for other, _ in self.alternatives.get(item_id, ())[:count])
@@ -53,7 +56,7 @@ def relate(landscape: Landscape, observed: Observed) -> Relations:
     versions = torch_versions(landscape, observed, configured)
     if not configured:
         versions = TorchVersions(versions.minors[:DEFAULT_TORCH_MINORS], versions.releases, versions.source)
-    return Relations(
+    found = Relations(
         alternatives=alternatives(profiles_of(landscape, topics)),
         built_on=edges,
         used_by=used_by(edges),
@@ -62,6 +65,9 @@ def relate(landscape: Landscape, observed: Observed) -> Relations:
         comparisons=named_comparisons(landscape),
         base=package_owners(landscape).get(TORCH),
     )
+    from torchscape.relations.compare import compare_cells  # it reads a Relations: imported late
+
+    return dataclasses.replace(found, cells=compare_cells(landscape, observed, found))
 
 
 def named_comparisons(landscape: Landscape) -> tuple[Comparison, ...]:

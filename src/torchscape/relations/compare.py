@@ -181,15 +181,34 @@ def mark_best(records: Sequence[Mapping[str, Mapping[str, Any]]]) -> dict[str, s
     return marked
 
 
-def compare_data(landscape: Landscape, observed: Observed, relations: Relations) -> dict[str, Any]:
-    """`api/compare.json`: the rows and every item's cells."""
+def compare_cells(
+    landscape: Landscape, observed: Observed, relations: Relations
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every item's cells, by item id."""
     names = {item.id: item.name for item in landscape}
-    items = {
-        item.id: {
-            "name": item.name,
-            "cells": item_cells(item, observed.get(item.id), relations, names, observed.as_of),
-        }
+    return {
+        item.id: item_cells(item, observed.get(item.id), relations, names, observed.as_of)
         for item in landscape
     }
+
+
+def compare_data(landscape: Landscape, relations: Relations, as_of: str | None) -> dict[str, Any]:
+    """`api/compare.json`: the rows and every item's name and cells."""
+    items = {item.id: {"name": item.name, "cells": relations.cells[item.id]} for item in landscape}
     rows = [{"key": r.key, "label": r.label, "best": r.best} for r in ROWS]
-    return {"version": 1, "as_of": observed.as_of, "rows": rows, "items": items}
+    return {"version": 1, "as_of": as_of, "rows": rows, "items": items}
+
+
+def table(relations: Relations, ids: Sequence[str]) -> dict[str, Any]:
+    """One comparison as the templates show it: columns, rows with cells, best values marked."""
+    records = [relations.cells[i] for i in ids]
+    best = mark_best(records)
+    rows = [
+        {
+            "label": row.label,
+            "key": row.key,
+            "cells": [dict(r[row.key], best=i in best.get(row.key, set())) for i, r in enumerate(records)],
+        }
+        for row in ROWS
+    ]
+    return {"ids": tuple(ids), "rows": rows}

@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from torchscape.catalog.model import Item, Landscape
+from torchscape.relations.compare import table
 from torchscape.site.model import SiteModel
+
+#: How many alternatives an item page compares the item with, side by side.
+ALTERNATIVES_COMPARED = 3
 
 
 def item_relations(item: Item, landscape: Landscape, model: SiteModel) -> dict[str, Any]:
@@ -21,5 +25,8 @@ def item_relations(item: Item, landscape: Landscape, model: SiteModel) -> dict[s
         "used_by": used_by,
         "torch_ok": relations.compatible.get(item.id),
         "torch_tested": relations.torch.minors,
-        "has_comparison": bool(alternatives),
+        "items": landscape,
+        "table": table(relations, (item.id, *[a.id for a in alternatives[:ALTERNATIVES_COMPARED]]))
+        if alternatives
+        else None,
     }

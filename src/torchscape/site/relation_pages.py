@@ -1,5 +1,5 @@
-"""The pages of issue #8: comparisons (named ones, each item's top alternatives, and the page
-that builds any other comparison in the browser), the dependency graph, torch compatibility."""
+"""The pages of issue #8: comparisons (the settings' named ones, and the page that builds any
+other comparison in the browser), the dependency graph, torch compatibility."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from torchscape.catalog.model import Landscape
-from torchscape.relations import Comparison
-from torchscape.relations.compare import ROWS, compare_data, mark_best
+from torchscape.relations.compare import compare_data, table
 from torchscape.relations.graph import Drawing, layout
 from torchscape.site.model import CategoryView, SiteModel
 from torchscape.site.pages import Page, _common, _write
 from torchscape.site.writer import SiteWriter
-
-#: How many alternatives the pre-rendered comparison of an item shows beside it.
-ALTERNATIVES_COMPARED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,62 +30,33 @@ def write_relation_pages(
 ) -> int:
     """Write the compare, graph and torch pages and api/compare.json; returns how many pages."""
     common = _common(landscape, model, assets)
-    data = compare_data(landscape, model.observed, model.relations)
+    data = compare_data(landscape, model.relations, model.observed.as_of)
     for item_id, record in data["items"].items():
         record["logo"] = model.logos[item_id]
     writer.write(
         "api/compare.json", json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     )
-    count = _write_comparisons(landscape, model, data, common, writer)
+    count = _write_comparisons(landscape, model, common, writer)
     count += _write_graph(landscape, model, common, writer)
     count += _write_torch(landscape, model, common, writer)
     return count
 
 
-def table(data: dict[str, Any], ids: tuple[str, ...]) -> dict[str, Any]:
-    """The template's view of one comparison: columns, rows with cells, best values marked."""
-    records = [data["items"][i]["cells"] for i in ids]
-    best = mark_best(records)
-    rows = [
-        {
-            "label": row.label,
-            "key": row.key,
-            "cells": [dict(r[row.key], best=i in best.get(row.key, set())) for i, r in enumerate(records)],
-        }
-        for row in ROWS
-    ]
-    return {"ids": ids, "rows": rows}
-
-
 def _write_comparisons(
-    landscape: Landscape, model: SiteModel, data: dict[str, Any], common: dict[str, Any], writer: SiteWriter
+    landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: SiteWriter
 ) -> int:
-    """compare/ (built in the browser), compare/<name>/ for the settings' comparisons, and
-    projects/<id>/compare/ for each item with its top alternatives."""
-    relations = model.relations
-    named = relations.comparisons
-    pages = [(f"compare/{c.id}/", c) for c in named]
-    pages += [
-        (
-            f"projects/{item.id}/compare/",
-            Comparison(
-                item.id,
-                f"{item.name} and its alternatives",
-                (item.id, *relations.top_alternatives(item.id, ALTERNATIVES_COMPARED)),
-            ),
-        )
-        for item in landscape
-        if relations.alternatives.get(item.id)
-    ]
+    """compare/ (built in the browser) and compare/<name>/ for the settings' comparisons (each
+    item's comparison with its alternatives is on its own page)."""
+    named = model.relations.comparisons
     context = {"named": named, "items": landscape}
     page = Page("compare/", f"Compare · {model.title}", "Projects side by side.")
     _write(writer, "compare.html", page, common, comparison=None, table=None, **context)
-    for path, comparison in pages:
+    for comparison in named:
         names = ", ".join(landscape.item(i).name for i in comparison.items)
-        page = Page(path, f"{comparison.name} · {model.title}", f"Compare {names}.")
-        view = table(data, comparison.items)
+        page = Page(f"compare/{comparison.id}/", f"{comparison.name} · {model.title}", f"Compare {names}.")
+        view = table(model.relations, comparison.items)
         _write(writer, "compare.html", page, common, comparison=comparison, table=view, **context)
-    return 1 + len(pages)
+    return 1 + len(named)
 
 
 def _graph_input(
