@@ -131,3 +131,58 @@ def test_items_in_several_places_show_all_and_count_once(site: Path) -> None:
             if i["category"] == category or any(p["category"] == category for p in i["second_paths"])
         }
         assert int(rows[category]) == len(distinct)
+
+
+def test_hostile_names_are_escaped_in_relation_pages(tmp_path: Path) -> None:
+    from helpers import catalog, dump, item
+
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    data = catalog(
+        item(
+            evil, description=f"Trains models {evil}", extra={"annotations": {"pypi": "evil", "slug": "evil"}}
+        ),
+        item("Base", description="Trains models fast", extra={"annotations": {"pypi": "base"}}),
+        item("Top", description="Trains models well", extra={"annotations": {"pypi": "top"}}),
+    )
+    (tmp_path / "landscape.yml").write_text(dump(data), encoding="utf-8")
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "torchscape": {"comparisons": [{"name": evil, "items": ["evil", "base"], "description": evil}]},
+    }
+    (tmp_path / "settings.yml").write_text(dump(settings), encoding="utf-8")
+    facts = [
+        ("evil", ["base>=1", f"torch{'>=2.0'}"], ">=2.0"),
+        ("top", ["evil", "base"], None),
+        ("base", [], ""),
+    ]
+    lines = [
+        json.dumps(
+            {
+                "source": "packages",
+                "key": name,
+                "fetched_at": "2026-11-01T00:00:00Z",
+                "data": {
+                    "name": name,
+                    "index_url": "http://127.0.0.1/",
+                    "requires_dist": req,
+                    "torch_requirement": t,
+                },
+            }
+        )
+        for name, req, t in facts
+    ]
+    (tmp_path / "observed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from site_helpers import build
+
+    out = tmp_path / "site"
+    build(tmp_path / "landscape.yml", out, tmp_path / "cache", settings=tmp_path / "settings.yml")
+    pages = list(out.rglob("*.html"))
+    assert any("graph" in str(p) for p in pages) and (out / "projects" / "evil" / "index.html").is_file()
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text, page
+    compare = json.loads(read(out, "api/compare.json"))
+    assert compare["items"]["evil"]["name"] == evil  # data keeps the text; compare.js escapes it
+    graph = read(out, "graph/index.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in graph
