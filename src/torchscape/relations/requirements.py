@@ -21,6 +21,9 @@ def required_names(requires_dist: Iterable[str]) -> tuple[str, ...]:
     """Normalised names of the packages a release always requires (extras left out), sorted."""
     names: set[str] = set()
     for line in requires_dist:
+        _, semicolon, marker = line.partition(";")
+        if semicolon and _EXTRA.search(_QUOTED.sub("", marker)):
+            continue  # optional (an extra's): no need to parse it, which is most of the cost
         try:
             requirement = Requirement(line)
         except InvalidRequirement:
