@@ -56,7 +56,7 @@ def test_named_comparison_is_pre_rendered_with_best_values(site: Path) -> None:
     ):
         assert f'<th scope="row">{label}</th>' in html, label
     assert 'class="best' in html and "best of this comparison" in html
-    assert html.count('<td class=" unknown">unknown') >= 4  # no GitHub data in the snapshot: unknown
+    assert html.count('<td class="unknown">unknown') >= 4  # no GitHub data in the snapshot: unknown
     index = read(site, "compare/index.html")
     assert 'href="../compare/training-loops/"' in index
     assert "data-compare-app" in index and "<noscript>" in index

@@ -197,18 +197,3 @@ def compare_data(landscape: Landscape, relations: Relations, as_of: str | None) 
     items = {item.id: {"name": item.name, "cells": relations.cells[item.id]} for item in landscape}
     rows = [{"key": r.key, "label": r.label, "best": r.best} for r in ROWS]
     return {"version": 1, "as_of": as_of, "rows": rows, "items": items}
-
-
-def table(relations: Relations, ids: Sequence[str]) -> dict[str, Any]:
-    """One comparison as the templates show it: columns, rows with cells, best values marked."""
-    records = [relations.cells[i] for i in ids]
-    best = mark_best(records)
-    rows = [
-        {
-            "label": row.label,
-            "key": row.key,
-            "cells": [dict(r[row.key], best=i in best.get(row.key, set())) for i, r in enumerate(records)],
-        }
-        for row in ROWS
-    ]
-    return {"ids": tuple(ids), "rows": rows}

@@ -12,7 +12,7 @@ from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import GuideCategory
 from torchscape.site.markdown import to_html, to_text
 from torchscape.site.model import SiteModel
-from torchscape.site.related import item_relations
+from torchscape.site.related import CompareTables, item_relations
 from torchscape.site.render import render
 from torchscape.site.stats import charts
 from torchscape.site.writer import SiteWriter
@@ -42,6 +42,7 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
     """Write every HTML page; returns how many."""
     common = _common(landscape, model, assets)
     count = 0
+    tables = CompareTables(landscape, model, "../../")  # item pages are at projects/<id>/
     home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {len(landscape)} projects.")
     _write(writer, "index.html", home, common)
     count += 1
@@ -50,7 +51,7 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
         extra = {
             "item": item,
             "observed": model.observed.get(item.id),
-            **item_relations(item, landscape, model),
+            **item_relations(item, landscape, model, tables),
             "json_ld": _json_ld(item, model),
         }
         _write(writer, "item.html", page, common, **extra)

@@ -8,11 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from torchscape.catalog.model import Landscape
-from torchscape.relations.compare import compare_data, table
+from torchscape.relations.compare import compare_data
 from torchscape.relations.graph import Drawing, layout
 from torchscape.site.model import CategoryView, SiteModel
 from torchscape.site.pages import Page, _common, _write
+from torchscape.site.related import CompareTables
 from torchscape.site.writer import SiteWriter
+
+
+#: Above this many linked items the whole graph is not drawn (only per category).
+WHOLE_GRAPH_LIMIT = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +55,13 @@ def _write_comparisons(
     named = model.relations.comparisons
     context = {"named": named, "items": landscape}
     page = Page("compare/", f"Compare · {model.title}", "Projects side by side.")
-    _write(writer, "compare.html", page, common, comparison=None, table=None, **context)
+    _write(writer, "compare.html", page, common, comparison=None, compare_table=None, **context)
+    tables = CompareTables(landscape, model, "../../")  # compare/<name>/
     for comparison in named:
         names = ", ".join(landscape.item(i).name for i in comparison.items)
         page = Page(f"compare/{comparison.id}/", f"{comparison.name} · {model.title}", f"Compare {names}.")
-        view = table(model.relations, comparison.items)
-        _write(writer, "compare.html", page, common, comparison=comparison, table=view, **context)
+        view = tables.html(comparison.items)
+        _write(writer, "compare.html", page, common, comparison=comparison, compare_table=view, **context)
     return 1 + len(named)
 
 
@@ -74,6 +80,9 @@ def graph_views(landscape: Landscape, model: SiteModel, category: CategoryView |
     and the items they are built on or used by."""
     edges, names, categories = _graph_input(landscape, model)
     if category is None:
+        linked = set(edges) | {t for targets in edges.values() for t in targets}
+        if len(linked) > WHOLE_GRAPH_LIMIT:
+            return []  # unreadable at that size: the page offers the categories instead
         whole = layout("all", "All categories", edges, names, categories)
         return [GraphView("all", "All categories", whole, whole.svg("../projects/{id}/"))]
     views = []
