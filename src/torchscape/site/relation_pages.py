@@ -15,7 +15,6 @@ from torchscape.site.pages import Page, _common, _write
 from torchscape.site.related import CompareTables
 from torchscape.site.writer import SiteWriter
 
-
 #: Above this many linked items the whole graph is not drawn (only per category).
 WHOLE_GRAPH_LIMIT = 400
 
