@@ -4,7 +4,12 @@ Cold = empty cache, warm = second build with the logo cache filled, rebuild = a 
 the same output folder with nothing changed. Prints medians; also the gzip size of the home
 page's HTML+CSS+JS and the size of the output.
 
-    .venv/bin/python benchmarks/bench_build.py [--runs 5]
+    .venv/bin/python benchmarks/bench_build.py [--runs 5] [--without-relations]
+
+The synthetic landscape gets a synthetic observed.jsonl (package requirements between its
+items and on torch), so the relations step (alternatives, dependency graph, torch pages,
+comparisons) has real work; `--without-relations` replaces that step with nothing, to measure
+what it costs.
 """
 
 from __future__ import annotations
@@ -61,7 +66,17 @@ def synthetic(folder: Path, n: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "landscape.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    (folder / "observed.jsonl").write_text(synth.observed(data), encoding="utf-8")
     return path
+
+
+def skip_relations() -> None:
+    """Build without the relations step (for comparison): no relations, no relation pages."""
+    from torchscape.relations import Relations
+    from torchscape.site import build
+
+    build.relate = lambda landscape, observed: Relations()  # type: ignore[assignment]
+    build.write_relation_pages = lambda *args: 0  # type: ignore[assignment]
 
 
 def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int, tmp: Path) -> None:
@@ -86,7 +101,10 @@ def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--without-relations", action="store_true")
     args = parser.parse_args()
+    if args.without_relations:
+        skip_relations()
     if not FIXTURE.is_dir():
         sys.exit("needs ../shared/fixtures/pytorch-landscape")
     with tempfile.TemporaryDirectory() as folder:

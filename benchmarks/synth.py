@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -55,3 +56,34 @@ def write(folder: Path, n: int) -> Path:
     path = folder / "landscape.yml"
     path.write_text(yaml.safe_dump(landscape(n), sort_keys=False), encoding="utf-8")
     return path
+
+
+def observed(data: dict[str, object], seed: int = 7) -> str:
+    """An observed.jsonl for a synthetic landscape: each item's package requires 0 to 4 other
+    items' packages and torch (a random lower bound, sometimes none), like package index facts."""
+    rng = random.Random(seed)
+    names = [
+        str(item["extra"]["annotations"]["pypi"])  # type: ignore[index]
+        for category in data["categories"]  # type: ignore[attr-defined]
+        for sub in category["subcategories"]
+        for item in sub["items"]
+    ]
+    lines = []
+    for name in names:
+        low = rng.choice([None, "", ">=1.13", ">=2.0", ">=2.4", ">=2.6,<2.10"])
+        requires = [f"{other}>=1.0" for other in rng.sample(names, rng.randint(0, 4)) if other != name]
+        requires += [f"torch{low}"] if low is not None else []
+        requires += ['pytest; extra == "test"']
+        fact = {
+            "name": name,
+            "index_url": "http://127.0.0.1/simple/",
+            "latest_version": "1.0.0",
+            "latest_uploaded_at": "2026-06-01T00:00:00Z",
+            "versions": [["0.9.0", "2025-06-01T00:00:00Z"], ["1.0.0", "2026-06-01T00:00:00Z"]],
+            "requires_dist": requires,
+            "requires_python": ">=3.10",
+            "torch_requirement": low,
+        }
+        record = {"source": "packages", "key": name, "fetched_at": "2026-11-01T00:00:00Z", "data": fact}
+        lines.append(json.dumps(record, sort_keys=True))
+    return "\n".join(lines) + "\n"

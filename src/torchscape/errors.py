@@ -53,6 +53,7 @@ class Code(enum.StrEnum):
     SECOND_PATH_INVALID = "second-path-invalid"
     SECOND_PATH_UNKNOWN = "second-path-unknown"
     UNKNOWN_CATEGORY = "unknown-category"
+    UNKNOWN_ITEM = "unknown-item"
     # Logos
     LOGO_MISSING = "logo-missing"
     LOGO_OUTSIDE = "logo-outside-folder"

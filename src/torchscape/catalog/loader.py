@@ -74,7 +74,7 @@ def check(
     result = DataChecker(data, logos, statuses).run() if parsed_ok else DataResult()
     names = {c: {s for s, _ in subs} for c, subs in result.categories} if parsed_ok else None
     settings = (
-        check_settings(settings_parsed, names)
+        check_settings(settings_parsed, names, {c.id for c in result.items} if parsed_ok else None)
         if settings_parsed and settings_parsed.root is not None
         else None
     )

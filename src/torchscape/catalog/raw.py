@@ -175,11 +175,26 @@ class ActivitySetting(_Raw):
     dormant_days: int = 365
 
 
+class ComparisonSetting(_Raw):
+    """A comparison the site pre-renders: 2 to 4 item ids side by side."""
+
+    name: str = Field(description="The comparison's title, e.g. 'Training loops'.")
+    items: list[str] = Field(description="2 to 4 item ids (the ids of their pages).")
+    description: str | None = Field(default=None, description="One sentence shown above the table.")
+
+
 class TorchscapeSettings(_Raw):
     """The `torchscape:` section of settings.yml (landscape2 ignores unknown settings keys)."""
 
     statuses: dict[str, StatusSetting] | None = None
     activity: ActivitySetting | None = None
+    comparisons: list[ComparisonSetting] | None = Field(
+        default=None, description="Comparisons pre-rendered as pages (compare/<name>/)."
+    )
+    torch_versions: list[str] | None = Field(
+        default=None,
+        description="torch versions (e.g. '2.4') the compatibility page tests; default: from the data.",
+    )
 
 
 class SettingsCategory(_Raw):

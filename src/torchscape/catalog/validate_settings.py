@@ -24,10 +24,14 @@ _RGBA = re.compile(rf"^rgba?\(\s*{_BYTE}\s*,\s*{_BYTE}\s*,\s*{_BYTE}\s*(?:,\s*(?
 _SIZES = ("small", "medium", "large")
 _VIEW_MODES = ("grid", "card")
 _TAG = re.compile(r"^[a-z-]+$")
+_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
 
-def check_settings(parsed: ParsedFile, categories: dict[str, set[str]] | None) -> RawSettings | None:
-    """Check a parsed settings file; `categories` (name -> subcategories) enables cross-checks."""
+def check_settings(
+    parsed: ParsedFile, categories: dict[str, set[str]] | None, item_ids: set[str] | None = None
+) -> RawSettings | None:
+    """Check a parsed settings file; `categories` (name -> subcategories) and `item_ids` enable
+    cross-checks."""
     scope = Scope(parsed, ())
     if not isinstance(parsed.root, YMap):
         found = "an empty file" if parsed.root is None else describe_value(parsed.root)
@@ -39,6 +43,7 @@ def check_settings(parsed: ParsedFile, categories: dict[str, set[str]] | None) -
     _landscape2_rules(settings, scope)
     if categories is not None:
         _cross_check(settings, categories, scope)
+    _comparisons(settings, item_ids, scope)
     return settings
 
 
@@ -151,6 +156,30 @@ def _cross_check(settings: RawSettings, categories: dict[str, set[str]], scope: 
     members = settings.members_category
     if members and members.strip() and members not in categories:
         unknown(("members_category",), members, categories)
+
+
+def _comparisons(settings: RawSettings, item_ids: set[str] | None, scope: Scope) -> None:
+    """`torchscape.comparisons`: 2 to 4 items each, every id listed; `torch_versions` readable."""
+    section = settings.torchscape
+    if section is None:
+        return
+    known = {i.lower() for i in item_ids} if item_ids is not None else None
+    for i, comparison in enumerate(section.comparisons or ()):
+        steps: tuple[str | int, ...] = ("torchscape", "comparisons", i)
+        if not comparison.name.strip():
+            scope.report((*steps, "name"), Code.EMPTY_VALUE, "is empty")
+        if not 2 <= len(comparison.items) <= 4:
+            found = len(comparison.items)
+            scope.report((*steps, "items"), Code.INVALID_VALUE, f"needs 2 to 4 item ids, found {found}")
+        for j, item_id in enumerate(comparison.items):
+            if known is not None and item_id.lower() not in known:
+                hint = suggest(item_id, sorted(item_ids or ()))
+                message = f"'{item_id}' is not an item id of the data file, so it is left out{hint}"
+                scope.warn((*steps, "items", j), Code.UNKNOWN_ITEM, message)
+    for i, version in enumerate(section.torch_versions or ()):
+        if not _VERSION.match(version.strip()):
+            message = f"'{version}' is not a torch version such as 2.4"
+            scope.report(("torchscape", "torch_versions", i), Code.INVALID_VALUE, message)
 
 
 def check_guide(parsed: ParsedFile) -> RawGuide | None:

@@ -14,11 +14,13 @@ from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
 from torchscape.errors import CatalogError
 from torchscape.paths import Sources
+from torchscape.relations import relate
 from torchscape.site import pages
 from torchscape.site.datasets import write_datasets
 from torchscape.site.feed import write_feed
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, site_model
+from torchscape.site.relation_pages import write_relation_pages
 from torchscape.site.reuse import write_reuse_files
 from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
@@ -32,6 +34,7 @@ STATIC_FILES = (
     "search.js",
     "filters.js",
     "explorer.js",
+    "compare.js",
     "reuse.css",
     "reuse.js",
     "embed.css",
@@ -82,9 +85,11 @@ def build_site(request: BuildRequest) -> BuildReport:
     writer = SiteWriter(request.output_dir)  # 3. files are held until commit
     try:
         logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
-        model = site_model(landscape, logos, observed)  # 5. arrange groups, categories, tiles
+        relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
+        model = site_model(landscape, logos, observed, relations)  # 5b. arrange groups, categories, tiles
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
-        count = pages.write_pages(landscape, model, assets, writer)  # 7. HTML pages
+        count = pages.write_pages(landscape, model, assets, writer)  # 7a. HTML pages
+        count += write_relation_pages(landscape, model, assets, writer)  # 7b. compare, graph, torch
         write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
         count += write_reuse_files(landscape, model, assets, writer)  # 8b. badges, embeds, API schemas
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from torchscape.catalog.model import Item, Landscape
@@ -123,7 +123,7 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -
             "items": [records[i] for i in ids],
         }
         writer.write(f"api/categories/{category.id}.json", _json(body))
-    writer.write("api/explorer.json", _json(explorer_data(landscape, records)))
+    writer.write("api/explorer.json", _json(explorer_data(landscape, records, model.relations.compatible)))
     redirects = {item.landscape2_id: f"projects/{item.id}/" for item in landscape}
     writer.write("api/redirects.json", _json({"version": API_VERSION, "items": redirects}))
     writer.write("items.csv", items_csv(landscape))
@@ -179,8 +179,13 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":")) + "\n"
 
 
-def explorer_data(landscape: Landscape, records: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The compact item list the explorer (search, filters, list view, CSV) works on."""
+def explorer_data(
+    landscape: Landscape,
+    records: dict[str, dict[str, Any]],
+    compatible: Mapping[str, Sequence[str] | None] | None = None,
+) -> dict[str, Any]:
+    """The compact item list the explorer (search, filters, list view, CSV) works on;
+    `torch_ok` lists the torch versions an item accepts (null: unknown)."""
     rows = []
     for item in landscape:
         observed = records[item.id]["observed"] or {}
@@ -206,9 +211,14 @@ def explorer_data(landscape: Landscape, records: dict[str, dict[str, Any]]) -> d
                 "last_release": _day(observed.get("latest_release_at") or observed.get("latest_uploaded_at")),
                 "added": str(item.accepted or item.joined or "") or None,
                 "torch": observed.get("torch_requirement"),
+                "torch_ok": _accepted((compatible or {}).get(item.id)),
             }
         )
     return {"version": API_VERSION, "items": rows}
+
+
+def _accepted(versions: Sequence[str] | None) -> list[str] | None:
+    return None if versions is None else list(versions)
 
 
 def _day(value: str | None) -> str | None:

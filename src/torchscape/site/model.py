@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from torchscape.catalog.ids import normalize_name
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import RawSettings
+from torchscape.relations import Relations
 from torchscape.sources.observed import Observed
 
 
@@ -65,12 +66,18 @@ class SiteModel:
     logos: Mapping[str, str]
     featured: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     observed: Observed = field(default_factory=Observed)
+    relations: Relations = field(default_factory=Relations)
 
     def category(self, name: str) -> CategoryView | None:
         return next((c for c in self.categories if c.name == name), None)
 
 
-def site_model(landscape: Landscape, logos: Mapping[str, str], observed: Observed | None = None) -> SiteModel:
+def site_model(
+    landscape: Landscape,
+    logos: Mapping[str, str],
+    observed: Observed | None = None,
+    relations: Relations | None = None,
+) -> SiteModel:
     """Arrange the landscape for display; `logos` maps item id -> logo path in the site."""
     settings = landscape.settings
     featured = _featured(landscape, settings)
@@ -93,6 +100,7 @@ def site_model(landscape: Landscape, logos: Mapping[str, str], observed: Observe
         logos=logos,
         featured=featured,
         observed=observed or Observed(),
+        relations=relations or Relations(),
     )
 
 

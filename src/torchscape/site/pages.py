@@ -15,6 +15,7 @@ from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import GuideCategory
 from torchscape.site.markdown import to_html, to_text
 from torchscape.site.model import SiteModel
+from torchscape.site.related import CompareTables, item_relations
 from torchscape.site.render import render
 from torchscape.site.stats import charts
 from torchscape.site.writer import SiteWriter
@@ -44,10 +45,11 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
     """Write every HTML page; returns how many."""
     common = _common(landscape, model, assets)
     count = 0
+    tables = CompareTables(landscape, model, "../../")  # item pages are at projects/<id>/
     home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {len(landscape)} projects.")
     _write(writer, "index.html", home, common)
     count += 1
-    for path, html in _item_pages(list(landscape), model, common):
+    for path, html in _item_pages((landscape, model, common, tables)):
         writer.write(path, html)
         count += 1
     for category in model.categories:
@@ -73,7 +75,8 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
     return count + 1
 
 
-def _item_page(item: Item, model: SiteModel, common: dict[str, Any]) -> tuple[str, bytes]:
+def _item_page(item: Item, job: _Job) -> tuple[str, bytes]:
+    landscape, model, common, tables = job
     page = Page(f"projects/{item.id}/", f"{item.name} · {model.title}", _summary(item))
     html = render(
         "item.html",
@@ -82,7 +85,7 @@ def _item_page(item: Item, model: SiteModel, common: dict[str, Any]) -> tuple[st
         **common,
         item=item,
         observed=model.observed.get(item.id),
-        related=_neighbours(item, model),
+        **item_relations(item, landscape, model, tables),
         json_ld=_json_ld(item, model),
     )
     return page.file, html.encode("utf-8")
@@ -92,16 +95,18 @@ def _item_page(item: Item, model: SiteModel, common: dict[str, Any]) -> tuple[st
 #: model, so nothing but the finished pages crosses between processes).
 PARALLEL_FROM = 600
 WORKERS = min(os.cpu_count() or 1, 8)
-_job: tuple[list[Item], SiteModel, dict[str, Any], int] | None = None
+_Job = tuple[Landscape, SiteModel, dict[str, Any], CompareTables]
+_job: tuple[_Job, int] | None = None
 
 
-def _item_pages(items: list[Item], model: SiteModel, common: dict[str, Any]) -> list[tuple[str, bytes]]:
+def _item_pages(job: _Job) -> list[tuple[str, bytes]]:
     """Every item page, in the items' order (so the build stays deterministic)."""
     global _job
+    items = list(job[0])
     workers = workers_for(len(items))
     if workers < 2:
-        return [_item_page(item, model, common) for item in items]
-    _job = (items, model, common, workers)
+        return [_item_page(item, job) for item in items]
+    _job = (job, workers)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             shares = pool.map(_render_share, range(workers))
@@ -123,8 +128,8 @@ def workers_for(count: int) -> int:
 
 def _render_share(share: int) -> list[tuple[str, bytes]]:
     assert _job is not None  # set by the parent before it forked
-    items, model, common, workers = _job
-    return [_item_page(item, model, common) for item in items[share::workers]]
+    job, workers = _job
+    return [_item_page(item, job) for item in list(job[0])[share::workers]]
 
 
 def _write(writer: SiteWriter, template: str, page: Page, common: dict[str, Any], **extra: Any) -> None:
@@ -134,7 +139,9 @@ def _write(writer: SiteWriter, template: str, page: Page, common: dict[str, Any]
 def write_crawler_files(landscape: Landscape, model: SiteModel, writer: SiteWriter) -> None:
     """sitemap.xml and robots.txt (when the site's URL is known), and the 404 page."""
     base = model.base_url
-    paths = ["", "guide/", "stats/", "about/"] + [f"categories/{c.id}/" for c in model.categories]
+    paths = ["", "guide/", "stats/", "about/", "compare/", "graph/", "torch/"] + [
+        f"categories/{c.id}/" for c in model.categories
+    ]
     paths += [f"projects/{i.id}/" for i in landscape]
     if base:
         urls = "".join(f"<url><loc>{escape(base + '/' + p)}</loc></url>\n" for p in paths)
@@ -184,15 +191,6 @@ def _summary(item: Item) -> str:
 
 def _category_summary(name: str, landscape: Landscape) -> str:
     return f"{len(landscape.items_in(name))} projects in {name}."
-
-
-def _neighbours(item: Item, model: SiteModel) -> list[Item]:
-    """Other items of the item's primary subcategory (until #8 brings real similarity)."""
-    category = model.category(item.category)
-    if category is None:
-        return []
-    tiles = next((s.tiles for s in category.subcategories if s.name == item.subcategory), ())
-    return [t.item for t in tiles if t.item.id != item.id][:8]
 
 
 def _json_ld(item: Item, model: SiteModel) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import { FILTERS, applyFilters, facets, hiddenByDefault } from "./filters.js";
 const root = document.body.dataset.root || "";
 const panel = document.querySelector("[data-explorer]");
 const SORTS = { name: "Name", stars: "Stars", last_commit: "Last commit", last_release: "Last release", added: "Date added" };
-const LABELS = { category: "Category", subcategory: "Subcategory", status: "Curation status", kind: "Kind", license: "Licence", language: "Language", activity: "Upstream state" };
+const LABELS = { category: "Category", subcategory: "Subcategory", status: "Curation status", kind: "Kind", license: "Licence", language: "Language", activity: "Upstream state", torch: "Accepts torch" };
 
 /** An explorer.json row in the shape the search and filter modules read. */
 const toItem = (row) => ({

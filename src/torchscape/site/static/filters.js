@@ -9,7 +9,9 @@
  *   kind         its kind, "not given" without one;
  *   license      the catalog's licence, else the observed one, else "unknown";
  *   language     the observed main language, else "unknown";
- *   activity     the observed upstream state (active, slowing, dormant, archived), else "unknown".
+ *   activity     the observed upstream state (active, slowing, dormant, archived), else "unknown";
+ *   torch        each torch version (e.g. "2.4") the latest release accepts, else "unknown" (no
+ *                package, or no torch requirement declared: never counted as compatible).
  * ("none", "not given" and "unknown" are the words of the site's stats page.)
  *
  * Selections: a filter name -> a Set of option values. Options of one filter are ORed, filters
@@ -19,7 +21,7 @@
  */
 
 /** The filters, in display order. */
-export const FILTERS = ["category", "subcategory", "status", "kind", "license", "language", "activity"];
+export const FILTERS = ["category", "subcategory", "status", "kind", "license", "language", "activity", "torch"];
 /** The value of an observed fact that is not known. */
 export const UNKNOWN = "unknown";
 /** The status value of items without a curation status. */
@@ -48,6 +50,7 @@ const VALUES = {
   license: (item) => [item.license || (item.observed && item.observed.license) || UNKNOWN],
   language: (item) => [(item.observed && item.observed.language) || UNKNOWN],
   activity: (item) => [activity(item)],
+  torch: (item) => (Array.isArray(item.torch_ok) ? item.torch_ok : [UNKNOWN]),
 };
 
 /** The observed upstream state of an item, "unknown" without data. */
@@ -137,6 +140,8 @@ export function facets(items, selected = {}) {
     let values = [...total.keys()];
     if (filter === "activity") {
       values.sort((a, b) => rank(a) - rank(b) || compare(a, b));
+    } else if (filter === "torch") {
+      values.sort(newestFirst);
     } else if (filter !== "category" && filter !== "subcategory") {
       values.sort((a, b) => total.get(b) - total.get(a) || compare(a, b));
     }
@@ -149,6 +154,13 @@ export function facets(items, selected = {}) {
 const rank = (value) => {
   const index = ACTIVITIES.indexOf(value);
   return index < 0 ? ACTIVITIES.length - 1 : index;
+};
+
+/** Torch versions, newest first ("2.10" before "2.9"); "unknown" last. */
+const newestFirst = (a, b) => {
+  if (a === UNKNOWN || b === UNKNOWN) return (a === UNKNOWN) - (b === UNKNOWN);
+  const [x, y] = [a.split(".").map(Number), b.split(".").map(Number)];
+  return y[0] - x[0] || y[1] - x[1];
 };
 
 const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);

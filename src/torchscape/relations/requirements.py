@@ -1,0 +1,87 @@
+"""Reading package requirements (PEP 508) and `torch` specifiers (PEP 440) with `packaging`.
+
+Only what the latest release of a package always needs counts as a dependency: requirements
+behind an `extra == "..."` marker are optional and left out. Environment markers such as
+`python_version < "3.12"` are kept (the dependency is real on some interpreters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from packaging.markers import Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+
+def required_names(requires_dist: Iterable[str]) -> tuple[str, ...]:
+    """Normalised names of the packages a release always requires (extras left out), sorted."""
+    names: set[str] = set()
+    for line in requires_dist:
+        _, semicolon, marker = line.partition(";")
+        if semicolon and _EXTRA.search(_QUOTED.sub("", marker)):
+            continue  # optional (an extra's): no need to parse it, which is most of the cost
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue  # a malformed line in someone's metadata says nothing reliable
+        if requirement.marker is not None and _mentions_extra(requirement.marker):
+            continue
+        names.add(str(canonicalize_name(requirement.name)))
+    return tuple(sorted(names))
+
+
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_EXTRA = re.compile(r"\bextra\b")
+
+
+def _mentions_extra(marker: Marker) -> bool:
+    """Whether the marker tests the `extra` variable (quoted values set aside)."""
+    return bool(_EXTRA.search(_QUOTED.sub("", str(marker))))
+
+
+def parse_specifier(text: str | None) -> SpecifierSet | None:
+    """The `torch` requirement as a SpecifierSet ('' = any version); None when unknown or invalid."""
+    if text is None:
+        return None
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        return None
+
+
+def is_final(version: str) -> bool:
+    """A release that is not a pre-release or a development build (nightlies are not releases)."""
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return False
+    return not (parsed.is_prerelease or parsed.is_devrelease)
+
+
+def minor_of(version: str) -> str | None:
+    """`2.4` for `2.4.1` (None for versions packaging cannot read or pre-releases)."""
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return None
+    if parsed.is_prerelease or parsed.is_devrelease or len(parsed.release) < 2:
+        return None
+    return f"{parsed.release[0]}.{parsed.release[1]}"
+
+
+def minor_key(minor: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in minor.split("."))
+
+
+def accepts(specifier: SpecifierSet, minor: str, releases: Sequence[str] = ()) -> bool:
+    """Whether a requirement accepts some release of torch `minor` (e.g. '2.4').
+
+    `releases` are the known torch releases of that minor (e.g. 2.4.0, 2.4.1): `>=2.4.1`
+    accepts 2.4 because 2.4.1 exists. Without known releases, `minor`.0 is tried.
+    """
+    candidates = list(releases) or [f"{minor}.0"]
+    return any(specifier.contains(version, prereleases=False) for version in candidates)

@@ -1,0 +1,183 @@
+// torchscape compare: pick 2 to 4 projects anywhere on the site, and build any comparison in the
+// browser from api/compare.json (the pre-rendered comparisons work without this script).
+
+const root = (typeof document !== "undefined" && document.body.dataset.root) || "";
+const KEY = "torchscape.compare";
+const MAX = 4;
+
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The ids in a `?items=a,b` parameter: known ones only, each once, at most four. */
+export function parseItems(search, known) {
+  const raw = new URLSearchParams(search).getAll("items").join(",");
+  const ids = raw.split(",").map((id) => id.trim()).filter((id) => id && (!known || known.has(id)));
+  return [...new Set(ids)].slice(0, MAX);
+}
+
+/** Row key -> indexes of the best cells (only rows with a direction, and only if values differ). */
+export function bestCells(rows, records) {
+  const best = {};
+  for (const row of rows) {
+    if (!row.best) continue;
+    const values = records.map((cells, i) => [i, cells[row.key]?.value]).filter(([, v]) => typeof v === "number");
+    if (values.length < 2 || new Set(values.map(([, v]) => v)).size < 2) continue;
+    const pick = row.best === "max" ? Math.max : Math.min;
+    const target = pick(...values.map(([, v]) => v));
+    best[row.key] = new Set(values.filter(([, v]) => v === target).map(([i]) => i));
+  }
+  return best;
+}
+
+const picked = () => {
+  try {
+    const list = JSON.parse(localStorage.getItem(KEY) || "[]");
+    return Array.isArray(list) ? list.filter((p) => p && typeof p.id === "string").slice(0, MAX) : [];
+  } catch {
+    return [];
+  }
+};
+const save = (list) => {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(list));
+  } catch {
+    /* private mode: the selection lives as long as the page */
+  }
+};
+const compareUrl = (ids) => `${root}compare/?items=${ids.map(encodeURIComponent).join(",")}`;
+
+function toggle(id, name) {
+  let list = picked();
+  if (list.some((p) => p.id === id)) list = list.filter((p) => p.id !== id);
+  else if (list.length < MAX) list.push({ id, name });
+  save(list);
+  refresh();
+}
+
+function refresh() {
+  const list = picked();
+  const ids = new Set(list.map((p) => p.id));
+  for (const button of document.querySelectorAll("[data-pick]")) {
+    const on = ids.has(button.dataset.pick);
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = on ? "In comparison ✓" : "Add to comparison";
+    button.disabled = !on && list.length >= MAX;
+  }
+  let tray = document.querySelector(".compare-tray");
+  if (!list.length) {
+    if (tray) tray.hidden = true;
+    return;
+  }
+  if (!tray) {
+    tray = document.createElement("div");
+    tray.className = "compare-tray";
+    tray.setAttribute("role", "region");
+    tray.setAttribute("aria-label", "Comparison");
+    document.body.append(tray);
+    tray.addEventListener("click", (event) => {
+      if (event.target.closest("[data-tray-clear]")) save([]), refresh();
+    });
+  }
+  tray.hidden = false;
+  const names = list.map((p) => escapeHtml(p.name)).join(", ");
+  const ready = list.length >= 2;
+  tray.innerHTML = `<span>Compare ${list.length}/${MAX}: ${names}</span> ${
+    ready ? `<a class="button" href="${compareUrl(list.map((p) => p.id))}">Compare</a>` : `<span class="muted">pick at least 2</span>`
+  } <button type="button" data-tray-clear>Clear</button>`;
+}
+
+/** "Add to comparison" buttons next to cards and tiles, and the item page's own button. */
+function setUpPicking() {
+  for (const link of document.querySelectorAll(".cards a.card[data-id], [data-compare-pick] a.tile[data-id]")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "pick pick-small";
+    button.dataset.pick = link.dataset.id;
+    button.dataset.name = link.querySelector(".card-name, .tile-name")?.textContent || link.dataset.id;
+    link.parentElement.append(button);
+  }
+  for (const button of document.querySelectorAll("[data-pick]")) button.hidden = false;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-pick]");
+    if (button) toggle(button.dataset.pick, button.dataset.name || button.dataset.pick);
+  });
+  refresh();
+}
+
+function cellHtml(cell) {
+  if (cell.links) {
+    return cell.links
+      .map(([label, url]) => {
+        const outside = /^https?:\/\//.test(url);
+        const href = outside ? url : `${root}${url}`;
+        return `<a href="${escapeHtml(href)}"${outside ? ' rel="noopener noreferrer"' : ""}>${escapeHtml(label)}</a>`;
+      })
+      .join(", ");
+  }
+  return escapeHtml(cell.text);
+}
+
+function renderTable(app, data, ids) {
+  const records = ids.map((id) => data.items[id].cells);
+  const best = bestCells(data.rows, records);
+  const head = ids
+    .map((id) => {
+      const item = data.items[id];
+      return `<th scope="col" data-id="${escapeHtml(id)}"><a href="${root}projects/${encodeURIComponent(id)}/"><img src="${root}${escapeHtml(item.logo)}" alt="" width="96" height="56"><span>${escapeHtml(item.name)}</span></a> <button type="button" data-remove="${escapeHtml(id)}" aria-label="Remove ${escapeHtml(item.name)}">×</button></th>`;
+    })
+    .join("");
+  const body = data.rows
+    .map((row) => {
+      const cells = records.map((cells, i) => {
+        const cell = cells[row.key] || { text: "unknown" };
+        const isBest = best[row.key]?.has(i);
+        const classes = [isBest ? "best" : "", cell.text === "unknown" ? "unknown" : ""].join(" ").trim();
+        const mark = isBest ? ' <span class="best-mark" title="best of this comparison">best</span>' : "";
+        return `<td class="${classes}">${cellHtml(cell)}${mark}</td>`;
+      });
+      return `<tr data-row="${escapeHtml(row.key)}"><th scope="row">${escapeHtml(row.label)}</th>${cells.join("")}</tr>`;
+    })
+    .join("");
+  return `<div class="compare-wrap"><table class="compare"><thead><tr><th scope="col"><span class="visually-hidden">Fact</span></th>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+async function setUpApp() {
+  const app = document.querySelector("[data-compare-app]");
+  if (!app) return;
+  const response = await fetch(`${root}api/compare.json`);
+  const data = await response.json();
+  const known = new Set(Object.keys(data.items));
+  let ids = parseItems(location.search, known);
+  const options = Object.entries(data.items)
+    .sort(([, a], [, b]) => a.name.localeCompare(b.name))
+    .map(([id, item]) => `<option value="${escapeHtml(item.name)}" data-id="${escapeHtml(id)}"></option>`)
+    .join("");
+  const byName = new Map(Object.entries(data.items).map(([id, item]) => [item.name.toLowerCase(), id]));
+  const render = (push) => {
+    const url = ids.length ? `?items=${ids.map(encodeURIComponent).join(",")}` : location.pathname;
+    if (push !== null) history[push ? "pushState" : "replaceState"](null, "", url);
+    const form = `<form class="compare-add" data-compare-add><label>Add a project <input list="compare-names" name="name" autocomplete="off"${ids.length >= MAX ? " disabled" : ""}></label> <button type="submit"${ids.length >= MAX ? " disabled" : ""}>Add</button><datalist id="compare-names">${options}</datalist></form>`;
+    const hint = ids.length < 2 ? `<p class="muted" data-compare-hint>Pick ${2 - ids.length} more (2 to 4 projects).</p>` : "";
+    app.innerHTML = `${form}${hint}${ids.length ? renderTable(app, data, ids) : ""}`;
+    document.title = ids.length ? `Compare ${ids.map((id) => data.items[id].name).join(", ")}` : document.title;
+  };
+  app.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const name = new FormData(event.target).get("name")?.toString().trim().toLowerCase() || "";
+    const id = byName.get(name) || (known.has(name) ? name : null);
+    if (id && !ids.includes(id) && ids.length < MAX) (ids = [...ids, id]), render(true);
+  });
+  app.addEventListener("click", (event) => {
+    const remove = event.target.closest("[data-remove]");
+    if (remove) (ids = ids.filter((id) => id !== remove.dataset.remove)), render(true);
+  });
+  window.addEventListener("popstate", () => {
+    ids = parseItems(location.search, known);
+    render(null);
+  });
+  render(null);
+}
+
+if (typeof document !== "undefined") {
+  setUpPicking();
+  setUpApp().catch((error) => console.error("torchscape compare:", error));
+}

@@ -1,0 +1,94 @@
+"""Relations in a real browser: picking items and comparing them at a shareable URL, the
+pre-rendered comparisons with JavaScript off, and the explorer's torch filter."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+if TYPE_CHECKING:
+    from conftest import Site
+
+pytestmark = pytest.mark.browser
+
+
+def columns(page: Page) -> list[str]:
+    return page.eval_on_selector_all("table.compare thead th[data-id]", "els => els.map(e => e.dataset.id)")
+
+
+def test_pick_items_on_their_pages_and_compare_them(page: Page, bundled_site: Site) -> None:
+    page.goto(bundled_site.url("projects/pytorch-lightning/"), wait_until="networkidle")
+    page.locator("button[data-pick='pytorch-lightning']").click()
+    expect(page.locator(".compare-tray")).to_contain_text("Compare 1/4")
+    page.goto(bundled_site.url("categories/training/"), wait_until="networkidle")
+    page.locator("button[data-pick='ignite']").click()  # from a card
+    tray = page.locator(".compare-tray")
+    expect(tray).to_contain_text("PyTorch Lightning, Ignite")
+    tray.get_by_role("link", name="Compare").click()
+    page.wait_for_url("**/compare/?items=pytorch-lightning,ignite")
+    expect(page.locator("table.compare")).to_be_visible()
+    assert columns(page) == ["pytorch-lightning", "ignite"]
+    box = page.get_by_label("Add a project")
+    box.fill("fastai")
+    box.press("Enter")
+    expect(page.locator("table.compare thead th[data-id]")).to_have_count(3)
+    assert page.url.endswith("?items=pytorch-lightning,ignite,fastai")
+    page.locator("button[data-remove='ignite']").click()
+    expect(page.locator("table.compare thead th[data-id]")).to_have_count(2)
+    page.go_back()
+    expect(page.locator("table.compare thead th[data-id]")).to_have_count(3)
+
+
+def test_a_shared_comparison_url_builds_the_table(page: Page, bundled_site: Site) -> None:
+    page.goto(bundled_site.url("compare/?items=pyro,numpyro,not-an-item,gpytorch"), wait_until="networkidle")
+    expect(page.locator("table.compare")).to_be_visible()
+    assert columns(page) == ["pyro", "numpyro", "gpytorch"]
+    releases = page.locator("tr[data-row='releases'] td")
+    expect(releases).to_have_count(3)
+    best = page.locator("tr[data-row='releases'] td.best")
+    assert best.count() >= 1  # the snapshot's release counts differ
+    expect(page.locator("tr[data-row='stars'] td.best")).to_have_count(0)  # all unknown: nothing is best
+    expect(page.locator("tr[data-row='torch'] td").nth(2)).to_have_text("unknown")
+
+
+def test_pre_rendered_comparisons_work_without_javascript(browser: Browser, bundled_site: Site) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(bundled_site.url("projects/pyro/"))
+        expect(page.locator("button[data-pick]")).to_be_hidden()
+        page.locator("summary", has_text="Compare Pyro with").click()  # <details>: no script needed
+        expect(page.locator("table.compare")).to_be_visible()
+        assert columns(page)[:2] == ["pyro", "numpyro"]
+        page.goto(bundled_site.url("compare/"))
+        page.get_by_role("link", name="Training loops").click()
+        assert columns(page) == ["pytorch-lightning", "ignite", "fastai", "skorch"]
+        page.goto(bundled_site.url("graph/"))
+        page.get_by_role("link", name="Training").first.click()
+        expect(page.locator("svg.graph").first).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_torch_filter_shows_only_items_that_accept_the_version(page: Page, bundled_site: Site) -> None:
+    data = json.loads((bundled_site.root / "api" / "explorer.json").read_text(encoding="utf-8"))["items"]
+    accepting = {i["id"] for i in data if i["torch_ok"] and "2.4" in i["torch_ok"]}
+    unknown = {i["id"] for i in data if i["torch_ok"] is None}
+    page.goto(bundled_site.url(), wait_until="networkidle")
+    expect(page.locator("[data-explorer]")).to_be_visible()
+    page.locator("summary", has_text="Filters").click()
+    option = page.locator("label", has=page.locator('input[data-filter="torch"][value="2.4"]'))
+    assert int(option.locator(".count").inner_text()) == len(accepting)
+    option.locator("input").check()
+    expect(page.locator("[data-count]")).to_have_text(f"{len(accepting)} projects")
+    assert "torch=2.4" in page.url
+    shown = page.eval_on_selector_all(
+        ".tiles li:not([hidden]) a[data-id]",
+        "els => [...new Set(els.filter(e => e.offsetParent).map(e => e.dataset.id))]",
+    )
+    assert set(shown) == accepting and not (set(shown) & unknown)
+    page.goto(bundled_site.url("?torch=unknown&view=list"), wait_until="networkidle")
+    expect(page.locator(".list tbody tr")).to_have_count(len(unknown))

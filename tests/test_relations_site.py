@@ -1,0 +1,188 @@
+"""Relations in the built bundled site: compare pages that work without JavaScript, item page
+sections, the graph and torch pages, the data the browser uses, and multi-placement counts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from site_helpers import bundled_sources, parse, unresolved_links
+from torchscape.site.build import BuildRequest, build_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("relations")
+    (base / "empty").mkdir()
+    build_site(BuildRequest(bundled_sources(base / "empty"), base / "site", base / "cache"))
+    return base / "site"
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_links_resolve_and_pages_have_no_inline_code(site: Path) -> None:
+    assert unresolved_links(site) == []
+    for path in (
+        "compare/index.html",
+        "compare/training-loops/index.html",
+        "graph/index.html",
+        "torch/index.html",
+    ):
+        parsed = parse(site / path)
+        assert parsed.inline_scripts == [] and parsed.style_attributes == 0, path
+
+
+def test_named_comparison_is_pre_rendered_with_best_values(site: Path) -> None:
+    html = read(site, "compare/training-loops/index.html")
+    heads = re.findall(r'<th scope="col" data-id="([^"]+)"', html)
+    assert heads == ["pytorch-lightning", "ignite", "fastai", "skorch"]
+    for label in (
+        "What it is for",
+        "Curation status",
+        "Licence",
+        "GitHub stars",
+        "Releases in the last year",
+        "Days since the last release",
+        "Accepts torch",
+        "Python",
+        "Built on (listed items)",
+        "Listed items that depend on it",
+        "Links",
+    ):
+        assert f'<th scope="row">{label}</th>' in html, label
+    assert 'class="best' in html and "best of this comparison" in html
+    assert html.count('<td class="unknown">unknown') >= 4  # no GitHub data in the snapshot: unknown
+    index = read(site, "compare/index.html")
+    assert 'href="../compare/training-loops/"' in index
+    assert "data-compare-app" in index and "<noscript>" in index
+
+
+def test_item_page_sections(site: Path) -> None:
+    html = read(site, "projects/pytorch-lightning/index.html")
+    alternatives = html[html.index('id="alternatives-title"') :]
+    assert 'data-id="ignite"' in alternatives and 'data-id="fastai"' in alternatives
+    assert "compare/?items=pytorch-lightning,ignite" in alternatives
+    deps = html[html.index('id="deps-title"') :]
+    assert 'href="../../projects/pytorch/"' in deps  # built on PyTorch
+    assert 'id="torch-title"' in html and "torch/2.15/" in html
+    side_by_side = html[html.index('<details class="side-by-side" id="compare">') :]
+    columns = re.findall(r'<th scope="col" data-id="([^"]+)"', side_by_side)
+    assert columns[0] == "pytorch-lightning" and len(columns) == 4 and "ignite" in columns
+    base = read(site, "projects/pytorch/index.html")
+    used = re.search(r"(\d+) listed items?:", base)
+    assert used and int(used.group(1)) > 100
+
+
+def test_unknown_torch_is_never_compatible(site: Path) -> None:
+    explorer = {i["id"]: i for i in json.loads(read(site, "api/explorer.json"))["items"]}
+    assert explorer["pytorch"]["torch_ok"] is None
+    assert explorer["pytorch-lightning"]["torch_ok"][0] == "2.15"
+    page = read(site, "torch/2.4/index.html")
+    yes = page[page.index('data-torch="yes"') : page.index('data-torch="no"')]
+    unknown = page[page.index('data-torch="unknown"') :]
+    for item_id, row in explorer.items():
+        link = f'href="../../projects/{item_id}/"'
+        if row["torch_ok"] is None:
+            assert link not in yes, item_id
+        elif "2.4" in row["torch_ok"]:
+            assert link in yes and link not in unknown, item_id
+    assert 'href="../../projects/pytorch/"' in unknown
+
+
+def test_graph_pages_filter_by_category_without_javascript(site: Path) -> None:
+    index = read(site, "graph/index.html")
+    assert 'href="../graph/training/"' in index
+    training = read(site, "graph/training/index.html")
+    assert '<svg class="graph"' in training and 'id="general"' in training
+    assert 'href="../../projects/pytorch-lightning/"' in training
+    assert 'data-to="pytorch"' not in training  # edges to the base are counted, not drawn
+
+
+def test_compare_data_for_the_browser(site: Path) -> None:
+    data = json.loads(read(site, "api/compare.json"))
+    assert [r["key"] for r in data["rows"]][:3] == ["for", "placements", "status"]
+    lightning = data["items"]["pytorch-lightning"]
+    assert lightning["name"] == "PyTorch Lightning" and lightning["logo"].startswith("logos/")
+    assert set(lightning["cells"]) == {r["key"] for r in data["rows"]}
+
+
+def test_items_in_several_places_show_all_and_count_once(site: Path) -> None:
+    items = json.loads(read(site, "api/items.json"))["items"]
+    multi = next(i for i in items if i["second_paths"])
+    html = read(site, f"projects/{multi['id']}/index.html")
+    listed = html[html.index("<dt>Listed in</dt>") : html.index("<dt>Curation status</dt>")]
+    places = [(multi["category"], multi["subcategory"])] + [
+        (p["category"], p["subcategory"]) for p in multi["second_paths"]
+    ]
+    for _, subcategory in places:
+        assert subcategory.replace("&", "&amp;") in listed
+    assert "also listed here" in listed
+    stats = read(site, "stats/index.html")
+    rows = dict(re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", stats))
+    for category in {c for c, _ in places}:
+        distinct = {
+            i["id"]
+            for i in items
+            if i["category"] == category or any(p["category"] == category for p in i["second_paths"])
+        }
+        assert int(rows[category]) == len(distinct)
+
+
+def test_hostile_names_are_escaped_in_relation_pages(tmp_path: Path) -> None:
+    from helpers import catalog, dump, item
+
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    data = catalog(
+        item(
+            evil, description=f"Trains models {evil}", extra={"annotations": {"pypi": "evil", "slug": "evil"}}
+        ),
+        item("Base", description="Trains models fast", extra={"annotations": {"pypi": "base"}}),
+        item("Top", description="Trains models well", extra={"annotations": {"pypi": "top"}}),
+    )
+    (tmp_path / "landscape.yml").write_text(dump(data), encoding="utf-8")
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "torchscape": {"comparisons": [{"name": evil, "items": ["evil", "base"], "description": evil}]},
+    }
+    (tmp_path / "settings.yml").write_text(dump(settings), encoding="utf-8")
+    facts = [
+        ("evil", ["base>=1", f"torch{'>=2.0'}"], ">=2.0"),
+        ("top", ["evil", "base"], None),
+        ("base", [], ""),
+    ]
+    lines = [
+        json.dumps(
+            {
+                "source": "packages",
+                "key": name,
+                "fetched_at": "2026-11-01T00:00:00Z",
+                "data": {
+                    "name": name,
+                    "index_url": "http://127.0.0.1/",
+                    "requires_dist": req,
+                    "torch_requirement": t,
+                },
+            }
+        )
+        for name, req, t in facts
+    ]
+    (tmp_path / "observed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from site_helpers import build
+
+    out = tmp_path / "site"
+    build(tmp_path / "landscape.yml", out, tmp_path / "cache", settings=tmp_path / "settings.yml")
+    pages = list(out.rglob("*.html"))
+    assert any("graph" in str(p) for p in pages) and (out / "projects" / "evil" / "index.html").is_file()
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text, page
+    compare = json.loads(read(out, "api/compare.json"))
+    assert compare["items"]["evil"]["name"] == evil  # data keeps the text; compare.js escapes it
+    graph = read(out, "graph/index.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in graph
