@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import IO
 
 from torchscape.catalog.ids import normalize_name
-from torchscape.catalog.model import Item, Landscape
+from torchscape.catalog.model import Item, Landscape, export_record
 from torchscape.errors import TorchscapeError, UsageError
-from torchscape.site.datasets import API_VERSION, CSV_COLUMNS, export_record, items_csv
+from torchscape.site.datasets import API_VERSION, CSV_COLUMNS, items_csv
 
 FORMATS = ("csv", "json", "parquet")
 NO_STATUS = "none"

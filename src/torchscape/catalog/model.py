@@ -166,8 +166,8 @@ class Landscape:
         return tuple(found)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per item (for exports and dataframes)."""
-        return [_record(item) for item in self.items]
+        """One flat dict per item, with the columns of items.csv (for exports and dataframes)."""
+        return [export_record(item) for item in self.items]
 
     def to_pandas(self) -> Any:
         """The items as a pandas DataFrame (needs the `pandas` extra)."""
@@ -181,19 +181,23 @@ class Landscape:
         return pd.DataFrame.from_records(self.to_records())
 
 
-def _record(item: Item) -> dict[str, Any]:
+def export_record(item: Item) -> dict[str, Any]:
+    """One item with the columns of items.csv (lists stay lists; missing values are None): what
+    `to_records`, `to_pandas`, `items.csv` and `torchscape export` share."""
     return {
         "id": item.id,
         "name": item.name,
         "category": item.category,
         "subcategory": item.subcategory,
         "second_paths": [p.path for p in item.second_paths],
-        "description": item.description,
+        "status": item.status.value if item.status else None,
+        "status_label": item.status.label if item.status else None,
+        "kind": item.kind,
+        "license": item.license,
         "homepage_url": item.homepage_url,
         "repo_url": item.repo_url,
-        "status": item.status.value if item.status else None,
-        "license": item.license,
-        "kind": item.kind,
+        "documentation_url": item.documentation_url,
         "packages": list(item.packages),
         "keywords": list(item.keywords),
+        "description": item.description,
     }

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from torchscape.catalog.model import Item, Landscape
+from torchscape.catalog.model import Item, Landscape, export_record
 from torchscape.site.model import SiteModel
 from torchscape.site.writer import SiteWriter
 from torchscape.sources.observed import ItemObserved
@@ -127,27 +127,6 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -
     redirects = {item.landscape2_id: f"projects/{item.id}/" for item in landscape}
     writer.write("api/redirects.json", _json({"version": API_VERSION, "items": redirects}))
     writer.write("items.csv", items_csv(landscape))
-
-
-def export_record(item: Item) -> dict[str, Any]:
-    """One item with the columns of items.csv (lists stay lists; missing values are None)."""
-    return {
-        "id": item.id,
-        "name": item.name,
-        "category": item.category,
-        "subcategory": item.subcategory,
-        "second_paths": [p.path for p in item.second_paths],
-        "status": item.status.value if item.status else None,
-        "status_label": item.status.label if item.status else None,
-        "kind": item.kind,
-        "license": item.license,
-        "homepage_url": item.homepage_url,
-        "repo_url": item.repo_url,
-        "documentation_url": item.documentation_url,
-        "packages": list(item.packages),
-        "keywords": list(item.keywords),
-        "description": item.description,
-    }
 
 
 _LIST_SEPARATORS = {"second_paths": "; ", "packages": ", ", "keywords": ", "}

@@ -41,7 +41,8 @@ class CompareTables:
                 unknown = records[index][row.key].get("text") == UNKNOWN
                 classes = " ".join(c for c, on in (("best", marked), ("unknown", unknown)) if on)
                 inner = self._rendered(item_id)[row.key]
-                cells.append(f'<td class="{classes}">{inner}{_BEST if marked else ""}</td>')
+                opening = f'<td class="{classes}">' if classes else "<td>"
+                cells.append(f"{opening}{inner}{_BEST if marked else ''}</td>")
             rows.append(
                 f'<tr data-row="{row.key}"><th scope="row">{escape(row.label)}</th>{"".join(cells)}</tr>'
             )
