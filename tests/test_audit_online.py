@@ -183,3 +183,17 @@ def test_cli_online_fix_follows_a_permanent_redirect(
     moved = {f["name"]: f for f in report["findings"] if f["code"] == "link-moved"}
     assert moved["Docs"]["fix"]["new"] == new and moved["Away"]["fix"] is None
     assert data.read_text(encoding="utf-8") == "# keep me\n" + text.replace(old, new)
+
+
+def test_links_are_checked_from_inside_a_running_event_loop(tmp_path: Path) -> None:
+    """As in a notebook, or beside a test browser driven through its own loop."""
+    import asyncio
+
+    with FakeSites() as sites:
+        sites.add(sites.url("/gone"), status=410)
+
+        async def inside() -> list[Finding]:
+            return audit_links(tmp_path, {"Gone": sites.url("/gone")}, LinkOptions())
+
+        found = asyncio.run(inside())
+    assert [f.code for f in found] == [AuditCode.LINK_DEAD]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -109,12 +112,32 @@ def test_paths_outside_the_site_are_refused(tmp_path: Path) -> None:
             writer.write(bad, "x")
 
 
-def test_parallel_rendering_gives_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_rendering_gives_the_same_site(tmp_path: Path) -> None:
     data = _catalog(tmp_path, *(f"Project {n:02d}" for n in range(30)))
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     build(data, serial, tmp_path / "cache")
-    monkeypatch.setattr(pages, "PARALLEL_FROM", 2)  # the threshold, so a small catalog takes the pool
-    monkeypatch.setattr(pages, "WORKERS", 3)  # more than one worker even on a one-core machine
-    assert pages.workers_for(30) == 3
-    build(data, parallel, tmp_path / "cache")
+    # A fresh process: forking is (rightly) refused while other threads run, as in a test session
+    # that also drives a browser. The threshold is lowered so that a small catalog takes the pool.
+    script = f"""
+from pathlib import Path
+from torchscape.paths import resolve_sources
+from torchscape.site import pages
+from torchscape.site.build import BuildRequest, build_site
+pages.PARALLEL_FROM, pages.WORKERS = 2, 3
+assert pages.workers_for(30) == 3, pages.workers_for(30)
+build_site(BuildRequest(resolve_sources({str(data)!r}, None, None, None), Path({str(parallel)!r}), Path({str(tmp_path / "cache")!r})))
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
     assert tree_digest(serial) == tree_digest(parallel)
+
+
+def test_no_fork_while_other_threads_run() -> None:
+    started, stop = threading.Event(), threading.Event()
+    worker = threading.Thread(target=lambda: (started.set(), stop.wait()))
+    worker.start()
+    started.wait()
+    try:
+        assert pages.workers_for(10**6) == 1
+    finally:
+        stop.set()
+        worker.join()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -92,7 +93,14 @@ def check_links(
     """Check each distinct URL (and the https:// form of http:// ones); returns url -> result."""
     wanted = sorted(set(urls))
     wanted += sorted({_https(u) for u in wanted if u.startswith("http://")} - set(wanted))
-    return asyncio.run(_check_all(wanted, options, transport))
+    job = _check_all(wanted, options, transport)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: no event loop in this thread
+        return asyncio.run(job)
+    # Called from inside a running loop (a notebook, an async application): a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, job).result()
 
 
 async def _check_all(
