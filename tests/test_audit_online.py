@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -187,13 +189,15 @@ def test_cli_online_fix_follows_a_permanent_redirect(
 
 def test_links_are_checked_from_inside_a_running_event_loop(tmp_path: Path) -> None:
     """As in a notebook, or beside a test browser driven through its own loop."""
-    import asyncio
-
     with FakeSites() as sites:
         sites.add(sites.url("/gone"), status=410)
 
         async def inside() -> list[Finding]:
             return audit_links(tmp_path, {"Gone": sites.url("/gone")}, LinkOptions())
 
-        found = asyncio.run(inside())
+        # A thread of its own for the outer loop: this test session may already run one here.
+        found: list[Finding] = []
+        outer = threading.Thread(target=lambda: found.extend(asyncio.run(inside())))
+        outer.start()
+        outer.join(timeout=60)
     assert [f.code for f in found] == [AuditCode.LINK_DEAD]
