@@ -92,3 +92,22 @@ def test_torch_filter_shows_only_items_that_accept_the_version(page: Page, bundl
     assert set(shown) == accepting and not (set(shown) & unknown)
     page.goto(bundled_site.url("?torch=unknown&view=list"), wait_until="networkidle")
     expect(page.locator(".list tbody tr")).to_have_count(len(unknown))
+
+
+def test_pick_tiles_on_the_home_grid_and_compare_them(page: Page, bundled_site: Site) -> None:
+    page.goto(bundled_site.url(), wait_until="networkidle")
+    mode = page.locator("[data-compare-mode]")
+    mode.click()
+    expect(mode).to_have_attribute("aria-pressed", "true")
+    page.locator("[data-grid] a.tile[data-id='pyro']").first.click()
+    page.locator("[data-grid] a.tile[data-id='numpyro']").first.focus()
+    page.keyboard.press("Enter")  # the keyboard picks too
+    assert page.url == bundled_site.url()  # picked, not opened
+    expect(page.locator("[data-grid] a.tile.is-picked[data-id='numpyro']").first).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(mode).to_have_attribute("aria-pressed", "false")
+    tray = page.locator(".compare-tray")
+    expect(tray).to_contain_text("Compare 2/4")
+    tray.get_by_role("link", name="Compare").click()
+    page.wait_for_url("**/compare/?items=pyro,numpyro")
+    assert columns(page) == ["pyro", "numpyro"]

@@ -62,6 +62,11 @@ function refresh() {
     button.textContent = on ? "In comparison ✓" : "Add to comparison";
     button.disabled = !on && list.length >= MAX;
   }
+  // Picked tiles of the home grid wear a mark (few: at most MAX).
+  for (const tile of document.querySelectorAll("[data-grid] a.tile.is-picked")) tile.classList.remove("is-picked");
+  for (const id of ids) {
+    for (const tile of document.querySelectorAll(`[data-grid] a.tile[data-id="${CSS.escape(id)}"]`)) tile.classList.add("is-picked");
+  }
   let tray = document.querySelector(".compare-tray");
   if (!list.length) {
     if (tray) tray.hidden = true;
@@ -177,7 +182,30 @@ async function setUpApp() {
   render(null);
 }
 
+/** The home grid's "Pick to compare" mode: while it is on, a tile (click or Enter) is picked
+ * instead of opened; one button, so the grid carries no extra markup. */
+function setUpGridPicking() {
+  const mode = document.querySelector("[data-compare-mode]");
+  const grid = document.querySelector("[data-grid]");
+  if (!mode || !grid) return;
+  mode.hidden = false;
+  const on = () => mode.getAttribute("aria-pressed") === "true";
+  const set = (value) => {
+    mode.setAttribute("aria-pressed", String(value));
+    grid.classList.toggle("is-picking", value);
+  };
+  mode.addEventListener("click", () => set(!on()));
+  document.addEventListener("keydown", (event) => event.key === "Escape" && on() && set(false));
+  grid.addEventListener("click", (event) => {
+    const tile = on() && event.target.closest("a.tile[data-id]");
+    if (!tile) return;
+    event.preventDefault();
+    toggle(tile.dataset.id, tile.querySelector(".tile-name")?.textContent || tile.dataset.id);
+  });
+}
+
 if (typeof document !== "undefined") {
   setUpPicking();
+  setUpGridPicking();
   setUpApp().catch((error) => console.error("torchscape compare:", error));
 }
