@@ -111,7 +111,10 @@ def parse_text(text: str, parsed: ParsedFile) -> None:
         found = exc.problem_mark or exc.context_mark
         where = (found.line + 1, found.column + 1) if found is not None else (1, 1)
         parsed.root = None
-        parsed.problem(where, Code.YAML_SYNTAX, _syntax_message(exc, text, found))
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit (newer releases)
+            parsed.problem(where, Code.TOO_DEEP, f"nested more than {MAX_DEPTH} levels deep")
+        else:
+            parsed.problem(where, Code.YAML_SYNTAX, _syntax_message(exc, text, found))
     except yaml.YAMLError as exc:  # reader errors: bad characters
         position = getattr(exc, "position", 0)
         parsed.root = None
