@@ -1,7 +1,8 @@
 """Build times and sizes: the real PyTorch landscape and a synthetic 2,500-item one.
 
 Cold = empty cache, warm = second build with the logo cache filled, rebuild = a warm build into
-the same output folder with nothing changed. Prints medians; also the gzip size of the home
+the same output folder with nothing changed (recognised as such: see `site/incremental.py`),
+forced rebuild = the same with `--force` (everything rendered and compared, nothing written). Prints medians; also the gzip size of the home
 page's HTML+CSS+JS and the size of the output.
 
     .venv/bin/python benchmarks/bench_build.py [--runs 5] [--without-relations]
@@ -81,7 +82,7 @@ def skip_relations() -> None:
 
 def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int, tmp: Path) -> None:
     sources = resolve_sources(str(data), str(settings) if settings else None, None, str(logos))
-    cold, warm, rebuild = [], [], []
+    cold, warm, rebuild, forced = [], [], [], []
     for run in range(runs):
         cache = tmp / f"{name}-cache-{run}"
         out = tmp / f"{name}-out-{run}"
@@ -89,11 +90,14 @@ def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int
         shutil.rmtree(out)
         warm.append(timed(BuildRequest(sources, out, cache)))
         rebuild.append(timed(BuildRequest(sources, out, cache)))
+        forced.append(timed(BuildRequest(sources, out, cache, force=True)))
     size = folder_size(out)
     raw, packed = home_weight(out)
     print(
         f"{name}: cold {statistics.median(cold):.2f} s, warm {statistics.median(warm):.2f} s, "
-        f"rebuild unchanged {statistics.median(rebuild):.2f} s (medians of {runs}); "
+        f"rebuild unchanged {statistics.median(rebuild):.2f} s, "
+        f"forced rebuild unchanged (renders all, writes nothing) {statistics.median(forced):.2f} s "
+        f"(medians of {runs}); "
         f"output {size / 1e6:.1f} MB; home HTML+CSS+JS {raw / 1e3:.0f} KB raw, {packed / 1e3:.1f} KB gzip"
     )
 

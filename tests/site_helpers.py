@@ -20,6 +20,7 @@ def build(
     guide: Path | None = None,
     logos: Path | None = None,
     cwd: Path | None = None,
+    force: bool = False,
 ) -> BuildReport:
     sources = resolve_sources(
         str(data) if data else None,
@@ -28,7 +29,7 @@ def build(
         str(logos) if logos else None,
         cwd=cwd,
     )
-    return build_site(BuildRequest(sources, out, cache))
+    return build_site(BuildRequest(sources, out, cache, force=force))
 
 
 def bundled_sources(empty_dir: Path) -> Sources:

@@ -11,7 +11,9 @@ import pytest
 
 from helpers import catalog, dump, item
 from site_helpers import build, tree_digest
+from torchscape.paths import resolve_sources
 from torchscape.site import pages
+from torchscape.site.build import BuildRequest, build_site
 from torchscape.site.writer import MARKER, SiteWriter
 
 
@@ -31,10 +33,66 @@ def test_rebuild_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
     first = build(data, out, tmp_path / "cache")
     assert first.changed == first.files
     before = _mtimes(out)
-    again = build(data, out, tmp_path / "cache")
-    assert again.changed == 0
+    again = build(data, out, tmp_path / "cache", force=True)  # renders everything, writes nothing
+    assert again.changed == 0 and not again.unchanged
     assert "(0 files changed)" in again.summary()
     assert _mtimes(out) == before
+
+
+def test_rebuild_with_nothing_changed_renders_nothing(tmp_path: Path) -> None:
+    data = _catalog(tmp_path, "Alpha", "Beta")
+    out = tmp_path / "site"
+    first = build(data, out, tmp_path / "cache")
+    before = _mtimes(out)
+    again = build(data, out, tmp_path / "cache")
+    assert again.unchanged and again.changed == 0
+    assert (again.items, again.pages, again.files, again.bytes) == (
+        first.items,
+        first.pages,
+        first.files,
+        first.bytes,
+    )
+    assert again.summary().startswith(f"nothing changed since the last build of {out}: 2 items")
+    assert _mtimes(out) == before
+    # Without a cache folder there is no record: every build is a full one.
+    assert not build_site(BuildRequest(resolve_sources(str(data), None, None, None), out)).unchanged
+
+
+@pytest.mark.parametrize(
+    "change", ["data", "settings", "logo", "snapshot", "output-edit", "output-gone", "output-extra"]
+)
+def test_any_change_in_or_out_means_a_full_build(tmp_path: Path, change: str) -> None:
+    data = _catalog(tmp_path, "Alpha", "Beta")
+    settings = tmp_path / "settings.yml"
+    settings.write_text("foundation: Example\nurl: https://example.org\n", encoding="utf-8")
+    logos = tmp_path / "logos"
+    logos.mkdir()
+    (logos / "alpha.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(data, out, cache, settings=settings, logos=logos)
+    expected = tree_digest(out)
+    page = out / "projects" / "alpha" / "index.html"
+    if change == "data":
+        data.write_text(data.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    elif change == "settings":
+        settings.write_text("foundation: Example\nurl: https://example.org/x\n", encoding="utf-8")
+    elif change == "logo":
+        (logos / "spare.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>', encoding="utf-8"
+        )
+    elif change == "snapshot":
+        (tmp_path / "observed.jsonl").write_text("", encoding="utf-8")
+    elif change == "output-edit":
+        page.write_text("defaced", encoding="utf-8")
+    elif change == "output-gone":
+        page.unlink()
+    else:
+        (out / "stray.txt").write_text("left over", encoding="utf-8")
+    report = build(data, out, cache, settings=settings, logos=logos)
+    assert not report.unchanged
+    if change in ("data", "logo", "snapshot") or change.startswith("output"):
+        assert tree_digest(out) == expected  # rebuilt: the same site again
+    assert build(data, out, cache, settings=settings, logos=logos).unchanged  # and recorded anew
 
 
 def test_rebuild_writes_changed_files_and_removes_stale_ones(tmp_path: Path) -> None:

@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--cache-dir", help="cache of observed data and processed logos (default: the user cache)"
     )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="build even when nothing changed since the last build into this folder",
+    )
     build.set_defaults(handler=cmd_build)
 
     serve = commands.add_parser(
@@ -290,7 +295,8 @@ def cache_dir(value: str | None) -> Path:
 
 def _build_request(args: argparse.Namespace, output: Path, dev: bool = False) -> BuildRequest:
     sources = sources_from(args)
-    return BuildRequest(sources, output, cache_dir(args.cache_dir), dev=dev)
+    force = bool(getattr(args, "force", False))
+    return BuildRequest(sources, output, cache_dir(args.cache_dir), dev=dev, force=force)
 
 
 def _print_refusal(exc: CatalogError, where: str, what: str = "build") -> None:

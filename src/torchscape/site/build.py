@@ -15,7 +15,7 @@ from torchscape.catalog.model import Landscape
 from torchscape.errors import CatalogError
 from torchscape.paths import Sources
 from torchscape.relations import relate
-from torchscape.site import pages
+from torchscape.site import incremental, pages
 from torchscape.site.datasets import write_datasets
 from torchscape.site.feed import write_feed
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
@@ -51,6 +51,7 @@ class BuildRequest:
     output_dir: Path
     cache_dir: Path | None = None
     dev: bool = False  # serve mode: adds the live-reload script
+    force: bool = False  # build even when nothing changed since the last build (see `incremental`)
 
 
 @dataclass(slots=True)
@@ -62,6 +63,7 @@ class BuildReport:
     pages: int = 0
     files: int = 0
     changed: int = 0  # files written; a rebuild into the same folder writes only what changed
+    unchanged: bool = False  # nothing changed since the last build: nothing was rendered
     bytes: int = 0
     seconds: float = 0.0
     placeholders: list[str] = field(default_factory=list)
@@ -70,6 +72,11 @@ class BuildReport:
 
     def summary(self) -> str:
         size = self.bytes / 1_000_000
+        if self.unchanged:
+            return (
+                f"nothing changed since the last build of {self.output_dir}: {self.items} items, "
+                f"{self.pages} pages, {self.files} files ({size:.1f} MB); checked in {self.seconds:.2f} s"
+            )
         return (
             f"built {self.items} items: {self.pages} pages, {self.files} files ({size:.1f} MB) "
             f"into {self.output_dir} in {self.seconds:.2f} s"
@@ -81,6 +88,10 @@ def build_site(request: BuildRequest) -> BuildReport:
     """Build the whole site in memory, then put it in place (see `SiteWriter`)."""
     started = time.perf_counter()
     landscape = load_catalog(request.sources)  # 1. read and check the catalog (blocking -> stop)
+    key = _fingerprint(request)  # 1b. nothing changed since the last build? then nothing to do
+    previous = None if key is None or request.force else incremental.unchanged(*_place(request), key)
+    if previous is not None:
+        return _unchanged_report(request, landscape, previous, started)
     observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
     writer = SiteWriter(request.output_dir)  # 3. files are held until commit
     try:
@@ -94,11 +105,13 @@ def build_site(request: BuildRequest) -> BuildReport:
         count += write_reuse_files(landscape, model, assets, writer)  # 8b. badges, embeds, API schemas
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
         feed_notes = write_feed(landscape, request.cache_dir, model.base_url, model.title, writer)  # 10. Atom
+        if request.cache_dir is not None:
+            incremental.forget(*_place(request))
         writer.commit()  # 11. into place: only changed files (the old site stays until here)
     except BaseException:
         writer.abort()
         raise
-    return BuildReport(
+    report = BuildReport(
         output_dir=request.output_dir,
         items=len(landscape),
         pages=count,
@@ -108,6 +121,39 @@ def build_site(request: BuildRequest) -> BuildReport:
         seconds=time.perf_counter() - started,
         placeholders=placeholders,
         notes=remote_images(landscape) + feed_notes,
+        landscape=landscape,
+    )
+    if key is not None:
+        record = incremental.Record(key, report.items, report.pages, report.bytes, placeholders, report.notes)
+        incremental.remember(*_place(request), record, list(writer.files))
+    return report
+
+
+def _place(request: BuildRequest) -> tuple[Path, Path]:
+    assert request.cache_dir is not None
+    return request.output_dir, request.cache_dir
+
+
+def _fingerprint(request: BuildRequest) -> str | None:
+    if request.cache_dir is None:
+        return None
+    return incremental.fingerprint(request.sources, request.output_dir, request.dev, request.cache_dir)
+
+
+def _unchanged_report(
+    request: BuildRequest, landscape: Landscape, previous: incremental.Record, started: float
+) -> BuildReport:
+    return BuildReport(
+        output_dir=request.output_dir,
+        items=previous.items,
+        pages=previous.pages,
+        files=len(previous.files),
+        changed=0,
+        unchanged=True,
+        bytes=previous.bytes,
+        seconds=time.perf_counter() - started,
+        placeholders=previous.placeholders,
+        notes=previous.notes,
         landscape=landscape,
     )
 
