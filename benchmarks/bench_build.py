@@ -2,8 +2,8 @@
 
 Cold = empty cache, warm = second build with the logo cache filled, rebuild = a warm build into
 the same output folder with nothing changed (recognised as such: see `site/incremental.py`),
-forced rebuild = the same with `--force` (everything rendered and compared, nothing written). Prints medians; also the gzip size of the home
-page's HTML+CSS+JS and the size of the output.
+forced rebuild = the same with `--force` (everything rendered and compared, nothing written).
+Prints medians; also the gzip size of the home page's HTML+CSS+JS and the size of the output.
 
     .venv/bin/python benchmarks/bench_build.py [--runs 5] [--without-relations]
 
