@@ -186,3 +186,33 @@ def test_hostile_names_are_escaped_in_relation_pages(tmp_path: Path) -> None:
     assert compare["items"]["evil"]["name"] == evil  # data keeps the text; compare.js escapes it
     graph = read(out, "graph/index.html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in graph
+
+
+def test_item_page_table_is_compact(site: Path) -> None:
+    html = read(site, "projects/pytorch-lightning/index.html")
+    table = html[html.index('<details class="side-by-side" id="compare">') : html.index("</details>")]
+    assert '<tr data-row="for">' in table and '<tr data-row="links">' not in table
+    assert '<tr data-row="stars">' not in table  # no GitHub data in the snapshot: unknown for all four
+    assert "compare/?items=pytorch-lightning,ignite" in table  # the compare view has every row
+
+
+def test_big_landscapes_link_item_pages_to_the_compare_view(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import catalog, dump, item
+    from site_helpers import build
+    from torchscape.site import related
+
+    monkeypatch.setattr(related, "INLINE_TABLES_UP_TO", 2)
+    names = ("Torch Vision Models", "Torch Vision Transforms", "Torch Vision Datasets")
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(*(item(n, description="image models for vision") for n in names))))
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache")
+    html = read(out, "projects/torch-vision-models/index.html")
+    assert 'id="alternatives-title"' in html
+    assert '<details class="side-by-side"' not in html and "<table" not in html
+    link = re.search(r'<a class="button" href="\.\./\.\./compare/\?items=([^"]+)">Compare ', html)
+    assert (
+        link and link.group(1).split(",")[0] == "torch-vision-models" and len(link.group(1).split(",")) == 3
+    )

@@ -15,6 +15,12 @@ from torchscape.site.model import SiteModel
 
 #: How many alternatives an item page compares the item with, side by side.
 ALTERNATIVES_COMPARED = 3
+#: Item pages carry their side-by-side table up to this many items; bigger landscapes link to
+#: the compare view instead (the same table, built in the browser from `api/compare.json`), as
+#: each table repeats what four other pages say, and a page each for thousands of items adds up.
+INLINE_TABLES_UP_TO = 1_000
+#: Rows an item page's table leaves out: each column's name already links to its page and links.
+_ITEM_PAGE_SKIPS = frozenset({"links"})
 _BEST = ' <span class="best-mark" title="best of this comparison">best</span>'
 
 
@@ -29,12 +35,17 @@ class CompareTables:
         self._root = root
         self._cells: dict[str, dict[str, str]] = {}
 
-    def html(self, ids: Sequence[str]) -> Markup:
+    def html(self, ids: Sequence[str], compact: bool = False) -> Markup:
+        """The table of `ids`; `compact` (item pages) leaves out links and rows unknown for all."""
         records = [self._model.relations.cells[i] for i in ids]
         best = mark_best(records)
         head = "".join(self._head(i) for i in ids)
         rows = []
         for row in ROWS:
+            if compact and (
+                row.key in _ITEM_PAGE_SKIPS or all(r[row.key].get("text") == UNKNOWN for r in records)
+            ):
+                continue
             cells = []
             for index, item_id in enumerate(ids):
                 marked = index in best.get(row.key, ())
@@ -89,11 +100,13 @@ def item_relations(
     relations = model.relations
     alternatives = [landscape.item(other) for other, _ in relations.alternatives.get(item.id, ())]
     compared = (item.id, *[a.id for a in alternatives[:ALTERNATIVES_COMPARED]])
+    inline = bool(alternatives) and len(landscape) <= INLINE_TABLES_UP_TO
     return {
         "alternatives": alternatives,
         "built_on": [landscape.item(i) for i in relations.built_on.get(item.id, ())],
         "used_by": [landscape.item(i) for i in relations.used_by.get(item.id, ())],
         "torch_ok": relations.compatible.get(item.id),
         "torch_tested": relations.torch.minors,
-        "compare_table": tables.html(compared) if alternatives else None,
+        "compared": compared,
+        "compare_table": tables.html(compared, compact=True) if inline else None,
     }
