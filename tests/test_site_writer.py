@@ -163,6 +163,43 @@ def test_a_file_in_the_way_of_a_folder_is_replaced(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "a", "index.html"]
 
 
+def test_a_new_site_written_as_it_comes_is_the_same_and_invisible_until_commit(tmp_path: Path) -> None:
+    files = {"index.html": "<p>home</p>", "a/b/c.json": "{}", "logos/x.svg": "<svg/>", "a/page.html": "p"}
+    held, streamed = tmp_path / "held", tmp_path / "streamed"
+    writer = SiteWriter(held)
+    for relative, text in files.items():
+        writer.write(relative, text)
+    writer.commit()
+    writer = SiteWriter(streamed)
+    writer.write("index.html", "<p>home</p>")
+    writer.start_writing()
+    for relative, text in list(files.items())[1:]:
+        writer.write(relative, text)
+    writer.write("a/page.html", "p")  # written twice: the last one counts, as when held
+    assert not streamed.exists()  # only a staging folder so far
+    writer.commit()
+    assert tree_digest(streamed) == tree_digest(held)
+    assert writer.written == len(files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["held", "streamed"]  # no staging left
+
+
+def test_a_failed_build_leaves_no_staging_folder_and_the_old_site_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    writer = SiteWriter(out)
+    writer.start_writing()
+    writer.write("index.html", "<p>half</p>")
+    writer.abort()  # what build_site does on any exception
+    assert list(tmp_path.iterdir()) == []
+    # An error on the writing thread (here a file where a folder must go) surfaces at commit.
+    writer = SiteWriter(out)
+    writer.start_writing()
+    writer.write("a", "a file")
+    writer.write("a/b.txt", "under the file")
+    with pytest.raises(OSError):
+        writer.commit()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_paths_outside_the_site_are_refused(tmp_path: Path) -> None:
     writer = SiteWriter(tmp_path / "site")
     for bad in ("../escape.html", "/etc/passwd", "", MARKER):
@@ -199,3 +236,31 @@ def test_no_fork_while_other_threads_run() -> None:
     finally:
         stop.set()
         worker.join()
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_build_failing_late_leaves_the_previous_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    from torchscape.site import build as build_module
+
+    data = _catalog(tmp_path, "Alpha", "Beta")
+    out = tmp_path / "site"
+    if existing:
+        build(data, out, tmp_path / "cache")
+    before = tree_digest(out) if existing else None
+
+    def broken(*args: object) -> list[str]:
+        raise RuntimeError("the disk is full")  # after the pages were already being written
+
+    monkeypatch.setattr(build_module, "write_feed", broken)
+    with pytest.raises(RuntimeError):
+        build(_catalog(tmp_path, "Alpha", "Gamma"), out, tmp_path / "cache")
+    if existing:
+        assert tree_digest(out) == before
+    else:
+        assert not out.exists()
+    leftovers = sorted(p.name for p in tmp_path.iterdir())
+    assert leftovers == ["cache", "landscape.yml", *(["site"] if existing else [])]  # no staging folder
+        ["landscape.yml", "cache"] + (["site"] if existing else [])
+    )

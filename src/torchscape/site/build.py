@@ -100,7 +100,8 @@ def build_site(request: BuildRequest) -> BuildReport:
         model = site_model(landscape, logos, observed, relations)  # 5b. arrange groups, categories, tiles
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
         count = pages.write_pages(landscape, model, assets, writer)  # 7a. HTML pages
-        count += write_relation_pages(landscape, model, assets, writer)  # 7b. compare, graph, torch
+        writer.start_writing()  # 7b. nothing forks from here: a new site is written as it comes
+        count += write_relation_pages(landscape, model, assets, writer)  # 7c. compare, graph, torch
         write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
         count += write_reuse_files(landscape, model, assets, writer)  # 8b. badges, embeds, API schemas
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404

@@ -11,14 +11,21 @@ is never overwritten. Committing is then one of two things:
 
 An unchanged file is recognised by reading it back: cheaper than writing it, and right even
 when a file was edited by hand since the last build.
+
+A build into a new folder may call `start_writing()` once it has nothing left to fork: from then
+on its files go into the staging folder as they come, on a thread, so the kernel's work of
+writing them overlaps with the rendering of the rest (the staging folder is invisible until the
+rename, so this changes nothing of the above).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import shutil
 import tempfile
+import threading
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 
@@ -35,43 +42,71 @@ class SiteWriter:
         self.target = target.resolve()
         check_target(self.target)
         self._pending: dict[str, bytes] = {}
+        self._streamer: _Streamer | None = None
         self.files: dict[str, int] = {}
         self.written = 0  # files actually written by the last commit (the rest were unchanged)
 
     def write(self, relative: str, data: bytes | str) -> None:
         """Add one file (`relative` is a POSIX path inside the site)."""
-        _parts(relative)
+        parts = _parts(relative)
         payload = data.encode("utf-8") if isinstance(data, str) else data
-        self._pending[relative] = payload
+        if self._streamer is not None:
+            self._streamer.put(parts, payload)
+        else:
+            self._pending[relative] = payload
         self.files[relative] = len(payload)
+
+    def start_writing(self) -> None:
+        """For a new folder: write files into staging from now on, on a thread (see above).
+
+        Call it only when the build will not fork again. An in-place update keeps every file
+        until `commit()`, as it must not touch the live site before the build has succeeded.
+        """
+        if self._streamer is not None or self._in_place():
+            return
+        self._streamer = _Streamer(self._make_staging())
+        for relative in _ordered(self._pending):
+            self._streamer.put(_parts(relative), self._pending[relative])
+        self._pending.clear()
 
     def commit(self) -> None:
         """Put the built site in place: a fresh folder renamed in, or an in-place update."""
-        if self.target.is_dir() and (self.target / MARKER).is_file():
+        if self._streamer is not None:
+            streamer, self._streamer = self._streamer, None
+            self._swap_in(streamer.finish())
+        elif self._in_place():
             self._update_in_place()
         else:
             self._write_fresh()
         self._pending.clear()
 
     def abort(self) -> None:
-        """Forget the build (nothing was written yet)."""
+        """Forget the build (a staging folder already written to is removed)."""
         self._pending.clear()
+        if self._streamer is not None:
+            streamer, self._streamer = self._streamer, None
+            streamer.discard()
 
     @property
     def total_bytes(self) -> int:
         return sum(self.files.values())
 
-    def _write_fresh(self) -> None:
+    def _in_place(self) -> bool:
+        return self.target.is_dir() and (self.target / MARKER).is_file()
+
+    def _make_staging(self) -> Path:
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+
+    def _write_fresh(self) -> None:
+        streamer = _Streamer(self._make_staging(), thread=False)
+        for relative in _ordered(self._pending):
+            streamer.put(_parts(relative), self._pending[relative])
+        self._swap_in(streamer.finish())
+
+    def _swap_in(self, staging: Path) -> None:
+        """Rename a complete staging folder into place."""
         try:
-            made: set[Path] = {staging}
-            for relative in _ordered(self._pending):
-                path = staging.joinpath(*_parts(relative))
-                if path.parent not in made:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(path.parent)
-                path.write_bytes(self._pending[relative])
             (staging / MARKER).write_bytes(MARKER_TEXT)
             if self.target.exists():  # an empty folder (check_target refused anything else)
                 self.target.rmdir()
@@ -79,7 +114,7 @@ class SiteWriter:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        self.written = len(self._pending)
+        self.written = len(self.files)
 
     def _update_in_place(self) -> None:
         written = 0
@@ -94,6 +129,60 @@ class SiteWriter:
                 written += 1
         _remove_others(self.target, set(self._pending))
         self.written = written
+
+
+class _Streamer:
+    """Writes files into a staging folder, in the order given; on a thread of its own or not."""
+
+    def __init__(self, staging: Path, thread: bool = True) -> None:
+        self.staging = staging
+        self._made: set[Path] = {staging}
+        self._error: BaseException | None = None
+        self._queue: queue.SimpleQueue[tuple[tuple[str, ...], bytes] | None] | None = None
+        self._thread: threading.Thread | None = None
+        if thread:
+            self._queue = queue.SimpleQueue()
+            self._thread = threading.Thread(target=self._run, name="site-writer", daemon=True)
+            self._thread.start()
+
+    def put(self, parts: tuple[str, ...], payload: bytes) -> None:
+        if self._queue is not None:
+            self._queue.put((parts, payload))
+        else:
+            self._write(parts, payload)
+
+    def finish(self) -> Path:
+        """Wait for every file; the staging folder, or the first error (the folder removed)."""
+        self._stop()
+        if self._error is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise self._error
+        return self.staging
+
+    def discard(self) -> None:
+        self._stop()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _stop(self) -> None:
+        if self._queue is not None and self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
+        assert self._queue is not None
+        while (job := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._write(*job)
+                except BaseException as exc:  # raised again by finish()
+                    self._error = exc
+
+    def _write(self, parts: tuple[str, ...], payload: bytes) -> None:
+        path = self.staging.joinpath(*parts)
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        path.write_bytes(payload)
 
 
 def check_target(target: Path) -> None:
