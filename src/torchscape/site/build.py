@@ -94,22 +94,29 @@ def build_site(request: BuildRequest) -> BuildReport:
         return _unchanged_report(request, landscape, previous, started)
     observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
     writer = SiteWriter(request.output_dir)  # 3. files are held until commit
+    item_pages: pages.ItemPages | None = None
     try:
         logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
         relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
         model = site_model(landscape, logos, observed, relations)  # 5b. arrange groups, categories, tiles
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
-        count = pages.write_pages(landscape, model, assets, writer)  # 7a. HTML pages
+        item_pages = pages.start_item_pages(landscape, model, assets)  # 7a. on other cores, if many
         writer.start_writing()  # 7b. nothing forks from here: a new site is written as it comes
-        count += write_relation_pages(landscape, model, assets, writer)  # 7c. compare, graph, torch
+        count = pages.write_pages(landscape, model, assets, writer)  # 7c. the other HTML pages
+        count += write_relation_pages(landscape, model, assets, writer)  # 7d. compare, graph, torch
         write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
         count += write_reuse_files(landscape, model, assets, writer)  # 8b. badges, embeds, API schemas
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
         feed_notes = write_feed(landscape, request.cache_dir, model.base_url, model.title, writer)  # 10. Atom
+        for path, html in item_pages.collect():  # 7a, done
+            writer.write(path, html)
+            count += 1
         if request.cache_dir is not None:
             incremental.forget(*_place(request))
         writer.commit()  # 11. into place: only changed files (the old site stays until here)
     except BaseException:
+        if item_pages is not None:
+            item_pages.close()
         writer.abort()
         raise
     report = BuildReport(

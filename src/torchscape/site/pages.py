@@ -41,17 +41,19 @@ class Page:
         return f"{self.path}index.html" if self.path else "index.html"
 
 
+def start_item_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> ItemPages:
+    """Start rendering the item pages (see `ItemPages`)."""
+    tables = CompareTables(landscape, model, "../../")  # item pages are at projects/<id>/
+    return ItemPages((landscape, model, _common(landscape, model, assets), tables))
+
+
 def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter) -> int:
-    """Write every HTML page; returns how many."""
+    """Write every HTML page but the item pages (`start_item_pages`); returns how many."""
     common = _common(landscape, model, assets)
     count = 0
-    tables = CompareTables(landscape, model, "../../")  # item pages are at projects/<id>/
     home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {len(landscape)} projects.")
     _write(writer, "index.html", home, common)
     count += 1
-    for path, html in _item_pages((landscape, model, common, tables)):
-        writer.write(path, html)
-        count += 1
     for category in model.categories:
         summary = _category_summary(category.name, landscape)
         page = Page(f"categories/{category.id}/", f"{category.name} · {model.title}", summary)
@@ -99,23 +101,45 @@ _Job = tuple[Landscape, SiteModel, dict[str, Any], CompareTables]
 _job: tuple[_Job, int] | None = None
 
 
-def _item_pages(job: _Job) -> list[tuple[str, bytes]]:
-    """Every item page, in the items' order (so the build stays deterministic)."""
-    global _job
-    items = list(job[0])
-    workers = workers_for(len(items))
-    if workers < 2:
-        return [_item_page(item, job) for item in items]
-    _job = (job, workers)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.map(_render_share, range(workers))
-    finally:
-        _job = None
-    pages: list[tuple[str, bytes]] = [("", b"")] * len(items)
-    for share, rendered in enumerate(shares):
-        pages[share::workers] = rendered
-    return pages
+class ItemPages:
+    """The item pages of a site. Many are rendered by forked workers, started at once, while the
+    build goes on with its other files in this process; few are rendered by `collect()`."""
+
+    def __init__(self, job: _Job) -> None:
+        global _job
+        self._job = job
+        self._count = len(job[0])
+        self._workers = workers_for(self._count)
+        self._pool: Any = None
+        self._shares: Any = None
+        if self._workers < 2:
+            return
+        _job = (job, self._workers)
+        try:  # the workers are forked here, with `_job` set
+            self._pool = multiprocessing.get_context("fork").Pool(self._workers)
+        finally:
+            _job = None
+        self._shares = self._pool.map_async(_render_share, range(self._workers))
+
+    def collect(self) -> list[tuple[str, bytes]]:
+        """Every item page (path, bytes), in the items' order (so the build stays deterministic)."""
+        if self._pool is None:
+            return [_item_page(item, self._job) for item in self._job[0]]
+        try:
+            shares = self._shares.get()
+        finally:
+            self.close()
+        pages: list[tuple[str, bytes]] = [("", b"")] * self._count
+        for share, rendered in enumerate(shares):
+            pages[share :: self._workers] = rendered
+        return pages
+
+    def close(self) -> None:
+        """Stop the workers (a failed build does not wait for them)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
 
 
 def workers_for(count: int) -> int:
