@@ -482,7 +482,7 @@ def test_heavy_svg_wrapping_a_bitmap_is_drawn_as_webp(process: Callable[..., Pro
     logo = process(svg(f'<image width="100" height="50" xlink:href="{data_uri(big)}"/>'))
     assert logo.media_type == "image/webp"
     with Image.open(io.BytesIO(logo.data)) as image:
-        assert max(image.size) == logos.MAX_BITMAP_SIDE
+        assert image.size == (192, 192)  # a square drawing, at the height of the 320 x 192 box
 
 
 def test_embedded_bomb_is_refused_before_drawing(process: Callable[..., ProcessedLogo]) -> None:
@@ -523,8 +523,8 @@ def test_jpeg_is_downscaled(process: Callable[..., ProcessedLogo]) -> None:
     colourful((1600, 1200)).save(output, format="JPEG", quality=95)
     logo = process(output.getvalue(), "photo.JPG")
     assert logo.media_type == "image/jpeg" and logo.filename.endswith(".jpg")
-    side = logos.MAX_BITMAP_SIDE
-    assert Image.open(io.BytesIO(logo.data)).size == (side, round(side * 1200 / 1600))
+    assert logos.MAX_BITMAP_BOX == (320, 192)
+    assert Image.open(io.BytesIO(logo.data)).size == (256, 192)  # 4:3, as high as the box allows
     assert len(logo.data) < len(output.getvalue()) / 4
 
 
@@ -545,7 +545,7 @@ def test_gif_and_webp_are_re_encoded(kind: str, process: Callable[..., Processed
     colourful((400, 300)).save(output, format=kind)
     logo = process(output.getvalue(), f"logo.{kind.lower()}")
     assert logo.media_type in ("image/png", "image/jpeg")
-    assert max(Image.open(io.BytesIO(logo.data)).size) == logos.MAX_BITMAP_SIDE
+    assert Image.open(io.BytesIO(logo.data)).size == (256, 192)  # 400 x 300 fitted into 320 x 192
 
 
 def test_png_with_a_damaged_ancillary_chunk_is_used(process: Callable[..., ProcessedLogo]) -> None:
@@ -825,9 +825,9 @@ def test_heavy_svg_without_text_becomes_webp(
     assert re.fullmatch(r"logo\.[0-9a-f]{10}\.webp", logo.filename)
     image = Image.open(io.BytesIO(logo.data))
     assert image.format == "WEBP"
-    side, (width, height) = logos.MAX_BITMAP_SIDE, size
-    longest_first = (side, round(side * min(size) / max(size)))
-    assert image.size == (longest_first if width >= height else longest_first[::-1])
+    # Fitted into the 320 x 192 box, enlarged if need be: 500 x 300 fills it; 300 x 500 is as high.
+    expected_width = 320 if size == (500, 300) else 192 * 300 / 500
+    assert image.size[1] == 192 and abs(image.size[0] - expected_width) <= 1
     assert image.convert("RGBA").getchannel("A").getbbox() is not None  # the blobs are drawn
     assert len(logo.data) * 4 < len(as_svg)  # much smaller than the SVG it stands for
 

@@ -11,10 +11,11 @@ rebuilt from an allow-list:
   the logo scales in its `<img>` box. Numbers are written as short as they can be: exactly,
   except path and polygon coordinates, rounded to 1/10,000 of the shape's size (`PRECISION`).
 - **Heavy SVGs** (over `RASTER_ABOVE` once sanitised, usually traced from a bitmap) without text
-  are drawn by resvg, from the sanitised document, at `MAX_BITMAP_SIDE` pixels on the longest
-  side and kept as WebP when that is less than half the size.
+  are drawn by resvg, from the sanitised document, as large as fits `MAX_BITMAP_BOX` (320 x 192:
+  the largest a logo is shown, 160 x 96 CSS px, at twice the density), and kept as WebP when that
+  is less than half the size.
 - **Bitmaps** (PNG, JPEG, GIF, WebP files, and those embedded in SVGs) are decoded by Pillow with
-  a pixel limit, shrunk to at most `MAX_BITMAP_SIDE` pixels on the longest side and re-encoded
+  a pixel limit, shrunk to fit `MAX_BITMAP_BOX` and re-encoded
   without metadata: PNG (as a palette when the colours allow it), or JPEG when that is smaller
   for an opaque picture with many colours.
 - Anything else, and anything that fails, becomes a generated monogram with the reason.
@@ -44,6 +45,7 @@ from torchscape.site.logos.bitmaps import _is_bitmap, _process_bitmap
 from torchscape.site.logos.cache import _Outcome, _read_record, _read_source, _write_record
 from torchscape.site.logos.common import (
     _EXTENSION_OF,
+    MAX_BITMAP_BOX,
     MAX_BITMAP_SIDE,
     MAX_IMAGE_PIXELS,
     MAX_RENDERED_ELEMENTS,
@@ -58,6 +60,7 @@ from torchscape.site.logos.raster import RASTER_ABOVE, _svg_or_raster
 from torchscape.site.logos.svg import _placeholder_svg
 
 __all__ = [
+    "MAX_BITMAP_BOX",
     "MAX_BITMAP_SIDE",
     "MAX_IMAGE_PIXELS",
     "MAX_RENDERED_ELEMENTS",

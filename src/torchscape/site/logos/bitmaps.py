@@ -1,5 +1,5 @@
 """Bitmaps, stand-alone or embedded in SVGs: decoded by Pillow within limits, shrunk to at most
-`MAX_BITMAP_SIDE` pixels on the longest side and re-encoded without metadata."""
+`MAX_BITMAP_BOX` and re-encoded without metadata."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Final
 
 from PIL import Image, ImageChops, ImageOps
 
-from torchscape.site.logos.common import MAX_BITMAP_SIDE, MAX_IMAGE_PIXELS, LogoRejected
+from torchscape.site.logos.common import MAX_BITMAP_BOX, MAX_IMAGE_PIXELS, LogoRejected, bitmap_size
 
 _PILLOW_FORMATS: Final = ("PNG", "JPEG", "GIF", "WEBP")
 #: What Pillow's decoders raise on hostile or broken input.
@@ -67,7 +67,7 @@ def _decode_bitmap(data: bytes) -> Image.Image:
                 _check_pixels(probe.size)
                 probe.verify()
             image = Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS)
-            image.draft(None, (MAX_BITMAP_SIDE, MAX_BITMAP_SIDE))  # JPEG: decode at a smaller scale
+            image.draft(None, MAX_BITMAP_BOX)  # JPEG: decode at a smaller scale
             image.load()
             transposed = ImageOps.exif_transpose(image)
     except Image.DecompressionBombError:
@@ -140,13 +140,10 @@ def _normalise_mode(image: Image.Image) -> Image.Image:
 
 
 def _downscale(image: Image.Image) -> Image.Image:
-    """Shrink so that the longest side is at most MAX_BITMAP_SIDE; smaller images are kept."""
-    width, height = image.size
-    longest = max(width, height)
-    if longest <= MAX_BITMAP_SIDE:
+    """Shrink to fit MAX_BITMAP_BOX; smaller images are kept."""
+    size = bitmap_size(*image.size)
+    if size == image.size:
         return image
-    scale = MAX_BITMAP_SIDE / longest
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
     return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 

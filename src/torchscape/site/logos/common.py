@@ -8,8 +8,25 @@ from typing import Final
 
 #: Source files larger than this are not read.
 MAX_SOURCE_BYTES: Final = 10 * 1024 * 1024
-#: Longest side of a re-encoded bitmap: logos are shown at most ~160 CSS px wide, ~2x density.
-MAX_BITMAP_SIDE: Final = 320
+#: The box a re-encoded bitmap fits in: logos are shown at most 160 x 96 CSS px (an item page's
+#: logo), and this is that at twice the pixel density. A square logo needs only 192 x 192.
+MAX_BITMAP_BOX: Final = (320, 192)
+#: Longest side of a re-encoded bitmap (a wide logo).
+MAX_BITMAP_SIDE: Final = MAX_BITMAP_BOX[0]
+
+
+def bitmap_size(width: float, height: float, enlarge: bool = False) -> tuple[int, int]:
+    """`width` x `height` scaled to fit `MAX_BITMAP_BOX`, aspect kept; enlarged only if asked
+    (a drawing is, a bitmap is not)."""
+    box_w, box_h = MAX_BITMAP_BOX
+    if width <= 0 or height <= 0:
+        return box_h, box_h
+    scale = min(box_w / width, box_h / height)
+    if not enlarge:
+        scale = min(scale, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 #: Bitmaps with more pixels than this are refused before decoding (decompression bombs).
 MAX_IMAGE_PIXELS: Final = 25_000_000
 #: SVG element nesting deeper than this is refused (real logos stay below 20).

@@ -9,7 +9,7 @@ from typing import Final
 import defusedxml.ElementTree as SafeET
 from PIL import Image
 
-from torchscape.site.logos.common import MAX_BITMAP_SIDE, SVG_TYPE
+from torchscape.site.logos.common import MAX_BITMAP_BOX, SVG_TYPE, bitmap_size
 from torchscape.site.logos.svg import _sanitise_svg
 
 #: A sanitised SVG over this size (usually a logo auto-traced from a bitmap, with tens of
@@ -33,18 +33,24 @@ def _svg_or_raster(data: bytes) -> tuple[bytes, str]:
 
 
 def _rasterise(svg: bytes) -> bytes | None:
-    """The SVG drawn (by resvg, no system fonts) with its longest side MAX_BITMAP_SIDE, as WebP."""
+    """The SVG drawn (by resvg, no system fonts) to fit MAX_BITMAP_BOX, as WebP."""
     try:
         import resvg_py
     except ImportError:
         return None
     root = SafeET.fromstring(svg)
-    box = [float(v) for v in (root.get("viewBox") or "0 0 1 1").replace(",", " ").split()]
-    wide = box[2] >= box[3]
-    width, height = (MAX_BITMAP_SIDE, None) if wide else (None, MAX_BITMAP_SIDE)
     try:
+        box = [float(v) for v in (root.get("viewBox") or "0 0 1 1").replace(",", " ").split()]
+        width, height = bitmap_size(box[2], box[3], enlarge=True)
+        wide = box[2] * MAX_BITMAP_BOX[1] >= box[3] * MAX_BITMAP_BOX[0]
+    except (ValueError, IndexError):
+        return None
+    try:  # one side only: resvg keeps the aspect ratio itself
         png = resvg_py.svg_to_bytes(
-            svg_string=svg.decode("utf-8"), skip_system_fonts=True, width=width, height=height
+            svg_string=svg.decode("utf-8"),
+            skip_system_fonts=True,
+            width=width if wide else None,
+            height=None if wide else height,
         )
         image = Image.open(io.BytesIO(bytes(png)))
         image.load()
