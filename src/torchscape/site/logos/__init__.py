@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "3"
+PROCESSOR_VERSION: Final = "4"  # 4: bitmaps fit 320 x 192
 
 
 @dataclass(frozen=True, slots=True)
