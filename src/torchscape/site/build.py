@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -94,29 +95,27 @@ def build_site(request: BuildRequest) -> BuildReport:
         return _unchanged_report(request, landscape, previous, started)
     observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
     writer = SiteWriter(request.output_dir)  # 3. files are held until commit
-    item_pages: pages.ItemPages | None = None
+    offloaded: pages.Offloaded | None = None
     try:
         logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
         relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
         model = site_model(landscape, logos, observed, relations)  # 5b. arrange groups, categories, tiles
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
-        item_pages = pages.start_item_pages(landscape, model, assets)  # 7a. on other cores, if many
-        writer.start_writing()  # 7b. nothing forks from here: a new site is written as it comes
-        count = pages.write_pages(landscape, model, assets, writer)  # 7c. the other HTML pages
-        count += write_relation_pages(landscape, model, assets, writer)  # 7d. compare, graph, torch
-        write_datasets(landscape, model, writer)  # 8. api/*.json and items.csv
-        count += write_reuse_files(landscape, model, assets, writer)  # 8b. badges, embeds, API schemas
-        pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
-        feed_notes = write_feed(landscape, request.cache_dir, model.base_url, model.title, writer)  # 10. Atom
-        for path, html in item_pages.collect():  # 7a, done
-            writer.write(path, html)
-            count += 1
+        offloaded = pages.Offloaded(
+            heavy_parts(landscape, model, assets), len(landscape)
+        )  # 7. on other cores
+        writer.start_writing()  # nothing forks from here: a new site is written as it comes
+        count = pages.write_pages(landscape, model, assets, writer)  # 8. home, categories, guide, stats
+        write_datasets(landscape, model, writer)  # 9. api/*.json and items.csv
+        pages.write_crawler_files(landscape, model, writer)  # 10. sitemap, robots, 404
+        feed_notes = write_feed(landscape, request.cache_dir, model.base_url, model.title, writer)  # 11. Atom
+        count += offloaded.deliver(writer)  # 7, done: item, relation and embed pages, badges
         if request.cache_dir is not None:
             incremental.forget(*_place(request))
-        writer.commit()  # 11. into place: only changed files (the old site stays until here)
+        writer.commit()  # 12. into place: only changed files (the old site stays until here)
     except BaseException:
-        if item_pages is not None:
-            item_pages.close()
+        if offloaded is not None:
+            offloaded.close()
         writer.abort()
         raise
     report = BuildReport(
@@ -164,6 +163,17 @@ def _unchanged_report(
         notes=previous.notes,
         landscape=landscape,
     )
+
+
+def heavy_parts(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> list[pages.Task]:
+    """The parts of a build worth other cores, longest first: relation pages (graph layout),
+    badges and embeds, then the item pages in slices small enough to balance the workers."""
+    shares = 4 * pages.WORKERS if pages.workers_for(len(landscape)) > 1 else 1
+    return [
+        functools.partial(write_relation_pages, landscape, model, assets),
+        functools.partial(write_reuse_files, landscape, model, assets),
+        *pages.item_page_tasks(landscape, model, assets, shares),
+    ]
 
 
 def remote_images(landscape: Landscape) -> list[str]:

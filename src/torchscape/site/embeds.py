@@ -17,7 +17,7 @@ from typing import Any
 from torchscape.catalog.model import Item, Landscape
 from torchscape.site.model import CategoryView, SiteModel, SubcategoryView
 from torchscape.site.render import render
-from torchscape.site.writer import SiteWriter
+from torchscape.site.writer import FileSink
 
 #: The message an embed page posts to its parent window: {type, height}.
 MESSAGE_TYPE = "torchscape:height"
@@ -61,7 +61,7 @@ def targets(landscape: Landscape, model: SiteModel) -> list[EmbedTarget]:
 
 
 def write_embeds(
-    landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter, common: dict[str, Any]
+    landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: FileSink, common: dict[str, Any]
 ) -> int:
     """Every embed page and the setup page; returns how many pages."""
     count = 0
@@ -95,7 +95,7 @@ def write_embeds(
 
 
 def _write_view(
-    writer: SiteWriter,
+    writer: FileSink,
     path: str,
     model: SiteModel,
     assets: dict[str, str],

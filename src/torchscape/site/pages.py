@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +20,7 @@ from torchscape.site.model import SiteModel
 from torchscape.site.related import CompareTables, item_relations
 from torchscape.site.render import render
 from torchscape.site.stats import charts
-from torchscape.site.writer import SiteWriter
+from torchscape.site.writer import Collector, FileSink, SiteWriter
 
 _DESCRIPTION_LIMIT = 160
 
@@ -41,14 +43,24 @@ class Page:
         return f"{self.path}index.html" if self.path else "index.html"
 
 
-def start_item_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> ItemPages:
-    """Start rendering the item pages (see `ItemPages`)."""
+def item_page_tasks(
+    landscape: Landscape, model: SiteModel, assets: dict[str, str], shares: int
+) -> list[Task]:
+    """The item pages, in `shares` tasks (items share::shares each) for `Offloaded`."""
     tables = CompareTables(landscape, model, "../../")  # item pages are at projects/<id>/
-    return ItemPages((landscape, model, _common(landscape, model, assets), tables))
+    job: _Job = (landscape, model, _common(landscape, model, assets), tables)
+    return [functools.partial(_write_item_pages, job, share, shares) for share in range(shares)]
+
+
+def _write_item_pages(job: _Job, share: int, shares: int, writer: FileSink) -> int:
+    items = list(job[0])[share::shares]
+    for item in items:
+        writer.write(*_item_page(item, job))
+    return len(items)
 
 
 def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter) -> int:
-    """Write every HTML page but the item pages (`start_item_pages`); returns how many."""
+    """Write every HTML page but the item pages (`item_page_tasks`); returns how many."""
     common = _common(landscape, model, assets)
     count = 0
     home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {len(landscape)} projects.")
@@ -93,46 +105,52 @@ def _item_page(item: Item, job: _Job) -> tuple[str, bytes]:
     return page.file, html.encode("utf-8")
 
 
-#: From this many items on, item pages are rendered on every core (forked workers inherit the
-#: model, so nothing but the finished pages crosses between processes).
+#: From this many items on, the heavy parts of a build (item pages, relation pages, badges and
+#: embeds) are rendered on every core: forked workers inherit the model, so nothing but the
+#: finished files crosses between processes.
 PARALLEL_FROM = 600
 WORKERS = min(os.cpu_count() or 1, 8)
+#: A part of a build that may run in a worker: it writes its files and returns how many pages.
+Task = Callable[[FileSink], int]
 _Job = tuple[Landscape, SiteModel, dict[str, Any], CompareTables]
-_job: tuple[_Job, int] | None = None
+_tasks: list[Task] | None = None
 
 
-class ItemPages:
-    """The item pages of a site. Many are rendered by forked workers, started at once, while the
-    build goes on with its other files in this process; few are rendered by `collect()`."""
+class Offloaded:
+    """Parts of a build rendered by forked workers, started at once while the build goes on in
+    this process; `deliver()` hands their files to the writer. With fewer than `PARALLEL_FROM`
+    items (or where forking is unsafe) the parts run in `deliver()` itself."""
 
-    def __init__(self, job: _Job) -> None:
-        global _job
-        self._job = job
-        self._count = len(job[0])
-        self._workers = workers_for(self._count)
+    def __init__(self, tasks: Sequence[Task], items: int) -> None:
+        global _tasks
+        self._tasks = list(tasks)
         self._pool: Any = None
-        self._shares: Any = None
-        if self._workers < 2:
+        self._results: Any = None
+        workers = workers_for(items)
+        if workers < 2:
             return
-        _job = (job, self._workers)
-        try:  # the workers are forked here, with `_job` set
-            self._pool = multiprocessing.get_context("fork").Pool(self._workers)
+        _tasks = self._tasks
+        try:  # the workers are forked here, with `_tasks` set
+            self._pool = multiprocessing.get_context("fork").Pool(workers)
         finally:
-            _job = None
-        self._shares = self._pool.map_async(_render_share, range(self._workers))
+            _tasks = None
+        # One task at a time, in the order given (put the longest first).
+        self._results = self._pool.map_async(_run_task, range(len(self._tasks)), chunksize=1)
 
-    def collect(self) -> list[tuple[str, bytes]]:
-        """Every item page (path, bytes), in the items' order (so the build stays deterministic)."""
+    def deliver(self, writer: FileSink) -> int:
+        """Write every file of every part (in the parts' order); returns how many pages."""
         if self._pool is None:
-            return [_item_page(item, self._job) for item in self._job[0]]
+            return sum(task(writer) for task in self._tasks)
         try:
-            shares = self._shares.get()
+            results = self._results.get()
         finally:
             self.close()
-        pages: list[tuple[str, bytes]] = [("", b"")] * self._count
-        for share, rendered in enumerate(shares):
-            pages[share :: self._workers] = rendered
-        return pages
+        count = 0
+        for files, pages in results:
+            for relative, data in files:
+                writer.write(relative, data)
+            count += pages
+        return count
 
     def close(self) -> None:
         """Stop the workers (a failed build does not wait for them)."""
@@ -142,21 +160,22 @@ class ItemPages:
             self._pool = None
 
 
+def _run_task(index: int) -> tuple[list[tuple[str, bytes]], int]:
+    assert _tasks is not None  # set by the parent before it forked
+    collector = Collector()
+    pages = _tasks[index](collector)
+    return collector.files, pages
+
+
 def workers_for(count: int) -> int:
-    """How many processes render `count` item pages (1: in this process)."""
+    """How many processes render the parts of a build of `count` items (1: this process)."""
     if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     # Forking is only safe while no other thread may hold a lock (`serve` builds in a thread).
     return WORKERS if threading.active_count() == 1 else 1
 
 
-def _render_share(share: int) -> list[tuple[str, bytes]]:
-    assert _job is not None  # set by the parent before it forked
-    job, workers = _job
-    return [_item_page(item, job) for item in list(job[0])[share::workers]]
-
-
-def _write(writer: SiteWriter, template: str, page: Page, common: dict[str, Any], **extra: Any) -> None:
+def _write(writer: FileSink, template: str, page: Page, common: dict[str, Any], **extra: Any) -> None:
     writer.write(page.file, render(template, page=page, root=page.root, **common, **extra))
 
 

@@ -13,7 +13,7 @@ from torchscape.relations.graph import Drawing, layout
 from torchscape.site.model import CategoryView, SiteModel
 from torchscape.site.pages import Page, _common, _write
 from torchscape.site.related import CompareTables
-from torchscape.site.writer import SiteWriter
+from torchscape.site.writer import FileSink
 
 #: Above this many linked items the whole graph is not drawn (only per category).
 WHOLE_GRAPH_LIMIT = 400
@@ -30,7 +30,7 @@ class GraphView:
 
 
 def write_relation_pages(
-    landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter
+    landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: FileSink
 ) -> int:
     """Write the compare, graph and torch pages and api/compare.json; returns how many pages."""
     common = _common(landscape, model, assets)
@@ -47,7 +47,7 @@ def write_relation_pages(
 
 
 def _write_comparisons(
-    landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: SiteWriter
+    landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: FileSink
 ) -> int:
     """compare/ (built in the browser) and compare/<name>/ for the settings' comparisons (each
     item's comparison with its alternatives is on its own page)."""
@@ -93,7 +93,7 @@ def graph_views(landscape: Landscape, model: SiteModel, category: CategoryView |
     return views
 
 
-def _write_graph(landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: SiteWriter) -> int:
+def _write_graph(landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: FileSink) -> int:
     relations = model.relations
     base = landscape.get(relations.base) if relations.base else None
     on_base = len(relations.used_by.get(base.id, ())) if base else 0
@@ -120,7 +120,7 @@ def _write_graph(landscape: Landscape, model: SiteModel, common: dict[str, Any],
     return count
 
 
-def _write_torch(landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: SiteWriter) -> int:
+def _write_torch(landscape: Landscape, model: SiteModel, common: dict[str, Any], writer: FileSink) -> int:
     relations = model.relations
     versions = relations.torch.minors
     known = [i for i in landscape if relations.compatible.get(i.id) is not None]

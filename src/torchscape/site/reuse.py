@@ -8,11 +8,11 @@ from __future__ import annotations
 from torchscape.catalog.model import Landscape
 from torchscape.site import api_schema, badges, embeds, pages
 from torchscape.site.model import SiteModel
-from torchscape.site.writer import SiteWriter
+from torchscape.site.writer import FileSink
 
 
 def write_reuse_files(
-    landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: SiteWriter
+    landscape: Landscape, model: SiteModel, assets: dict[str, str], writer: FileSink
 ) -> int:
     """badges/<id>.svg, embed/..., api/schema/*.schema.json; returns the number of HTML pages."""
     settings = landscape.settings

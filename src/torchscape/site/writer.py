@@ -28,11 +28,29 @@ import tempfile
 import threading
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
+from typing import Protocol
 
 from torchscape.errors import UsageError
 
 MARKER = ".torchscape-site"
 MARKER_TEXT = b"built by torchscape\n"
+
+
+class FileSink(Protocol):
+    """Where a build step puts its files: the `SiteWriter`, or a `Collector` in a worker."""
+
+    def write(self, relative: str, data: bytes | str) -> None: ...
+
+
+class Collector:
+    """Keeps the files a build step writes (in a forked worker), to hand them to the writer."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, bytes]] = []
+
+    def write(self, relative: str, data: bytes | str) -> None:
+        _parts(relative)
+        self.files.append((relative, data.encode("utf-8") if isinstance(data, str) else data))
 
 
 class SiteWriter:
