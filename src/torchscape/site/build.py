@@ -240,8 +240,14 @@ def write_logos(
 
 
 def _warm_cache(processor: LogoProcessor, sources: set[Path], cache_dir: Path) -> None:
-    """Process uncached logo files on every core first (the results land in the disk cache)."""
-    todo = [p for p in sources if p.is_file() and processor.needs_work(p)]
+    """Process uncached logo files on every core first (the results land in the disk cache).
+    Files with the same bytes (landscapes keep copies under several names) are processed once."""
+    unique: dict[str, Path] = {}
+    for path in sorted(p for p in sources if p.is_file()):
+        key = processor.work_key(path)
+        if key is not None:
+            unique.setdefault(key, path)
+    todo = list(unique.values())
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) < 8 or workers < 2:
         return

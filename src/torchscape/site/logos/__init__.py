@@ -128,11 +128,17 @@ class LogoProcessor:
 
     def needs_work(self, source: Path) -> bool:
         """Whether processing `source` would do real work (its outcome is not cached yet)."""
+        return self.work_key(source) is not None
+
+    def work_key(self, source: Path) -> str | None:
+        """The cache key of `source` when its outcome is not cached yet (files with the same
+        bytes have the same key: one of them is worth processing), else None."""
         try:
             key = _content_key(_read_source(source))
         except LogoRejected:
-            return False
-        return key not in self._memo and (self._cache is None or not (self._cache / key).is_file())
+            return None
+        cached = key in self._memo or (self._cache is not None and (self._cache / key).is_file())
+        return None if cached else key
 
     def _cached(self, key: str, compute: Callable[[], _Outcome]) -> _Outcome:
         """The outcome stored under `key` (in memory, then on disk), else computed and stored."""
