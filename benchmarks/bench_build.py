@@ -5,14 +5,14 @@ the same output folder with nothing changed (recognised as such: see `site/incre
 forced rebuild = the same with `--force` (everything rendered and compared, nothing written).
 Prints medians; also the gzip size of the home page's HTML+CSS+JS and the size of the output.
 
-    .venv/bin/python benchmarks/bench_build.py [--runs 5] [--without-relations] [--drop-caches]
+    .venv/bin/python benchmarks/bench_build.py [--runs 5] [--without-relations]
 
-`--drop-caches` empties the kernel's page cache before each timed build. On the shared VMs
-this project is measured on, creating files gets slower and slower as the page cache grows:
-writing the same 7,825 files (63 MB) took 1.0 s, then 3.6 s on the next round, and up to 15 s
-after a few rounds of write-and-delete, all of it kernel time, back to 1.0 s once the cache was
-dropped. Builds write tens of MB each, so without the option later runs of this benchmark
-measure that more than the build. Figures should name which they are.
+On the shared VMs this project is measured on, file creation gets slower as the machine
+writes: the same 7,825 files (63 MB) took 0.9 s to write, then 4.9 s and 9.1 s on the next two
+rounds of write-and-delete, nearly all of it kernel time, and 1.2 s again once the page cache
+was dropped (which in turn makes reads slow: the disk is throttled). Builds write tens of MB, so
+figures from this machine vary by several times between runs; quote medians, and compare
+changes back to back.
 
 The synthetic landscape gets a synthetic observed.jsonl (package requirements between its
 items and on torch), so the relations step (alternatives, dependency graph, torch pages,
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import re
 import shutil
 import statistics
@@ -44,19 +43,7 @@ from torchscape.site.build import BuildRequest, build_site
 FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pytorch-landscape"
 
 
-DROP_CACHES = Path("/proc/sys/vm/drop_caches")
-_drop = False
-
-
-def drop_caches() -> None:
-    """Empty the kernel's page cache (root on Linux): see `--drop-caches`."""
-    os.sync()
-    DROP_CACHES.write_text("3\n", encoding="ascii")
-
-
 def timed(request: BuildRequest) -> float:
-    if _drop:
-        drop_caches()
     started = time.perf_counter()
     build_site(request)
     return time.perf_counter() - started
@@ -126,16 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--without-relations", action="store_true")
-    parser.add_argument(
-        "--drop-caches",
-        action="store_true",
-        help="empty the page cache before each timed build (root on Linux; see the docstring)",
-    )
     args = parser.parse_args()
-    if args.drop_caches:
-        global _drop
-        _drop = True
-        drop_caches()  # fails here, before any work, when not allowed
     if args.without_relations:
         skip_relations()
     if not FIXTURE.is_dir():
