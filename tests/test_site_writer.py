@@ -213,16 +213,27 @@ def test_parallel_rendering_gives_the_same_site(tmp_path: Path) -> None:
     build(data, serial, tmp_path / "cache")
     # A fresh process: forking is (rightly) refused while other threads run, as in a test session
     # that also drives a browser. The threshold is lowered so that a small catalog takes the pool.
-    script = f"""
+    # A new site: the workers write into its staging folder themselves.
+    script = """
+import sys
 from pathlib import Path
 from torchscape.paths import resolve_sources
 from torchscape.site import pages
 from torchscape.site.build import BuildRequest, build_site
 pages.PARALLEL_FROM, pages.WORKERS = 2, 3
 assert pages.workers_for(30) == 3, pages.workers_for(30)
-build_site(BuildRequest(resolve_sources({str(data)!r}, None, None, None), Path({str(parallel)!r}), Path({str(tmp_path / "cache")!r})))
+report = build_site(BuildRequest(resolve_sources(sys.argv[1], None, None, None), Path(sys.argv[2]), Path(sys.argv[3])))
+print(report.files, report.bytes, report.pages)
 """
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    run = [sys.executable, "-c", script, str(data), str(parallel), str(tmp_path / "cache")]
+    done = subprocess.run(run, check=True, timeout=120, capture_output=True, text=True)
+    assert tree_digest(serial) == tree_digest(parallel)
+    first = build(data, tmp_path / "again", tmp_path / "other-cache")
+    assert done.stdout.split() == [str(first.files), str(first.bytes), str(first.pages)]
+    # An update in place: the workers send their files back, and only changed ones are written.
+    changed = _catalog(tmp_path, *(f"Project {n:02d}" for n in range(1, 31)))
+    subprocess.run(run, check=True, timeout=120)
+    build(changed, serial, tmp_path / "cache")
     assert tree_digest(serial) == tree_digest(parallel)
 
 

@@ -101,9 +101,8 @@ def build_site(request: BuildRequest) -> BuildReport:
         relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
         model = site_model(landscape, logos, observed, relations)  # 5b. arrange groups, categories, tiles
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
-        offloaded = pages.Offloaded(
-            heavy_parts(landscape, model, assets), len(landscape)
-        )  # 7. on other cores
+        parts = heavy_parts(landscape, model, assets)
+        offloaded = pages.Offloaded(parts, len(landscape), writer)  # 7. on other cores, if many
         writer.start_writing()  # nothing forks from here: a new site is written as it comes
         count = pages.write_pages(landscape, model, assets, writer)  # 8. home, categories, guide, stats
         write_datasets(landscape, model, writer)  # 9. api/*.json and items.csv

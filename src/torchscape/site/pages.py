@@ -8,6 +8,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -20,7 +21,7 @@ from torchscape.site.model import SiteModel
 from torchscape.site.related import CompareTables, item_relations
 from torchscape.site.render import render
 from torchscape.site.stats import charts
-from torchscape.site.writer import Collector, FileSink, SiteWriter
+from torchscape.site.writer import Collector, FileSink, FolderSink, SiteWriter
 
 _DESCRIPTION_LIMIT = 160
 
@@ -114,6 +115,7 @@ WORKERS = min(os.cpu_count() or 1, 8)
 Task = Callable[[FileSink], int]
 _Job = tuple[Landscape, SiteModel, dict[str, Any], CompareTables]
 _tasks: list[Task] | None = None
+_folder: Path | None = None
 
 
 class Offloaded:
@@ -121,24 +123,25 @@ class Offloaded:
     this process; `deliver()` hands their files to the writer. With fewer than `PARALLEL_FROM`
     items (or where forking is unsafe) the parts run in `deliver()` itself."""
 
-    def __init__(self, tasks: Sequence[Task], items: int) -> None:
-        global _tasks
+    def __init__(self, tasks: Sequence[Task], items: int, writer: SiteWriter) -> None:
+        global _tasks, _folder
         self._tasks = list(tasks)
         self._pool: Any = None
         self._results: Any = None
         workers = workers_for(items)
         if workers < 2:
             return
-        _tasks = self._tasks
-        try:  # the workers are forked here, with `_tasks` set
+        # A new site: the workers write into its staging folder themselves (nothing to send back).
+        _tasks, _folder = self._tasks, writer.staging_folder()
+        try:  # the workers are forked here, with `_tasks` and `_folder` set
             self._pool = multiprocessing.get_context("fork").Pool(workers)
         finally:
-            _tasks = None
+            _tasks, _folder = None, None
         # One task at a time, in the order given (put the longest first).
         self._results = self._pool.map_async(_run_task, range(len(self._tasks)), chunksize=1)
 
-    def deliver(self, writer: FileSink) -> int:
-        """Write every file of every part (in the parts' order); returns how many pages."""
+    def deliver(self, writer: SiteWriter) -> int:
+        """Every file of every part in the writer (in the parts' order); returns how many pages."""
         if self._pool is None:
             return sum(task(writer) for task in self._tasks)
         try:
@@ -148,7 +151,10 @@ class Offloaded:
         count = 0
         for files, pages in results:
             for relative, data in files:
-                writer.write(relative, data)
+                if isinstance(data, int):
+                    writer.written_elsewhere(relative, data)
+                else:
+                    writer.write(relative, data)
             count += pages
         return count
 
@@ -160,11 +166,15 @@ class Offloaded:
             self._pool = None
 
 
-def _run_task(index: int) -> tuple[list[tuple[str, bytes]], int]:
+def _run_task(index: int) -> tuple[list[tuple[str, bytes]] | list[tuple[str, int]], int]:
+    """One part, in a worker: its files written into the staging folder (their sizes sent
+    back), or, when the site is updated in place, the files themselves sent back."""
     assert _tasks is not None  # set by the parent before it forked
+    if _folder is not None:
+        sink = FolderSink(_folder)
+        return sink.files, _tasks[index](sink)
     collector = Collector()
-    pages = _tasks[index](collector)
-    return collector.files, pages
+    return collector.files, _tasks[index](collector)
 
 
 def workers_for(count: int) -> int:

@@ -53,6 +53,24 @@ class Collector:
         self.files.append((relative, data.encode("utf-8") if isinstance(data, str) else data))
 
 
+class FolderSink:
+    """Writes a build step's files straight into a staging folder (in a forked worker)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: list[tuple[str, int]] = []
+        self._made: set[Path] = set()
+
+    def write(self, relative: str, data: bytes | str) -> None:
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        path = self.folder.joinpath(*_parts(relative))
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        path.write_bytes(payload)
+        self.files.append((relative, len(payload)))
+
+
 class SiteWriter:
     """Collects the files of one build; `commit()` puts them in place of the target."""
 
@@ -61,6 +79,7 @@ class SiteWriter:
         check_target(self.target)
         self._pending: dict[str, bytes] = {}
         self._streamer: _Streamer | None = None
+        self._staging: Path | None = None
         self.files: dict[str, int] = {}
         self.written = 0  # files actually written by the last commit (the rest were unchanged)
 
@@ -82,10 +101,24 @@ class SiteWriter:
         """
         if self._streamer is not None or self._in_place():
             return
-        self._streamer = _Streamer(self._make_staging())
+        self._streamer = _Streamer(self.staging_folder() or self._make_staging())
         for relative in _ordered(self._pending):
             self._streamer.put(_parts(relative), self._pending[relative])
         self._pending.clear()
+
+    def staging_folder(self) -> Path | None:
+        """For a new folder, the staging folder (made now), where forked workers may write
+        files themselves (then `written_elsewhere`); None for an in-place update."""
+        if self._in_place():
+            return None
+        if self._staging is None:
+            self._staging = self._make_staging()
+        return self._staging
+
+    def written_elsewhere(self, relative: str, size: int) -> None:
+        """Count a file that a worker wrote into the staging folder."""
+        _parts(relative)
+        self.files[relative] = size
 
     def commit(self) -> None:
         """Put the built site in place: a fresh folder renamed in, or an in-place update."""
@@ -97,6 +130,7 @@ class SiteWriter:
         else:
             self._write_fresh()
         self._pending.clear()
+        self._staging = None
 
     def abort(self) -> None:
         """Forget the build (a staging folder already written to is removed)."""
@@ -104,6 +138,9 @@ class SiteWriter:
         if self._streamer is not None:
             streamer, self._streamer = self._streamer, None
             streamer.discard()
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
 
     @property
     def total_bytes(self) -> int:
@@ -117,7 +154,7 @@ class SiteWriter:
         return Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
 
     def _write_fresh(self) -> None:
-        streamer = _Streamer(self._make_staging(), thread=False)
+        streamer = _Streamer(self.staging_folder() or self._make_staging(), thread=False)
         for relative in _ordered(self._pending):
             streamer.put(_parts(relative), self._pending[relative])
         self._swap_in(streamer.finish())
