@@ -183,3 +183,31 @@ def test_a_filter_box_keeps_the_focus_when_the_counts_are_redrawn(page: Page, bu
     assert focused == ["kind", "framework"]
     page.keyboard.press("Space")  # and untick it, still from the keyboard
     expect(box).not_to_be_checked()
+
+
+def test_a_keystroke_touches_only_the_tiles_whose_visibility_flips(page: Page, bundled_site: Site) -> None:
+    ready(page, bundled_site)
+    box = page.locator("input[type=search]")
+    hidden_rows = "() => [...document.querySelectorAll('.tiles > li')].map((li) => li.hidden)"
+    box.fill("torch")
+    expect(page.locator("[data-count]")).to_contain_text("match “torch”")
+    before = page.evaluate(hidden_rows)
+    page.evaluate(
+        """() => {
+          window.flips = [];
+          new MutationObserver((records) => window.flips.push(...records)).observe(
+            document.querySelector('[data-grid]'), { attributes: true, subtree: true });
+        }"""
+    )
+    box.fill("torch vision")
+    expect(page.locator("[data-count]")).to_contain_text("match “torch vision”")
+    after = page.evaluate(hidden_rows)
+    changed = sum(a != b for a, b in zip(before, after, strict=True))
+    touched = page.evaluate("window.flips.filter((r) => r.target.matches('.tiles > li')).length")
+    assert 0 < changed == touched
+    # Nothing else in the grid is written but the sections that empty and their counts.
+    others = page.evaluate("[...new Set(window.flips.map((r) => r.target.tagName + ':' + r.attributeName))]")
+    assert set(others) <= {"LI:hidden", "SECTION:hidden"}
+    # The list view ranks what the grid shows in catalog order, best first.
+    page.locator("[data-view=list]").click()
+    expect(page.locator(".list tbody tr").first).to_have_attribute("data-id", "torchvision")

@@ -6,6 +6,8 @@ import {
   buildIndex,
   editDistance,
   learntAcronyms,
+  match,
+  rank,
   search,
   stem,
   tokenize,
@@ -94,6 +96,24 @@ describe("search on small catalogs", () => {
     }
     assert.deepEqual(search(buildIndex([]), ""), []);
     assert.deepEqual(search(buildIndex([]), "anything"), []);
+  });
+
+  test("match keeps the catalog's order and rank puts it in search's order", () => {
+    const items = [item("x", { description: "zebra" }), item("b"), item("zebra"), item("a zebra")];
+    const index = buildIndex(items);
+    const found = match(index, "zebra");
+    assert.deepEqual(
+      found.map((hit) => hit.item),
+      [0, 2, 3],
+    );
+    assert.deepEqual(rank(index, found), search(index, "zebra"));
+    assert.deepEqual(
+      found.map((hit) => hit.item),
+      [0, 2, 3],
+      "rank leaves its argument alone",
+    );
+    assert.deepEqual(match(index, "nothing like it"), []);
+    assert.equal(match(index, "").length, 4);
   });
 
   test("results are {id, score} objects, best first", () => {

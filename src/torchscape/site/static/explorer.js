@@ -2,7 +2,7 @@
 // Progressive: without this script the page shows every item; with it, the same tiles are
 // filtered in place and a list view is built from api/explorer.json.
 
-import { buildIndex, search } from "./search.js";
+import { buildIndex, match, rank } from "./search.js";
 import { FILTERS, applyFilters, facets, hiddenByDefault } from "./filters.js";
 
 const root = document.body.dataset.root || "";
@@ -51,27 +51,29 @@ function writeState(state, push) {
 
 const active = (state) => Boolean(state.q) || Object.values(state.filters).some((set) => set.size);
 
-/** Items matching the query and filters, in display order; and the matches hidden by default. */
+/** Items matching the query and filters, in the catalog's order; and the matches hidden by
+ * default. The grid keeps that order, so ranking and sorting wait until the list or the CSV
+ * needs them. */
 function results(data, state) {
   let items = data.items;
-  let order = null;
+  let hits = null;
   if (state.q.trim()) {
     data.index ??= buildIndex(data.items); // built on the first search, not at page load
-    const found = search(data.index, state.q);
-    order = new Map(found.map((hit, rank) => [hit.id, rank]));
-    items = found.map((hit) => data.byId.get(hit.id));
+    hits = match(data.index, state.q);
+    items = hits.map((hit) => data.items[hit.item]);
   }
   items = applyFilters(items, state.filters);
-  const hidden = state.all ? [] : items.filter(hiddenByDefault);
-  const shown = state.all ? items : items.filter((item) => !hiddenByDefault(item));
-  // The grid keeps its own order, so sorting waits until the list or the CSV needs it.
-  return { shown, hidden, sorted: () => sortItems(shown, state, order) };
+  const shown = [];
+  const hidden = [];
+  for (const item of items) (!state.all && hiddenByDefault(item) ? hidden : shown).push(item);
+  const relevance = () => new Map(rank(data.index, hits).map((hit, position) => [hit.id, position]));
+  return { shown, hidden, sorted: () => sortItems(shown, state, hits && relevance()) };
 }
 
 function sortItems(items, state, order) {
   const key = state.sort || (order ? "" : "name");
   const direction = state.dir === "asc" ? 1 : state.dir === "desc" ? -1 : key === "name" ? 1 : -1;
-  if (!key) return items; // relevance
+  if (!key) return [...items].sort((a, b) => order.get(a.id) - order.get(b.id)); // relevance
   const value = (item) => (key === "name" ? item.name.toLowerCase() : item[key] ?? null);
   return [...items].sort((a, b) => {
     const [x, y] = [value(a), value(b)];
@@ -82,33 +84,55 @@ function sortItems(items, state, order) {
   });
 }
 
-/** Show only the matching tiles in the grid (and the sections that still have some);
- * only elements whose state changes are touched. */
-function renderGrid(data, shownIds, filtering) {
-  for (const [id, tiles] of data.tiles) {
-    const hide = !shownIds.has(id);
-    for (const tile of tiles) if (tile.parentElement.hidden !== hide) tile.parentElement.hidden = hide;
+/** Show only the matching tiles in the grid (and the sections that still have some). The
+ * state of every tile and section is kept here, so a keystroke reads nothing from the page and
+ * writes only to the elements whose state changes. */
+function renderGrid(data, shown, filtering) {
+  const next = new Uint8Array(data.items.length);
+  for (const item of shown) next[item.position] = 1;
+  const { grid } = data;
+  for (let position = 0; position < next.length; position++) {
+    if (next[position] === grid.shown[position]) continue;
+    for (const row of grid.rows[position]) row.hidden = !next[position];
   }
-  for (const [section, { ids, count, total }] of data.sections) {
-    let shown = 0;
-    for (const id of ids) if (shownIds.has(id)) shown++;
-    const hide = filtering && shown === 0;
-    if (section.hidden !== hide) section.hidden = hide;
-    if (!count) continue;
-    const text = filtering ? `${shown} of ${ids.length}` : total;
-    if (count.textContent !== text) count.textContent = text;
+  grid.shown = next;
+  for (const section of grid.sections) {
+    let count = 0;
+    for (const position of section.positions) count += next[position];
+    const hide = filtering && count === 0;
+    if (section.hidden !== hide) section.element.hidden = section.hidden = hide;
+    if (!section.count) continue;
+    const text = filtering ? `${count} of ${section.size}` : section.total;
+    if (section.text !== text) section.count.textContent = section.text = text;
   }
 }
 
-/** Each grid section (subcategory or category): the item ids it shows and its heading's count. */
-function sectionsOf(root) {
-  const sections = new Map();
-  for (const section of root.querySelectorAll(".subcategory, .category")) {
-    const ids = [...new Set([...section.querySelectorAll("a[data-id]")].map((a) => a.dataset.id))];
-    const count = section.querySelector(":scope > h2 .count, :scope > h3 .count");
-    sections.set(section, { ids, count, total: count?.textContent });
+/** The grid: for each item (by position), the list rows of its tiles; for each section
+ * (subcategory or category), the positions of its items and its heading's count. Tiles of
+ * items the explorer does not know are hidden. */
+function gridOf(root, items) {
+  const positions = new Map(items.map((item) => [item.id, item.position]));
+  const rows = items.map(() => []);
+  for (const tile of root.querySelectorAll(".tiles a[data-id]")) {
+    const position = positions.get(tile.dataset.id);
+    if (position === undefined) tile.parentElement.hidden = true;
+    else rows[position].push(tile.parentElement);
   }
-  return sections;
+  const sections = [];
+  for (const element of root.querySelectorAll(".subcategory, .category")) {
+    const ids = new Set([...element.querySelectorAll("a[data-id]")].map((a) => a.dataset.id));
+    const known = [...ids].filter((id) => positions.has(id)).map((id) => positions.get(id));
+    const count = element.querySelector(":scope > h2 .count, :scope > h3 .count");
+    const total = count?.textContent;
+    sections.push({ element, positions: Int32Array.from(known), size: ids.size, count, total, text: total, hidden: element.hidden });
+  }
+  return { rows, sections, shown: new Uint8Array(items.length).fill(1) };
+}
+
+/** Sets a property only when its value changes (a write of the same value can still cost a
+ * style recalculation). */
+function put(element, property, value) {
+  if (element[property] !== value) element[property] = value;
 }
 
 function renderList(container, items) {
@@ -174,13 +198,8 @@ function moveFocus(event) {
 async function start() {
   if (!panel) return;
   const response = await fetch(`${root}api/explorer.json`);
-  const items = (await response.json()).items.map(toItem);
-  const tiles = new Map();
-  for (const tile of document.querySelectorAll(".tiles a[data-id]")) {
-    if (!tiles.has(tile.dataset.id)) tiles.set(tile.dataset.id, []);
-    tiles.get(tile.dataset.id).push(tile);
-  }
-  const data = { items, byId: new Map(items.map((item) => [item.id, item])), index: null, tiles, sections: sectionsOf(document) };
+  const items = (await response.json()).items.map((row, position) => ({ ...toItem(row), position }));
+  const data = { items, index: null, grid: gridOf(document, items) };
   // The search index is built when the browser is idle, so the first keystroke does not wait.
   const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
   idle(() => (data.index ??= buildIndex(data.items)));
@@ -212,23 +231,25 @@ async function start() {
     if (typing) pendingUrl = setTimeout(flushUrl, 300);
     else writeState(state, push);
     const { shown, hidden, sorted } = results(data, state);
-    const ids = new Set(shown.map((item) => item.id));
     const filtering = active(state) || hidden.length > 0;
-    grid.hidden = state.view !== "grid";
-    list.hidden = state.view !== "list";
-    if (state.view === "grid") renderGrid(data, ids, filtering);
+    put(grid, "hidden", state.view !== "grid");
+    put(list, "hidden", state.view !== "list");
+    if (state.view === "grid") renderGrid(data, shown, filtering);
     else renderList(list, sorted());
     document.body.classList.toggle("is-filtering", filtering);
     current = sorted;
     if (filtersBox.open) renderFilters(filters, data, state);
     const word = shown.length === 1 ? "project" : "projects";
-    status.textContent = `${shown.length} ${word}${state.q ? ` match “${state.q}”` : ""}`;
-    more.hidden = hidden.length === 0;
-    more.textContent = `+${hidden.length} hidden (dormant or archived upstream): show them`;
-    panel.querySelector("[data-hidden-toggle]").checked = state.all;
-    for (const button of panel.querySelectorAll("[data-view]")) button.setAttribute("aria-pressed", String(button.dataset.view === state.view));
-    panel.querySelector("[data-sort]").value = state.sort;
-    panel.querySelector("[data-dir]").textContent = state.dir === "asc" ? "Ascending" : state.dir === "desc" ? "Descending" : "Default order";
+    put(status, "textContent", `${shown.length} ${word}${state.q ? ` match “${state.q}”` : ""}`);
+    put(more, "hidden", hidden.length === 0);
+    put(more, "textContent", `+${hidden.length} hidden (dormant or archived upstream): show them`);
+    put(panel.querySelector("[data-hidden-toggle]"), "checked", state.all);
+    for (const button of panel.querySelectorAll("[data-view]")) {
+      const pressed = String(button.dataset.view === state.view);
+      if (button.getAttribute("aria-pressed") !== pressed) button.setAttribute("aria-pressed", pressed);
+    }
+    put(panel.querySelector("[data-sort]"), "value", state.sort);
+    put(panel.querySelector("[data-dir]"), "textContent", state.dir === "asc" ? "Ascending" : state.dir === "desc" ? "Descending" : "Default order");
   };
   // The CSV of the current view is made when asked for, not at every keystroke.
   const download = panel.querySelector("[data-csv]");

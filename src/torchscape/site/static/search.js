@@ -507,8 +507,21 @@ function longestRun(tokens, start, end, matchers, previous, current) {
  *   every item in its original order with score 0
  */
 export function search(index, query) {
+  if (tokenize(query).length === 0) return index.items.map(({ id }) => ({ id, score: 0 }));
+  return rank(index, match(index, query));
+}
+
+/**
+ * The items matching a query (every query word must match), in the order the index was built
+ * from, unranked: what a view that keeps its own order needs (ranking is {@link rank}).
+ * @param {object} index from {@link buildIndex}
+ * @param {string} query
+ * @returns {Array<{item: number, score: number}>} item positions in the indexed list, with
+ *   scores; for an empty query, every item with score 0
+ */
+export function match(index, query) {
   const words = tokenize(query);
-  if (words.length === 0) return index.items.map(({ id }) => ({ id, score: 0 }));
+  if (words.length === 0) return index.items.map((_, item) => ({ item, score: 0 }));
   const matchers = words.map((word) => matchWord(index, word));
   if (matchers.some((matcher) => matcher.count === 0)) return [];
   // The most selective word first: most items fail it and are dropped at once.
@@ -559,8 +572,18 @@ export function search(index, query) {
     if (whole) total += FIELD_WEIGHT[NAME] * WHOLE_NAME;
     found.push({ item, score: Math.round(total * 1000) / 1000 });
   }
+  return found;
+}
+
+/**
+ * Hits from {@link match}, best first (then by name), as item ids.
+ * @param {object} index from {@link buildIndex}
+ * @param {Array<{item: number, score: number}>} found
+ * @returns {Array<{id: string, score: number}>}
+ */
+export function rank(index, found) {
   const keys = index.sortKeys;
   const byName = (a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b);
-  found.sort((a, b) => b.score - a.score || byName(a.item, b.item));
-  return found.map(({ item, score }) => ({ id: index.items[item].id, score }));
+  const sorted = [...found].sort((a, b) => b.score - a.score || byName(a.item, b.item));
+  return sorted.map(({ item, score }) => ({ id: index.items[item].id, score }));
 }
