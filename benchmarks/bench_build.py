@@ -54,10 +54,12 @@ def folder_size(folder: Path) -> int:
 
 
 def home_weight(site: Path) -> tuple[int, int]:
-    """Bytes of the home page's HTML + CSS + JS, raw and gzip-compressed (logos excluded)."""
+    """Bytes of the home page's HTML + CSS + JS and of the JSON it fetches before it is
+    interactive (`api/explorer.json`), raw and gzip-compressed (logos excluded)."""
     html = (site / "index.html").read_bytes()
     assets = re.findall(rb'(?:href|src)="(static/[^"]+\.(?:css|js))"', html)
     parts = [html] + [(site / a.decode()).read_bytes() for a in assets if not a.endswith(b"reload.js")]
+    parts.append((site / "api" / "explorer.json").read_bytes())
     return sum(len(p) for p in parts), sum(len(gzip.compress(p, 9)) for p in parts)
 
 
@@ -105,7 +107,7 @@ def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int
         f"rebuild unchanged {statistics.median(rebuild):.2f} s, "
         f"forced rebuild unchanged (renders all, writes nothing) {statistics.median(forced):.2f} s "
         f"(medians of {runs}); "
-        f"output {size / 1e6:.1f} MB; home HTML+CSS+JS {raw / 1e3:.0f} KB raw, {packed / 1e3:.1f} KB gzip"
+        f"output {size / 1e6:.1f} MB; home HTML+CSS+JS+explorer.json {raw / 1e3:.0f} KB raw, {packed / 1e3:.1f} KB gzip"
     )
 
 

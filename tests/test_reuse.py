@@ -154,6 +154,7 @@ def test_built_api_files_validate(site: Path) -> None:
 
     check("items", site / "api" / "items.json")
     check("explorer", site / "api" / "explorer.json")
+    check("explorer-text", site / "api" / "explorer-text.json")
     check("redirects", site / "api" / "redirects.json")
     for path in sorted((site / "api" / "categories").glob("*.json")):
         check("category", path)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from conftest import serving
 from helpers import catalog, dump, item
@@ -34,6 +34,43 @@ def visible_ids(page: Page) -> list[str]:
 def ready(page: Page, site: Site, query: str = "") -> None:
     page.goto(site.url(query), wait_until="networkidle")
     expect(page.locator("[data-explorer]")).to_be_visible()
+    expect(page.locator("[data-explorer]")).to_have_attribute("data-texts", "loaded")
+
+
+def description_only_word(site: Site) -> tuple[str, str]:
+    """A long word found in one item's description and in no name, keyword or placement."""
+    other = " ".join(
+        f"{i.name} {' '.join(i.keywords)} {' '.join(i.packages)} {i.category} {i.subcategory}"
+        for i in site.landscape
+    ).lower()
+    seen: dict[str, list[str]] = {}
+    for entry in site.landscape:
+        for word in set(re.findall(r"[a-z]{9,}", (entry.description or "").lower())):
+            seen.setdefault(word, []).append(entry.id)
+    for word, ids in sorted(seen.items()):
+        if len(ids) == 1 and word[:6] not in other:
+            return word, ids[0]
+    raise AssertionError("no description-only word in the bundled catalog")
+
+
+def test_the_explorer_works_before_the_descriptions_arrive(page: Page, bundled_site: Site) -> None:
+    word, owner = description_only_word(bundled_site)
+    held: list[Route] = []
+    page.route("**/api/explorer-text.json", lambda route: held.append(route))  # held back
+    page.goto(bundled_site.url(), wait_until="domcontentloaded")
+    panel = page.locator("[data-explorer]")
+    expect(panel).to_be_visible()
+    box = page.locator("input[type=search]")
+    box.fill("lightning")  # names, keywords and placements are there already
+    expect(page.locator("[data-count]")).to_contain_text("match “lightning”")
+    assert "pytorch-lightning" in visible_ids(page)
+    box.fill(word)
+    expect(page.locator("[data-count]")).to_contain_text(f"match “{word}”")
+    assert owner not in visible_ids(page)
+    assert not panel.get_attribute("data-texts")
+    held[0].continue_()  # the descriptions arrive: the same query now finds its owner
+    expect(panel).to_have_attribute("data-texts", "loaded")
+    expect(page.locator(f'.tiles li:not([hidden]) a[data-id="{owner}"]').first).to_be_visible()
 
 
 def test_typing_filters_the_grid_at_every_keystroke(page: Page, bundled_site: Site) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from torchscape.site.datasets import API_VERSION
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-NAMES = ("items", "category", "explorer", "redirects")
+NAMES = ("items", "category", "explorer", "explorer-text", "redirects")
 
 _STR = {"type": "string"}
 _OPT_STR = {"type": ["string", "null"]}
@@ -120,7 +120,6 @@ _EXPLORER_ITEM = _object(
         "category": _STR,
         "subcategory": _STR,
         "second_paths": {"type": "array", "items": {"type": "array", "items": _STR}},
-        "description": _STR,
         "keywords": _STRINGS,
         "packages": _STRINGS,
         "status": _OPT_STR,
@@ -160,6 +159,15 @@ def api_schema(name: str) -> dict[str, Any]:
     elif name == "explorer":
         top = _object({"version": _version(), "items": {"type": "array", "items": _EXPLORER_ITEM}})
         title = "api/explorer.json (compact list for the explorer; may change with the site)"
+    elif name == "explorer-text":
+        top = _object(
+            {
+                "version": _version(),
+                "descriptions": {"type": "object", "additionalProperties": _STR},
+            },
+            "item id -> description",
+        )
+        title = "api/explorer-text.json (the explorer's descriptions; may change with the site)"
     elif name == "redirects":
         top = _object(
             {

@@ -124,6 +124,7 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -
         }
         writer.write(f"api/categories/{category.id}.json", _json(body))
     writer.write("api/explorer.json", _json(explorer_data(landscape, records, model.relations.compatible)))
+    writer.write("api/explorer-text.json", _json(explorer_texts(landscape)))
     redirects = {item.landscape2_id: f"projects/{item.id}/" for item in landscape}
     writer.write("api/redirects.json", _json({"version": API_VERSION, "items": redirects}))
     writer.write("items.csv", items_csv(landscape))
@@ -158,6 +159,12 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":")) + "\n"
 
 
+def explorer_texts(landscape: Landscape) -> dict[str, Any]:
+    """The explorer's second file: each item's description (most of the bytes, so the explorer
+    works before they arrive; searching them and the list view's text follow)."""
+    return {"version": API_VERSION, "descriptions": {item.id: item.description or "" for item in landscape}}
+
+
 def explorer_data(
     landscape: Landscape,
     records: dict[str, dict[str, Any]],
@@ -175,7 +182,6 @@ def explorer_data(
                 "category": item.category,
                 "subcategory": item.subcategory,
                 "second_paths": [[p.category, p.subcategory] for p in item.second_paths],
-                "description": item.description or "",
                 "keywords": list(item.keywords),
                 "packages": list(item.packages),
                 "status": item.status.label if item.status else None,

@@ -1,6 +1,7 @@
 // torchscape explorer: search, filters, views, sort, shareable URLs and CSV on the home page.
 // Progressive: without this script the page shows every item; with it, the same tiles are
-// filtered in place and a list view is built from api/explorer.json.
+// filtered in place and a list view is built from api/explorer.json. The descriptions come
+// second, from api/explorer-text.json: they are most of the bytes, and nothing waits for them.
 
 import { buildIndex, match, rank } from "./search.js";
 import { FILTERS, applyFilters, facets, hiddenByDefault } from "./filters.js";
@@ -12,6 +13,7 @@ const LABELS = { category: "Category", subcategory: "Subcategory", status: "Cura
 
 /** An explorer.json row in the shape the search and filter modules read. */
 const toItem = (row) => ({
+  description: "",
   ...row,
   second_paths: row.second_paths.map(([category, subcategory]) => ({ category, subcategory })),
   status: row.status ? { label: row.status, retired: row.retired } : null,
@@ -307,6 +309,13 @@ async function start() {
   panel.hidden = false;
   filtersBox.open = Object.values(state.filters).some((set) => set.size); // show what is active
   render(false);
+  // With the descriptions, a search also finds words of descriptions (the index is built anew).
+  const texts = await (await fetch(`${root}api/explorer-text.json`)).json();
+  for (const item of data.items) item.description = texts.descriptions[item.id] || "";
+  data.index = null;
+  idle(() => (data.index ??= buildIndex(data.items)));
+  if (state.q.trim() || state.view === "list") render(false);
+  panel.dataset.texts = "loaded";
 }
 
 start().catch((error) => console.error("torchscape explorer:", error));
