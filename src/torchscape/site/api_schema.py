@@ -160,26 +160,21 @@ def api_schema(name: str) -> dict[str, Any]:
         top = _object({"version": _version(), "items": {"type": "array", "items": _EXPLORER_ITEM}})
         title = "api/explorer.json (compact list for the explorer; may change with the site)"
     elif name == "explorer-text":
-        top = _object(
-            {
-                "version": _version(),
-                "descriptions": {"type": "object", "additionalProperties": _STR},
-            },
-            "item id -> description",
-        )
+        top = _text_map("descriptions", "item id -> description")
         title = "api/explorer-text.json (the explorer's descriptions; may change with the site)"
     elif name == "redirects":
-        top = _object(
-            {
-                "version": _version(),
-                "items": {"type": "object", "additionalProperties": _STR},
-            },
-            "landscape2 item id -> page path",
-        )
+        top = _text_map("items", "landscape2 item id -> page path")
         title = "api/redirects.json"
     else:
         raise ValueError(f"no API schema called {name!r}")
     return {"$schema": DIALECT, "title": f"{title}, API version {API_VERSION}", **top}
+
+
+def _text_map(key: str, description: str) -> dict[str, Any]:
+    """A versioned object whose `key` maps strings to strings."""
+    return _object(
+        {"version": _version(), key: {"type": "object", "additionalProperties": _STR}}, description
+    )
 
 
 def dumps(name: str) -> str:
