@@ -5,6 +5,8 @@ from __future__ import annotations
 import http.client
 import json
 import shlex
+import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -49,6 +51,21 @@ def test_serves_files_and_its_404(served: tuple[int, ReloadState, Path]) -> None
     port, _, _ = served
     assert _get(port, "/") == (200, b"<h1>home</h1>")
     assert _get(port, "/missing/") == (404, b"<h1>Page not found</h1>")
+
+
+def test_a_dropped_request_is_not_reported_as_an_error(
+    served: tuple[int, ReloadState, Path], capfd: pytest.CaptureFixture[str]
+) -> None:
+    port, _, site = served
+    (site / "big.bin").write_bytes(b"x" * 20_000_000)
+    for _ in range(3):  # the browser leaves the page while a big file is on its way
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(1024)
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset
+    time.sleep(0.5)
+    assert _get(port, "/") == (200, b"<h1>home</h1>")  # still serving
+    assert "Exception occurred" not in capfd.readouterr().err
 
 
 @pytest.mark.parametrize(

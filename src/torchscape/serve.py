@@ -104,11 +104,20 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class _Server(ThreadingHTTPServer):
+    """A browser that drops a request (a page left while its images load) is not an error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(directory: Path, host: str, port: int, state: ReloadState | None) -> ThreadingHTTPServer:
     """A threading HTTP server for `directory`; a clear error when the port is taken."""
     handler = partial(type("Handler", (SiteHandler,), {"state": state}), directory=str(directory))
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = _Server((host, port), handler)
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try --port") from exc
     server.daemon_threads = True
