@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -19,19 +20,23 @@ from packaging.version import InvalidVersion, Version
 
 def required_names(requires_dist: Iterable[str]) -> tuple[str, ...]:
     """Normalised names of the packages a release always requires (extras left out), sorted."""
-    names: set[str] = set()
-    for line in requires_dist:
-        _, semicolon, marker = line.partition(";")
-        if semicolon and _EXTRA.search(_QUOTED.sub("", marker)):
-            continue  # optional (an extra's): no need to parse it, which is most of the cost
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            continue  # a malformed line in someone's metadata says nothing reliable
-        if requirement.marker is not None and _mentions_extra(requirement.marker):
-            continue
-        names.add(str(canonicalize_name(requirement.name)))
+    names = {name for name in map(_required_name, requires_dist) if name is not None}
     return tuple(sorted(names))
+
+
+@lru_cache(maxsize=65_536)  # the same lines recur across packages ("numpy>=1.24", "torch")
+def _required_name(line: str) -> str | None:
+    """The normalised name a requirement line always needs; None if optional or malformed."""
+    _, semicolon, marker = line.partition(";")
+    if semicolon and _EXTRA.search(_QUOTED.sub("", marker)):
+        return None  # optional (an extra's): no need to parse it, which is most of the cost
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement:
+        return None  # a malformed line in someone's metadata says nothing reliable
+    if requirement.marker is not None and _mentions_extra(requirement.marker):
+        return None
+    return str(canonicalize_name(requirement.name))
 
 
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
@@ -83,5 +88,9 @@ def accepts(specifier: SpecifierSet, minor: str, releases: Sequence[str] = ()) -
     `releases` are the known torch releases of that minor (e.g. 2.4.0, 2.4.1): `>=2.4.1`
     accepts 2.4 because 2.4.1 exists. Without known releases, `minor`.0 is tried.
     """
-    candidates = list(releases) or [f"{minor}.0"]
+    return _accepts(specifier, tuple(releases) or (f"{minor}.0",))
+
+
+@lru_cache(maxsize=65_536)  # a few specifiers ("torch>=2.0") against a few versions, many times
+def _accepts(specifier: SpecifierSet, candidates: tuple[str, ...]) -> bool:
     return any(specifier.contains(version, prereleases=False) for version in candidates)
