@@ -105,13 +105,12 @@ def build_site(request: BuildRequest) -> BuildReport:
         offloaded = pages.Offloaded(parts, len(landscape), writer)  # 7. on other cores, if many
         writer.start_writing()  # nothing forks from here: a new site is written as it comes
         count = pages.write_pages(landscape, model, assets, writer)  # 8. home, categories, guide, stats
-        write_datasets(landscape, model, writer)  # 9. api/*.json and items.csv
-        pages.write_crawler_files(landscape, model, writer)  # 10. sitemap, robots, 404
-        feed_notes = write_feed(landscape, request.cache_dir, model.base_url, model.title, writer)  # 11. Atom
-        count += offloaded.deliver(writer)  # 7, done: item, relation and embed pages, badges
+        pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
+        feed_notes = write_feed(landscape, request.cache_dir, model.base_url, model.title, writer)  # 10. Atom
+        count += offloaded.deliver(writer)  # 7, done: item, relation, embed pages, API, badges
         if request.cache_dir is not None:
             incremental.forget(*_place(request))
-        writer.commit()  # 12. into place: only changed files (the old site stays until here)
+        writer.commit()  # 11. into place: only changed files (the old site stays until here)
     except BaseException:
         if offloaded is not None:
             offloaded.close()
@@ -166,10 +165,12 @@ def _unchanged_report(
 
 def heavy_parts(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> list[pages.Task]:
     """The parts of a build worth other cores, longest first: relation pages (graph layout),
-    badges and embeds, then the item pages in slices small enough to balance the workers."""
+    the API files, badges and embeds, then the item pages in slices small enough to balance
+    the workers."""
     shares = 4 * pages.WORKERS if pages.workers_for(len(landscape)) > 1 else 1
     return [
         functools.partial(write_relation_pages, landscape, model, assets),
+        functools.partial(write_datasets, landscape, model),
         functools.partial(write_reuse_files, landscape, model, assets),
         *pages.item_page_tasks(landscape, model, assets, shares),
     ]

@@ -14,7 +14,7 @@ from typing import Any
 
 from torchscape.catalog.model import Item, Landscape, export_record
 from torchscape.site.model import SiteModel
-from torchscape.site.writer import SiteWriter
+from torchscape.site.writer import FileSink
 from torchscape.sources.observed import ItemObserved
 
 API_VERSION = 1
@@ -107,7 +107,7 @@ def observed_record(observed: ItemObserved) -> dict[str, Any] | None:
     }
 
 
-def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -> None:
+def write_datasets(landscape: Landscape, model: SiteModel, writer: FileSink) -> int:
     records = {item.id: item_record(item, model) for item in landscape}
     writer.write("api/items.json", _json({"version": API_VERSION, "items": list(records.values())}))
     for category in model.categories:
@@ -128,6 +128,7 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: SiteWriter) -
     redirects = {item.landscape2_id: f"projects/{item.id}/" for item in landscape}
     writer.write("api/redirects.json", _json({"version": API_VERSION, "items": redirects}))
     writer.write("items.csv", items_csv(landscape))
+    return 0  # pages written (as every step of `build.heavy_parts` says)
 
 
 _LIST_SEPARATORS = {"second_paths": "; ", "packages": ", ", "keywords": ", "}
