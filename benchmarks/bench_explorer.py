@@ -11,11 +11,17 @@ Chromium's scheduling whatever the page did: 5 of the 66 keystrokes near 20 ms w
 at all, which set the p95.) The "floor" line is the same measure with the explorer's listener
 detached: what the browser alone takes from an input event to the next frame.
 
-    .venv/bin/python benchmarks/bench_explorer.py
+    .venv/bin/python benchmarks/bench_explorer.py [--logos monograms|fixture]
+
+`--logos monograms` (the default) gives every item a generated monogram (the synthetic items
+have no logo files): 2,500 distinct SVG images, the worst case for the browser. `--logos
+fixture` is the landscape `bench_build.py` builds: logos cycling through the real PyTorch
+fixture's files (about 240 distinct images).
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import tempfile
@@ -27,6 +33,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth
+from bench_build import FIXTURE, synthetic
 from torchscape.chromium import CHROMIUM_ARGS, chromium_path
 from torchscape.paths import resolve_sources
 from torchscape.serve import make_server
@@ -58,10 +65,16 @@ TYPE_AND_PAINT = """async (text) => {
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--logos", choices=("monograms", "fixture"), default="monograms")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        data = synth.write(tmp / "data", 2_500)
-        build_site(BuildRequest(resolve_sources(str(data), None, None, None), tmp / "site", tmp / "cache"))
+        if args.logos == "fixture":
+            data, logos = synthetic(tmp / "data", 2_500), str(FIXTURE / "hosted_logos")
+        else:
+            data, logos = synth.write(tmp / "data", 2_500), None
+        build_site(BuildRequest(resolve_sources(str(data), None, None, logos), tmp / "site", tmp / "cache"))
         server = make_server(tmp / "site", "127.0.0.1", 0, None)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -82,7 +95,7 @@ def main() -> None:
             floor = [t for query in QUERIES for t in page.evaluate(TYPE_AND_PAINT, query)]
             browser.close()
         server.shutdown()
-    print(f"{tiles} tiles; first contentful paint {first_paint:.0f} ms")
+    print(f"{tiles} tiles (logos: {args.logos}); first contentful paint {first_paint:.0f} ms")
     print(f"keystroke -> next painted frame over {len(samples)} keystrokes: {summary(samples)}")
     print(f"floor (same keystrokes, explorer listener detached): {summary(floor)}")
 

@@ -361,3 +361,42 @@ def test_stats_page_has_charts_and_numbers(bundled_site: Path) -> None:
     assert '<svg class="chart"' in html and 'role="img"' in html
     assert "<td>Retired from the ecosystem</td><td>68</td>" in html
     assert "<td>Modeling</td><td>127</td>" in html  # 126 listed there first, plus one second placement
+
+
+def test_items_without_a_logo_are_drawn_as_text_in_tiles_and_cards(tmp_path: Path) -> None:
+    from torchscape.site.monogram import PALETTE, monogram_index
+
+    logos = tmp_path / "logos"
+    logos.mkdir()
+    (logos / "alpha.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>',
+        encoding="utf-8",
+    )
+    data = tmp_path / "landscape.yml"
+    entries = [
+        item("Alpha"),
+        item("Torch Vision Extras", logo="missing.svg", homepage_url="https://b.example"),
+    ]
+    data.write_text(dump(catalog(*entries)), encoding="utf-8")
+    out = tmp_path / "site"
+    report = build(data, out, tmp_path / "cache", logos=logos)
+    assert report.placeholders == ["torch-vision-extras"]
+    colour = monogram_index("Torch Vision Extras")
+    drawn = f'<span class="monogram mono-{colour}" aria-hidden="true">TV</span>'
+    home = (out / "index.html").read_text(encoding="utf-8")
+    tile = home[
+        home.index('data-id="torch-vision-extras"') : home.index(
+            "</li>", home.index('data-id="torch-vision-extras"')
+        )
+    ]
+    assert drawn in tile and "<img" not in tile
+    alpha = home[home.index('data-id="alpha"') : home.index("</li>", home.index('data-id="alpha"'))]
+    assert "<img" in alpha and "monogram" not in alpha  # a real logo stays an image
+    category = next((out / "categories").glob("*/index.html")).read_text(encoding="utf-8")
+    assert drawn in category
+    # Its own page still shows the monogram file (an image, large, with alt text) ...
+    page = (out / "projects" / "torch-vision-extras" / "index.html").read_text(encoding="utf-8")
+    assert 'alt="Torch Vision Extras logo"' in page
+    # ... and the page's stylesheet has every palette colour as a class.
+    theme = next((out / "static").glob("theme.*.css")).read_text(encoding="utf-8")
+    assert all(f".mono-{n} {{ background: {c}; }}" in theme for n, c in enumerate(PALETTE))

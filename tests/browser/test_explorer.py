@@ -248,3 +248,23 @@ def test_a_keystroke_touches_only_the_tiles_whose_visibility_flips(page: Page, b
     # The list view ranks what the grid shows in catalog order, best first.
     page.locator("[data-view=list]").click()
     expect(page.locator(".list tbody tr").first).to_have_attribute("data-id", "torchvision")
+
+
+def test_monograms_are_drawn_in_their_colour_and_tiles_keep_their_names(page: Page, tmp_path: Path) -> None:
+    from torchscape.site.monogram import monogram_colour
+
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Hugging Face"), item("Pyro", homepage_url="https://p.example"))))
+    out = tmp_path / "site"
+    build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, tmp_path / "cache"))
+    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
+        page.goto(base, wait_until="networkidle")
+        tile = page.locator('.tiles a[data-id="hugging-face"]')
+        expect(tile).to_have_accessible_name(re.compile("Hugging Face"))
+        mark = tile.locator(".monogram")
+        expect(mark).to_have_text("HF")
+        expect(mark).to_be_visible()
+        red, green, blue = (int(monogram_colour("Hugging Face")[i : i + 2], 16) for i in (1, 3, 5))
+        expect(mark).to_have_css("background-color", f"rgb({red}, {green}, {blue})")
+        box = mark.bounding_box()
+        assert box and round(box["height"]) == 56 and round(box["width"]) == 56

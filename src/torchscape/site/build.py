@@ -99,7 +99,9 @@ def build_site(request: BuildRequest) -> BuildReport:
     try:
         logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
         relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
-        model = site_model(landscape, logos, observed, relations)  # 5b. arrange groups, categories, tiles
+        model = site_model(
+            landscape, logos, observed, relations, placeholders
+        )  # 5b. groups, categories, tiles
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
         parts = heavy_parts(landscape, model, assets)
         offloaded = pages.Offloaded(parts, len(landscape), writer)  # 7. on other cores, if many

@@ -6,7 +6,7 @@ Built once per build from the frozen Landscape; templates only read it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -14,6 +14,7 @@ from torchscape.catalog.ids import normalize_name
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import RawSettings
 from torchscape.relations import Relations
+from torchscape.site.monogram import monogram_index, monogram_letters
 from torchscape.sources.observed import Observed
 
 
@@ -26,6 +27,7 @@ class Tile:
     featured: str | None = None
     featured_order: int = 0
     secondary: bool = False  # listed here through second_path
+    monogram: tuple[str, int] | None = None  # (letters, colour): no usable logo, drawn as text
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class SiteModel:
     categories: tuple[CategoryView, ...]
     logos: Mapping[str, str]
     featured: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    monograms: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     observed: Observed = field(default_factory=Observed)
     relations: Relations = field(default_factory=Relations)
 
@@ -77,15 +80,22 @@ def site_model(
     logos: Mapping[str, str],
     observed: Observed | None = None,
     relations: Relations | None = None,
+    placeholders: Iterable[str] = (),
 ) -> SiteModel:
-    """Arrange the landscape for display; `logos` maps item id -> logo path in the site."""
+    """Arrange the landscape for display; `logos` maps item id -> logo path in the site, and
+    `placeholders` are the items whose logo is a generated monogram: tiles and cards draw
+    those as text (one SVG image per tile costs the browser far more)."""
     settings = landscape.settings
     featured = _featured(landscape, settings)
+    monograms = {
+        item.id: (monogram_letters(item.name), monogram_index(item.name))
+        for item in (landscape.item(i) for i in placeholders)
+    }
     placed: dict[tuple[str, str], list[Tile]] = defaultdict(list)
     for item in landscape:
         label, order = featured.get(item.id, (None, 0))
         for index, place in enumerate(item.placements):
-            tile = Tile(item, logos[item.id], label, order, secondary=index > 0)
+            tile = Tile(item, logos[item.id], label, order, index > 0, monograms.get(item.id))
             placed[(place.category, place.subcategory)].append(tile)
     categories = tuple(
         _category(c.name, [s.name for s in c.subcategories], placed, settings) for c in landscape.categories
@@ -99,6 +109,7 @@ def site_model(
         categories=categories,
         logos=logos,
         featured=featured,
+        monograms=monograms,
         observed=observed or Observed(),
         relations=relations or Relations(),
     )

@@ -31,7 +31,7 @@ import hashlib
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["PALETTE", "monogram_colour", "monogram_letters", "monogram_svg"]
+__all__ = ["PALETTE", "monogram_colour", "monogram_css", "monogram_index", "monogram_letters", "monogram_svg"]
 
 #: Background colours; white text on each has a WCAG contrast ratio of at
 #: least 4.5:1 (AA for normal text). Order matters: it is part of the output.
@@ -86,8 +86,18 @@ def _one_word(word: str) -> str:
 
 def monogram_colour(name: str) -> str:
     """Return the palette colour for ``name``, from a SHA-256 of its UTF-8 bytes."""
+    return PALETTE[monogram_index(name)]
+
+
+def monogram_index(name: str) -> int:
+    """The position in PALETTE of ``name``'s colour (the CSS class ``mono-<index>``)."""
     digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return PALETTE[int.from_bytes(digest[:4], "big") % len(PALETTE)]
+    return int.from_bytes(digest[:4], "big") % len(PALETTE)
+
+
+def monogram_css() -> str:
+    """A class per palette colour, for monograms drawn by the page (tiles, cards) as text."""
+    return "".join(f".mono-{index} {{ background: {colour}; }}\n" for index, colour in enumerate(PALETTE))
 
 
 def monogram_svg(name: str, size: int = 64) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 from torchscape.catalog.raw import RawSettings
+from torchscape.site.monogram import monogram_css
 
 _COLOUR = re.compile(r"^rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(?:,\s*(?:0|1|0?\.\d+|1\.0+)\s*)?\)$")
 
 
 def theme_css(settings: RawSettings | None) -> str:
-    """`:root { --brand-1: ...; }` for the colours given; nothing that is not a plain rgba()."""
+    """`:root { --brand-1: ...; }` for the colours given (nothing that is not a plain rgba()),
+    and the monogram colours."""
     lines = [":root {"]
     colors = settings.colors.model_dump() if settings and settings.colors else {}
     for index in range(1, 8):
@@ -18,4 +20,4 @@ def theme_css(settings: RawSettings | None) -> str:
         if isinstance(value, str) and _COLOUR.match(value.strip()):
             lines.append(f"  --brand-{index}: {value.strip()};")
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + monogram_css()
