@@ -110,4 +110,5 @@ def test_pick_tiles_on_the_home_grid_and_compare_them(page: Page, bundled_site: 
     expect(tray).to_contain_text("Compare 2/4")
     tray.get_by_role("link", name="Compare").click()
     page.wait_for_url("**/compare/?items=pyro,numpyro")
+    expect(page.locator("table.compare thead th[data-id]")).to_have_count(2)  # built from compare.json
     assert columns(page) == ["pyro", "numpyro"]
