@@ -268,3 +268,25 @@ def test_monograms_are_drawn_in_their_colour_and_tiles_keep_their_names(page: Pa
         expect(mark).to_have_css("background-color", f"rgb({red}, {green}, {blue})")
         box = mark.bounding_box()
         assert box and round(box["height"]) == 56 and round(box["width"]) == 56
+
+
+def test_a_query_matching_nothing_hides_the_grid_and_the_next_one_brings_it_back(
+    page: Page, bundled_site: Site
+) -> None:
+    ready(page, bundled_site)
+    box = page.locator("input[type=search]")
+    box.fill("lightning")
+    expect(page.locator("[data-count]")).to_contain_text("match “lightning”")
+    before = visible_ids(page)
+    box.fill("qqqxzzjv")
+    expect(page.locator("[data-count]")).to_have_text("0 projects match “qqqxzzjv”")
+    expect(page.locator("[data-grid]")).to_be_hidden()
+    assert visible_ids(page) == []
+    box.fill("lightning")  # the tiles kept their state while hidden: the same result again
+    expect(page.locator("[data-grid]")).to_be_visible()
+    assert visible_ids(page) == before and "pytorch-lightning" in before
+    box.fill("qqqxzzjv")
+    box.fill("")  # from nothing straight back to everything (one group's tab shown, as at first)
+    expect(page.locator("[data-count]")).to_have_text(f"{len(bundled_site.landscape)} projects")
+    expect(page.locator("[data-grid]")).to_be_visible()
+    assert page.locator(".tiles li[hidden]").count() == 0

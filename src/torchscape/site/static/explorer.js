@@ -90,9 +90,15 @@ function sortItems(items, state, order) {
  * state of every tile and section is kept here, so a keystroke reads nothing from the page and
  * writes only to the elements whose state changes. */
 function renderGrid(data, shown, filtering) {
+  const { grid } = data;
+  // Nothing matches: the grid is hidden as a whole and its tiles stay as they were, so that
+  // the next query ("grp" on the way to "grpah") shows only what differs from the last
+  // results, not hundreds of tiles from nothing.
+  const empty = filtering && shown.length === 0;
+  if (grid.empty !== empty) grid.element.classList.toggle("is-empty", (grid.empty = empty));
+  if (empty) return;
   const next = new Uint8Array(data.items.length);
   for (const item of shown) next[item.position] = 1;
-  const { grid } = data;
   for (let position = 0; position < next.length; position++) {
     if (next[position] === grid.shown[position]) continue;
     for (const row of grid.rows[position]) row.hidden = !next[position];
@@ -128,7 +134,8 @@ function gridOf(root, items) {
     const total = count?.textContent;
     sections.push({ element, positions: Int32Array.from(known), size: ids.size, count, total, text: total, hidden: element.hidden });
   }
-  return { rows, sections, shown: new Uint8Array(items.length).fill(1) };
+  const element = root.querySelector("[data-grid]");
+  return { element, rows, sections, shown: new Uint8Array(items.length).fill(1), empty: false };
 }
 
 /** Sets a property only when its value changes (a write of the same value can still cost a
