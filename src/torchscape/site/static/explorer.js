@@ -61,7 +61,7 @@ function results(data, state) {
   let hits = null;
   if (state.q.trim()) {
     data.index ??= buildIndex(data.items); // built on the first search, not at page load
-    hits = match(data.index, state.q);
+    hits = hitsFor(data, state.q);
     items = hits.map((hit) => data.items[hit.item]);
   }
   items = applyFilters(items, state.filters);
@@ -70,6 +70,26 @@ function results(data, state) {
   for (const item of items) (!state.all && hiddenByDefault(item) ? hidden : shown).push(item);
   const relevance = () => new Map(rank(data.index, hits).map((hit, position) => [hit.id, position]));
   return { shown, hidden, sorted: () => sortItems(shown, state, hits && relevance()) };
+}
+
+/** Every search starts with one character, so the hits of each are kept (and worked out
+ * ahead, when the browser is idle: `warmUp`); other queries are matched as they come. */
+function hitsFor(data, query) {
+  const key = query.trim().toLowerCase();
+  if (key.length !== 1) return match(data.index, query);
+  let hits = data.single.get(key);
+  if (!hits) data.single.set(key, (hits = match(data.index, key)));
+  return hits;
+}
+
+function warmUp(data, idle) {
+  const letters = [..."abcdefghijklmnopqrstuvwxyz0123456789"];
+  const step = (deadline) => {
+    data.index ??= buildIndex(data.items);
+    while (letters.length && deadline.timeRemaining() > 4) hitsFor(data, letters.shift());
+    if (letters.length) idle(step);
+  };
+  idle(step);
 }
 
 function sortItems(items, state, order) {
@@ -208,10 +228,10 @@ async function start() {
   if (!panel) return;
   const response = await fetch(`${root}api/explorer.json`);
   const items = (await response.json()).items.map((row, position) => ({ ...toItem(row), position }));
-  const data = { items, index: null, grid: gridOf(document, items) };
+  const data = { items, index: null, single: new Map(), grid: gridOf(document, items) };
   // The search index is built when the browser is idle, so the first keystroke does not wait.
-  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
-  idle(() => (data.index ??= buildIndex(data.items)));
+  const idle = window.requestIdleCallback || ((callback) => setTimeout(() => callback({ timeRemaining: () => 50 }), 200));
+  warmUp(data, idle);
   const input = panel.querySelector("input[type=search]");
   const status = panel.querySelector("[data-count]");
   const filters = panel.querySelector("[data-filters]");
@@ -320,7 +340,8 @@ async function start() {
   const texts = await (await fetch(`${root}api/explorer-text.json`)).json();
   for (const item of data.items) item.description = texts.descriptions[item.id] || "";
   data.index = null;
-  idle(() => (data.index ??= buildIndex(data.items)));
+  data.single = new Map();
+  warmUp(data, idle);
   if (state.q.trim() || state.view === "list") render(false);
   panel.dataset.texts = "loaded";
 }
