@@ -116,6 +116,17 @@ describe("search on small catalogs", () => {
     assert.equal(match(index, "").length, 4);
   });
 
+  test("typing word after word gives the same hits as each query on a fresh index", () => {
+    const items = realItems("bundled");
+    const typed = buildIndex(items); // one index for every keystroke: its word matchers are reused
+    for (const query of ["torch vision", "grpah neural", "federated learning privacy", "torch torch"]) {
+      for (let end = 1; end <= query.length; end++) {
+        const text = query.slice(0, end);
+        assert.deepEqual(match(typed, text), match(buildIndex(items), text), text);
+      }
+    }
+  });
+
   test("results are {id, score} objects, best first", () => {
     const index = buildIndex([item("x", { description: "zebra" }), item("zebra")]);
     const hits = search(index, "zebra");

@@ -482,6 +482,19 @@ function matchWord(index, word) {
   return { kinds, rarity, count: matched.length };
 }
 
+/** `matchWord`, remembered for the index's recent words: typing "torch vision" matches "torch"
+ * once, not again at each letter of "vision". */
+function wordMatcher(index, word) {
+  const memo = (index.matchers ??= new Map());
+  let matcher = memo.get(word);
+  if (matcher === undefined) {
+    matcher = matchWord(index, word);
+    if (memo.size >= 256) memo.delete(memo.keys().next().value); // the oldest
+    memo.set(word, matcher);
+  }
+  return matcher;
+}
+
 /** The longest run of consecutive query words matched at consecutive positions of one field. */
 function longestRun(tokens, start, end, matchers, previous, current) {
   const n = matchers.length;
@@ -522,7 +535,7 @@ export function search(index, query) {
 export function match(index, query) {
   const words = tokenize(query);
   if (words.length === 0) return index.items.map((_, item) => ({ item, score: 0 }));
-  const matchers = words.map((word) => matchWord(index, word));
+  const matchers = words.map((word) => wordMatcher(index, word));
   if (matchers.some((matcher) => matcher.count === 0)) return [];
   // The most selective word first: most items fail it and are dropped at once.
   const order = matchers.map((_, q) => q).sort((a, b) => matchers[a].count - matchers[b].count);
