@@ -99,12 +99,12 @@ def build_site(request: BuildRequest) -> BuildReport:
     try:
         logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
         relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
-        model = site_model(
-            landscape, logos, observed, relations, placeholders
-        )  # 5b. groups, categories, tiles
+        # 5b. arrange groups, categories, tiles
+        model = site_model(landscape, logos, observed, relations, placeholders)
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
-        parts = heavy_parts(landscape, model, assets)
-        offloaded = pages.Offloaded(parts, len(landscape), writer)  # 7. on other cores, if many
+        workers = pages.workers_for(len(landscape))
+        parts = heavy_parts(landscape, model, assets, workers)
+        offloaded = pages.Offloaded(parts, workers, writer)  # 7. on other cores, if many
         writer.start_writing()  # nothing forks from here: a new site is written as it comes
         count = pages.write_pages(landscape, model, assets, writer)  # 8. home, categories, guide, stats
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
@@ -165,11 +165,13 @@ def _unchanged_report(
     )
 
 
-def heavy_parts(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> list[pages.Task]:
+def heavy_parts(
+    landscape: Landscape, model: SiteModel, assets: dict[str, str], workers: int
+) -> list[pages.Task]:
     """The parts of a build worth other cores, longest first: relation pages (graph layout),
     the API files, badges and embeds, then the item pages in slices small enough to balance
-    the workers."""
-    shares = 4 * pages.WORKERS if pages.workers_for(len(landscape)) > 1 else 1
+    `workers` processes."""
+    shares = 4 * workers if workers > 1 else 1
     return [
         functools.partial(write_relation_pages, landscape, model, assets),
         functools.partial(write_datasets, landscape, model),

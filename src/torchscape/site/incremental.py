@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from torchscape import __version__
+from torchscape.site.writer import MARKER
 from torchscape.sources.cache import FILE_NAME as CACHE_FILE
 from torchscape.sources.observed import SNAPSHOT_NAME
 
 RECORD_VERSION = 1
-_MARKER = ".torchscape-site"
 
 
 @dataclass(slots=True)
@@ -131,7 +131,7 @@ def _scan(folder: str, prefix: str, found: dict[str, tuple[int, int]]) -> bool:
                     if not _scan(entry.path, relative + "/", found):
                         return False
                 elif entry.is_file():
-                    if relative != _MARKER:
+                    if relative != MARKER:
                         stat = entry.stat()
                         found[relative] = (stat.st_size, stat.st_mtime_ns)
                 else:

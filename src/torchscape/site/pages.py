@@ -119,16 +119,15 @@ _folder: Path | None = None
 
 
 class Offloaded:
-    """Parts of a build rendered by forked workers, started at once while the build goes on in
-    this process; `deliver()` hands their files to the writer. With fewer than `PARALLEL_FROM`
-    items (or where forking is unsafe) the parts run in `deliver()` itself."""
+    """Parts of a build rendered by `workers` forked processes (`workers_for`), started at once
+    while the build goes on in this process; `deliver()` hands their files to the writer. With
+    one worker the parts run in `deliver()` itself."""
 
-    def __init__(self, tasks: Sequence[Task], items: int, writer: SiteWriter) -> None:
+    def __init__(self, tasks: Sequence[Task], workers: int, writer: SiteWriter) -> None:
         global _tasks, _folder
         self._tasks = list(tasks)
         self._pool: Any = None
         self._results: Any = None
-        workers = workers_for(items)
         if workers < 2:
             return
         # A new site: the workers write into its staging folder themselves (nothing to send back).

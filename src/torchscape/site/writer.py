@@ -50,25 +50,39 @@ class Collector:
 
     def write(self, relative: str, data: bytes | str) -> None:
         _parts(relative)
-        self.files.append((relative, data.encode("utf-8") if isinstance(data, str) else data))
+        self.files.append((relative, _payload(data)))
 
 
 class FolderSink:
     """Writes a build step's files straight into a staging folder (in a forked worker)."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self._folder = _Folder(folder)
         self.files: list[tuple[str, int]] = []
-        self._made: set[Path] = set()
 
     def write(self, relative: str, data: bytes | str) -> None:
-        payload = data.encode("utf-8") if isinstance(data, str) else data
-        path = self.folder.joinpath(*_parts(relative))
+        payload = _payload(data)
+        self._folder.write(_parts(relative), payload)
+        self.files.append((relative, len(payload)))
+
+
+class _Folder:
+    """Files written into a (staging) folder, each of its subfolders made once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._made: set[Path] = {root}
+
+    def write(self, parts: tuple[str, ...], payload: bytes) -> None:
+        path = self.root.joinpath(*parts)
         if path.parent not in self._made:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(path.parent)
         path.write_bytes(payload)
-        self.files.append((relative, len(payload)))
+
+
+def _payload(data: bytes | str) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 class SiteWriter:
@@ -86,7 +100,7 @@ class SiteWriter:
     def write(self, relative: str, data: bytes | str) -> None:
         """Add one file (`relative` is a POSIX path inside the site)."""
         parts = _parts(relative)
-        payload = data.encode("utf-8") if isinstance(data, str) else data
+        payload = _payload(data)
         if self._streamer is not None:
             self._streamer.put(parts, payload)
         else:
@@ -101,7 +115,7 @@ class SiteWriter:
         """
         if self._streamer is not None or self._in_place():
             return
-        self._streamer = _Streamer(self.staging_folder() or self._make_staging())
+        self._streamer = _Streamer(self._new_staging())
         for relative in _ordered(self._pending):
             self._streamer.put(_parts(relative), self._pending[relative])
         self._pending.clear()
@@ -109,11 +123,7 @@ class SiteWriter:
     def staging_folder(self) -> Path | None:
         """For a new folder, the staging folder (made now), where forked workers may write
         files themselves (then `written_elsewhere`); None for an in-place update."""
-        if self._in_place():
-            return None
-        if self._staging is None:
-            self._staging = self._make_staging()
-        return self._staging
+        return None if self._in_place() else self._new_staging()
 
     def written_elsewhere(self, relative: str, size: int) -> None:
         """Count a file that a worker wrote into the staging folder."""
@@ -149,12 +159,17 @@ class SiteWriter:
     def _in_place(self) -> bool:
         return self.target.is_dir() and (self.target / MARKER).is_file()
 
-    def _make_staging(self) -> Path:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+    def _new_staging(self) -> Path:
+        """The staging folder of a new site, made on first use."""
+        if self._staging is None:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self._staging = Path(
+                tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent)
+            )
+        return self._staging
 
     def _write_fresh(self) -> None:
-        streamer = _Streamer(self.staging_folder() or self._make_staging(), thread=False)
+        streamer = _Streamer(self._new_staging(), thread=False)
         for relative in _ordered(self._pending):
             streamer.put(_parts(relative), self._pending[relative])
         self._swap_in(streamer.finish())
@@ -191,7 +206,7 @@ class _Streamer:
 
     def __init__(self, staging: Path, thread: bool = True) -> None:
         self.staging = staging
-        self._made: set[Path] = {staging}
+        self._folder = _Folder(staging)
         self._error: BaseException | None = None
         self._queue: queue.SimpleQueue[tuple[tuple[str, ...], bytes] | None] | None = None
         self._thread: threading.Thread | None = None
@@ -204,7 +219,7 @@ class _Streamer:
         if self._queue is not None:
             self._queue.put((parts, payload))
         else:
-            self._write(parts, payload)
+            self._folder.write(parts, payload)
 
     def finish(self) -> Path:
         """Wait for every file; the staging folder, or the first error (the folder removed)."""
@@ -228,16 +243,9 @@ class _Streamer:
         while (job := self._queue.get()) is not None:
             if self._error is None:
                 try:
-                    self._write(*job)
+                    self._folder.write(*job)
                 except BaseException as exc:  # raised again by finish()
                     self._error = exc
-
-    def _write(self, parts: tuple[str, ...], payload: bytes) -> None:
-        path = self.staging.joinpath(*parts)
-        if path.parent not in self._made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(path.parent)
-        path.write_bytes(payload)
 
 
 def check_target(target: Path) -> None:
