@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from torchscape.site.badges import snippets as badge_snippets
 def environment() -> jinja2.Environment:
     """The template environment (templates ship inside the package)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("torchscape.site", "templates"),
+        loader=_DedentingLoader("torchscape.site", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -32,6 +33,25 @@ def environment() -> jinja2.Environment:
     env.filters["slug"] = normalize_name
     env.filters["badge_snippets"] = badge_snippets
     return env
+
+
+class _DedentingLoader(jinja2.PackageLoader):
+    """Templates without the indentation that makes them readable: it would be repeated in
+    every page written (about 7 % of an item page). Lines inside `<pre>` keep theirs."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return dedent_markup(source), filename, uptodate
+
+
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+def dedent_markup(source: str) -> str:
+    """Leading spaces and tabs of each line removed, except within `<pre>` elements."""
+    parts = _PRE.split(source)
+    return "".join(part if index % 2 else _INDENT.sub("", part) for index, part in enumerate(parts))
 
 
 def render(template: str, **context: Any) -> str:

@@ -4,6 +4,16 @@
 const root = document.body.dataset.root || "";
 
 function setUpCopyButtons() {
+  // Snippet lists (the item page's badge) get their buttons here, to keep each page small.
+  for (const code of document.querySelectorAll(".snippets code[id]")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    button.dataset.copy = code.id;
+    button.hidden = true;
+    button.textContent = "Copy";
+    code.parentElement.after(button);
+  }
   for (const button of document.querySelectorAll("button[data-copy]")) {
     const source = document.getElementById(button.dataset.copy);
     if (!source || !navigator.clipboard) continue;
