@@ -131,6 +131,11 @@ def test_items_json_and_exports(bundled_site: Path) -> None:
             (bundled_site / "api" / "categories" / f"{category.id}.json").read_text(encoding="utf-8")
         )
         assert part["name"] == category.name
+        listed = {i for sub in part["subcategories"] for i in sub["items"]}
+        assert {entry["id"] for entry in part["items"]} == listed
+        for entry in part["items"]:  # in short: the fields of items.json that show an item
+            full = next(i for i in body["items"] if i["id"] == entry["id"])
+            assert entry == {key: full[key] for key in entry} and "page" in entry and "observed" not in entry
     rows = list(csv.DictReader(io.StringIO((bundled_site / "items.csv").read_text(encoding="utf-8"))))
     assert len(rows) == len(landscape)
     redirects = json.loads((bundled_site / "api" / "redirects.json").read_text(encoding="utf-8"))["items"]

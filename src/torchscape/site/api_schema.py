@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from torchscape.site.datasets import API_VERSION
+from torchscape.site.datasets import API_VERSION, SUMMARY_FIELDS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NAMES = ("items", "category", "explorer", "explorer-text", "redirects")
@@ -113,6 +113,11 @@ ITEM = _object(
     "one item, once, under its stable id",
 )
 
+SUMMARY = _object(
+    {name: ITEM["properties"][name] for name in SUMMARY_FIELDS},
+    "an item in short (api/items.json has every field)",
+)
+
 _EXPLORER_ITEM = _object(
     {
         "id": _STR,
@@ -152,7 +157,7 @@ def api_schema(name: str) -> dict[str, Any]:
                 "name": _STR,
                 "id": _STR,
                 "subcategories": {"type": "array", "items": subcategory},
-                "items": {"type": "array", "items": ITEM},
+                "items": {"type": "array", "items": SUMMARY},
             }
         )
         title = "api/categories/<id>.json"

@@ -78,6 +78,15 @@ def item_record(item: Item, model: SiteModel) -> dict[str, Any]:
     return record
 
 
+SUMMARY_FIELDS = ("id", "name", "description", "homepage_url", "repo_url", "logo", "page", "status")
+
+
+def summary_record(record: dict[str, Any]) -> dict[str, Any]:
+    """An item as a category file lists it: enough to show it; `items.json` has the rest (a copy
+    of every full record in the category files was a third of the API's weight)."""
+    return {name: record[name] for name in SUMMARY_FIELDS}
+
+
 def observed_record(observed: ItemObserved) -> dict[str, Any] | None:
     """The observed facts the explorer filters and sorts on (None when nothing is known)."""
     repo, package = observed.repo or {}, observed.package or {}
@@ -120,7 +129,7 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: FileSink) -> 
                 {"name": s.name, "id": s.id, "items": [t.item.id for t in s.tiles]}
                 for s in category.subcategories
             ],
-            "items": [records[i] for i in ids],
+            "items": [summary_record(records[i]) for i in ids],
         }
         writer.write(f"api/categories/{category.id}.json", _json(body))
     writer.write("api/explorer.json", _json(explorer_data(landscape, records, model.relations.compatible)))
