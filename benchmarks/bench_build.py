@@ -12,7 +12,9 @@ writes: the same 7,825 files (63 MB) took 0.9 s to write, then 4.9 s and 9.1 s o
 rounds of write-and-delete, nearly all of it kernel time, and 1.2 s again once the page cache
 was dropped (which in turn makes reads slow: the disk is throttled). Builds write tens of MB, so
 figures from this machine vary by several times between runs; quote medians, and compare
-changes back to back.
+changes back to back. To show what the disk cost at the time, the last output is written again
+with plain Python (the "writing them ... took" figure): a floor no build into an empty folder
+can go under.
 
 The synthetic landscape gets a synthetic observed.jsonl (package requirements between its
 items and on torch), so the relations step (alternatives, dependency graph, torch pages,
@@ -89,6 +91,21 @@ def skip_relations() -> None:
     build.write_relation_pages = lambda *args: 0  # type: ignore[assignment]
 
 
+def write_floor(site: Path, tmp: Path) -> float:
+    """Seconds to write the site's files (same paths, same bytes) into a new folder with plain
+    Python: what this machine's disk costs right now, whatever the build does."""
+    files = [(p.relative_to(site), p.read_bytes()) for p in sorted(site.rglob("*")) if p.is_file()]
+    target = tmp / "floor"
+    started = time.perf_counter()
+    for relative, data in files:
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    seconds = time.perf_counter() - started
+    shutil.rmtree(target)
+    return seconds
+
+
 def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int, tmp: Path) -> None:
     sources = resolve_sources(str(data), str(settings) if settings else None, None, str(logos))
     cold, warm, rebuild, forced = [], [], [], []
@@ -102,12 +119,14 @@ def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int
         forced.append(timed(BuildRequest(sources, out, cache, force=True)))
     size = folder_size(out)
     raw, packed = home_weight(out)
+    floor = write_floor(out, tmp)
     print(
         f"{name}: cold {statistics.median(cold):.2f} s, warm {statistics.median(warm):.2f} s, "
         f"rebuild unchanged {statistics.median(rebuild):.2f} s, "
         f"forced rebuild unchanged (renders all, writes nothing) {statistics.median(forced):.2f} s "
         f"(medians of {runs}); "
-        f"output {size / 1e6:.1f} MB; home HTML+CSS+JS+explorer.json {raw / 1e3:.0f} KB raw, {packed / 1e3:.1f} KB gzip"
+        f"output {size / 1e6:.1f} MB ({sum(1 for p in out.rglob('*') if p.is_file())} files; writing them "
+        f"with plain Python just after took {floor:.2f} s); home HTML+CSS+JS+explorer.json {raw / 1e3:.0f} KB raw, {packed / 1e3:.1f} KB gzip"
     )
 
 
