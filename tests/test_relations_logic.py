@@ -3,6 +3,11 @@ the graph layout, comparisons' settings, and the known-pairs check on the bundle
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +19,15 @@ from helpers import catalog, item, run_check
 from torchscape.catalog.model import Landscape
 from torchscape.paths import bundled_dir
 from torchscape.relations import named_comparisons, relate
-from torchscape.relations.compare import item_cells, mark_best, torch_cell
+from torchscape.relations.compare import (
+    COMPARE_VERSION,
+    ROWS,
+    compare_cells,
+    compare_data,
+    item_cells,
+    mark_best,
+    torch_cell,
+)
 from torchscape.relations.dependencies import built_on, used_by
 from torchscape.relations.graph import layout
 from torchscape.relations.requirements import accepts, is_final, minor_of, parse_specifier, required_names
@@ -293,6 +306,63 @@ def test_cells_say_unknown_and_best_marks_only_differences(bundled: tuple[Landsc
     assert "stars" not in best
     same = mark_best([cells["ignite"], cells["ignite"]])
     assert same == {}
+
+
+def test_compare_data_is_compact_and_the_browser_expands_it_as_the_build_does(
+    bundled: tuple[Landscape, Observed], tmp_path: Path
+) -> None:
+    """api/compare.json carries facts; compare.js must turn them into the very cells the
+    pre-rendered tables show (every kind of row, values the snapshot lacks included)."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Node.js is missing: the test of static/compare.js needs `node`")
+        pytest.skip("Node.js is not installed: the test of static/compare.js needs `node`")
+    landscape, observed = bundled
+    relations = relate(landscape, observed)
+    facts = {item_id: dict(found) for item_id, found in relations.facts.items()}
+    for item_id, stars in zip(("ignite", "fastai", "skorch"), (1_234_567, 999, 0), strict=True):
+        facts[item_id].update(
+            stars=stars,
+            stars_trend=[-stars, "2026-01-01"],
+            contributors=stars + 1,
+            last_commit=[stars % 400, "2026-10-29"],
+            releases=1000,
+        )
+    relations = dataclasses.replace(relations, facts=facts, cells=compare_cells(landscape, facts))
+    data = compare_data(landscape, relations, observed.as_of)
+    assert data["version"] == COMPARE_VERSION == 2
+    assert [r["key"] for r in data["rows"]] == [r.key for r in ROWS]
+    ignite = data["items"]["ignite"]["cells"]
+    assert len(ignite) == len(ROWS) and ignite[[r.key for r in ROWS].index("stars_trend")] == [
+        -1234567,
+        "2026-01-01",
+    ]
+    assert relations.cells["ignite"]["stars_trend"] == {
+        "text": "-1,234,567 since 2026-01-01",
+        "value": -1234567,
+    }
+    assert relations.cells["fastai"]["stars_trend"]["text"] == "-999 since 2026-01-01"
+    assert relations.cells["skorch"]["stars_trend"]["text"] == "+0 since 2026-01-01"
+    path = tmp_path / "compare.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    compare_js = Path(torchscape.__file__).parent / "site" / "static" / "compare.js"
+    script = (
+        'import { readFileSync } from "node:fs";'
+        f"import {{ itemCells }} from {json.dumps(compare_js.as_uri())};"
+        'const data = JSON.parse(readFileSync(process.argv[1], "utf8"));'
+        "const cells = Object.fromEntries(Object.keys(data.items).map((id) => [id, itemCells(data, id)]));"
+        "process.stdout.write(JSON.stringify(cells));"
+    )
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == relations.cells
 
 
 # --- graph -------------------------------------------------------------------------------------

@@ -108,7 +108,14 @@ def test_compare_data_for_the_browser(site: Path) -> None:
     assert [r["key"] for r in data["rows"]][:3] == ["for", "placements", "status"]
     lightning = data["items"]["pytorch-lightning"]
     assert lightning["name"] == "PyTorch Lightning" and lightning["logo"].startswith("logos/")
-    assert set(lightning["cells"]) == {r["key"] for r in data["rows"]}
+    assert data["version"] == 2 and len(lightning["cells"]) == len(data["rows"])
+    rows = {r["key"]: r for r in data["rows"]}
+    placements = rows["placements"]["values"][lightning["cells"][1]]
+    assert placements.startswith("Training / ")
+    built_on = lightning["cells"][[r["key"] for r in data["rows"]].index("built_on")]
+    assert "pytorch" in built_on  # item ids: compare.js names and links them
+    for row in data["rows"]:
+        assert row["kind"] in {"text", "count", "trend", "days", "scored", "items", "links"}
 
 
 def test_items_in_several_places_show_all_and_count_once(site: Path) -> None:
