@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -29,7 +30,7 @@ from torchscape.relations.compare import (
     torch_cell,
 )
 from torchscape.relations.dependencies import built_on, used_by
-from torchscape.relations.graph import layout
+from torchscape.relations.graph import NODE_HEIGHT, NODE_WIDTH, layout
 from torchscape.relations.requirements import accepts, is_final, minor_of, parse_specifier, required_names
 from torchscape.relations.similarity import Profile, alternatives, tokens
 from torchscape.relations.torch_compat import TorchVersions, compatibility, torch_versions
@@ -382,6 +383,32 @@ def test_layout_columns_follow_chains_and_survive_cycles() -> None:
     focused = layout("one", "One", edges, names, categories, focus={"mid"})
     assert {n.id for n in focused.nodes} == {"app", "mid", "base"}
     assert {n.id for n in focused.nodes if n.context} == {"app", "base"}
+
+
+def test_graph_svg_is_terse_and_edges_join_the_boxes() -> None:
+    """One relative cubic per edge, from the right side of what an item is built on to the
+    item's left side (a cycle's edges run backwards); tooltips only where they add something."""
+    edges = {"app": ["mid"], "mid": ["base"], "x": ["y"], "y": ["x"]}
+    names = {k: k.upper() for k in ("app", "mid", "base", "x", "y")}
+    names["mid"] = "A name far too long for its box"
+    categories = dict.fromkeys(names, "Cat") | {"base": "Other"}
+    drawing = layout("all", "All", edges, names, categories)
+    svg = drawing.svg("../projects/{id}/", "Cat")
+    boxes = {
+        m[0]: (int(m[1]), int(m[2]))
+        for m in re.findall(r'<a href="../projects/([^/]+)/"[^>]*>.*?<rect x="(\d+)" y="(\d+)"', svg)
+    }
+    paths = re.findall(r'<path d="M(-?\d+) (-?\d+)c([^"]+)"/>', svg)
+    assert len(paths) == len(drawing.edges) == 4 and "data-" not in svg and 'class="edge"' not in svg
+    for (source, target), (x1, y1, curve) in zip(drawing.edges, paths, strict=True):
+        numbers = [int(n) for n in re.findall(r"-?\d+", curve)]
+        assert len(numbers) == 6 and numbers[1] == 0 and numbers[3] == numbers[5]
+        start, end = (int(x1), int(y1)), (int(x1) + numbers[4], int(y1) + numbers[5])
+        assert start == (boxes[target][0] + NODE_WIDTH, boxes[target][1] + NODE_HEIGHT // 2)
+        assert end == (boxes[source][0], boxes[source][1] + NODE_HEIGHT // 2)
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    assert sorted(titles) == ["A name far too long for its box (Cat)", "BASE (Other)"]
+    assert len(re.findall("<title>", drawing.svg("../projects/{id}/"))) == len(names)  # no page category
 
 
 # --- settings ----------------------------------------------------------------------------------

@@ -94,13 +94,41 @@ def test_unknown_torch_is_never_compatible(site: Path) -> None:
     assert 'href="../../projects/pytorch/"' in unknown
 
 
+def test_torch_matrix_says_yes_and_no_for_every_version(site: Path) -> None:
+    explorer = {i["id"]: i for i in json.loads(read(site, "api/explorer.json"))["items"]}
+    page = read(site, "torch/index.html")
+    versions = re.findall(r'<th scope="col"><a href="../torch/([^/]+)/">', page)
+    assert len(versions) == 12
+    rows = re.findall(
+        r'<tr><th scope="row"><a href="../projects/([^/]+)/">[^<]*</a></th><td><code>[^<]*</code></td>(.*?)</tr>',
+        page,
+    )
+    known = [i for i, row in explorer.items() if row["torch_ok"] is not None]
+    assert sorted(i for i, _ in rows) == sorted(known)
+    for item_id, cells in rows:
+        said = re.findall(r"<td(?: class=\"no\")?>(yes|no)</td>", cells)
+        marked = re.findall(r'<td class="no">no</td>', cells)
+        accepted = explorer[item_id]["torch_ok"]
+        assert said == ["yes" if v in accepted else "no" for v in versions], item_id
+        assert len(marked) == said.count("no")  # the CSS shows cells as yes unless marked no
+
+
 def test_graph_pages_filter_by_category_without_javascript(site: Path) -> None:
     index = read(site, "graph/index.html")
     assert 'href="../graph/training/"' in index
     training = read(site, "graph/training/index.html")
     assert '<svg class="graph"' in training and 'id="general"' in training
     assert 'href="../../projects/pytorch-lightning/"' in training
-    assert 'data-to="pytorch"' not in training  # edges to the base are counted, not drawn
+    drawings = re.findall(r"<svg class=\"graph\".*?</svg>", training)
+    based = 0
+    for svg in drawings:  # edges to the base are counted, not drawn: none leaves its box
+        base = re.search(r'href="../../projects/pytorch/"[^>]*>.*?<rect x="(\d+)" y="(\d+)"', svg)
+        if base:
+            based += 1
+            assert f'<path d="M{int(base[1]) + 176} {int(base[2]) + 11}c' not in svg
+    assert based  # pytorch is drawn (it is built on listed items)
+    said = re.findall(r"\d+ projects?, (\d+) dependenc", training)
+    assert said and "".join(drawings).count("<path ") == sum(int(n) for n in said)  # one path per edge
 
 
 def test_compare_data_for_the_browser(site: Path) -> None:
