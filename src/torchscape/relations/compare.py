@@ -229,7 +229,8 @@ def compare_cells(landscape: Landscape, facts: Mapping[str, Mapping[str, Any]]) 
 def compare_data(landscape: Landscape, relations: Relations, as_of: str | None) -> dict[str, Any]:
     """`api/compare.json` (format `COMPARE_VERSION`): the rows, and every item's name and facts,
     one per row in the rows' order (null: unknown). A shared row lists its distinct facts in
-    `values` (in the order items first have them) and its cells are indexes into that list."""
+    `values` (in the order items first have them) and its cells are indexes into that list; a
+    `links` row lists its labels in `labels` and each link is (index of its label, URL)."""
     rows: list[dict[str, Any]] = []
     shared: dict[str, dict[str, int]] = {}
     for row in ROWS:
@@ -237,16 +238,24 @@ def compare_data(landscape: Landscape, relations: Relations, as_of: str | None) 
         if row.shared:
             rows[-1]["values"] = []
             shared[row.key] = {}
+        if row.kind == "links":
+            rows[-1]["labels"] = []
+            shared[row.key] = {}
+
+    def indexed(found: dict[str, int], listed: list[Any], value: Any) -> int:
+        key = json.dumps(value, ensure_ascii=False)
+        if key not in found:
+            found[key] = len(listed)
+            listed.append(value)
+        return found[key]
 
     def encoded(row: dict[str, Any], fact: Any) -> Any:
         index = shared.get(row["key"])
         if index is None or fact is None:
             return fact
-        key = json.dumps(fact, ensure_ascii=False)
-        if key not in index:
-            index[key] = len(row["values"])
-            row["values"].append(fact)
-        return index[key]
+        if row["kind"] == "links":
+            return [[indexed(index, row["labels"], label), url] for label, url in fact]
+        return indexed(index, row["values"], fact)
 
     items = {
         item.id: {

@@ -164,8 +164,8 @@ _FACTS: dict[Kind, dict[str, Any]] = {
     },
     "links": {
         "type": "array",
-        "items": _pair(_STR, _STR),
-        "description": "(label, URL) pairs, shown as links",
+        "items": _pair({"type": "integer", "minimum": 0}, _STR),
+        "description": "(index into the row's labels, URL) pairs, shown as links",
     },
 }
 assert set(_FACTS) == set(KINDS)
@@ -180,6 +180,7 @@ def _compare() -> dict[str, Any]:
             "best": {"enum": ["max", "min", None], "description": "which value is best, if any"},
             "kind": {"enum": list(KINDS), "description": "what the row's facts are"},
             "values": {"type": "array", "description": "a shared row's distinct facts"},
+            "labels": {"type": "array", "items": _STR, "description": "a links row's labels"},
         },
         "required": ["best", "key", "kind", "label"],
     }

@@ -20,7 +20,8 @@ const grouped = (n) => `${n < 0 ? "-" : ""}${String(Math.abs(n)).replace(/\B(?=(
 
 /** The cell a table shows for a row's fact in api/compare.json (version 2): `{text, value?,
  * links?}`, as the build's `expand` (relations/compare.py) writes it for the pre-rendered tables.
- * A shared row's cells are indexes into its `values`; null is unknown. */
+ * A shared row's cells are indexes into its `values`, a links row's labels indexes into its
+ * `labels`; null is unknown. */
 export function expandCell(row, cell, items) {
   const fact = row.values && typeof cell === "number" ? row.values[cell] : cell;
   if (fact === null || fact === undefined) return { text: UNKNOWN };
@@ -38,8 +39,10 @@ export function expandCell(row, cell, items) {
       const links = fact.map((id) => [items[id]?.name ?? id, `projects/${id}/`]);
       return { text: links.map(([name]) => name).join(", "), links };
     }
-    case "links":
-      return { text: fact.map(([label]) => label).join(" · "), links: fact };
+    case "links": {
+      const links = fact.map(([label, url]) => [row.labels[label], url]);
+      return { text: links.map(([label]) => label).join(" · "), links };
+    }
     default:
       return { text: String(fact) };
   }
