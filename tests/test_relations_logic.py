@@ -17,6 +17,7 @@ from packaging.specifiers import SpecifierSet
 
 import torchscape
 from helpers import catalog, item, run_check
+from site_helpers import graph_boxes
 from torchscape.catalog.model import Landscape
 from torchscape.paths import bundled_dir
 from torchscape.relations import named_comparisons, relate
@@ -394,10 +395,8 @@ def test_graph_svg_is_terse_and_edges_join_the_boxes() -> None:
     categories = dict.fromkeys(names, "Cat") | {"base": "Other"}
     drawing = layout("all", "All", edges, names, categories)
     svg = drawing.svg("../projects/{id}/", "Cat")
-    boxes = {
-        m[0]: (int(m[1]), int(m[2]))
-        for m in re.findall(r'<a href="../projects/([^/]+)/"[^>]*>.*?<rect x="(\d+)" y="(\d+)"', svg)
-    }
+    boxes = graph_boxes(svg, "../projects/")
+    assert set(boxes) == set(names) and 'class="nodes"' in svg  # no context here
     paths = re.findall(r'<path d="M(-?\d+) (-?\d+)c([^"]+)"/>', svg)
     assert len(paths) == len(drawing.edges) == 4 and "data-" not in svg and 'class="edge"' not in svg
     for (source, target), (x1, y1, curve) in zip(drawing.edges, paths, strict=True):
@@ -409,6 +408,9 @@ def test_graph_svg_is_terse_and_edges_join_the_boxes() -> None:
     titles = re.findall(r"<title>([^<]*)</title>", svg)
     assert sorted(titles) == ["A name far too long for its box (Cat)", "BASE (Other)"]
     assert len(re.findall("<title>", drawing.svg("../projects/{id}/"))) == len(names)  # no page category
+    focused = layout("one", "One", edges, names, categories, focus={"mid"}).svg("../projects/{id}/")
+    assert 'class="nodes faded"' in focused and focused.count('class="own"') == 1  # most are context
+    assert '<a href="../projects/mid/" class="own">' in focused
 
 
 # --- settings ----------------------------------------------------------------------------------

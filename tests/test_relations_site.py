@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_helpers import bundled_sources, parse, unresolved_links
+from site_helpers import bundled_sources, graph_boxes, parse, unresolved_links
 from torchscape.site.build import BuildRequest, build_site
 
 
@@ -122,10 +122,10 @@ def test_graph_pages_filter_by_category_without_javascript(site: Path) -> None:
     drawings = re.findall(r"<svg class=\"graph\".*?</svg>", training)
     based = 0
     for svg in drawings:  # edges to the base are counted, not drawn: none leaves its box
-        base = re.search(r'href="../../projects/pytorch/"[^>]*>.*?<rect x="(\d+)" y="(\d+)"', svg)
+        base = graph_boxes(svg, "../../projects/").get("pytorch")
         if base:
             based += 1
-            assert f'<path d="M{int(base[1]) + 176} {int(base[2]) + 11}c' not in svg
+            assert f'<path d="M{base[0] + 176} {base[1] + 11}c' not in svg
     assert based  # pytorch is drawn (it is built on listed items)
     said = re.findall(r"\d+ projects?, (\d+) dependenc", training)
     assert said and "".join(drawings).count("<path ") == sum(int(n) for n in said)  # one path per edge

@@ -59,24 +59,39 @@ class Drawing:
             x2, y2 = _x(a.column), _y(a.row) + NODE_HEIGHT // 2
             bend, rise = (x2 - x1) // 2, y2 - y1
             paths.append(f'<path d="M{_numbers(x1, y1)}c{_numbers(bend, 0, bend, rise, x2 - x1, rise)}"/>')
-        boxes = []
+        # Boxes in columns (the nodes come column by column): a column's group places its boxes
+        # across. Where most boxes are context (a category's drawings), the group says so and
+        # marks the drawing's own items instead.
+        faded = 2 * sum(n.context for n in self.nodes) > len(self.nodes)
+        boxes: list[str] = []
+        column: int | None = None
         for node in self.nodes:
-            x, y = _x(node.column), _y(node.row)
+            if node.column != column:
+                boxes.append(
+                    f'{"</g>" if column is not None else ""}<g transform="translate({_x(node.column)})">'
+                )
+                column = node.column
+            y = _y(node.row)
             href = quoteattr(link.format(id=node.id))
             label = node.name if len(node.name) <= 24 else node.name[:23] + "…"
-            kind = ' class="context"' if node.context else ""
+            if faded:
+                kind = "" if node.context else ' class="own"'
+            else:
+                kind = ' class="context"' if node.context else ""
             said = label == node.name and node.category == category
             title = "" if said else f"<title>{escape(node.name)} ({escape(node.category)})</title>"
             boxes.append(
                 f"<a href={href}{kind}>{title}"
-                f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}"/>'  # corners: CSS
-                f'<text x="{x + 8}" y="{y + 15}">{escape(label)}</text></a>'
+                f'<rect y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}"/>'  # corners: CSS
+                f'<text x="8" y="{y + 15}">{escape(label)}</text></a>'
             )
+        if boxes:
+            boxes.append("</g>")
         return (
             f'<svg class="graph" viewBox="0 0 {self.width} {self.height}" width="{self.width}" '
             f'height="{self.height}" role="img" aria-label={quoteattr(self.title)} '
             f'xmlns="http://www.w3.org/2000/svg"><g class="edges">{"".join(paths)}</g>'
-            f'<g class="nodes">{"".join(boxes)}</g></svg>'
+            f'<g class="{"nodes faded" if faded else "nodes"}">{"".join(boxes)}</g></svg>'
         )
 
 
