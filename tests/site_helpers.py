@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -109,3 +110,18 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def graph_boxes(svg: str, link: str) -> dict[str, tuple[int, int]]:
+    """A graph drawing's boxes: item id -> the top left corner (columns are groups moved across)."""
+    found: dict[str, tuple[int, int]] = {}
+    x = 0
+    pattern = (
+        rf'<g transform="translate\((\d+)\)">|<a href="{re.escape(link)}([^/]+)/"[^>]*>.*?<rect y="(\d+)"'
+    )
+    for match in re.finditer(pattern, svg):
+        if match[1]:
+            x = int(match[1])
+        else:
+            found[match[2]] = (x, int(match[3]))
+    return found

@@ -3,6 +3,12 @@ the graph layout, comparisons' settings, and the known-pairs check on the bundle
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +17,21 @@ from packaging.specifiers import SpecifierSet
 
 import torchscape
 from helpers import catalog, item, run_check
+from site_helpers import graph_boxes
 from torchscape.catalog.model import Landscape
 from torchscape.paths import bundled_dir
 from torchscape.relations import named_comparisons, relate
-from torchscape.relations.compare import item_cells, mark_best, torch_cell
+from torchscape.relations.compare import (
+    COMPARE_VERSION,
+    ROWS,
+    compare_cells,
+    compare_data,
+    item_cells,
+    mark_best,
+    torch_cell,
+)
 from torchscape.relations.dependencies import built_on, used_by
-from torchscape.relations.graph import layout
+from torchscape.relations.graph import NODE_HEIGHT, NODE_WIDTH, layout
 from torchscape.relations.requirements import accepts, is_final, minor_of, parse_specifier, required_names
 from torchscape.relations.similarity import Profile, alternatives, tokens
 from torchscape.relations.torch_compat import TorchVersions, compatibility, torch_versions
@@ -295,6 +310,63 @@ def test_cells_say_unknown_and_best_marks_only_differences(bundled: tuple[Landsc
     assert same == {}
 
 
+def test_compare_data_is_compact_and_the_browser_expands_it_as_the_build_does(
+    bundled: tuple[Landscape, Observed], tmp_path: Path
+) -> None:
+    """api/compare.json carries facts; compare.js must turn them into the very cells the
+    pre-rendered tables show (every kind of row, values the snapshot lacks included)."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Node.js is missing: the test of static/compare.js needs `node`")
+        pytest.skip("Node.js is not installed: the test of static/compare.js needs `node`")
+    landscape, observed = bundled
+    relations = relate(landscape, observed)
+    facts = {item_id: dict(found) for item_id, found in relations.facts.items()}
+    for item_id, stars in zip(("ignite", "fastai", "skorch"), (1_234_567, 999, 0), strict=True):
+        facts[item_id].update(
+            stars=stars,
+            stars_trend=[-stars, "2026-01-01"],
+            contributors=stars + 1,
+            last_commit=[stars % 400, "2026-10-29"],
+            releases=1000,
+        )
+    relations = dataclasses.replace(relations, facts=facts, cells=compare_cells(landscape, facts))
+    data = compare_data(landscape, relations, observed.as_of)
+    assert data["version"] == COMPARE_VERSION == 2
+    assert [r["key"] for r in data["rows"]] == [r.key for r in ROWS]
+    ignite = data["items"]["ignite"]["cells"]
+    assert len(ignite) == len(ROWS) and ignite[[r.key for r in ROWS].index("stars_trend")] == [
+        -1234567,
+        "2026-01-01",
+    ]
+    assert relations.cells["ignite"]["stars_trend"] == {
+        "text": "-1,234,567 since 2026-01-01",
+        "value": -1234567,
+    }
+    assert relations.cells["fastai"]["stars_trend"]["text"] == "-999 since 2026-01-01"
+    assert relations.cells["skorch"]["stars_trend"]["text"] == "+0 since 2026-01-01"
+    path = tmp_path / "compare.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    compare_js = Path(torchscape.__file__).parent / "site" / "static" / "compare.js"
+    script = (
+        'import { readFileSync } from "node:fs";'
+        f"import {{ itemCells }} from {json.dumps(compare_js.as_uri())};"
+        'const data = JSON.parse(readFileSync(process.argv[1], "utf8"));'
+        "const cells = Object.fromEntries(Object.keys(data.items).map((id) => [id, itemCells(data, id)]));"
+        "process.stdout.write(JSON.stringify(cells));"
+    )
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == relations.cells
+
+
 # --- graph -------------------------------------------------------------------------------------
 
 
@@ -312,6 +384,33 @@ def test_layout_columns_follow_chains_and_survive_cycles() -> None:
     focused = layout("one", "One", edges, names, categories, focus={"mid"})
     assert {n.id for n in focused.nodes} == {"app", "mid", "base"}
     assert {n.id for n in focused.nodes if n.context} == {"app", "base"}
+
+
+def test_graph_svg_is_terse_and_edges_join_the_boxes() -> None:
+    """One relative cubic per edge, from the right side of what an item is built on to the
+    item's left side (a cycle's edges run backwards); tooltips only where they add something."""
+    edges = {"app": ["mid"], "mid": ["base"], "x": ["y"], "y": ["x"]}
+    names = {k: k.upper() for k in ("app", "mid", "base", "x", "y")}
+    names["mid"] = "A name far too long for its box"
+    categories = dict.fromkeys(names, "Cat") | {"base": "Other"}
+    drawing = layout("all", "All", edges, names, categories)
+    svg = drawing.svg("../projects/{id}/", "Cat")
+    boxes = graph_boxes(svg, "../projects/")
+    assert set(boxes) == set(names) and 'class="nodes"' in svg  # no context here
+    paths = re.findall(r'<path d="M(-?\d+) (-?\d+)c([^"]+)"/>', svg)
+    assert len(paths) == len(drawing.edges) == 4 and "data-" not in svg and 'class="edge"' not in svg
+    for (source, target), (x1, y1, curve) in zip(drawing.edges, paths, strict=True):
+        numbers = [int(n) for n in re.findall(r"-?\d+", curve)]
+        assert len(numbers) == 6 and numbers[1] == 0 and numbers[3] == numbers[5]
+        start, end = (int(x1), int(y1)), (int(x1) + numbers[4], int(y1) + numbers[5])
+        assert start == (boxes[target][0] + NODE_WIDTH, boxes[target][1] + NODE_HEIGHT // 2)
+        assert end == (boxes[source][0], boxes[source][1] + NODE_HEIGHT // 2)
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    assert sorted(titles) == ["A name far too long for its box (Cat)", "BASE (Other)"]
+    assert len(re.findall("<title>", drawing.svg("../projects/{id}/"))) == len(names)  # no page category
+    focused = layout("one", "One", edges, names, categories, focus={"mid"}).svg("../projects/{id}/")
+    assert 'class="nodes faded"' in focused and focused.count('class="own"') == 1  # most are context
+    assert '<a href="../projects/mid/" class="own">' in focused
 
 
 # --- settings ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_helpers import bundled_sources, parse, unresolved_links
+from site_helpers import bundled_sources, graph_boxes, parse, unresolved_links
 from torchscape.site.build import BuildRequest, build_site
 
 
@@ -94,13 +94,41 @@ def test_unknown_torch_is_never_compatible(site: Path) -> None:
     assert 'href="../../projects/pytorch/"' in unknown
 
 
+def test_torch_matrix_says_yes_and_no_for_every_version(site: Path) -> None:
+    explorer = {i["id"]: i for i in json.loads(read(site, "api/explorer.json"))["items"]}
+    page = read(site, "torch/index.html")
+    versions = re.findall(r'<th scope="col"><a href="../torch/([^/]+)/">', page)
+    assert len(versions) == 12
+    rows = re.findall(
+        r'<tr><th scope="row"><a href="../projects/([^/]+)/">[^<]*</a></th><td><code>[^<]*</code></td>(.*?)</tr>',
+        page,
+    )
+    known = [i for i, row in explorer.items() if row["torch_ok"] is not None]
+    assert sorted(i for i, _ in rows) == sorted(known)
+    for item_id, cells in rows:
+        said = re.findall(r"<td(?: class=\"no\")?>(yes|no)</td>", cells)
+        marked = re.findall(r'<td class="no">no</td>', cells)
+        accepted = explorer[item_id]["torch_ok"]
+        assert said == ["yes" if v in accepted else "no" for v in versions], item_id
+        assert len(marked) == said.count("no")  # the CSS shows cells as yes unless marked no
+
+
 def test_graph_pages_filter_by_category_without_javascript(site: Path) -> None:
     index = read(site, "graph/index.html")
     assert 'href="../graph/training/"' in index
     training = read(site, "graph/training/index.html")
     assert '<svg class="graph"' in training and 'id="general"' in training
     assert 'href="../../projects/pytorch-lightning/"' in training
-    assert 'data-to="pytorch"' not in training  # edges to the base are counted, not drawn
+    drawings = re.findall(r"<svg class=\"graph\".*?</svg>", training)
+    based = 0
+    for svg in drawings:  # edges to the base are counted, not drawn: none leaves its box
+        base = graph_boxes(svg, "../../projects/").get("pytorch")
+        if base:
+            based += 1
+            assert f'<path d="M{base[0] + 176} {base[1] + 11}c' not in svg
+    assert based  # pytorch is drawn (it is built on listed items)
+    said = re.findall(r"\d+ projects?, (\d+) dependenc", training)
+    assert said and "".join(drawings).count("<path ") == sum(int(n) for n in said)  # one path per edge
 
 
 def test_compare_data_for_the_browser(site: Path) -> None:
@@ -108,7 +136,14 @@ def test_compare_data_for_the_browser(site: Path) -> None:
     assert [r["key"] for r in data["rows"]][:3] == ["for", "placements", "status"]
     lightning = data["items"]["pytorch-lightning"]
     assert lightning["name"] == "PyTorch Lightning" and lightning["logo"].startswith("logos/")
-    assert set(lightning["cells"]) == {r["key"] for r in data["rows"]}
+    assert data["version"] == 2 and len(lightning["cells"]) == len(data["rows"])
+    rows = {r["key"]: r for r in data["rows"]}
+    placements = rows["placements"]["values"][lightning["cells"][1]]
+    assert placements.startswith("Training / ")
+    built_on = lightning["cells"][[r["key"] for r in data["rows"]].index("built_on")]
+    assert "pytorch" in built_on  # item ids: compare.js names and links them
+    for row in data["rows"]:
+        assert row["kind"] in {"text", "count", "trend", "days", "scored", "items", "links"}
 
 
 def test_items_in_several_places_show_all_and_count_once(site: Path) -> None:

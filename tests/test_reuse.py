@@ -156,6 +156,7 @@ def test_built_api_files_validate(site: Path) -> None:
     check("explorer", site / "api" / "explorer.json")
     check("explorer-text", site / "api" / "explorer-text.json")
     check("redirects", site / "api" / "redirects.json")
+    check("compare", site / "api" / "compare.json")
     for path in sorted((site / "api" / "categories").glob("*.json")):
         check("category", path)
 
@@ -168,6 +169,16 @@ def test_api_schema_catches_a_wrong_file(site: Path) -> None:
     items["version"] = 99
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"version": 99, "items": []}, api_schema.api_schema("items"))
+    compare = json.loads((site / "api" / "compare.json").read_text(encoding="utf-8"))
+    first = next(iter(compare["items"].values()))
+    first["cells"][4] = "12"  # stars: a number, not its text
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(compare, api_schema.api_schema("compare"))
+    first["cells"][4] = None
+    jsonschema.validate(compare, api_schema.api_schema("compare"))
+    first["cells"].pop()  # one fact per row
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(compare, api_schema.api_schema("compare"))
 
 
 def test_api_version_and_bump_policy_are_documented() -> None:

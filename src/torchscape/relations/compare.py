@@ -1,14 +1,22 @@
 """The rows of the compare view: one record per item, shared by the pre-rendered pages and by
 `api/compare.json` (from which the browser builds any other comparison).
 
-A cell has a display `text`, optional `links` (label, path from the site root, or an absolute
-URL), and a numeric `value` where a best value means something (stars, recency, ...). Unknown
-values are the text "unknown" with no value: never a guess.
+Each row has a kind, and an item's *fact* for a row is the least that row's cell is made from
+(None when unknown): a text (`text`), a whole number (`count`), a change and the date it is
+counted from (`trend`), days and the date they are counted to (`days`), a text and its value
+(`scored`), listed item ids (`items`), or (label, URL) pairs (`links`). `expand` turns a fact into
+the cell that tables show: a display `text`, optional `links` (label, path from the site root,
+or an absolute URL), and a numeric `value` where a best value means something (stars, recency,
+...). Unknown values are the text "unknown" with no value: never a guess.
+
+`api/compare.json` carries the facts (compare.js expands them as `expand` does) rather than the
+cells, so that thousands of items do not repeat texts the browser can write itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -19,7 +27,11 @@ from torchscape.relations.requirements import is_final
 from torchscape.sources.observed import ItemObserved, Observed
 
 UNKNOWN = "unknown"
+#: The `version` of api/compare.json's format (1 carried whole cells; 2 carries facts).
+COMPARE_VERSION = 2
 Best = Literal["max", "min"] | None
+Kind = Literal["text", "count", "trend", "days", "scored", "items", "links"]
+KINDS: tuple[Kind, ...] = ("text", "count", "trend", "days", "scored", "items", "links")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,24 +39,28 @@ class Row:
     key: str
     label: str
     best: Best = None  # which value is best: the highest, the lowest, or none is "best"
+    kind: Kind = "text"
+    #: api/compare.json lists the row's distinct facts once and its cells give their index: for
+    #: rows whose facts repeat across items (placements, licences, requirements).
+    shared: bool = False
 
 
 ROWS = (
     Row("for", "What it is for"),
-    Row("placements", "Listed in"),
-    Row("status", "Curation status"),
-    Row("license", "Licence"),
-    Row("stars", "GitHub stars", "max"),
-    Row("stars_trend", "Star trend", "max"),
-    Row("contributors", "Contributors", "max"),
-    Row("last_commit", "Days since the last commit", "min"),
-    Row("releases", "Releases in the last year", "max"),
-    Row("last_release", "Days since the last release", "min"),
-    Row("torch", "Accepts torch", "max"),
-    Row("python", "Python"),
-    Row("built_on", "Built on (listed items)"),
-    Row("used_by", "Listed items that depend on it", "max"),
-    Row("links", "Links"),
+    Row("placements", "Listed in", shared=True),
+    Row("status", "Curation status", shared=True),
+    Row("license", "Licence", shared=True),
+    Row("stars", "GitHub stars", "max", "count"),
+    Row("stars_trend", "Star trend", "max", "trend"),
+    Row("contributors", "Contributors", "max", "count"),
+    Row("last_commit", "Days since the last commit", "min", "days"),
+    Row("releases", "Releases in the last year", "max", "count"),
+    Row("last_release", "Days since the last release", "min", "days"),
+    Row("torch", "Accepts torch", "max", "scored", shared=True),
+    Row("python", "Python", shared=True),
+    Row("built_on", "Built on (listed items)", kind="items"),
+    Row("used_by", "Listed items that depend on it", "max", "count"),
+    Row("links", "Links", kind="links"),
 )
 
 
@@ -89,65 +105,81 @@ def _dated(entry: object) -> bool:
     return is_final(str(entry[0]))
 
 
-def item_cells(
-    item: Item, observed: ItemObserved, relations: Relations, names: Mapping[str, str], as_of: str | None
-) -> dict[str, dict[str, Any]]:
-    """Every row's cell for one item."""
+def item_facts(item: Item, observed: ItemObserved, relations: Relations, as_of: str | None) -> dict[str, Any]:
+    """Every row's fact for one item (None: unknown)."""
     now = dt.datetime.fromisoformat(as_of.replace("Z", "+00:00")) if as_of else None
     repo, package = observed.repo or {}, observed.package or {}
-    cells: dict[str, dict[str, Any]] = {
-        "for": _cell(item.description or UNKNOWN),
-        "placements": _cell(
-            "; ".join(f"{p.category} / {p.subcategory}" for p in item.placements),
-        ),
-        "status": _cell(item.status.label if item.status else "none"),
-    }
     licence = item.license or repo.get("license") or package.get("license")
-    cells["license"] = _cell(str(licence)) if licence else _unknown()
     stars = repo.get("stars") if repo else None
-    cells["stars"] = _cell(f"{int(stars):,}", int(stars)) if stars is not None else _unknown()
     history = observed.stars_history
-    if stars is not None and len(history) > 1:
-        delta = int(stars) - history[0][1]
-        cells["stars_trend"] = _cell(f"{delta:+,} since {history[0][0]}", delta)
-    else:
-        cells["stars_trend"] = _unknown()
-    contributors = repo.get("contributors")
-    cells["contributors"] = _cell(f"{int(contributors):,}", int(contributors)) if contributors else _unknown()
-    commit_days = _days(repo.get("last_commit_at"), now)
-    cells["last_commit"] = (
-        _cell(f"{commit_days} ({str(repo['last_commit_at'])[:10]})", commit_days)
-        if commit_days is not None
-        else _unknown()
+    trend = (
+        [int(stars) - int(history[0][1]), str(history[0][0])]
+        if stars is not None and len(history) > 1
+        else None
     )
+    contributors = repo.get("contributors")
+    commit_days = _days(repo.get("last_commit_at"), now)
     releases = _releases_last_year(observed, now)
-    cells["releases"] = _cell(str(releases), releases) if releases is not None else _unknown()
     released = repo.get("latest_release_at") or package.get("latest_uploaded_at")
     release_days = _days(released, now)
-    cells["last_release"] = (
-        _cell(f"{release_days} ({str(released)[:10]})", release_days)
-        if release_days is not None
-        else _unknown()
-    )
-    cells["torch"] = torch_cell(
-        observed.torch_requirement, relations.compatible.get(item.id), relations.torch.minors
-    )
+    torch = torch_cell(observed.torch_requirement, relations.compatible.get(item.id), relations.torch.minors)
     python = package.get("requires_python")
-    cells["python"] = _cell(str(python)) if python else _unknown()
     built_on = relations.built_on.get(item.id, ())
-    cells["built_on"] = (
-        _cell(", ".join(names[i] for i in built_on), links=[(names[i], f"projects/{i}/") for i in built_on])
-        if built_on
-        else _cell("none" if observed.packages else UNKNOWN)
-    )
     users = len(relations.used_by.get(item.id, ()))
-    cells["used_by"] = _cell(str(users), users) if observed.packages or users else _unknown()
     links = [("Homepage", item.homepage_url)]
     links += [("Repository", r.url) for r in item.repositories if r.primary]
     if item.documentation_url:
         links.append(("Documentation", item.documentation_url))
-    cells["links"] = _cell(" · ".join(label for label, _ in links), links=links)
-    return cells
+    return {
+        "for": item.description or None,
+        "placements": "; ".join(f"{p.category} / {p.subcategory}" for p in item.placements),
+        "status": item.status.label if item.status else "none",
+        "license": str(licence) if licence else None,
+        "stars": int(stars) if stars is not None else None,
+        "stars_trend": trend,
+        "contributors": int(contributors) if contributors else None,
+        "last_commit": [commit_days, str(repo["last_commit_at"])[:10]] if commit_days is not None else None,
+        "releases": releases,
+        "last_release": [release_days, str(released)[:10]] if release_days is not None else None,
+        "torch": [torch["text"], torch["value"]] if "value" in torch else None,
+        "python": str(python) if python else None,
+        "built_on": list(built_on) if built_on or observed.packages else None,
+        "used_by": users if observed.packages or users else None,
+        "links": [list(link) for link in links],
+    }
+
+
+def expand(row: Row, fact: Any, names: Mapping[str, str]) -> dict[str, Any]:
+    """The cell a table shows for a row's fact (compare.js's `expandCell` does the same)."""
+    if fact is None:
+        return _unknown()
+    if row.kind == "count":
+        return _cell(f"{fact:,}", fact)
+    if row.kind == "trend":
+        return _cell(f"{fact[0]:+,} since {fact[1]}", fact[0])
+    if row.kind == "days":
+        return _cell(f"{fact[0]} ({fact[1]})", fact[0])
+    if row.kind == "scored":
+        return _cell(fact[0], fact[1])
+    if row.kind == "items":
+        if not fact:
+            return _cell("none")
+        return _cell(", ".join(names[i] for i in fact), links=[(names[i], f"projects/{i}/") for i in fact])
+    if row.kind == "links":
+        return _cell(" · ".join(label for label, _ in fact), links=[(label, url) for label, url in fact])
+    return _cell(str(fact))
+
+
+def expand_all(facts: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Every row's cell from an item's facts."""
+    return {row.key: expand(row, facts[row.key], names) for row in ROWS}
+
+
+def item_cells(
+    item: Item, observed: ItemObserved, relations: Relations, names: Mapping[str, str], as_of: str | None
+) -> dict[str, dict[str, Any]]:
+    """Every row's cell for one item."""
+    return expand_all(item_facts(item, observed, relations, as_of), names)
 
 
 def torch_cell(
@@ -181,19 +213,55 @@ def mark_best(records: Sequence[Mapping[str, Mapping[str, Any]]]) -> dict[str, s
     return marked
 
 
-def compare_cells(
+def compare_facts(
     landscape: Landscape, observed: Observed, relations: Relations
-) -> dict[str, dict[str, dict[str, Any]]]:
+) -> dict[str, dict[str, Any]]:
+    """Every item's facts, by item id."""
+    return {item.id: item_facts(item, observed.get(item.id), relations, observed.as_of) for item in landscape}
+
+
+def compare_cells(landscape: Landscape, facts: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     """Every item's cells, by item id."""
     names = {item.id: item.name for item in landscape}
-    return {
-        item.id: item_cells(item, observed.get(item.id), relations, names, observed.as_of)
-        for item in landscape
-    }
+    return {item.id: expand_all(facts[item.id], names) for item in landscape}
 
 
 def compare_data(landscape: Landscape, relations: Relations, as_of: str | None) -> dict[str, Any]:
-    """`api/compare.json`: the rows and every item's name and cells."""
-    items = {item.id: {"name": item.name, "cells": relations.cells[item.id]} for item in landscape}
-    rows = [{"key": r.key, "label": r.label, "best": r.best} for r in ROWS]
-    return {"version": 1, "as_of": as_of, "rows": rows, "items": items}
+    """`api/compare.json` (format `COMPARE_VERSION`): the rows, and every item's name and facts,
+    one per row in the rows' order (null: unknown). A shared row lists its distinct facts in
+    `values` (in the order items first have them) and its cells are indexes into that list; a
+    `links` row lists its labels in `labels` and each link is (index of its label, URL)."""
+    rows: list[dict[str, Any]] = []
+    shared: dict[str, dict[str, int]] = {}
+    for row in ROWS:
+        rows.append({"key": row.key, "label": row.label, "best": row.best, "kind": row.kind})
+        if row.shared:
+            rows[-1]["values"] = []
+            shared[row.key] = {}
+        if row.kind == "links":
+            rows[-1]["labels"] = []
+            shared[row.key] = {}
+
+    def indexed(found: dict[str, int], listed: list[Any], value: Any) -> int:
+        key = json.dumps(value, ensure_ascii=False)
+        if key not in found:
+            found[key] = len(listed)
+            listed.append(value)
+        return found[key]
+
+    def encoded(row: dict[str, Any], fact: Any) -> Any:
+        index = shared.get(row["key"])
+        if index is None or fact is None:
+            return fact
+        if row["kind"] == "links":
+            return [[indexed(index, row["labels"], label), url] for label, url in fact]
+        return indexed(index, row["values"], fact)
+
+    items = {
+        item.id: {
+            "name": item.name,
+            "cells": [encoded(row, relations.facts[item.id][row["key"]]) for row in rows],
+        }
+        for item in landscape
+    }
+    return {"version": COMPARE_VERSION, "as_of": as_of, "rows": rows, "items": items}

@@ -43,37 +43,64 @@ class Drawing:
     width: int
     height: int
 
-    def svg(self, link: str) -> str:
-        """The drawing as SVG; `link` is a format string for item pages (`{id}` is replaced)."""
+    def svg(self, link: str, category: str | None = None) -> str:
+        """The drawing as SVG; `link` is a format string for item pages (`{id}` is replaced).
+        A box's tooltip (and accessible name) gives the item's whole name and its category, unless
+        the label shows the whole name and the page is about that `category`.
+
+        Terse, as a category's drawings hold thousands of edges and boxes: edges are one relative
+        cubic each, and what every edge or box shares (size, corners, colours) is said once, by
+        the parent groups' classes and the site's CSS."""
         places = {n.id: n for n in self.nodes}
         paths = []
         for source, target in self.edges:
             a, b = places[source], places[target]
-            x1, y1 = _x(b.column) + NODE_WIDTH, _y(b.row) + NODE_HEIGHT / 2
-            x2, y2 = _x(a.column), _y(a.row) + NODE_HEIGHT / 2
-            bend = (x2 - x1) / 2
-            curve = f"M{x1:.0f},{y1:.0f} C{x1 + bend:.0f},{y1:.0f} {x2 - bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
-            paths.append(
-                f'<path class="edge" data-from="{escape(source)}" data-to="{escape(target)}" d="{curve}"/>'
-            )
-        boxes = []
+            x1, y1 = _x(b.column) + NODE_WIDTH, _y(b.row) + NODE_HEIGHT // 2
+            x2, y2 = _x(a.column), _y(a.row) + NODE_HEIGHT // 2
+            bend, rise = (x2 - x1) // 2, y2 - y1
+            paths.append(f'<path d="M{_numbers(x1, y1)}c{_numbers(bend, 0, bend, rise, x2 - x1, rise)}"/>')
+        # Boxes in columns (the nodes come column by column): a column's group places its boxes
+        # across. Where most boxes are context (a category's drawings), the group says so and
+        # marks the drawing's own items instead.
+        faded = 2 * sum(n.context for n in self.nodes) > len(self.nodes)
+        boxes: list[str] = []
+        column: int | None = None
         for node in self.nodes:
-            x, y = _x(node.column), _y(node.row)
+            if node.column != column:
+                boxes.append(
+                    f'{"</g>" if column is not None else ""}<g transform="translate({_x(node.column)})">'
+                )
+                column = node.column
+            y = _y(node.row)
             href = quoteattr(link.format(id=node.id))
             label = node.name if len(node.name) <= 24 else node.name[:23] + "…"
-            kind = "node context" if node.context else "node"
+            if faded:
+                kind = "" if node.context else ' class="own"'
+            else:
+                kind = ' class="context"' if node.context else ""
+            said = label == node.name and node.category == category
+            title = "" if said else f"<title>{escape(node.name)} ({escape(node.category)})</title>"
             boxes.append(
-                f'<a href={href} class="{kind}" data-id={quoteattr(node.id)}>'
-                f"<title>{escape(node.name)} ({escape(node.category)})</title>"
-                f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="4"/>'
-                f'<text x="{x + 8}" y="{y + 15}">{escape(label)}</text></a>'
+                f"<a href={href}{kind}>{title}"
+                f'<rect y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}"/>'  # corners: CSS
+                f'<text x="8" y="{y + 15}">{escape(label)}</text></a>'
             )
+        if boxes:
+            boxes.append("</g>")
         return (
             f'<svg class="graph" viewBox="0 0 {self.width} {self.height}" width="{self.width}" '
-            f'height="{self.height}" role="img" aria-label={quoteattr(self.title)} '
+            f'height="{self.height}" role="group" aria-label={quoteattr(self.title)} '
             f'xmlns="http://www.w3.org/2000/svg"><g class="edges">{"".join(paths)}</g>'
-            f'<g class="nodes">{"".join(boxes)}</g></svg>'
+            f'<g class="{"nodes faded" if faded else "nodes"}">{"".join(boxes)}</g></svg>'
         )
+
+
+def _numbers(*values: int) -> str:
+    """Path numbers, separated by a space only where no minus sign separates them."""
+    text = str(values[0])
+    for value in values[1:]:
+        text += str(value) if value < 0 else f" {value}"
+    return text
 
 
 def _x(column: int) -> int:

@@ -3,6 +3,8 @@
 `API_VERSION` (site/datasets.py) is the `version` field of every api/ file. It goes up by one
 when a field is removed or renamed or changes its type or meaning; adding a field does not
 change it (clients must ignore fields they do not know). The README's "API" section says so.
+api/compare.json, the compare view's own compact file, has its own format version
+(`COMPARE_VERSION`, relations/compare.py).
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from torchscape.relations.compare import COMPARE_VERSION, KINDS, ROWS, Kind
 from torchscape.site.datasets import API_VERSION, SUMMARY_FIELDS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-NAMES = ("items", "category", "explorer", "explorer-text", "redirects")
+NAMES = ("items", "category", "explorer", "explorer-text", "redirects", "compare")
 
 _STR = {"type": "string"}
 _OPT_STR = {"type": ["string", "null"]}
@@ -143,6 +146,81 @@ _EXPLORER_ITEM = _object(
 )
 
 
+def _pair(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "prefixItems": [first, second], "minItems": 2, "items": False}
+
+
+_DATE = {"type": "string", "description": "YYYY-MM-DD"}
+_FACTS: dict[Kind, dict[str, Any]] = {
+    "text": {"type": "string", "description": "the text shown"},
+    "count": {"type": "integer", "description": "a number, shown with thousands separators: 1,234"},
+    "trend": {
+        **_pair({"type": "integer"}, _DATE),
+        "description": "change and the date it is counted from, shown '+12 since 2026-01-01'",
+    },
+    "days": {
+        **_pair({"type": "integer", "minimum": 0}, _DATE),
+        "description": "days and the date they are counted to, shown '3 (2026-10-29)'",
+    },
+    "scored": {**_pair(_STR, {"type": "number"}), "description": "the text shown and its value"},
+    "items": {
+        **_STRINGS,
+        "description": "listed item ids, each shown as its name linking to projects/<id>/; [] is 'none'",
+    },
+    "links": {
+        "type": "array",
+        "items": _pair({"type": "integer", "minimum": 0}, _STR),
+        "description": "(index into the row's labels, URL) pairs, shown as links",
+    },
+}
+assert set(_FACTS) == set(KINDS)
+
+
+def _compare() -> dict[str, Any]:
+    row = {
+        "type": "object",
+        "properties": {
+            "key": _STR,
+            "label": _STR,
+            "best": {"enum": ["max", "min", None], "description": "which value is best, if any"},
+            "kind": {"enum": list(KINDS), "description": "what the row's facts are"},
+            "values": {"type": "array", "description": "a shared row's distinct facts"},
+            "labels": {"type": "array", "items": _STR, "description": "a links row's labels"},
+        },
+        "required": ["best", "key", "kind", "label"],
+    }
+    cells = [
+        {"type": ["integer", "null"], "minimum": 0, "description": f"{r.key}: index into the row's values"}
+        if r.shared
+        else {"oneOf": [{"type": "null"}, _FACTS[r.kind]], "description": f"{r.key} ({r.kind})"}
+        for r in ROWS
+    ]
+    item = _object(
+        {
+            "name": _STR,
+            "logo": {"type": "string", "description": "path of the logo inside the site"},
+            "cells": {
+                "type": "array",
+                "prefixItems": cells,
+                "minItems": len(cells),
+                "items": False,
+                "description": "one fact per row, in the rows' order; null: unknown",
+            },
+        }
+    )
+    return _object(
+        {
+            "version": {
+                "const": COMPARE_VERSION,
+                "description": "this file's format version (not the API version): raised when it changes",
+            },
+            "as_of": _DATE_TIME,
+            "rows": {"type": "array", "items": row},
+            "items": {"type": "object", "additionalProperties": item, "description": "item id -> item"},
+        }
+    )
+
+
 def api_schema(name: str) -> dict[str, Any]:
     """The schema of one api/ file: items, category (api/categories/<id>.json), explorer, redirects."""
     top: dict[str, Any]
@@ -170,6 +248,10 @@ def api_schema(name: str) -> dict[str, Any]:
     elif name == "redirects":
         top = _text_map("items", "landscape2 item id -> page path")
         title = "api/redirects.json"
+    elif name == "compare":
+        top = _compare()
+        title = "api/compare.json (compact data of the compare view; may change with the site)"
+        return {"$schema": DIALECT, "title": f"{title}, format version {COMPARE_VERSION}", **top}
     else:
         raise ValueError(f"no API schema called {name!r}")
     return {"$schema": DIALECT, "title": f"{title}, API version {API_VERSION}", **top}

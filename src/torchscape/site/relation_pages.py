@@ -89,7 +89,8 @@ def graph_views(landscape: Landscape, model: SiteModel, category: CategoryView |
         members = {t.item.id for t in sub.tiles}
         drawing = layout(sub.id, sub.name, edges, names, categories, focus=members)
         if drawing.nodes:
-            views.append(GraphView(sub.id, sub.name, drawing, drawing.svg("../../projects/{id}/")))
+            svg = drawing.svg("../../projects/{id}/", category.name)
+            views.append(GraphView(sub.id, sub.name, drawing, svg))
     return views
 
 

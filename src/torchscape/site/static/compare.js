@@ -14,6 +14,49 @@ export function parseItems(search, known) {
   return [...new Set(ids)].slice(0, MAX);
 }
 
+const UNKNOWN = "unknown";
+/** 1234567 -> "1,234,567" (as Python's `f"{n:,}"`: the same in every locale). */
+const grouped = (n) => `${n < 0 ? "-" : ""}${String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`;
+
+/** The cell a table shows for a row's fact in api/compare.json (version 2): `{text, value?,
+ * links?}`, as the build's `expand` (relations/compare.py) writes it for the pre-rendered tables.
+ * A shared row's cells are indexes into its `values`, a links row's labels indexes into its
+ * `labels`; null is unknown. */
+export function expandCell(row, cell, items) {
+  const fact = row.values && typeof cell === "number" ? row.values[cell] : cell;
+  if (fact === null || fact === undefined) return { text: UNKNOWN };
+  switch (row.kind) {
+    case "count":
+      return { text: grouped(fact), value: fact };
+    case "trend":
+      return { text: `${fact[0] < 0 ? "" : "+"}${grouped(fact[0])} since ${fact[1]}`, value: fact[0] };
+    case "days":
+      return { text: `${fact[0]} (${fact[1]})`, value: fact[0] };
+    case "scored":
+      return { text: fact[0], value: fact[1] };
+    case "items": {
+      if (!fact.length) return { text: "none" };
+      const links = fact.map((id) => [items[id]?.name ?? id, `projects/${id}/`]);
+      return { text: links.map(([name]) => name).join(", "), links };
+    }
+    case "links": {
+      const links = fact.map(([label, url]) => [row.labels[label], url]);
+      return { text: links.map(([label]) => label).join(" · "), links };
+    }
+    default:
+      return { text: String(fact) };
+  }
+}
+
+/** An item's cells by row key, from api/compare.json's data. */
+export function itemCells(data, id) {
+  const cells = {};
+  data.rows.forEach((row, i) => {
+    cells[row.key] = expandCell(row, data.items[id].cells[i], data.items);
+  });
+  return cells;
+}
+
 /** Row key -> indexes of the best cells (only rows with a direction, and only if values differ). */
 export function bestCells(rows, records) {
   const best = {};
@@ -122,7 +165,7 @@ function cellHtml(cell) {
 }
 
 function renderTable(app, data, ids) {
-  const records = ids.map((id) => data.items[id].cells);
+  const records = ids.map((id) => itemCells(data, id));
   const best = bestCells(data.rows, records);
   const head = ids
     .map((id) => {
@@ -133,9 +176,9 @@ function renderTable(app, data, ids) {
   const body = data.rows
     .map((row) => {
       const cells = records.map((cells, i) => {
-        const cell = cells[row.key] || { text: "unknown" };
+        const cell = cells[row.key] || { text: UNKNOWN };
         const isBest = best[row.key]?.has(i);
-        const classes = [isBest ? "best" : "", cell.text === "unknown" ? "unknown" : ""].join(" ").trim();
+        const classes = [isBest ? "best" : "", cell.text === UNKNOWN ? "unknown" : ""].join(" ").trim();
         const mark = isBest ? ' <span class="best-mark" title="best of this comparison">best</span>' : "";
         return `<td class="${classes}">${cellHtml(cell)}${mark}</td>`;
       });
