@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,7 +40,9 @@ class _DedentingLoader(jinja2.PackageLoader):
     """Templates without the indentation that makes them readable: it would be repeated in
     every page written (about 7 % of an item page). Lines inside `<pre>` keep theirs."""
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool] | None]:
         source, filename, uptodate = super().get_source(environment, template)
         return dedent_markup(source), filename, uptodate
 
