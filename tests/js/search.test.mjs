@@ -7,6 +7,7 @@ import {
   editDistance,
   learntAcronyms,
   match,
+  matching,
   rank,
   search,
   stem,
@@ -124,6 +125,26 @@ describe("search on small catalogs", () => {
         const text = query.slice(0, end);
         assert.deepEqual(match(typed, text), match(buildIndex(items), text), text);
       }
+    }
+  });
+
+  test("matching finds exactly the items match scores, on both real catalogs", () => {
+    const queries = [
+      "", "t", "torch", "torch v", "torch vision", "pytorh lightn", "diff priv", "grpah neural",
+      "object detection", "federated learning privacy", "llm", "gnn", "zzzz", "torch torch", "3d",
+      "serving inference", "quantum", "medical imaging", "rl", "a b c d e f",
+    ];  // prettier-ignore
+    for (const name of ["bundled", "fixture"]) {
+      const items = realItems(name);
+      const index = buildIndex(items);
+      for (const query of queries) {
+        const expected = new Set(match(index, query).map((hit) => hit.item));
+        const found = matching(index, query);
+        assert.equal(found.length, items.length);
+        const got = new Set([...found.keys()].filter((position) => found[position] === 1));
+        assert.deepEqual(got, expected, `${name}: ${JSON.stringify(query)}`);
+      }
+      assert.ok(matching(index, "torch").some((hit) => hit === 0), `${name}: not everything matches`);
     }
   });
 

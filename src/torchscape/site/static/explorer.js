@@ -3,7 +3,7 @@
 // filtered in place and a list view is built from api/explorer.json. The descriptions come
 // second, from api/explorer-text.json: they are most of the bytes, and nothing waits for them.
 
-import { buildIndex, match, rank } from "./search.js";
+import { buildIndex, match, matching, rank } from "./search.js";
 import { FILTERS, applyFilters, facets, hiddenByDefault } from "./filters.js";
 
 const root = document.body.dataset.root || "";
@@ -54,31 +54,31 @@ function writeState(state, push) {
 const active = (state) => Boolean(state.q) || Object.values(state.filters).some((set) => set.size);
 
 /** Items matching the query and filters, in the catalog's order; and the matches hidden by
- * default. The grid keeps that order, so ranking and sorting wait until the list or the CSV
+ * default. The grid keeps that order, so scoring and ranking wait until the list or the CSV
  * needs them. */
 function results(data, state) {
   let items = data.items;
-  let hits = null;
-  if (state.q.trim()) {
+  const query = state.q.trim();
+  if (query) {
     data.index ??= buildIndex(data.items); // built on the first search, not at page load
-    hits = hitsFor(data, state.q);
-    items = hits.map((hit) => data.items[hit.item]);
+    const hits = hitsFor(data, query);
+    items = items.filter((item) => hits[item.position]);
   }
   items = applyFilters(items, state.filters);
   const shown = [];
   const hidden = [];
   for (const item of items) (!state.all && hiddenByDefault(item) ? hidden : shown).push(item);
-  const relevance = () => new Map(rank(data.index, hits).map((hit, position) => [hit.id, position]));
-  return { shown, hidden, sorted: () => sortItems(shown, state, hits && relevance()) };
+  const relevance = () => new Map(rank(data.index, match(data.index, query)).map((hit, position) => [hit.id, position]));
+  return { shown, hidden, sorted: () => sortItems(shown, state, query && relevance()) };
 }
 
-/** Every search starts with one character, so the hits of each are kept (and worked out
- * ahead, when the browser is idle: `warmUp`); other queries are matched as they come. */
+/** Which items match (1 by position). Every search starts with one character, so those of
+ * each are kept (and worked out ahead, when the browser is idle: `warmUp`). */
 function hitsFor(data, query) {
-  const key = query.trim().toLowerCase();
-  if (key.length !== 1) return match(data.index, query);
+  const key = query.toLowerCase();
+  if (key.length !== 1) return matching(data.index, query);
   let hits = data.single.get(key);
-  if (!hits) data.single.set(key, (hits = match(data.index, key)));
+  if (!hits) data.single.set(key, (hits = matching(data.index, key)));
   return hits;
 }
 

@@ -375,6 +375,20 @@ export function buildIndex(items) {
   for (let p = 0; p < flat.length; p++) tokens[p] = flat[p] === BREAK ? BREAK : sortedId[flat[p]];
   const vocab = order.map((id) => words[id]);
   const df = Uint32Array.from(order, (id) => counts[id] || 0);
+  // For each token, the items holding it (ascending): which items match, without scoring them.
+  const postStart = new Uint32Array(vocab.length + 1);
+  for (let id = 0; id < vocab.length; id++) postStart[id + 1] = postStart[id] + df[id];
+  const postItems = new Uint32Array(postStart[vocab.length]);
+  const filled = postStart.slice(0, vocab.length);
+  const seen = new Int32Array(vocab.length).fill(-1);
+  for (let item = 0; item < items.length; item++) {
+    for (let p = offsets[item * FIELD_COUNT], end = offsets[(item + 1) * FIELD_COUNT]; p < end; p++) {
+      const token = tokens[p];
+      if (token === BREAK || seen[token] === item) continue;
+      seen[token] = item;
+      postItems[filled[token]++] = item;
+    }
+  }
   const byStem = new Map();
   const byLength = [];
   order.forEach((id, rank) => {
@@ -393,6 +407,8 @@ export function buildIndex(items) {
     tokens,
     offsets,
     nameLength,
+    postStart,
+    postItems,
     acronyms,
   };
 }
@@ -479,7 +495,7 @@ function matchWord(index, word) {
   let most = 0;
   for (const id of matched) if ((!exact || kinds[id] === EXACT) && df[id] > most) most = df[id];
   const rarity = 1 + 0.5 * Math.log(index.items.length / Math.max(1, most));
-  return { kinds, rarity, count: matched.length };
+  return { kinds, rarity, count: matched.length, ids: Int32Array.from(matched) };
 }
 
 /** `matchWord`, remembered for the index's recent words: typing "torch vision" matches "torch"
@@ -586,6 +602,36 @@ export function match(index, query) {
     found.push({ item, score: Math.round(total * 1000) / 1000 });
   }
   return found;
+}
+
+/**
+ * Which items match a query, as {@link match} finds them (every query word matches a word of
+ * the item), without scoring them: from the index's lists of items per word, so a keystroke
+ * costs in proportion to what the query's words match, not to the size of the catalog.
+ * @param {object} index from {@link buildIndex}
+ * @param {string} query
+ * @returns {Uint8Array} 1 at the position of each matching item (all 1 for an empty query)
+ */
+export function matching(index, query) {
+  const count = index.items.length;
+  const words = tokenize(query);
+  if (words.length === 0) return new Uint8Array(count).fill(1);
+  const matchers = words.map((word) => wordMatcher(index, word));
+  const hits = new Uint8Array(count);
+  if (matchers.some((matcher) => matcher.count === 0)) return hits;
+  // matched[item] = how many of the query words, in order, the item matched so far: word q
+  // counts only for items that matched every word before it, and only once.
+  const { postStart, postItems } = index;
+  const matched = new Uint16Array(count);
+  matchers.forEach((matcher, q) => {
+    for (const id of matcher.ids) {
+      for (let p = postStart[id], end = postStart[id + 1]; p < end; p++) {
+        if (matched[postItems[p]] === q) matched[postItems[p]] = q + 1;
+      }
+    }
+  });
+  for (let item = 0; item < count; item++) if (matched[item] === matchers.length) hits[item] = 1;
+  return hits;
 }
 
 /**
