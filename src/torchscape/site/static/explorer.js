@@ -336,14 +336,18 @@ async function start() {
   panel.hidden = false;
   filtersBox.open = Object.values(state.filters).some((set) => set.size); // show what is active
   render(false);
-  // With the descriptions, a search also finds words of descriptions (the index is built anew).
+  // With the descriptions, a search also finds words of descriptions. The index with them is
+  // built when the browser is idle; until then searches use the one without (a keystroke never
+  // waits for a whole index to be built).
   const texts = await (await fetch(`${root}api/explorer-text.json`)).json();
   for (const item of data.items) item.description = texts.descriptions[item.id] || "";
-  data.index = null;
-  data.single = new Map();
-  warmUp(data, idle);
-  if (state.q.trim() || state.view === "list") render(false);
-  panel.dataset.texts = "loaded";
+  idle(() => {
+    data.index = buildIndex(data.items);
+    data.single = new Map();
+    warmUp(data, idle);
+    if (state.q.trim() || state.view === "list") render(false);
+    panel.dataset.texts = "loaded";
+  });
 }
 
 start().catch((error) => console.error("torchscape explorer:", error));
