@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import {
   buildIndex,
   editDistance,
+  indexSteps,
   learntAcronyms,
   match,
   matching,
@@ -125,6 +126,22 @@ describe("search on small catalogs", () => {
         const text = query.slice(0, end);
         assert.deepEqual(match(typed, text), match(buildIndex(items), text), text);
       }
+    }
+  });
+
+  test("the index built a slice at a time is the same index", () => {
+    const items = realItems("bundled");
+    const steps = indexSteps(items);
+    let slices = 0;
+    let step = steps.next();
+    while (!step.done) {
+      slices++;
+      step = steps.next();
+    }
+    assert.ok(slices >= items.length / 50, `${slices} slices for ${items.length} items`);
+    const whole = buildIndex(items);
+    for (const query of ["torch vision", "diff priv", "gnn", "pytorh lightn", ""]) {
+      assert.deepEqual(search(step.value, query), search(whole, query), query);
     }
   });
 

@@ -3,7 +3,7 @@
 // filtered in place and a list view is built from api/explorer.json. The descriptions come
 // second, from api/explorer-text.json: they are most of the bytes, and nothing waits for them.
 
-import { buildIndex, match, matching, rank } from "./search.js";
+import { indexSteps, match, matching, rank } from "./search.js";
 import { FILTERS, applyFilters, facets, hiddenByDefault } from "./filters.js";
 
 const root = document.body.dataset.root || "";
@@ -60,7 +60,7 @@ function results(data, state) {
   let items = data.items;
   const query = state.q.trim();
   if (query) {
-    data.index ??= buildIndex(data.items); // built on the first search, not at page load
+    if (!data.index) data.building(); // a search before the idle build is done: finish it now
     const hits = hitsFor(data, query);
     items = items.filter((item) => hits[item.position]);
   }
@@ -84,12 +84,43 @@ function hitsFor(data, query) {
 
 function warmUp(data, idle) {
   const letters = [..."abcdefghijklmnopqrstuvwxyz0123456789"];
+  const index = data.index;
   const step = (deadline) => {
-    data.index ??= buildIndex(data.items);
+    if (data.index !== index) return; // a newer index has its own
     while (letters.length && deadline.timeRemaining() > 4) hitsFor(data, letters.shift());
     if (letters.length) idle(step);
   };
   idle(step);
+}
+
+/** Builds the search index of the items as they are now, a slice at a time while the browser
+ * is idle (at 2,500 items the whole takes a few hundred milliseconds: one task that long would
+ * hold up any keystroke that came during it), then puts it in use and calls `ready`.
+ * `data.building()` finishes it at once, for a search that cannot wait. A newer build takes
+ * over from an unfinished one. */
+function buildWhenIdle(data, idle, ready = () => {}) {
+  const steps = indexSteps(data.items);
+  let done = false;
+  const run = (more) => {
+    while (!done && more()) {
+      const step = steps.next();
+      if (step.done) {
+        done = true;
+        data.index = step.value;
+        data.single = new Map();
+        warmUp(data, idle);
+        queueMicrotask(ready); // not inside a render that finished the build at once
+      }
+    }
+  };
+  const finish = () => run(() => true);
+  const slice = (deadline) => {
+    if (data.building !== finish) return;
+    run(() => deadline.timeRemaining() > 2);
+    if (!done) idle(slice);
+  };
+  data.building = finish;
+  idle(slice);
 }
 
 function sortItems(items, state, order) {
@@ -228,10 +259,15 @@ async function start() {
   if (!panel) return;
   const response = await fetch(`${root}api/explorer.json`);
   const items = (await response.json()).items.map((row, position) => ({ ...toItem(row), position }));
-  const data = { items, index: null, single: new Map(), grid: gridOf(document, items) };
+  const data = { items, index: null, building: null, single: new Map(), grid: gridOf(document, items) };
   // The search index is built when the browser is idle, so the first keystroke does not wait.
-  const idle = window.requestIdleCallback || ((callback) => setTimeout(() => callback({ timeRemaining: () => 50 }), 200));
-  warmUp(data, idle);
+  // Where the browser has no requestIdleCallback (Safari): slices of 8 ms, 50 ms apart.
+  const later = (callback) => setTimeout(() => {
+    const end = performance.now() + 8;
+    callback({ timeRemaining: () => Math.max(0, end - performance.now()) });
+  }, 50);
+  const idle = window.requestIdleCallback || later;
+  buildWhenIdle(data, idle);
   const input = panel.querySelector("input[type=search]");
   const status = panel.querySelector("[data-count]");
   const filters = panel.querySelector("[data-filters]");
@@ -337,14 +373,10 @@ async function start() {
   filtersBox.open = Object.values(state.filters).some((set) => set.size); // show what is active
   render(false);
   // With the descriptions, a search also finds words of descriptions. The index with them is
-  // built when the browser is idle; until then searches use the one without (a keystroke never
-  // waits for a whole index to be built).
+  // built when the browser is idle; until then searches use the one without.
   const texts = await (await fetch(`${root}api/explorer-text.json`)).json();
   for (const item of data.items) item.description = texts.descriptions[item.id] || "";
-  idle(() => {
-    data.index = buildIndex(data.items);
-    data.single = new Map();
-    warmUp(data, idle);
+  buildWhenIdle(data, idle, () => {
     if (state.q.trim() || state.view === "list") render(false);
     panel.dataset.texts = "loaded";
   });

@@ -312,9 +312,32 @@ function nameParts(name, known) {
  * @returns {object} an index for {@link search} (its shape is private)
  */
 export function buildIndex(items) {
+  const steps = indexSteps(items);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Items per slice of {@link indexSteps}: a few milliseconds of work at most. */
+const SLICE = 50;
+
+/**
+ * {@link buildIndex} a slice at a time: a generator that yields after every few items (and
+ * between the phases that take the whole catalog) and returns the index, so a page can build
+ * it while the browser is idle without one long task.
+ * @param {Array<object>} items
+ * @returns {Generator<undefined, object>}
+ */
+export function* indexSteps(items) {
   const vocabulary = new Vocabulary();
-  const texts = items.map((item) => itemTexts(item, vocabulary));
+  const texts = [];
+  for (const item of items) {
+    texts.push(itemTexts(item, vocabulary));
+    if (texts.length % SLICE === 0) yield;
+  }
   const acronyms = learnAcronyms(texts, vocabulary);
+  yield;
   const byFirstStem = new Map();
   for (const [acronym, meanings] of acronyms) {
     for (const meaning of meanings.values()) {
@@ -332,7 +355,9 @@ export function buildIndex(items) {
   const nameLength = new Uint16Array(items.length);
   const lastItem = [];
   const counts = [];
-  texts.forEach((text, i) => {
+  for (let i = 0; i < texts.length; i++) {
+    if (i > 0 && i % SLICE === 0) yield;
+    const text = texts[i];
     const name = vocabulary.phrase(text.name);
     nameLength[i] = name.length;
     const fields = [
@@ -361,8 +386,9 @@ export function buildIndex(items) {
         }
       }
     });
-  });
+  }
   offsets[items.length * FIELD_COUNT] = flat.length;
+  yield;
 
   // Sorted ids: the words a query word starts are then one contiguous run.
   const { words, stems } = vocabulary;
@@ -375,6 +401,7 @@ export function buildIndex(items) {
   for (let p = 0; p < flat.length; p++) tokens[p] = flat[p] === BREAK ? BREAK : sortedId[flat[p]];
   const vocab = order.map((id) => words[id]);
   const df = Uint32Array.from(order, (id) => counts[id] || 0);
+  yield;
   // For each token, the items holding it (ascending): which items match, without scoring them.
   const postStart = new Uint32Array(vocab.length + 1);
   for (let id = 0; id < vocab.length; id++) postStart[id + 1] = postStart[id] + df[id];
