@@ -82,8 +82,12 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto(base, wait_until="load")
+            # The entry can come after "load": wait for it (buffered, so an earlier one counts).
             first_paint = page.evaluate(
-                "performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint')?.startTime"
+                """() => new Promise((resolve) => new PerformanceObserver((list) => {
+                  const entry = list.getEntries().find((e) => e.name === 'first-contentful-paint');
+                  if (entry) resolve(entry.startTime);
+                }).observe({ type: 'paint', buffered: true }))"""
             )
             page.wait_for_selector("[data-explorer]:not([hidden])")
             tiles = page.eval_on_selector_all(".tiles a[data-id]", "els => els.length")
