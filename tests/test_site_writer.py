@@ -230,11 +230,17 @@ print(report.files, report.bytes, report.pages)
     assert tree_digest(serial) == tree_digest(parallel)
     first = build(data, tmp_path / "again", tmp_path / "other-cache")
     assert done.stdout.split() == [str(first.files), str(first.bytes), str(first.pages)]
-    # An update in place: the workers send their files back, and only changed ones are written.
+    # An update in place: the workers compare their files with the live site's and send back
+    # only those that differ; only changed files are written.
+    kept = parallel / "badges" / "project-05.svg"  # a worker's file that this change leaves alone
+    before = kept.stat()
     changed = _catalog(tmp_path, *(f"Project {n:02d}" for n in range(1, 31)))
     subprocess.run(run, check=True, timeout=120)
     build(changed, serial, tmp_path / "cache")
     assert tree_digest(serial) == tree_digest(parallel)
+    after = kept.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert not (parallel / "badges" / "project-00.svg").exists()
 
 
 def test_no_fork_while_other_threads_run() -> None:

@@ -116,6 +116,7 @@ Task = Callable[[FileSink], int]
 _Job = tuple[Landscape, SiteModel, dict[str, Any], CompareTables]
 _tasks: list[Task] | None = None
 _folder: Path | None = None
+_live: Path | None = None
 
 
 class Offloaded:
@@ -124,18 +125,19 @@ class Offloaded:
     one worker the parts run in `deliver()` itself."""
 
     def __init__(self, tasks: Sequence[Task], workers: int, writer: SiteWriter) -> None:
-        global _tasks, _folder
+        global _tasks, _folder, _live
         self._tasks = list(tasks)
         self._pool: Any = None
         self._results: Any = None
         if workers < 2:
             return
         # A new site: the workers write into its staging folder themselves (nothing to send back).
-        _tasks, _folder = self._tasks, writer.staging_folder()
-        try:  # the workers are forked here, with `_tasks` and `_folder` set
+        # An update in place: they send back only the files that differ from the live site's.
+        _tasks, _folder, _live = self._tasks, writer.staging_folder(), writer.live_folder()
+        try:  # the workers are forked here, with `_tasks`, `_folder` and `_live` set
             self._pool = multiprocessing.get_context("fork").Pool(workers)
         finally:
-            _tasks, _folder = None, None
+            _tasks, _folder, _live = None, None, None
         # One task at a time, in the order given (put the longest first).
         self._results = self._pool.map_async(_run_task, range(len(self._tasks)), chunksize=1)
 
@@ -165,14 +167,15 @@ class Offloaded:
             self._pool = None
 
 
-def _run_task(index: int) -> tuple[list[tuple[str, bytes]] | list[tuple[str, int]], int]:
+def _run_task(index: int) -> tuple[list[tuple[str, bytes | int]] | list[tuple[str, int]], int]:
     """One part, in a worker: its files written into the staging folder (their sizes sent
-    back), or, when the site is updated in place, the files themselves sent back."""
+    back), or, when the site is updated in place, the files that differ from the live site's
+    sent back (and the sizes of those that do not)."""
     assert _tasks is not None  # set by the parent before it forked
     if _folder is not None:
         sink = FolderSink(_folder)
         return sink.files, _tasks[index](sink)
-    collector = Collector()
+    collector = Collector(_live)
     return collector.files, _tasks[index](collector)
 
 

@@ -10,7 +10,9 @@ is never overwritten. Committing is then one of two things:
   removed last. A rebuild with nothing changed writes nothing.
 
 An unchanged file is recognised by reading it back: cheaper than writing it, and right even
-when a file was edited by hand since the last build.
+when a file was edited by hand since the last build. Forked workers do that reading themselves
+for the files they render (`Collector` with the live site) and hand over only the files that
+differ.
 
 A build into a new folder may call `start_writing()` once it has nothing left to fork: from then
 on its files go into the staging folder as they come, on a thread, so the kernel's work of
@@ -43,14 +45,23 @@ class FileSink(Protocol):
 
 
 class Collector:
-    """Keeps the files a build step writes (in a forked worker), to hand them to the writer."""
+    """Keeps the files a build step writes (in a forked worker), to hand them to the writer.
 
-    def __init__(self) -> None:
-        self.files: list[tuple[str, bytes]] = []
+    Given the live site of an in-place update, it compares each file with the one there itself
+    (in parallel with the other workers) and keeps only the size of those that are the same.
+    """
+
+    def __init__(self, live: Path | None = None) -> None:
+        self.files: list[tuple[str, bytes | int]] = []
+        self._live = live
 
     def write(self, relative: str, data: bytes | str) -> None:
-        _parts(relative)
-        self.files.append((relative, _payload(data)))
+        parts = _parts(relative)
+        payload = _payload(data)
+        if self._live is not None and _same(self._live.joinpath(*parts), payload):
+            self.files.append((relative, len(payload)))
+        else:
+            self.files.append((relative, payload))
 
 
 class FolderSink:
@@ -126,9 +137,14 @@ class SiteWriter:
         return None if self._in_place() else self._new_staging()
 
     def written_elsewhere(self, relative: str, size: int) -> None:
-        """Count a file that a worker wrote into the staging folder."""
+        """Count a file that a worker wrote into the staging folder, or (for an in-place update)
+        found the same in the live site: it stays as it is."""
         _parts(relative)
         self.files[relative] = size
+
+    def live_folder(self) -> Path | None:
+        """For an in-place update, the live site (workers compare their files with it)."""
+        return self.target if self._in_place() else None
 
     def commit(self) -> None:
         """Put the built site in place: a fresh folder renamed in, or an in-place update."""
@@ -197,7 +213,7 @@ class SiteWriter:
                 _make_folders(self.target, parts[:-1], folders)
                 _replace(path, payload)
                 written += 1
-        _remove_others(self.target, set(self._pending))
+        _remove_others(self.target, set(self.files))  # files found the same are in there too
         self.written = written
 
 
