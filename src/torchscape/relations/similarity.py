@@ -92,11 +92,10 @@ def alternatives(profiles: Sequence[Profile], limit: int = LIMIT) -> dict[str, t
         for term, weight in vector.items():
             postings[term].append((index, weight))
     by_place: dict[tuple[str, str], list[int]] = defaultdict(list)
-    by_category: dict[str, set[int]] = defaultdict(set)
     for index, profile in enumerate(profiles):
         for place in profile.places:
             by_place[place].append(index)
-            by_category[place[0]].add(index)
+    categories_of = [frozenset(place[0] for place in profile.places) for profile in profiles]
     result: dict[str, tuple[tuple[str, float], ...]] = {}
     for index, profile in enumerate(profiles):
         scores: dict[int, float] = defaultdict(float)
@@ -106,9 +105,9 @@ def alternatives(profiles: Sequence[Profile], limit: int = LIMIT) -> dict[str, t
         shared = {other for place in profile.places for other in by_place[place]}
         for other in shared:
             scores[other] += SAME_SUBCATEGORY
-        categories = {place[0] for place in profile.places}
+        categories = categories_of[index]
         for other in scores:  # a bonus for candidates only: a category can be very large
-            if any(other in by_category[c] for c in categories):
+            if not categories.isdisjoint(categories_of[other]):
                 scores[other] += SAME_CATEGORY
         ranked = heapq.nsmallest(
             limit,
