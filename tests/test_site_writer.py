@@ -243,6 +243,30 @@ print(report.files, report.bytes, report.pages)
     assert not (parallel / "badges" / "project-00.svg").exists()
 
 
+def test_a_feed_failing_in_its_own_process_fails_the_build(tmp_path: Path) -> None:
+    data = _catalog(tmp_path, *(f"Project {n:02d}" for n in range(30)))
+    # As above: a fresh process, the threshold lowered so that the feed gets its own process.
+    script = """
+import sys
+from pathlib import Path
+from torchscape.paths import resolve_sources
+from torchscape.site import build, pages
+pages.PARALLEL_FROM, pages.WORKERS = 2, 3
+assert pages.workers_for(30) == 3  # so the feed is worked out in a process of its own
+def broken(*args):
+    raise ValueError("no feed today")
+build._feed_of = broken
+try:
+    build.build_site(build.BuildRequest(resolve_sources(sys.argv[1], None, None, None), Path(sys.argv[2]), Path(sys.argv[3])))
+except ValueError as exc:
+    print("raised:", exc)
+"""
+    run = [sys.executable, "-c", script, str(data), str(tmp_path / "site"), str(tmp_path / "cache")]
+    done = subprocess.run(run, check=True, timeout=120, capture_output=True, text=True)
+    assert done.stdout.strip() == "raised: no feed today"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "landscape.yml"]  # nothing left
+
+
 def test_no_fork_while_other_threads_run() -> None:
     started, stop = threading.Event(), threading.Event()
     worker = threading.Thread(target=lambda: (started.set(), stop.wait()))
@@ -267,10 +291,10 @@ def test_a_build_failing_late_leaves_the_previous_state(
         build(data, out, tmp_path / "cache")
     before = tree_digest(out) if existing else None
 
-    def broken(*args: object) -> list[str]:
+    def broken(*args: object) -> tuple[str, list[str]]:
         raise RuntimeError("the disk is full")  # after the pages were already being written
 
-    monkeypatch.setattr(build_module, "write_feed", broken)
+    monkeypatch.setattr(build_module, "_feed_of", broken)
     with pytest.raises(RuntimeError):
         build(_catalog(tmp_path, "Alpha", "Gamma"), out, tmp_path / "cache")
     if existing:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
@@ -18,9 +20,9 @@ from torchscape.paths import Sources
 from torchscape.relations import relate
 from torchscape.site import incremental, pages
 from torchscape.site.datasets import write_datasets
-from torchscape.site.feed import write_feed
+from torchscape.site.feed import feed_text
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
-from torchscape.site.model import SiteModel, site_model
+from torchscape.site.model import SiteModel, base_url, site_model, site_title
 from torchscape.site.relation_pages import write_relation_pages
 from torchscape.site.reuse import write_reuse_files
 from torchscape.site.theme import theme_css
@@ -93,6 +95,7 @@ def build_site(request: BuildRequest) -> BuildReport:
     previous = None if key is None or request.force else incremental.unchanged(*_place(request), key)
     if previous is not None:
         return _unchanged_report(request, landscape, previous, started)
+    feed = _Feed(landscape, request.cache_dir)  # 10, started: on the other core, if forking is allowed
     observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
     writer = SiteWriter(request.output_dir)  # 3. files are held until commit
     offloaded: pages.Offloaded | None = None
@@ -108,7 +111,7 @@ def build_site(request: BuildRequest) -> BuildReport:
         writer.start_writing()  # nothing forks from here: a new site is written as it comes
         count = pages.write_pages(landscape, model, assets, writer)  # 8. home, categories, guide, stats
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
-        feed_notes = write_feed(landscape, request.cache_dir, model.base_url, model.title, writer)  # 10. Atom
+        feed_notes = feed.deliver(writer)  # 10. the Atom feed of catalog changes
         count += offloaded.deliver(writer)  # 7, done: item, relation, embed pages, API, badges
         if request.cache_dir is not None:
             incremental.forget(*_place(request))
@@ -116,6 +119,7 @@ def build_site(request: BuildRequest) -> BuildReport:
     except BaseException:
         if offloaded is not None:
             offloaded.close()
+        feed.close()
         writer.abort()
         raise
     report = BuildReport(
@@ -134,6 +138,75 @@ def build_site(request: BuildRequest) -> BuildReport:
         record = incremental.Record(key, report.items, report.pages, report.bytes, placeholders, report.notes)
         incremental.remember(*_place(request), record, list(writer.files))
     return report
+
+
+_feed_job: tuple[Landscape, Path | None] | None = None
+
+
+class _Feed:
+    """`feed.xml`, worked out in a forked process from the start of a large build (reading the
+    git history and the observed history is about half a second at 2,500 items, and the other
+    core has nothing to do until the pages are rendered); in this process otherwise.
+
+    A bare process and a pipe, not a pool: a pool's helper threads would make the build's own
+    fork for the pages unsafe (`pages.workers_for` then refuses it)."""
+
+    def __init__(self, landscape: Landscape, cache_dir: Path | None) -> None:
+        global _feed_job
+        self._job = (landscape, cache_dir)
+        self._process: Any = None
+        self._pipe: Any = None
+        if pages.workers_for(len(landscape)) < 2:
+            return
+        context = multiprocessing.get_context("fork")
+        self._pipe, sender = context.Pipe(duplex=False)
+        _feed_job = self._job
+        try:  # forked here, with `_feed_job` set
+            self._process = context.Process(target=_feed_in_child, args=(sender,), daemon=True)
+            self._process.start()
+        finally:
+            _feed_job = None
+            sender.close()
+
+    def deliver(self, writer: SiteWriter) -> list[str]:
+        """Write feed.xml; returns the notes for the build's summary."""
+        if self._process is None:
+            text, notes = _feed_of(*self._job)
+        else:
+            try:
+                outcome, value = self._pipe.recv()
+            except EOFError:
+                raise RuntimeError("the process writing the feed ended without a result") from None
+            finally:
+                self.close()
+            if outcome == "error":
+                raise value
+            text, notes = value
+        writer.write("feed.xml", text)
+        return notes
+
+    def close(self) -> None:
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._pipe.close()
+            self._process = None
+
+
+def _feed_of(landscape: Landscape, cache_dir: Path | None) -> tuple[str, list[str]]:
+    settings = landscape.settings
+    return feed_text(landscape, cache_dir, base_url(settings), site_title(settings))
+
+
+def _feed_in_child(sender: Any) -> None:
+    assert _feed_job is not None  # set by the parent before it forked
+    try:
+        sender.send(("ok", _feed_of(*_feed_job)))
+    except BaseException as exc:  # handed to the parent, which raises it
+        sender.send(("error", exc))
+    finally:
+        sender.close()
 
 
 def _place(request: BuildRequest) -> tuple[Path, Path]:

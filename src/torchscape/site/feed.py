@@ -35,7 +35,6 @@ from torchscape.catalog.model import Landscape
 from torchscape.catalog.roundtrip import write_atomically
 from torchscape.catalog.urls import canonical_repo
 from torchscape.errors import UsageError
-from torchscape.site.writer import SiteWriter
 from torchscape.sources.history import observed_history
 from torchscape.sources.observed import GITHUB, PACKAGES
 
@@ -344,15 +343,14 @@ def render_feed(feed: Feed, *, title: str, base_url: str, author: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_feed(
-    landscape: Landscape, cache_dir: Path | None, base_url: str, title: str, writer: SiteWriter
-) -> list[str]:
-    """Write `feed.xml` into the site; returns notes for the build's summary."""
+def feed_text(
+    landscape: Landscape, cache_dir: Path | None, base_url: str, title: str
+) -> tuple[str, list[str]]:
+    """The text of `feed.xml`, and notes for the build's summary."""
     feed = collect(landscape, cache_dir)
     settings = landscape.settings
     author = settings.foundation if settings else title
-    writer.write("feed.xml", render_feed(feed, title=f"{title}: changes", base_url=base_url, author=author))
-    return list(feed.notes)
+    return render_feed(feed, title=f"{title}: changes", base_url=base_url, author=author), list(feed.notes)
 
 
-__all__ = ["Feed", "FeedEntry", "collect", "render_feed", "write_feed"]
+__all__ = ["Feed", "FeedEntry", "collect", "feed_text", "render_feed"]

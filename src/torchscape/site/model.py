@@ -102,7 +102,7 @@ def site_model(
     )
     foundation = settings.foundation if settings else "Open source"
     return SiteModel(
-        title=f"{foundation} Landscape",
+        title=site_title(settings),
         foundation=foundation,
         base_url=base_url(settings),
         groups=_groups(categories, settings),
@@ -113,6 +113,11 @@ def site_model(
         observed=observed or Observed(),
         relations=relations or Relations(),
     )
+
+
+def site_title(settings: RawSettings | None) -> str:
+    """ "<foundation> Landscape", as every page's title ends."""
+    return f"{settings.foundation if settings else 'Open source'} Landscape"
 
 
 def base_url(settings: RawSettings | None) -> str:
