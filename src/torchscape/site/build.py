@@ -95,11 +95,11 @@ def build_site(request: BuildRequest) -> BuildReport:
     previous = None if key is None or request.force else incremental.unchanged(*_place(request), key)
     if previous is not None:
         return _unchanged_report(request, landscape, previous, started)
+    writer = SiteWriter(request.output_dir)  # 3. files are held until commit (the target checked)
     feed = _Feed(landscape, request.cache_dir)  # 10, started: on the other core, if forking is allowed
-    observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
-    writer = SiteWriter(request.output_dir)  # 3. files are held until commit
     offloaded: pages.Offloaded | None = None
     try:
+        observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
         logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
         relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
         # 5b. arrange groups, categories, tiles
