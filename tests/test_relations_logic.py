@@ -24,8 +24,8 @@ from torchscape.relations import named_comparisons, relate
 from torchscape.relations.compare import (
     COMPARE_VERSION,
     ROWS,
-    compare_cells,
     compare_data,
+    expand_all,
     item_cells,
     mark_best,
     torch_cell,
@@ -331,7 +331,9 @@ def test_compare_data_is_compact_and_the_browser_expands_it_as_the_build_does(
             last_commit=[stars % 400, "2026-10-29"],
             releases=1000,
         )
-    relations = dataclasses.replace(relations, facts=facts, cells=compare_cells(landscape, facts))
+    relations = dataclasses.replace(relations, facts=facts)
+    names = {item.id: item.name for item in landscape}
+    cells = {item_id: expand_all(found, names) for item_id, found in facts.items()}
     data = compare_data(landscape, relations, observed.as_of)
     assert data["version"] == COMPARE_VERSION == 2
     assert [r["key"] for r in data["rows"]] == [r.key for r in ROWS]
@@ -340,12 +342,12 @@ def test_compare_data_is_compact_and_the_browser_expands_it_as_the_build_does(
         -1234567,
         "2026-01-01",
     ]
-    assert relations.cells["ignite"]["stars_trend"] == {
+    assert cells["ignite"]["stars_trend"] == {
         "text": "-1,234,567 since 2026-01-01",
         "value": -1234567,
     }
-    assert relations.cells["fastai"]["stars_trend"]["text"] == "-999 since 2026-01-01"
-    assert relations.cells["skorch"]["stars_trend"]["text"] == "+0 since 2026-01-01"
+    assert cells["fastai"]["stars_trend"]["text"] == "-999 since 2026-01-01"
+    assert cells["skorch"]["stars_trend"]["text"] == "+0 since 2026-01-01"
     path = tmp_path / "compare.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     compare_js = Path(torchscape.__file__).parent / "site" / "static" / "compare.js"
@@ -364,7 +366,7 @@ def test_compare_data_is_compact_and_the_browser_expands_it_as_the_build_does(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == relations.cells
+    assert json.loads(result.stdout) == cells
 
 
 # --- graph -------------------------------------------------------------------------------------

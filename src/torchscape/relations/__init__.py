@@ -42,7 +42,6 @@ class Relations:
     comparisons: tuple[Comparison, ...] = ()
     base: str | None = None  # the item that lists the `torch` package
     facts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # compare view, by item id
-    cells: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # the facts as table cells
 
     def top_alternatives(self, item_id: str, count: int = 3) -> tuple[str, ...]:
         return tuple(other for other, _ in self.alternatives.get(item_id, ())[:count])
@@ -66,10 +65,9 @@ def relate(landscape: Landscape, observed: Observed) -> Relations:
         comparisons=named_comparisons(landscape),
         base=package_owners(landscape).get(TORCH),
     )
-    from torchscape.relations.compare import compare_cells, compare_facts  # it reads a Relations
+    from torchscape.relations.compare import compare_facts  # it reads a Relations
 
-    facts = compare_facts(landscape, observed, found)
-    return dataclasses.replace(found, facts=facts, cells=compare_cells(landscape, facts))
+    return dataclasses.replace(found, facts=compare_facts(landscape, observed, found))
 
 
 def named_comparisons(landscape: Landscape) -> tuple[Comparison, ...]:

@@ -220,12 +220,6 @@ def compare_facts(
     return {item.id: item_facts(item, observed.get(item.id), relations, observed.as_of) for item in landscape}
 
 
-def compare_cells(landscape: Landscape, facts: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Every item's cells, by item id."""
-    names = {item.id: item.name for item in landscape}
-    return {item.id: expand_all(facts[item.id], names) for item in landscape}
-
-
 def compare_data(landscape: Landscape, relations: Relations, as_of: str | None) -> dict[str, Any]:
     """`api/compare.json` (format `COMPARE_VERSION`): the rows, and every item's name and facts,
     one per row in the rows' order (null: unknown). A shared row lists its distinct facts in

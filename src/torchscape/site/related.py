@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from torchscape.catalog.model import Item, Landscape
-from torchscape.relations.compare import ROWS, UNKNOWN, mark_best
+from torchscape.relations.compare import ROWS, UNKNOWN, expand_all, mark_best
 from torchscape.site.model import SiteModel
 
 #: How many alternatives an item page compares the item with, side by side.
@@ -26,18 +26,20 @@ _BEST = ' <span class="best-mark" title="best of this comparison">best</span>'
 
 class CompareTables:
     """Comparison tables as HTML for pages whose link to the site root is `root`. Each item's
-    cells are rendered once, however many tables show them (plain string building: thousands
-    of tables are built per site)."""
+    cells are made from its facts and rendered once, however many tables show them (plain string
+    building: thousands of tables are built per site), and only for items some table shows."""
 
     def __init__(self, landscape: Landscape, model: SiteModel, root: str) -> None:
         self._landscape = landscape
         self._model = model
         self._root = root
+        self._names = {item.id: item.name for item in landscape}
+        self._expanded: dict[str, dict[str, dict[str, Any]]] = {}
         self._cells: dict[str, dict[str, str]] = {}
 
     def html(self, ids: Sequence[str], compact: bool = False) -> Markup:
         """The table of `ids`; `compact` (item pages) leaves out links and rows unknown for all."""
-        records = [self._model.relations.cells[i] for i in ids]
+        records = [self._expand(i) for i in ids]
         best = mark_best(records)
         head = "".join(self._head(i) for i in ids)
         rows = []
@@ -73,10 +75,17 @@ class CompareTables:
             "</a></th>"
         )
 
+    def _expand(self, item_id: str) -> dict[str, dict[str, Any]]:
+        found = self._expanded.get(item_id)
+        if found is None:
+            found = expand_all(self._model.relations.facts[item_id], self._names)
+            self._expanded[item_id] = found
+        return found
+
     def _rendered(self, item_id: str) -> dict[str, str]:
         found = self._cells.get(item_id)
         if found is None:
-            found = {key: self._cell(cell) for key, cell in self._model.relations.cells[item_id].items()}
+            found = {key: self._cell(cell) for key, cell in self._expand(item_id).items()}
             self._cells[item_id] = found
         return found
 
