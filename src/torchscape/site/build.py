@@ -96,7 +96,8 @@ def build_site(request: BuildRequest) -> BuildReport:
     if previous is not None:
         return _unchanged_report(request, landscape, previous, started)
     writer = SiteWriter(request.output_dir)  # 3. files are held until commit (the target checked)
-    feed = _Feed(landscape, request.cache_dir)  # 10, started: on the other core, if forking is allowed
+    workers = pages.workers_for(len(landscape))  # decided before anything forks
+    feed = _Feed(landscape, request.cache_dir, fork=workers > 1)  # 10, started on the other core
     offloaded: pages.Offloaded | None = None
     try:
         observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
@@ -105,7 +106,6 @@ def build_site(request: BuildRequest) -> BuildReport:
         # 5b. arrange groups, categories, tiles
         model = site_model(landscape, logos, observed, relations, placeholders)
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
-        workers = pages.workers_for(len(landscape))
         parts = heavy_parts(landscape, model, assets, workers)
         offloaded = pages.Offloaded(parts, workers, writer)  # 7. on other cores, if many
         writer.start_writing()  # nothing forks from here: a new site is written as it comes
@@ -149,14 +149,14 @@ class _Feed:
     core has nothing to do until the pages are rendered); in this process otherwise.
 
     A bare process and a pipe, not a pool: a pool's helper threads would make the build's own
-    fork for the pages unsafe (`pages.workers_for` then refuses it)."""
+    fork for the pages unsafe (`pages.workers_for` refuses to fork while other threads run)."""
 
-    def __init__(self, landscape: Landscape, cache_dir: Path | None) -> None:
+    def __init__(self, landscape: Landscape, cache_dir: Path | None, fork: bool) -> None:
         global _feed_job
         self._job = (landscape, cache_dir)
         self._process: Any = None
         self._pipe: Any = None
-        if pages.workers_for(len(landscape)) < 2:
+        if not fork:
             return
         context = multiprocessing.get_context("fork")
         self._pipe, sender = context.Pipe(duplex=False)

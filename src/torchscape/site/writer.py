@@ -102,6 +102,9 @@ class SiteWriter:
     def __init__(self, target: Path) -> None:
         self.target = target.resolve()
         check_target(self.target)
+        # Decided once: workers forked for an in-place update compare with the live site, and
+        # the commit must then be an in-place update too.
+        self._in_place = self.target.is_dir() and (self.target / MARKER).is_file()
         self._pending: dict[str, bytes] = {}
         self._streamer: _Streamer | None = None
         self._staging: Path | None = None
@@ -124,7 +127,7 @@ class SiteWriter:
         Call it only when the build will not fork again. An in-place update keeps every file
         until `commit()`, as it must not touch the live site before the build has succeeded.
         """
-        if self._streamer is not None or self._in_place():
+        if self._streamer is not None or self._in_place:
             return
         self._streamer = _Streamer(self._new_staging())
         for relative in _ordered(self._pending):
@@ -134,7 +137,7 @@ class SiteWriter:
     def staging_folder(self) -> Path | None:
         """For a new folder, the staging folder (made now), where forked workers may write
         files themselves (then `written_elsewhere`); None for an in-place update."""
-        return None if self._in_place() else self._new_staging()
+        return None if self._in_place else self._new_staging()
 
     def written_elsewhere(self, relative: str, size: int) -> None:
         """Count a file that a worker wrote into the staging folder, or (for an in-place update)
@@ -144,14 +147,14 @@ class SiteWriter:
 
     def live_folder(self) -> Path | None:
         """For an in-place update, the live site (workers compare their files with it)."""
-        return self.target if self._in_place() else None
+        return self.target if self._in_place else None
 
     def commit(self) -> None:
         """Put the built site in place: a fresh folder renamed in, or an in-place update."""
         if self._streamer is not None:
             streamer, self._streamer = self._streamer, None
             self._swap_in(streamer.finish())
-        elif self._in_place():
+        elif self._in_place:
             self._update_in_place()
         else:
             self._write_fresh()
@@ -171,9 +174,6 @@ class SiteWriter:
     @property
     def total_bytes(self) -> int:
         return sum(self.files.values())
-
-    def _in_place(self) -> bool:
-        return self.target.is_dir() and (self.target / MARKER).is_file()
 
     def _new_staging(self) -> Path:
         """The staging folder of a new site, made on first use."""
