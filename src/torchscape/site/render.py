@@ -38,7 +38,7 @@ def environment() -> jinja2.Environment:
 
 class _DedentingLoader(jinja2.PackageLoader):
     """Templates without the indentation that makes them readable: it would be repeated in
-    every page written (about 7 % of an item page). Lines inside `<pre>` keep theirs."""
+    every page written (about 3 % of an item page). Lines inside `<pre>` keep theirs."""
 
     def get_source(
         self, environment: jinja2.Environment, template: str

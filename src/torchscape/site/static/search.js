@@ -473,7 +473,7 @@ const bag = new Int16Array(128);
 const scratch = new Int16Array(128);
 
 /**
- * How one query word matches the vocabulary: a match kind per token id, the number of tokens
+ * How one query word matches the vocabulary: a match kind per token id, the ids of the tokens
  * matched, and a rarity weight.
  */
 function matchWord(index, word) {
@@ -522,7 +522,7 @@ function matchWord(index, word) {
   let most = 0;
   for (const id of matched) if ((!exact || kinds[id] === EXACT) && df[id] > most) most = df[id];
   const rarity = 1 + 0.5 * Math.log(index.items.length / Math.max(1, most));
-  return { kinds, rarity, count: matched.length, ids: Int32Array.from(matched) };
+  return { kinds, rarity, ids: Int32Array.from(matched) };
 }
 
 /** `matchWord`, remembered for the index's recent words: typing "torch vision" matches "torch"
@@ -579,9 +579,9 @@ export function match(index, query) {
   const words = tokenize(query);
   if (words.length === 0) return index.items.map((_, item) => ({ item, score: 0 }));
   const matchers = words.map((word) => wordMatcher(index, word));
-  if (matchers.some((matcher) => matcher.count === 0)) return [];
+  if (matchers.some((matcher) => matcher.ids.length === 0)) return [];
   // The most selective word first: most items fail it and are dropped at once.
-  const order = matchers.map((_, q) => q).sort((a, b) => matchers[a].count - matchers[b].count);
+  const order = matchers.map((_, q) => q).sort((a, b) => matchers[a].ids.length - matchers[b].ids.length);
   const { tokens, offsets, nameLength } = index;
   const n = matchers.length;
   const previous = new Int32Array(n);
@@ -645,7 +645,7 @@ export function matching(index, query) {
   if (words.length === 0) return new Uint8Array(count).fill(1);
   const matchers = words.map((word) => wordMatcher(index, word));
   const hits = new Uint8Array(count);
-  if (matchers.some((matcher) => matcher.count === 0)) return hits;
+  if (matchers.some((matcher) => matcher.ids.length === 0)) return hits;
   // matched[item] = how many of the query words, in order, the item matched so far: word q
   // counts only for items that matched every word before it, and only once.
   const { postStart, postItems } = index;
