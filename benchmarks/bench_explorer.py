@@ -14,9 +14,11 @@ detached: what the browser alone takes from an input event to the next frame.
     .venv/bin/python benchmarks/bench_explorer.py [--logos monograms|fixture]
 
 `--logos monograms` (the default) gives every item a generated monogram (the synthetic items
-have no logo files): 2,500 distinct SVG images, the worst case for the browser. `--logos
-fixture` is the landscape `bench_build.py` builds: logos cycling through the real PyTorch
-fixture's files (about 240 distinct images).
+have no logo files), which tiles draw as text: no images at all. `--logos fixture` is the
+landscape `bench_build.py` builds: other names and descriptions (so other matches per
+keystroke), and logos cycling through the real PyTorch fixture's files (about 240 distinct
+images, most of them SVG). It is the harder of the two: showing many tiles again paints their
+SVG logos, and its queries change more tiles at a time.
 """
 
 from __future__ import annotations

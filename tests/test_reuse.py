@@ -116,7 +116,7 @@ def test_embed_pages_exist_and_are_light(site: Path, landscape: torchscape.Lands
             html = page.read_text(encoding="utf-8")
             assert all(f'data-id="{i}"' in html for i in sub.item_ids)
     for entry in landscape:
-        assert (site / "embed" / "item" / entry.id / "index.html").is_file()
+        assert (site / "embed" / "item" / f"{entry.id}.html").is_file()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "embed" not in home and "reuse." not in home and "badges/" not in home
 
@@ -322,5 +322,5 @@ def test_a_category_called_item_does_not_collide_with_item_cards(tmp_path: Path)
     build(data, tmp_path / "site", tmp_path / "cache")
     embed = tmp_path / "site" / "embed"
     assert (embed / "item-category" / "sub" / "index.html").is_file()
-    assert (embed / "item" / "sub" / "index.html").is_file()  # the item card of the item called "Sub"
-    assert "embed-card" in (embed / "item" / "sub" / "index.html").read_text(encoding="utf-8")
+    assert (embed / "item" / "sub.html").is_file()  # the item card of the item called "Sub"
+    assert "embed-card" in (embed / "item" / "sub.html").read_text(encoding="utf-8")

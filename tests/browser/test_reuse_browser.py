@@ -71,7 +71,7 @@ def _heights(page: Page, index: int, frame: Frame) -> tuple[int, int]:
 def test_embed_height_follows_its_content_on_another_origin(
     page: Page, monitor: Monitor, bundled_site: Site, tmp_path: Path
 ) -> None:
-    paths = ["embed/training/", "embed/training/distributed/?size=small&headers=0", "embed/item/torchvision/"]
+    paths = ["embed/training/", "embed/training/distributed/?size=small&headers=0", "embed/item/torchvision.html"]
     with serving(_host(tmp_path, bundled_site, paths)) as base:
         page.goto(base + "host.html", wait_until="networkidle")
         for index, path in enumerate(paths):
@@ -120,7 +120,7 @@ def test_embed_options_apply(page: Page, bundled_site: Site) -> None:
 
 def test_setup_page_writes_the_snippet_and_previews(page: Page, bundled_site: Site) -> None:
     page.goto(bundled_site.url("embed/?view=item:torchvision"))
-    assert page.input_value("[data-target]") == "embed/item/torchvision/"
+    assert page.input_value("[data-target]") == "embed/item/torchvision.html"
     page.goto(bundled_site.url("categories/training/"))
     page.click("text=Embed this category on your site")
     page.wait_for_url("**/embed/?view=category:training")

@@ -1,7 +1,8 @@
 """Embeddable views: light pages meant for an iframe on another site, and the page that writes the snippet.
 
 - `embed/<category>/`, `embed/<category>/<subcategory>/`: logo tiles, grouped by subcategory;
-- `embed/item/<id>/`: one item's card;
+- `embed/item/<id>.html`: one item's card (a file, not a folder of its own: at 2,500 items,
+  making 2,500 more folders was about a second of a build's kernel time on the shared machine);
 - `embed/`: the setup page (pick a view and options, copy the iframe and the listener snippet).
 
 Embed pages load no explorer code: theme.css, embed.css and embed.js (options from the query
@@ -28,7 +29,7 @@ ITEM_FOLDER = "item"
 class EmbedTarget:
     """One embeddable view: its folder under embed/ and what the setup page calls it."""
 
-    path: str  # e.g. "embed/training/distributed/"
+    path: str  # e.g. "embed/training/distributed/", "embed/item/torchvision.html"
     label: str
     kind: str  # "category", "subcategory" or "item"
     key: str  # "category:<id>", "subcategory:<category id>/<id>", "item:<id>" (setup page's ?view=)
@@ -54,7 +55,7 @@ def targets(landscape: Landscape, model: SiteModel) -> list[EmbedTarget]:
             for sub in category.subcategories
         ]
     found += [
-        EmbedTarget(f"embed/{ITEM_FOLDER}/{item.id}/", item.name, "item", f"item:{item.id}")
+        EmbedTarget(item_card(item), item.name, "item", f"item:{item.id}")
         for item in landscape
     ]
     return found
@@ -71,9 +72,9 @@ def write_embeds(
         for sub in category.subcategories:
             count += _write_view(writer, f"embed/{folder}/{sub.id}/", model, assets, category, (sub,))
     for item in landscape:
-        path = f"embed/{ITEM_FOLDER}/{item.id}/"
+        path = item_card(item)
         context = _context(path, model, assets, f"{item.name} · {model.title}")
-        writer.write(f"{path}index.html", render("embed_item.html", item=item, **context))
+        writer.write(path, render("embed_item.html", item=item, **context))
         count += 1
     from torchscape.site.pages import Page
 
@@ -120,6 +121,11 @@ def _context(path: str, model: SiteModel, assets: dict[str, str], title: str) ->
         "title": title,
         "message_type": MESSAGE_TYPE,
     }
+
+
+def item_card(item: Item) -> str:
+    """Where the embeddable card of `item` is, in the site."""
+    return f"embed/{ITEM_FOLDER}/{item.id}.html"
 
 
 def item_page(item: Item) -> str:
