@@ -661,6 +661,7 @@ def test_output_does_not_depend_on_hash_seeds(tmp_path: Path) -> None:
 EXPENSIVE_STEPS: dict[str, tuple[tuple[ModuleType, str], ...]] = {
     "svg": ((logos, "_svg_or_raster"),),
     "bitmap": ((logos, "_process_bitmap"), (svg_module, "_process_bitmap")),
+    "thumbnail": ((logos, "_thumbnail"),),
 }
 
 
@@ -674,7 +675,7 @@ def replace_steps(monkeypatch: pytest.MonkeyPatch, make: Callable[[str, Callable
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
     """Count the calls of the two expensive steps."""
-    calls = {"svg": 0, "bitmap": 0}
+    calls = {"svg": 0, "bitmap": 0, "thumbnail": 0}
 
     def counting(step: str, real: Callable[..., Any]) -> Callable[..., Any]:
         def step_counted(*args: Any, **kwargs: Any) -> Any:
@@ -696,7 +697,7 @@ def test_cache_hit_does_no_work(
     png.write_bytes(png_bytes(colourful((700, 300))))
     cache = tmp_path / "cache"
     first = [LogoProcessor(cache).process(path, "A", "a") for path in (source, png, None)]
-    assert counted == {"svg": 1, "bitmap": 2}  # the SVG's embedded image, the PNG
+    assert counted == {"svg": 1, "bitmap": 2, "thumbnail": 1}  # the SVG's embedded image, the PNG
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         pytest.fail("processed again despite the cache")  # not an Exception: nothing swallows it
@@ -705,7 +706,8 @@ def test_cache_hit_does_no_work(
     second = [LogoProcessor(cache).process(path, "A", "a") for path in (source, png, None)]
     assert second == first
     records = sorted(p.name for p in (cache / "logos").iterdir())
-    assert len(records) == 3 and all(re.fullmatch(r"[0-9a-f]{64}", name) for name in records)
+    # the SVG, its thumbnail (or the record that it has none), the PNG and the monogram
+    assert len(records) == 4 and all(re.fullmatch(r"[0-9a-f]{64}", name) for name in records)
 
 
 def test_cache_remembers_refusals(tmp_path: Path, counted: dict[str, int]) -> None:
@@ -733,7 +735,7 @@ def test_damaged_cache_record_is_ignored(tmp_path: Path, counted: dict[str, int]
     source.write_text(svg(""))
     cache = tmp_path / "cache"
     good = LogoProcessor(cache).process(source, "A", "a")
-    (record,) = (cache / "logos").iterdir()
+    record = cache / "logos" / logos._content_key(source.read_bytes())
     record.write_bytes(record.read_bytes()[:-5])  # a torn write
     assert LogoProcessor(cache).process(source, "A", "a") == good
     assert counted["svg"] == 2
@@ -942,6 +944,15 @@ def test_real_logos(hosted_logos: dict[str, tuple[int, ProcessedLogo]]) -> None:
     size_in = sum(size for size, _ in hosted_logos.values())
     size_out = sum(len(logo.data) for _, logo in hosted_logos.values())
     assert size_out < size_in / 4, f"{size_in:,} bytes in, {size_out:,} bytes out"
+    drawn = {name: logo for name, (_, logo) in hosted_logos.items() if logo.thumbnail is not None}
+    assert len(drawn) > 100  # of about 140 SVG logos without text
+    for name, logo in drawn.items():
+        assert logo.media_type == "image/svg+xml" and len(logo.thumbnail[1]) < len(logo.data), name
+        with Image.open(io.BytesIO(logo.thumbnail[1])) as image:
+            assert image.format == "WEBP" and max(image.size[0] / 192, image.size[1] / 112) <= 1.01, name
+    svg_bytes = sum(len(logo.data) for logo in drawn.values())
+    tile_bytes = sum(len(logo.thumbnail[1]) for logo in drawn.values())
+    assert tile_bytes < svg_bytes / 2, f"thumbnails {tile_bytes:,} bytes for {svg_bytes:,} of SVG"
 
 
 @pytest.mark.slow
@@ -952,3 +963,55 @@ def test_real_bitmaps(hosted_logos: dict[str, tuple[int, ProcessedLogo]]) -> Non
         assert logo.media_type in ("image/png", "image/jpeg")
     _, iit = hosted_logos["iit.png"]
     assert len(iit.data) < 50_000  # from 1.5 MB, 8053 x 1733 pixels
+
+
+# --- thumbnails for tiles --------------------------------------------------------------------------
+
+#: Many small shapes: an SVG whose drawing at tile size is smaller than its markup.
+DETAILED = svg(
+    "".join(
+        f'<circle cx="{x * 7.3 + 3.1}" cy="{y * 5.9 + 2.7}" r="{(x + y) % 5 + 1.5}" '
+        f'fill="#{(x * 37) % 256:02x}{(y * 59) % 256:02x}80"/>'
+        for x in range(14)
+        for y in range(16)
+    ),
+    'viewBox="-5 -5 110 100"',
+)
+
+
+def test_svg_logo_gets_a_smaller_bitmap_thumbnail_for_tiles(
+    tmp_path: Path, process: Callable[..., ProcessedLogo]
+) -> None:
+    logo = process(DETAILED, "detailed.svg")
+    assert logo.media_type == "image/svg+xml" and logo.thumbnail is not None
+    name, data = logo.thumbnail
+    assert name.startswith("detailed.") and name.endswith(".webp") and name != logo.filename
+    assert len(data) < len(logo.data)
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "WEBP"
+        # as large as fits 192 x 112 (a 110 x 100 drawing: 112 high), the aspect kept
+        width, height = image.size
+        assert height == 112 and abs(width - 110 * 112 / 100) < 1 and logos.THUMBNAIL_BOX == (192, 112)
+    copy = tmp_path / "copy" / "detailed.svg"
+    copy.parent.mkdir()
+    copy.write_text(DETAILED)
+    assert LogoProcessor().process(copy, "Other", "other").thumbnail == logo.thumbnail  # deterministic
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (svg('<text x="1" y="10">Logo</text>' + DETAILED[DETAILED.index(">") + 1 : DETAILED.rindex("<")]), "text.svg"),
+        (svg(""), "tiny.svg"),  # a rectangle: its markup is smaller than any bitmap of it
+        (png_bytes(colourful((300, 200))), "photo.png"),  # a bitmap already
+    ],
+)  # fmt: skip
+def test_no_thumbnail_for_text_tiny_svgs_or_bitmaps(
+    process: Callable[..., ProcessedLogo], content: str | bytes, name: str
+) -> None:
+    logo = process(content, name)
+    assert not logo.placeholder and logo.thumbnail is None
+
+
+def test_no_thumbnail_for_a_monogram(process: Callable[..., ProcessedLogo]) -> None:
+    assert process("<svg", "broken.svg").thumbnail is None

@@ -405,3 +405,36 @@ def test_items_without_a_logo_are_drawn_as_text_in_tiles_and_cards(tmp_path: Pat
     # ... and the page's stylesheet has every palette colour as a class.
     theme = next((out / "static").glob("theme.*.css")).read_text(encoding="utf-8")
     assert all(f".mono-{n} {{ background: {c}; }}" in theme for n, c in enumerate(PALETTE))
+
+
+def test_tiles_show_a_bitmap_thumbnail_of_an_svg_logo_and_its_page_the_svg(tmp_path: Path) -> None:
+    logos = tmp_path / "logos"
+    logos.mkdir()
+    shapes = "".join(
+        f'<circle cx="{x * 7.3 + 3}" cy="{y * 5.9 + 3}" r="{(x + y) % 5 + 1.5}" fill="#{x * 17:02x}{y * 15:02x}80"/>'
+        for x in range(14)
+        for y in range(16)
+    )  # many shapes: smaller drawn at tile size than written out
+    (logos / "alpha.svg").write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 110 100">{shapes}</svg>', encoding="utf-8"
+    )
+    data = tmp_path / "landscape.yml"
+    data.write_text(
+        dump(catalog(item("Alpha"), item("Beta", homepage_url="https://b.example"))), encoding="utf-8"
+    )
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache", logos=logos)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    tile = home[home.index('data-id="alpha"') : home.index("</li>", home.index('data-id="alpha"'))]
+    (thumbnail,) = {link for link in parse(out / "index.html").links if link.startswith("logos/alpha.")}
+    assert thumbnail.endswith(".webp") and thumbnail in tile
+    page = out / "projects" / "alpha" / "index.html"
+    (logo,) = {link for link in parse(page).links if "logos/alpha." in link and f"../../{thumbnail}" != link}
+    assert logo.endswith(".svg") and 'alt="Alpha logo"' in page.read_text(encoding="utf-8")
+    assert (
+        json.loads((out / "api" / "items.json").read_text(encoding="utf-8"))["items"][0]["logo"] == logo[6:]
+    )
+    beta = (out / "projects" / "beta" / "index.html").read_text(encoding="utf-8")
+    alternatives = beta[beta.index('id="alternatives-title"') :]
+    assert f'src="../../{thumbnail}"' in alternatives  # Alpha among Beta's alternatives: a tile
+    assert unresolved_links(out) == []

@@ -71,7 +71,11 @@ def _heights(page: Page, index: int, frame: Frame) -> tuple[int, int]:
 def test_embed_height_follows_its_content_on_another_origin(
     page: Page, monitor: Monitor, bundled_site: Site, tmp_path: Path
 ) -> None:
-    paths = ["embed/training/", "embed/training/distributed/?size=small&headers=0", "embed/item/torchvision.html"]
+    paths = [
+        "embed/training/",
+        "embed/training/distributed/?size=small&headers=0",
+        "embed/item/torchvision.html",
+    ]
     with serving(_host(tmp_path, bundled_site, paths)) as base:
         page.goto(base + "host.html", wait_until="networkidle")
         for index, path in enumerate(paths):

@@ -198,7 +198,11 @@ def _compare() -> dict[str, Any]:
     item = _object(
         {
             "name": _STR,
-            "logo": {"type": "string", "description": "path of the logo inside the site"},
+            "logo": {
+                "type": "string",
+                "description": "path of the logo at tile size inside the site (a bitmap "
+                "thumbnail of an SVG logo where there is one)",
+            },
             "cells": {
                 "type": "array",
                 "prefixItems": cells,

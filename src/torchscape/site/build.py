@@ -101,10 +101,10 @@ def build_site(request: BuildRequest) -> BuildReport:
     offloaded: pages.Offloaded | None = None
     try:
         observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
-        logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
+        logos, tile_logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
         relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
         # 5b. arrange groups, categories, tiles
-        model = site_model(landscape, logos, observed, relations, placeholders)
+        model = site_model(landscape, logos, observed, relations, placeholders, tile_logos)
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
         parts = heavy_parts(landscape, model, assets, workers)
         offloaded = pages.Offloaded(parts, workers, writer)  # 7. on other cores, if many
@@ -288,14 +288,17 @@ def load_catalog(sources: Sources) -> Landscape:
 
 def write_logos(
     landscape: Landscape, request: BuildRequest, writer: SiteWriter
-) -> tuple[dict[str, str], list[str]]:
-    """Each item's logo, sanitised and content-hashed; a monogram where the file is unusable."""
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """Each item's logo, sanitised and content-hashed; a monogram where the file is unusable.
+    Returns the path of each item's logo, of the logo its tiles show (a bitmap thumbnail of
+    an SVG logo where there is one) and the items that got a monogram."""
     processor = LogoProcessor(request.cache_dir)
     folder = landscape.logos_path
     if folder is not None and request.cache_dir is not None:
         sources = {folder / PurePosixPath(item.logo) for item in landscape}
         _warm_cache(processor, sources, request.cache_dir)
     paths: dict[str, str] = {}
+    tiles: dict[str, str] = {}
     placeholders: list[str] = []
     written: set[str] = set()
     shared: dict[Path, ProcessedLogo] = {}  # a real logo file used by several items: read once
@@ -312,8 +315,13 @@ def write_logos(
         if relative not in written:
             writer.write(relative, logo.data)
             written.add(relative)
-        paths[item.id] = relative
-    return paths, placeholders
+        paths[item.id] = tiles[item.id] = relative
+        if logo.thumbnail is not None:
+            tiles[item.id] = f"logos/{logo.thumbnail[0]}"
+            if tiles[item.id] not in written:
+                writer.write(tiles[item.id], logo.thumbnail[1])
+                written.add(tiles[item.id])
+    return paths, tiles, placeholders
 
 
 def _warm_cache(processor: LogoProcessor, sources: set[Path], cache_dir: Path) -> None:

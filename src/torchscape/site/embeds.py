@@ -54,10 +54,7 @@ def targets(landscape: Landscape, model: SiteModel) -> list[EmbedTarget]:
             )
             for sub in category.subcategories
         ]
-    found += [
-        EmbedTarget(item_card(item), item.name, "item", f"item:{item.id}")
-        for item in landscape
-    ]
+    found += [EmbedTarget(item_card(item), item.name, "item", f"item:{item.id}") for item in landscape]
     return found
 
 

@@ -67,6 +67,8 @@ class SiteModel:
     categories: tuple[CategoryView, ...]
     logos: Mapping[str, str]
     featured: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    #: item id -> the logo tiles show (a bitmap thumbnail of an SVG logo, where there is one)
+    tile_logos: Mapping[str, str] = field(default_factory=dict)
     monograms: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     observed: Observed = field(default_factory=Observed)
     relations: Relations = field(default_factory=Relations)
@@ -81,10 +83,13 @@ def site_model(
     observed: Observed | None = None,
     relations: Relations | None = None,
     placeholders: Iterable[str] = (),
+    tile_logos: Mapping[str, str] | None = None,
 ) -> SiteModel:
-    """Arrange the landscape for display; `logos` maps item id -> logo path in the site, and
-    `placeholders` are the items whose logo is a generated monogram: tiles and cards draw
-    those as text (one SVG image per tile costs the browser far more)."""
+    """Arrange the landscape for display; `logos` maps item id -> logo path in the site,
+    `tile_logos` the same for tiles (default: `logos`), and `placeholders` are the items whose
+    logo is a generated monogram: tiles and cards draw those as text (one SVG image per tile
+    costs the browser far more)."""
+    tile_logos = logos if tile_logos is None else tile_logos
     settings = landscape.settings
     featured = _featured(landscape, settings)
     monograms = {
@@ -95,7 +100,7 @@ def site_model(
     for item in landscape:
         label, order = featured.get(item.id, (None, 0))
         for index, place in enumerate(item.placements):
-            tile = Tile(item, logos[item.id], label, order, index > 0, monograms.get(item.id))
+            tile = Tile(item, tile_logos[item.id], label, order, index > 0, monograms.get(item.id))
             placed[(place.category, place.subcategory)].append(tile)
     categories = tuple(
         _category(c.name, [s.name for s in c.subcategories], placed, settings) for c in landscape.categories
@@ -109,6 +114,7 @@ def site_model(
         categories=categories,
         logos=logos,
         featured=featured,
+        tile_logos=tile_logos,
         monograms=monograms,
         observed=observed or Observed(),
         relations=relations or Relations(),

@@ -67,7 +67,7 @@ class CompareTables:
 
     def _head(self, item_id: str) -> str:
         item, root = self._landscape.item(item_id), self._root
-        logo = self._model.logos[item_id]
+        logo = self._model.tile_logos[item_id]
         page = escape(f"{root}projects/{item_id}/")
         return (
             f'<th scope="col" data-id="{escape(item_id)}"><a href="{page}">'

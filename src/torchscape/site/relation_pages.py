@@ -36,7 +36,7 @@ def write_relation_pages(
     common = _common(landscape, model, assets)
     data = compare_data(landscape, model.relations, model.observed.as_of)
     for item_id, record in data["items"].items():
-        record["logo"] = model.logos[item_id]
+        record["logo"] = model.tile_logos[item_id]  # shown at tile size, as on the pre-rendered pages
     writer.write(
         "api/compare.json", json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     )

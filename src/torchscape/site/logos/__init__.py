@@ -19,6 +19,11 @@ rebuilt from an allow-list:
   without metadata: PNG (as a palette when the colours allow it), or JPEG when that is smaller
   for an opaque picture with many colours.
 - Anything else, and anything that fails, becomes a generated monogram with the reason.
+- **Thumbnails**: an SVG logo without text also gets a WebP drawing for tiles, as large as fits
+  `THUMBNAIL_BOX` (192 x 112: tiles show logos at 96 x 56 CSS px), when that is smaller than
+  the SVG: a browser draws a bitmap in one operation each time a tile is painted again (as
+  searches show and hide tiles), an SVG image by replaying its whole drawing. Item pages keep
+  the SVG.
 
 Results are cached on disk by content (`sha256(PROCESSOR_VERSION + source bytes)`), so a rebuild
 only does work for new or changed logos. Output is deterministic: the same input gives the same
@@ -56,7 +61,7 @@ from torchscape.site.logos.common import (
 )
 from torchscape.site.logos.numbers import PRECISION
 from torchscape.site.logos.numbers import _fixed as _fixed  # benchmarks/bench_logos.py clears its cache
-from torchscape.site.logos.raster import RASTER_ABOVE, _svg_or_raster
+from torchscape.site.logos.raster import RASTER_ABOVE, THUMBNAIL_BOX, _svg_or_raster, _thumbnail
 from torchscape.site.logos.svg import _placeholder_svg
 
 __all__ = [
@@ -69,12 +74,15 @@ __all__ = [
     "PRECISION",
     "PROCESSOR_VERSION",
     "RASTER_ABOVE",
+    "THUMBNAIL_BOX",
     "LogoProcessor",
     "ProcessedLogo",
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "4"  # 4: bitmaps fit 320 x 192
+PROCESSOR_VERSION: Final = "5"  # 5: a compacted viewBox ("-153-46 ...") no longer stops drawing
+#: The same for thumbnails (their cache keys also hold the processor version).
+THUMBNAIL_VERSION: Final = "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +94,8 @@ class ProcessedLogo:
     media_type: str  # image/svg+xml, image/png, image/jpeg or image/webp
     placeholder: bool  # a generated monogram stands in for the source
     problem: str | None  # why the source could not be used; None when it was
+    #: (filename, WebP bytes) of the drawing tiles show instead of an SVG logo, if it has one
+    thumbnail: tuple[str, bytes] | None = None
 
 
 class LogoProcessor:
@@ -111,8 +121,15 @@ class LogoProcessor:
         outcome = self._cached(_content_key(data), lambda: _transform(data))
         if outcome.problem is not None:
             return self._placeholder(name, stem, outcome.problem)
-        filename = _filename(_slug(source.stem), outcome.data, outcome.media_type)
-        return ProcessedLogo(filename, outcome.data, outcome.media_type, False, None)
+        stem = _slug(source.stem)
+        filename = _filename(stem, outcome.data, outcome.media_type)
+        thumbnail = None
+        if outcome.media_type == SVG_TYPE:
+            key = _content_key(f"thumbnail {THUMBNAIL_VERSION}\0".encode() + outcome.data)
+            drawn = self._cached(key, lambda: _thumbnail_outcome(outcome.data))
+            if drawn.problem is None:
+                thumbnail = (_filename(stem, drawn.data, drawn.media_type), drawn.data)
+        return ProcessedLogo(filename, outcome.data, outcome.media_type, False, None, thumbnail)
 
     def _placeholder(self, name: str, stem: str, problem: str) -> ProcessedLogo:
         """The monogram for `name`, standing in for a logo that could not be used."""
@@ -169,6 +186,15 @@ def _slug(text: str) -> str:
 def _content_key(data: bytes) -> str:
     """The cache key of some source bytes: it changes with the processor version."""
     return hashlib.sha256(PROCESSOR_VERSION.encode("ascii") + data).hexdigest()
+
+
+def _thumbnail_outcome(svg: bytes) -> _Outcome:
+    """The tiles' drawing of a sanitised SVG logo, or why there is none (then tiles show the SVG)."""
+    try:
+        webp = _thumbnail(svg)
+    except Exception as exc:  # hostile input that got this far must not stop a build either
+        return _Outcome(problem=f"could not be drawn ({type(exc).__name__})")
+    return _Outcome(problem="no smaller drawing") if webp is None else _Outcome(webp, "image/webp")
 
 
 def _transform(data: bytes) -> _Outcome:

@@ -15,10 +15,12 @@ MAX_BITMAP_BOX: Final = (320, 192)
 MAX_BITMAP_SIDE: Final = MAX_BITMAP_BOX[0]
 
 
-def bitmap_size(width: float, height: float, enlarge: bool = False) -> tuple[int, int]:
-    """`width` x `height` scaled to fit `MAX_BITMAP_BOX`, aspect kept; enlarged only if asked
-    (a drawing is, a bitmap is not)."""
-    box_w, box_h = MAX_BITMAP_BOX
+def bitmap_size(
+    width: float, height: float, enlarge: bool = False, box: tuple[int, int] = MAX_BITMAP_BOX
+) -> tuple[int, int]:
+    """`width` x `height` scaled to fit `box` (`MAX_BITMAP_BOX` unless given), aspect kept;
+    enlarged only if asked (a drawing is, a bitmap is not)."""
+    box_w, box_h = box
     if width <= 0 or height <= 0:
         return box_h, box_h
     scale = min(box_w / width, box_h / height)

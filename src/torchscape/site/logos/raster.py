@@ -10,7 +10,12 @@ import defusedxml.ElementTree as SafeET
 from PIL import Image
 
 from torchscape.site.logos.common import MAX_BITMAP_BOX, SVG_TYPE, bitmap_size
+from torchscape.site.logos.numbers import _NUMBER
 from torchscape.site.logos.svg import _sanitise_svg
+
+#: Tiles show logos at most 96 x 56 CSS px: their bitmap thumbnails are that at twice the
+#: pixel density.
+THUMBNAIL_BOX: Final = (192, 112)
 
 #: A sanitised SVG over this size (usually a logo auto-traced from a bitmap, with tens of
 #: thousands of path points) is drawn once, at the largest size the site shows logos, as WebP.
@@ -32,19 +37,32 @@ def _svg_or_raster(data: bytes) -> tuple[bytes, str]:
     return (_sanitise_svg(data) if heavy else svg), SVG_TYPE
 
 
-def _rasterise(svg: bytes) -> bytes | None:
-    """The SVG drawn (by resvg, no system fonts) to fit MAX_BITMAP_BOX, as WebP."""
+def _thumbnail(svg: bytes) -> bytes | None:
+    """A sanitised SVG logo drawn for tiles: to fit `THUMBNAIL_BOX`, as WebP; None when it has
+    text (fonts differ between machines), cannot be drawn, or the drawing is not smaller.
+
+    Chromium records an SVG image's whole drawing again each time the tile showing it is
+    painted again, as when a search shows or hides tiles; a bitmap is one drawing operation.
+    """
+    if b"<text" in svg:
+        return None
+    webp = _rasterise(svg, THUMBNAIL_BOX)
+    return webp if webp is not None and len(webp) < len(svg) else None
+
+
+def _rasterise(svg: bytes, fit: tuple[int, int] = MAX_BITMAP_BOX) -> bytes | None:
+    """The SVG drawn (by resvg, no system fonts) to fit `fit` (width, height), as WebP."""
     try:
         import resvg_py
     except ImportError:
         return None
     root = SafeET.fromstring(svg)
-    try:
-        box = [float(v) for v in (root.get("viewBox") or "0 0 1 1").replace(",", " ").split()]
-        width, height = bitmap_size(box[2], box[3], enlarge=True)
-        wide = box[2] * MAX_BITMAP_BOX[1] >= box[3] * MAX_BITMAP_BOX[0]
-    except (ValueError, IndexError):
+    # A compacted viewBox separates numbers only where needed ("-153-46 400 300").
+    box = [float(v) for v in _NUMBER.findall(root.get("viewBox") or "0 0 1 1")]
+    if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
         return None
+    width, height = bitmap_size(box[2], box[3], enlarge=True, box=fit)
+    wide = box[2] * fit[1] >= box[3] * fit[0]
     try:  # one side only: resvg keeps the aspect ratio itself
         png = resvg_py.svg_to_bytes(
             svg_string=svg.decode("utf-8"),
