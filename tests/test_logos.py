@@ -1015,3 +1015,20 @@ def test_no_thumbnail_for_text_tiny_svgs_or_bitmaps(
 
 def test_no_thumbnail_for_a_monogram(process: Callable[..., ProcessedLogo]) -> None:
     assert process("<svg", "broken.svg").thumbnail is None
+
+
+@pytest.mark.parametrize(
+    ("view_box", "drawn"),
+    [
+        ("-5-5 10 10", True),
+        ("0,0,10,10", True),
+        ("0 0 1e400 10", False),
+        ("0 0 0 10", False),
+        ("0 0 10", False),
+    ],
+)
+def test_drawing_reads_a_compacted_view_box_and_refuses_a_useless_one(view_box: str, drawn: bool) -> None:
+    from torchscape.site.logos.raster import _rasterise
+
+    document = f'<svg xmlns="{SVG_NS}" viewBox="{view_box}"><rect width="4" height="4"/></svg>'.encode()
+    assert (_rasterise(document) is not None) is drawn

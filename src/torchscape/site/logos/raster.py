@@ -4,6 +4,7 @@ path points, is much smaller as a picture at the largest size the site shows log
 from __future__ import annotations
 
 import io
+import math
 from typing import Final
 
 import defusedxml.ElementTree as SafeET
@@ -59,7 +60,7 @@ def _rasterise(svg: bytes, fit: tuple[int, int] = MAX_BITMAP_BOX) -> bytes | Non
     root = SafeET.fromstring(svg)
     # A compacted viewBox separates numbers only where needed ("-153-46 400 300").
     box = [float(v) for v in _NUMBER.findall(root.get("viewBox") or "0 0 1 1")]
-    if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
+    if len(box) != 4 or not all(math.isfinite(v) for v in box) or box[2] <= 0 or box[3] <= 0:
         return None
     width, height = bitmap_size(box[2], box[3], enlarge=True, box=fit)
     wide = box[2] * fit[1] >= box[3] * fit[0]
