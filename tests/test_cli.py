@@ -29,7 +29,41 @@ def test_warnings_pass_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixtu
     path = write_catalog(tmp_path, item(homepage_url="http://a.example"))
     assert main(["validate", "--data-file", str(path)]) == 0
     assert main(["validate", "--data-file", str(path), "--strict"]) == 1
-    assert "warning: Cat › Sub › Alpha › homepage_url: uses http://" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "warning: Cat › Sub › Alpha › homepage_url: uses http://" in out
+    plain, strict = [line for line in out.splitlines() if "1 warning(s) in" in line]
+    assert plain.startswith("valid: ") and strict.startswith("not valid under --strict (warnings count): ")
+
+
+def test_validate_says_logos_were_not_checked_without_a_logos_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_catalog(tmp_path, item())
+    assert main(["validate", "--data-file", str(path)]) == 0
+    assert "note: logo files not checked: no logos folder: hosted_logos/ or logos/" in capsys.readouterr().out
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "alpha.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8"
+    )
+    assert main(["validate", "--data-file", str(path)]) == 0
+    assert "not checked" not in capsys.readouterr().out
+    assert main(["build", "--data-file", str(path), "--output-dir", str(tmp_path / "site")]) == 0
+    (tmp_path / "logos" / "alpha.svg").unlink()
+    (tmp_path / "logos").rmdir()
+    assert main(["build", "--data-file", str(path), "--output-dir", str(tmp_path / "site")]) == 0
+    out = capsys.readouterr().out
+    assert "1 item(s) show a monogram instead of their logo (no logos folder: hosted_logos/" in out
+
+
+def test_a_name_with_a_slash_is_a_warning_on_the_subcategory_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "landscape.yml"
+    path.write_text(dump(catalog(item(), subcategory="A/B")), encoding="utf-8")
+    assert main(["validate", "--data-file", str(path), "--format", "json"]) == 0
+    (problem,) = json.loads(capsys.readouterr().out)
+    assert (problem["category"], problem["subcategory"], problem["field"]) == ("Cat", "A/B", "name")
+    assert problem["code"] == "second-path-invalid" and not problem["blocking"]
 
 
 def test_errors_exit_1_and_json_has_the_same_problems(

@@ -263,15 +263,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print("validating the bundled PyTorch landscape (no landscape.yml in this folder)")
         for problem in problems:
             print(_colour(problem))
-        print(_summary(sources, result.landscape, errors, warnings))
+        if isinstance(result.landscape, Landscape) and result.landscape.logos_path is None:
+            print(f"note: logo files not checked: {NO_LOGOS_FOLDER}")
+        print(_summary(sources, result.landscape, errors, warnings, args.strict))
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
 
 
-def _summary(sources: Sources, landscape: object, errors: int, warnings: int) -> str:
+#: Why no logo can be read (validate notes it; build says it is why tiles show monograms).
+NO_LOGOS_FOLDER = "no logos folder: hosted_logos/ or logos/ beside the data file, or --logos-path"
+
+
+def _summary(sources: Sources, landscape: object, errors: int, warnings: int, strict: bool = False) -> str:
     files = [display_path(p) for p in (sources.data_file, sources.settings_file, sources.guide_file) if p]
     count = f"{len(landscape)} items, " if isinstance(landscape, Landscape) else ""
-    verdict = "valid" if errors == 0 else "not valid"
+    if errors:
+        verdict = "not valid"
+    elif strict and warnings:
+        verdict = "not valid under --strict (warnings count)"
+    else:
+        verdict = "valid"
     return f"{verdict}: {count}{errors} error(s), {warnings} warning(s) in {', '.join(files)}"
 
 
@@ -320,9 +331,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(f"note: {note}")
     if report.placeholders:
-        print(
-            f"{len(report.placeholders)} item(s) show a monogram instead of their logo (run validate for why)"
-        )
+        no_folder = report.landscape is not None and report.landscape.logos_path is None
+        why = NO_LOGOS_FOLDER if no_folder else "run validate for why"
+        print(f"{len(report.placeholders)} item(s) show a monogram instead of their logo ({why})")
     return 0
 
 

@@ -141,6 +141,7 @@ class DataChecker:
             if name is None:
                 continue
             scope.context = (name,)
+            self._slash_in_name(name, scope, "category")
             self._unique(seen, normalize_name(name), name, scope, "category")
             subcategories = self._children(value, "subcategories", scope)
             listed: list[tuple[str, list[CheckedItem]]] = []
@@ -157,6 +158,7 @@ class DataChecker:
             if name is None:
                 continue
             scope.context = (category, name)
+            self._slash_in_name(name, scope, "subcategory")
             self._unique(seen, normalize_name(name), name, scope, "subcategory")
             items: list[CheckedItem] = []
             out.append((name, items))
@@ -180,13 +182,18 @@ class DataChecker:
             code = Code.MISSING_FIELD if "name" not in value else Code.EMPTY_VALUE
             scope.report(("name",), code, f"{what} #{index + 1} needs a name")
             return None
+        return name.strip()
+
+    @staticmethod
+    def _slash_in_name(name: str, scope: Scope, what: str) -> None:
+        """Warn (once the scope names the category or subcategory) that `second_path` cannot
+        reach a name with '/': it separates the category from the subcategory there."""
         if "/" in name:
             scope.warn(
                 ("name",),
-                Code.INVALID_VALUE,
+                Code.SECOND_PATH_INVALID,
                 f"a {what} name with '/' cannot be a second_path target",
             )
-        return name.strip()
 
     def _children(self, value: YMap, key: str, scope: Scope) -> YList:
         children = value.get(key)
