@@ -407,6 +407,30 @@ def test_items_without_a_logo_are_drawn_as_text_in_tiles_and_cards(tmp_path: Pat
     assert all(f".mono-{n} {{ background: {c}; }}" in theme for n, c in enumerate(PALETTE))
 
 
+def test_item_page_links_crunchbase_and_the_extra_links(tmp_path: Path) -> None:
+    entry = item(
+        crunchbase="https://www.crunchbase.com/organization/alpha",
+        extra={
+            "linkedin_url": "https://www.linkedin.com/company/alpha",
+            "mailing_list_url": "mailto:list@alpha.example",
+            "slack_url": "https://alpha.slack.example/",
+        },
+    )
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(entry)), encoding="utf-8")
+    build(data, tmp_path / "site", tmp_path / "cache")
+    page = (tmp_path / "site" / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    links = page[page.index('<ul class="links">') : page.index("</ul>", page.index('<ul class="links">'))]
+    expected = [
+        ("https://www.crunchbase.com/organization/alpha", "Crunchbase"),
+        ("mailto:list@alpha.example", "Mailing list"),
+        ("https://alpha.slack.example/", "Slack"),
+        ("https://www.linkedin.com/company/alpha", "LinkedIn"),
+    ]
+    positions = [links.index(f'<a href="{url}" rel="noopener noreferrer">{label}</a>') for url, label in expected]
+    assert positions == sorted(positions)
+
+
 def test_tiles_show_a_bitmap_thumbnail_of_an_svg_logo_and_its_page_the_svg(tmp_path: Path) -> None:
     logos = tmp_path / "logos"
     logos.mkdir()

@@ -52,6 +52,30 @@ class Status:
     retired: bool = False
 
 
+#: `extra` fields shown as links on an item's page, in this order, with their labels.
+_EXTRA_LINKS: tuple[tuple[str, str], ...] = (
+    ("blog_url", "Blog"),
+    ("mailing_list_url", "Mailing list"),
+    ("slack_url", "Slack"),
+    ("discord_url", "Discord"),
+    ("gitter_url", "Gitter"),
+    ("github_discussions_url", "GitHub Discussions"),
+    ("stack_overflow_url", "Stack Overflow"),
+    ("reddit_url", "Reddit"),
+    ("youtube_url", "YouTube"),
+    ("linkedin_url", "LinkedIn"),
+    ("bluesky_url", "Bluesky"),
+    ("facebook_url", "Facebook"),
+    ("pinterest_url", "Pinterest"),
+    ("package_manager_url", "Package"),
+    ("docker_url", "Docker image"),
+    ("artwork_url", "Artwork"),
+    ("dev_stats_url", "Development statistics"),
+    ("annual_review_url", "Annual review"),
+    ("summary_intro_url", "Introduction"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """One listed project, product or member. `id` is stable across moves between categories."""
@@ -98,6 +122,16 @@ class Item:
     @property
     def retired(self) -> bool:
         return self.status is not None and self.status.retired
+
+    @property
+    def more_links(self) -> tuple[tuple[str, str], ...]:
+        """(label, URL) of the item's other links landscape2 knows (community, social, package,
+        review pages), in a fixed order; homepage, repositories, docs, `other_links` and
+        Twitter aside. Every one was checked as an http(s) (or `mailto:`) URL by validation."""
+        found = [("Crunchbase", self.crunchbase), ("OpenSSF Best Practices", self.url_for_bestpractices)]
+        if self.extra is not None:
+            found += [(label, getattr(self.extra, name)) for name, label in _EXTRA_LINKS]
+        return tuple((label, url) for label, url in found if url)
 
 
 @dataclass(frozen=True, slots=True)
