@@ -407,6 +407,22 @@ def test_items_without_a_logo_are_drawn_as_text_in_tiles_and_cards(tmp_path: Pat
     assert all(f".mono-{n} {{ background: {c}; }}" in theme for n, c in enumerate(PALETTE))
 
 
+def test_no_torch_or_dependency_pages_without_their_data(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item(), item("Beta", homepage_url="https://b.example"))), encoding="utf-8")
+    settings = tmp_path / "settings.yml"
+    settings.write_text("foundation: Other\nurl: https://landscape.other.example\n", encoding="utf-8")
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache", settings=settings)
+    assert not (out / "torch").exists() and not (out / "graph").exists()
+    home = (out / "index.html").read_text(encoding="utf-8")
+    page = (out / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "torch/" not in home + page and "graph/" not in home + page and 'id="torch-title"' not in page
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/torch/" not in sitemap and "/graph/" not in sitemap and "/guide/" not in sitemap
+    assert "/stats/" in sitemap and unresolved_links(out) == []
+
+
 def test_item_page_links_crunchbase_and_the_extra_links(tmp_path: Path) -> None:
     entry = item(
         crunchbase="https://www.crunchbase.com/organization/alpha",
@@ -427,7 +443,9 @@ def test_item_page_links_crunchbase_and_the_extra_links(tmp_path: Path) -> None:
         ("https://alpha.slack.example/", "Slack"),
         ("https://www.linkedin.com/company/alpha", "LinkedIn"),
     ]
-    positions = [links.index(f'<a href="{url}" rel="noopener noreferrer">{label}</a>') for url, label in expected]
+    positions = [
+        links.index(f'<a href="{url}" rel="noopener noreferrer">{label}</a>') for url, label in expected
+    ]
     assert positions == sorted(positions)
 
 

@@ -94,6 +94,16 @@ def test_torch_filter_shows_only_items_that_accept_the_version(page: Page, bundl
     expect(page.locator(".list tbody tr")).to_have_count(len(unknown))
 
 
+def test_no_torch_filter_without_torch_data(page: Page, fixture_site: Site) -> None:
+    # The real fixture is built without observed data: every item's torch support is unknown.
+    page.goto(fixture_site.url(), wait_until="networkidle")
+    expect(page.locator("[data-explorer]")).to_be_visible()
+    page.locator("summary", has_text="Filters").click()
+    expect(page.locator('input[data-filter="category"]').first).to_be_attached()
+    expect(page.locator('input[data-filter="torch"]')).to_have_count(0)
+    expect(page.locator(".topnav")).not_to_contain_text("torch versions")
+
+
 def test_pick_tiles_on_the_home_grid_and_compare_them(page: Page, bundled_site: Site) -> None:
     page.goto(bundled_site.url(), wait_until="networkidle")
     mode = page.locator("[data-compare-mode]")

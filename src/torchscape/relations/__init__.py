@@ -43,6 +43,17 @@ class Relations:
     base: str | None = None  # the item that lists the `torch` package
     facts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # compare view, by item id
 
+    @property
+    def has_torch(self) -> bool:
+        """Whether any item's torch compatibility is known: a landscape outside the PyTorch
+        ecosystem (or one never refreshed) gets no torch pages, panels or links."""
+        return any(versions is not None for versions in self.compatible.values())
+
+    @property
+    def has_dependencies(self) -> bool:
+        """Whether any listed item is known to be built on another (else no dependency graph)."""
+        return any(self.built_on.values())
+
     def top_alternatives(self, item_id: str, count: int = 3) -> tuple[str, ...]:
         return tuple(other for other, _ in self.alternatives.get(item_id, ())[:count])
 

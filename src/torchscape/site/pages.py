@@ -197,9 +197,11 @@ def _write(writer: FileSink, template: str, page: Page, common: dict[str, Any], 
 def write_crawler_files(landscape: Landscape, model: SiteModel, writer: SiteWriter) -> None:
     """sitemap.xml and robots.txt (when the site's URL is known), and the 404 page."""
     base = model.base_url
-    paths = ["", "guide/", "stats/", "about/", "compare/", "graph/", "torch/"] + [
-        f"categories/{c.id}/" for c in model.categories
-    ]
+    relations = model.relations
+    optional = {"guide/": bool(_guide_sections(landscape)), "graph/": relations.has_dependencies}
+    optional["torch/"] = relations.has_torch
+    paths = ["", "stats/", "about/", "compare/"] + [path for path, shown in optional.items() if shown]
+    paths += [f"categories/{c.id}/" for c in model.categories]
     paths += [f"projects/{i.id}/" for i in landscape]
     if base:
         urls = "".join(f"<url><loc>{escape(base + '/' + p)}</loc></url>\n" for p in paths)
@@ -239,6 +241,8 @@ def _common(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> d
         "github_url": header.links.github if header and header.links else None,
         "has_guide": bool(landscape.guide and landscape.guide.categories),
         "item_count": len(landscape),
+        "torch_shown": model.relations.has_torch,
+        "graph_shown": model.relations.has_dependencies,
     }
 
 

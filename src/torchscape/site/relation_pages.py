@@ -41,8 +41,10 @@ def write_relation_pages(
         "api/compare.json", json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     )
     count = _write_comparisons(landscape, model, common, writer)
-    count += _write_graph(landscape, model, common, writer)
-    count += _write_torch(landscape, model, common, writer)
+    if model.relations.has_dependencies:  # else nothing to draw: no page, no link to one
+        count += _write_graph(landscape, model, common, writer)
+    if model.relations.has_torch:  # else not a PyTorch landscape, or never refreshed
+        count += _write_torch(landscape, model, common, writer)
     return count
 
 

@@ -4,7 +4,7 @@
 // second, from api/explorer-text.json: they are most of the bytes, and nothing waits for them.
 
 import { indexSteps, match, matching, rank } from "./search.js";
-import { FILTERS, applyFilters, facets, hiddenByDefault } from "./filters.js";
+import { FILTERS, UNKNOWN, applyFilters, facets, hiddenByDefault } from "./filters.js";
 
 const root = document.body.dataset.root || "";
 const panel = document.querySelector("[data-explorer]");
@@ -209,7 +209,10 @@ function renderFilters(container, data, state) {
   const focused = container.contains(document.activeElement) ? document.activeElement : null;
   const again = focused?.dataset.filter ? [focused.dataset.filter, focused.value] : null;
   container.innerHTML = FILTERS.map((name) => {
-    const choices = (options[name] || []).map(({ value, label, count, selected }) => {
+    const values = options[name] || [];
+    // Only "unknown" (no torch data outside the PyTorch ecosystem, no observed data yet): no box.
+    if (values.length === 1 && values[0].value === UNKNOWN && !values[0].selected) return "";
+    const choices = values.map(({ value, label, count, selected }) => {
       const checked = selected ? " checked" : "";
       return `<label><input type="checkbox" data-filter="${name}" value="${escapeHtml(value)}"${checked}> ${escapeHtml(label)} <span class="count">${count}</span></label>`;
     });
