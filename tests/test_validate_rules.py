@@ -349,6 +349,8 @@ def test_logos(tmp_path: Path) -> None:
     }
     missing = next(p for p in result.problems if p.code is Code.LOGO_MISSING)
     assert not missing.blocking  # the site still builds, with a placeholder
+    not_svg = next(p for p in result.problems if p.code is Code.LOGO_NOT_SVG)
+    assert "shows PNG, JPEG, GIF and WebP logos too" in not_svg.message
     assert next(p for p in result.problems if p.code is Code.LOGO_OUTSIDE).blocking
 
 

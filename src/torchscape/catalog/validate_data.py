@@ -379,7 +379,8 @@ class DataChecker:
             return
         suffix = PurePosixPath(logo).suffix.lower()
         if suffix != ".svg":
-            extra = " (PNG and JPEG are shown as they are)" if suffix in _IMAGE_SUFFIXES else ""
+            shown = "torchscape shows PNG, JPEG, GIF and WebP logos too, shrunk and re-encoded"
+            extra = f" (landscape2 wants SVG; {shown})" if suffix in _IMAGE_SUFFIXES else ""
             scope.warn(("logo",), Code.LOGO_NOT_SVG, f"'{shorten(logo)}' is not an SVG file{extra}")
         if self.logos_path is not None and not self._logo_exists(logo):
             message = f"'{shorten(logo)}' is not in {self.logos_path}; a placeholder is shown instead"
