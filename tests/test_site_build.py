@@ -480,3 +480,28 @@ def test_tiles_show_a_bitmap_thumbnail_of_an_svg_logo_and_its_page_the_svg(tmp_p
     alternatives = beta[beta.index('id="alternatives-title"') :]
     assert f'src="../../{thumbnail}"' in alternatives  # Alpha among Beta's alternatives: a tile
     assert unresolved_links(out) == []
+
+
+def test_very_long_names_get_ids_short_enough_for_file_names(tmp_path: Path) -> None:
+    from torchscape.catalog.ids import MAX_ID_BYTES
+
+    long_name, wide_name = "z" * 300, "中" * 120  # 300 and 360 bytes as an id
+    data = tmp_path / "landscape.yml"
+    data.write_text(
+        dump(
+            catalog(item(long_name), item(wide_name, homepage_url="https://b.example"), subcategory="?" * 300)
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    report = build(data, out, tmp_path / "cache")
+    ids = [entry.id for entry in report.landscape.items] if report.landscape else []
+    assert len(ids) == 2 and all(len(i.encode("utf-8")) <= MAX_ID_BYTES for i in ids)
+    assert ids[0].startswith("z" * 100) and ids[0] != ids[1]
+    for identifier in ids:
+        assert (out / "projects" / identifier / "index.html").is_file()
+        assert (out / "badges" / f"{identifier}.svg").is_file()
+    assert (
+        report.landscape is not None and report.landscape.categories[0].subcategories[0].id == "subcategory"
+    )
+    assert unresolved_links(out) == []

@@ -7,6 +7,7 @@ the category, so moving an item keeps its page and its history.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
@@ -27,8 +28,31 @@ def normalize_name(value: str) -> str:
 
 
 def item_id(name: str) -> str:
-    """The id of an item without a slug annotation: its normalised name, trimmed of hyphens."""
-    return normalize_name(name).strip("-")
+    """The id of an item without a slug annotation: its normalised name, trimmed of hyphens
+    (and shortened when too long for a file name: `fit_for_paths`)."""
+    return fit_for_paths(normalize_name(name).strip("-"))
+
+
+def section_id(name: str, fallback: str) -> str:
+    """The id of a category or subcategory (its folders and anchors): the normalised name,
+    fit for paths; `fallback` for a name of punctuation only."""
+    return fit_for_paths(normalize_name(name).strip("-")) or fallback
+
+
+#: The longest id, in UTF-8 bytes: ids name files and folders (`badges/<id>.svg`,
+#: `projects/<id>/`), and file systems allow 255 bytes per name.
+MAX_ID_BYTES = 120
+
+
+def fit_for_paths(identifier: str) -> str:
+    """`identifier` itself, or when it is longer than MAX_ID_BYTES in UTF-8, its start (cut
+    between characters, no trailing hyphen), a hyphen and 8 hex digits of its SHA-256: still
+    stable and distinct, and short enough for a file name."""
+    data = identifier.encode("utf-8")
+    if len(data) <= MAX_ID_BYTES:
+        return identifier
+    head = data[: MAX_ID_BYTES - 9].decode("utf-8", "ignore").rstrip("-")
+    return f"{head}-{hashlib.sha256(data).hexdigest()[:8]}"
 
 
 def is_valid_slug(slug: str) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from torchscape.catalog.ids import landscape2_id, normalize_name
+from torchscape.catalog.ids import landscape2_id, section_id
 from torchscape.catalog.model import (
     Category,
     Item,
@@ -148,9 +148,10 @@ def _build(
     categories = tuple(
         Category(
             name=name,
-            id=normalize_name(name),
+            id=section_id(name, "category"),
             subcategories=tuple(
-                Subcategory(sub, normalize_name(sub), tuple(c.id for c in items)) for sub, items in subs
+                Subcategory(sub, section_id(sub, "subcategory"), tuple(c.id for c in items))
+                for sub, items in subs
             ),
         )
         for name, subs in result.categories

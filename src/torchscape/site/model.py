@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from torchscape.catalog.ids import normalize_name
+from torchscape.catalog.ids import normalize_name, section_id
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import RawSettings
 from torchscape.relations import Relations
@@ -148,10 +148,12 @@ def _category(
     if override is not None:
         order = [s for s in override.subcategories if s in subcategories]
     views = tuple(
-        SubcategoryView(sub, normalize_name(sub), tuple(sorted(placed[(name, sub)], key=_tile_order)))
+        SubcategoryView(
+            sub, section_id(sub, "subcategory"), tuple(sorted(placed[(name, sub)], key=_tile_order))
+        )
         for sub in order
     )
-    return CategoryView(name, normalize_name(name), views)
+    return CategoryView(name, section_id(name, "category"), views)
 
 
 def _tile_order(tile: Tile) -> tuple[int, int, str, str]:
