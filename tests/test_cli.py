@@ -138,3 +138,14 @@ def test_console_script_runs_as_a_module() -> None:
         check=False,
     )
     assert proc.returncode == 0 and proc.stdout.startswith("torchscape ")
+
+
+def test_build_that_cannot_write_says_so_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_catalog(tmp_path, item())
+    out = tmp_path / ("x" * 300)  # longer than a file name may be
+    assert main(["build", "--data-file", str(path), "--output-dir", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "torchscape: error: could not write the site: File name too long" in err
+    assert "Traceback" not in err
