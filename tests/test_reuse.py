@@ -72,6 +72,18 @@ def test_badge_text_is_escaped() -> None:
     assert root.get("aria-label") == f"{HOSTILE}: {HOSTILE}"
 
 
+def test_characters_xml_forbids_are_left_out_of_badges_and_the_poster(tmp_path: Path) -> None:
+    forbidden = "Bad\x1b[2J\x07\ufffe name"
+    root = SafeET.fromstring(badge_svg(forbidden, forbidden))
+    assert [t.text for t in root.iter(f"{SVG}text")] == ["Bad[2J name"] * 2
+    data = tmp_path / "landscape.yml"
+    data.write_text(
+        dump(catalog(item(forbidden), category=forbidden, subcategory=forbidden)), encoding="utf-8"
+    )
+    landscape = torchscape.load(data)
+    assert SafeET.fromstring(poster_svg(landscape, tmp_path / "cache")) is not None
+
+
 def test_item_page_has_badge_snippets_with_absolute_urls(site: Path) -> None:
     html = (site / "projects" / "pytorch-lightning" / "index.html").read_text(encoding="utf-8")
     base = "https://landscape.torchscape.dev"
@@ -228,11 +240,15 @@ def test_export_csv_is_defused_and_user_errors_are_clear(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "landscape.yml"
-    data.write_text(dump(catalog(item("=cmd|' /C calc'!A0"))), encoding="utf-8")
+    sneaky = item("Beta", homepage_url="https://b.example", description="Fine\r=cmd|' /C calc'!A0")
+    data.write_text(dump(catalog(item("=cmd|' /C calc'!A0"), sneaky)), encoding="utf-8")
     out = tmp_path / "x.csv"
     assert main(["export", "--data-file", str(data), "-o", str(out)]) == 0
-    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
     assert rows[1][1].startswith("'=")
+    # A carriage return inside a cell does not end the row (it became a quoted line feed)
+    assert len(rows) == 3 and all(len(row) == len(rows[0]) for row in rows)
+    assert "Fine\n=cmd|' /C calc'!A0" in rows[2]
     assert main(["export", "--data-file", str(data), "--category", "Nope"]) == 2
     assert "no category called 'Nope'" in capsys.readouterr().err
     assert main(["export", "--data-file", str(data), "--format", "parquet"]) == 2

@@ -12,7 +12,6 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from xml.sax.saxutils import escape, quoteattr
 
 from torchscape.catalog.model import Landscape
 from torchscape.chromium import CHROMIUM_ARGS, chromium_path
@@ -21,6 +20,7 @@ from torchscape.export import write_atomically
 from torchscape.site.badges import text_width, value_fill
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, SubcategoryView, site_model
+from torchscape.site.xmlsafe import xml_attribute, xml_text
 
 FORMATS = ("svg", "png", "pdf")
 WIDTH = 2400
@@ -76,7 +76,7 @@ def poster_svg(landscape: Landscape, cache_dir: Path | None = None) -> str:
     y = MARGIN
     parts.append(
         f'<text x="{MARGIN}" y="{y + 40}" font-size="40" font-weight="700" fill="#1d1b2c">'
-        f"{escape(model.title)}</text>"
+        f"{xml_text(model.title)}</text>"
     )
     parts.append(
         f'<text x="{WIDTH - MARGIN}" y="{y + 40}" font-size="18" fill="#55536a" text-anchor="end">'
@@ -114,10 +114,10 @@ def _category(
         else:
             rows.append([box])
     parts = [
-        f'<g class="category" data-name={quoteattr(name)}>',
+        f'<g class="category" data-name={xml_attribute(name)}>',
         f'<rect x="{MARGIN}" y="{top}" width="{inner}" height="{CATEGORY_HEAD}" rx="6" fill="{accent}"/>',
         f'<text x="{MARGIN + 12}" y="{top + 23}" font-size="18" font-weight="700" fill="#ffffff">'
-        f"{escape(name)}</text>",
+        f"{xml_text(name)}</text>",
     ]
     y = top + CATEGORY_HEAD + GAP
     for row in rows:
@@ -155,10 +155,10 @@ def _box(
 ) -> str:
     sub = box.sub
     parts = [
-        f'<g class="subcategory" data-name={quoteattr(sub.name)}>',
+        f'<g class="subcategory" data-name={xml_attribute(sub.name)}>',
         f'<rect x="{x}" y="{y}" width="{width}" height="{height}" rx="4" fill="#f4f3f8" stroke="#dcdbe6"/>',
         f'<text x="{x + BOX_PAD}" y="{y + 18}" font-size="13" font-weight="700" fill="#1d1b2c">'
-        f"{escape(_fit(sub.name, width - 2 * BOX_PAD, 13))}</text>",
+        f"{xml_text(_fit(sub.name, width - 2 * BOX_PAD, 13))}</text>",
     ]
     for index, tile in enumerate(sub.tiles):
         column, row = index % box.columns, index // box.columns
@@ -166,11 +166,11 @@ def _box(
         cy = y + BOX_HEAD + row * CELL_H
         item = tile.item
         parts.append(
-            f'<g class="item" data-id={quoteattr(item.id)}><title>{escape(item.name)}</title>'
+            f'<g class="item" data-id={xml_attribute(item.id)}><title>{xml_text(item.name)}</title>'
             f'<rect x="{cx + 2}" y="{cy}" width="{CELL_W - 4}" height="{CELL_H - 6}" rx="4" fill="#ffffff"/>'
             f'<use href="#{uris[item.id]}" x="{cx + (CELL_W - LOGO_W) // 2}" y="{cy + 6}"/>'
             f'<text x="{cx + CELL_W // 2}" y="{cy + LOGO_H + 24}" font-size="{NAME_PX}" text-anchor="middle" '
-            f'fill="#1d1b2c">{escape(_fit(item.name, CELL_W - 8, NAME_PX))}</text></g>'
+            f'fill="#1d1b2c">{xml_text(_fit(item.name, CELL_W - 8, NAME_PX))}</text></g>'
         )
     parts.append("</g>")
     return "".join(parts)

@@ -35,8 +35,10 @@ def item_id(name: str) -> str:
 
 def section_id(name: str, fallback: str) -> str:
     """The id of a category or subcategory (its folders and anchors): the normalised name,
-    fit for paths; `fallback` for a name of punctuation only."""
-    return fit_for_paths(normalize_name(name).strip("-")) or fallback
+    fit for paths; for a name of punctuation only, `fallback` and 8 hex digits of the name's
+    SHA-256 (a plain `category` could be a real category's id)."""
+    found = fit_for_paths(normalize_name(name).strip("-"))
+    return found or f"{fallback}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
 
 
 #: The longest id, in UTF-8 bytes: ids name files and folders (`badges/<id>.svg`,

@@ -60,6 +60,11 @@ def check_url(url: str, kind: str = "", *, allow_mailto: bool = False) -> None:
     if scheme not in ("http", "https"):
         shown = f"'{scheme}:'" if scheme else "no scheme"
         raise UrlProblem(f"has {shown}; expected an absolute http:// or https:// URL")
+    authority = re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]
+    if (
+        "\\" in authority
+    ):  # browsers read it as "/": "https://evil.example\\@github.com/" goes to evil.example
+        raise UrlProblem("has a backslash before its path (browsers read it as '/', ending the host there)")
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""

@@ -390,7 +390,12 @@ class DataChecker:
         assert self.logos_path is not None
         if self._logo_names is None:
             try:
-                self._logo_names = {p.name for p in self.logos_path.iterdir() if p.is_file()}
+                root = self.logos_path.resolve()  # a link out of the folder is not followed
+                self._logo_names = {
+                    p.name
+                    for p in self.logos_path.iterdir()
+                    if p.is_file() and p.resolve().is_relative_to(root)
+                }
             except OSError:
                 self._logo_names = set()
         if "/" not in logo:

@@ -53,6 +53,9 @@ def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
     check_url_field(scope, ("url",), settings.url or " ")
     if settings.base_path is not None and not settings.base_path.startswith("/"):
         scope.report(("base_path",), Code.INVALID_VALUE, "must start with '/' (e.g. /my-landscape)")
+    elif settings.base_path is not None and settings.base_path.startswith("//"):
+        message = "must be a path on this site, starting with a single '/' ('//' names another host)"
+        scope.report(("base_path",), Code.INVALID_VALUE, message)
     _colors(settings, scope)
     _non_empty_names(scope, settings)
     _links(settings, scope)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from torchscape.catalog.model import Item
+from torchscape.site.xmlsafe import xml_attribute, xml_text
 
 HEIGHT = 20
 _PAD = 6  # horizontal padding on each side of a text run
@@ -71,8 +72,8 @@ def badge_svg(label: str, value: str, fill: str = _DEFAULT_VALUE_FILL) -> str:
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{HEIGHT}" '
-        f'viewBox="0 0 {width} {HEIGHT}" role="img" aria-label={quoteattr(title)}>'
-        f"<title>{escape(title)}</title>"
+        f'viewBox="0 0 {width} {HEIGHT}" role="img" aria-label={xml_attribute(title)}>'
+        f"<title>{xml_text(title)}</title>"
         f'<clipPath id="r"><rect width="{width}" height="{HEIGHT}" rx="3"/></clipPath>'
         '<g clip-path="url(#r)">'
         f'<rect width="{label_w}" height="{HEIGHT}" fill="{_LABEL_FILL}"/>'
@@ -83,7 +84,7 @@ def badge_svg(label: str, value: str, fill: str = _DEFAULT_VALUE_FILL) -> str:
 
 
 def _text(text: str, centre: float, length: int) -> str:
-    return f'<text x="{centre:g}" y="14" textLength="{length}">{escape(text)}</text>'
+    return f'<text x="{centre:g}" y="14" textLength="{length}">{xml_text(text)}</text>'
 
 
 @dataclass(frozen=True, slots=True)

@@ -295,17 +295,19 @@ def write_logos(
     processor = LogoProcessor(request.cache_dir)
     folder = landscape.logos_path
     if folder is not None and request.cache_dir is not None:
-        sources = {folder / PurePosixPath(item.logo) for item in landscape}
-        _warm_cache(processor, sources, request.cache_dir)
+        found = (_logo_source(folder, item.logo) for item in landscape)
+        _warm_cache(processor, {source for source in found if source is not None}, request.cache_dir)
     paths: dict[str, str] = {}
     tiles: dict[str, str] = {}
     placeholders: list[str] = []
     written: set[str] = set()
     shared: dict[Path, ProcessedLogo] = {}  # a real logo file used by several items: read once
     for item in landscape:
-        source = folder / PurePosixPath(item.logo) if folder is not None else None
+        source = _logo_source(folder, item.logo) if folder is not None else None
         logo = shared.get(source) if source is not None else None
-        if logo is None:
+        if logo is None and folder is not None and source is None:
+            logo = processor.placeholder(item.name, item.id, "a link to a file outside the logos folder")
+        elif logo is None:
             logo = processor.process(source, item.name, item.id)
             if source is not None and not logo.placeholder:
                 shared[source] = logo
@@ -322,6 +324,17 @@ def write_logos(
                 writer.write(tiles[item.id], logo.thumbnail[1])
                 written.add(tiles[item.id])
     return paths, tiles, placeholders
+
+
+def _logo_source(folder: Path, logo: str) -> Path | None:
+    """The file of a logo, or None when it resolves outside the logos folder (a symbolic link,
+    of the file or of a folder on its way, to somewhere else is not followed out)."""
+    path = folder / PurePosixPath(logo)
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = False
+    return path if inside else None
 
 
 def _warm_cache(processor: LogoProcessor, sources: set[Path], cache_dir: Path) -> None:

@@ -161,7 +161,10 @@ def items_csv(items: Iterable[Item]) -> str:
 
 
 def csv_cell(value: str) -> str:
-    """Prefix values starting like a formula (=, +, -, @, tab, CR) so spreadsheets show text."""
+    """Prefix values starting like a formula (=, +, -, @, tab, CR) so spreadsheets show text.
+    Carriage returns become line feeds: the writer quotes a cell with a line feed, not one with
+    a lone CR, which readers take as the end of the row (the rest then read as a new row)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 

@@ -18,14 +18,12 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -35,6 +33,7 @@ from torchscape.catalog.model import Landscape
 from torchscape.catalog.roundtrip import write_atomically
 from torchscape.catalog.urls import canonical_repo
 from torchscape.errors import UsageError
+from torchscape.site.xmlsafe import xml_attribute, xml_text
 from torchscape.sources.history import observed_history
 from torchscape.sources.observed import GITHUB, PACKAGES
 
@@ -48,7 +47,6 @@ MAX_CHANGES_PER_COMMIT = 50  # a bigger commit (e.g. the first one) becomes one 
 MAX_RELEASES_PER_PACKAGE = 5
 MAX_ENTRIES = 200
 FEED_FORMAT = 1  # bump when entries are worded differently: cached commit entries are keyed on it
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NAMESPACE = uuid.UUID("6f0b4c1e-3d4e-4a59-9c55-7f1e5b0a2d11")  # torchscape feed entry ids
 
 
@@ -299,14 +297,6 @@ def collect(landscape: Landscape, cache_dir: Path | None) -> Feed:
     return Feed(tuple(ordered[:MAX_ENTRIES]), tuple(notes))
 
 
-def _text(value: str) -> str:
-    return escape(_XML_INVALID.sub("", value))
-
-
-def _attr(value: str) -> str:
-    return quoteattr(_XML_INVALID.sub("", value))
-
-
 def _href(root: str, link: str) -> str:
     return root + link if link else (root or "./")
 
@@ -318,25 +308,27 @@ def render_feed(feed: Feed, *, title: str, base_url: str, author: str) -> str:
     updated = feed.entries[0].updated if feed.entries else "1970-01-01T00:00:00Z"
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f"<feed xmlns={_attr(ATOM)}>",
-        f"  <id>{_text(feed_id)}</id>",
-        f"  <title>{_text(title)}</title>",
+        f"<feed xmlns={xml_attribute(ATOM)}>",
+        f"  <id>{xml_text(feed_id)}</id>",
+        f"  <title>{xml_text(title)}</title>",
         f"  <updated>{updated}</updated>",
-        f"  <author><name>{_text(author)}</name></author>",
-        f'  <link rel="alternate" type="text/html" href={_attr(root or "./")}/>',
+        f"  <author><name>{xml_text(author)}</name></author>",
+        f'  <link rel="alternate" type="text/html" href={xml_attribute(root or "./")}/>',
     ]
     if base_url:
-        lines.append(f'  <link rel="self" type="application/atom+xml" href={_attr(root + "feed.xml")}/>')
+        lines.append(
+            f'  <link rel="self" type="application/atom+xml" href={xml_attribute(root + "feed.xml")}/>'
+        )
     lines.append("  <generator>torchscape</generator>")
     for entry in feed.entries:
         lines += [
             "  <entry>",
-            f"    <id>{_text(entry.id)}</id>",
-            f"    <title>{_text(entry.title)}</title>",
+            f"    <id>{xml_text(entry.id)}</id>",
+            f"    <title>{xml_text(entry.title)}</title>",
             f"    <updated>{entry.updated}</updated>",
-            f'    <link rel="alternate" type="text/html" href={_attr(_href(root, entry.link))}/>',
-            f"    <category term={_attr(entry.category)}/>",
-            f"    <summary>{_text(entry.summary)}</summary>",
+            f'    <link rel="alternate" type="text/html" href={xml_attribute(_href(root, entry.link))}/>',
+            f"    <category term={xml_attribute(entry.category)}/>",
+            f"    <summary>{xml_text(entry.summary)}</summary>",
             "  </entry>",
         ]
     lines.append("</feed>")

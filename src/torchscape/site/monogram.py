@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
+
+from torchscape.site.xmlsafe import xml_text
 
 __all__ = ["PALETTE", "monogram_colour", "monogram_css", "monogram_index", "monogram_letters", "monogram_svg"]
 
@@ -56,7 +58,6 @@ _MIN_REST = 3
 _WORD = re.compile(r"[^\W_]+")
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def monogram_letters(name: str) -> str:
@@ -115,10 +116,10 @@ def monogram_svg(name: str, size: int = 64) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}"'
         f' viewBox="0 0 64 64" role="img">'
-        f"<title>{escape(_XML_INVALID.sub('', name))}</title>"
+        f"<title>{xml_text(name)}</title>"
         f'<rect width="64" height="64" rx="12" ry="12" fill="{monogram_colour(name)}"/>'
         f'<text x="32" y="32" dy="0.35em" text-anchor="middle" fill="#FFFFFF"'
         f' font-family={quoteattr(_FONT)} font-size="{font_size}" font-weight="700"'
-        f' aria-hidden="true">{escape(letters)}</text>'
+        f' aria-hidden="true">{xml_text(letters)}</text>'
         "</svg>\n"
     )

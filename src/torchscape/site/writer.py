@@ -34,6 +34,10 @@ from typing import Protocol
 
 from torchscape.errors import UsageError
 
+#: The process's umask (read once, at import: setting it back at once is the only way to read it).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 MARKER = ".torchscape-site"
 MARKER_TEXT = b"built by torchscape\n"
 
@@ -182,6 +186,9 @@ class SiteWriter:
             self._staging = Path(
                 tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent)
             )
+            # mkdtemp makes it private (0700); the site's root becomes readable like its files,
+            # so that a web server running as another user can serve it.
+            self._staging.chmod(0o777 & ~_UMASK)
         return self._staging
 
     def _write_fresh(self) -> None:

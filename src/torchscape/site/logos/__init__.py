@@ -131,6 +131,10 @@ class LogoProcessor:
                 thumbnail = (_filename(stem, drawn.data, drawn.media_type), drawn.data)
         return ProcessedLogo(filename, outcome.data, outcome.media_type, False, None, thumbnail)
 
+    def placeholder(self, name: str, stem: str, problem: str) -> ProcessedLogo:
+        """The monogram for `name` (file named after `stem`), for a logo refused before reading."""
+        return self._placeholder(name, stem, problem)
+
     def _placeholder(self, name: str, stem: str, problem: str) -> ProcessedLogo:
         """The monogram for `name`, standing in for a logo that could not be used."""
         key = _content_key(b"placeholder\0" + name.encode("utf-8"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from typing import Final
 
 import defusedxml.ElementTree as SafeET
@@ -51,8 +52,19 @@ def _thumbnail(svg: bytes) -> bytes | None:
     return webp if webp is not None and len(webp) < len(svg) else None
 
 
+#: Filter primitives whose cost has no bound we control (a 229-byte logo with
+#: `numOctaves="100000000"` kept resvg busy for minutes): documents with them are not drawn
+#: by us; browsers, which bound them themselves, show the SVG.
+_COSTLY_FILTERS: Final = re.compile(
+    rb"<(?:feTurbulence|feConvolveMatrix|feMorphology|feDiffuseLighting|feSpecularLighting|feDisplacementMap)\b"
+)
+
+
 def _rasterise(svg: bytes, fit: tuple[int, int] = MAX_BITMAP_BOX) -> bytes | None:
-    """The SVG drawn (by resvg, no system fonts) to fit `fit` (width, height), as WebP."""
+    """The SVG drawn (by resvg, no system fonts) to fit `fit` (width, height), as WebP; None
+    when it cannot be drawn or uses a costly filter primitive (`_COSTLY_FILTERS`)."""
+    if _COSTLY_FILTERS.search(svg):
+        return None
     try:
         import resvg_py
     except ImportError:

@@ -226,7 +226,7 @@ function csv(items) {
   const quote = (value) => {
     let text = value === null || value === undefined ? "" : String(value);
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return [columns.join(","), ...items.map((item) => columns.map((c) => quote(item[c])).join(","))].join("\n") + "\n";
 }
