@@ -1032,3 +1032,11 @@ def test_drawing_reads_a_compacted_view_box_and_refuses_a_useless_one(view_box: 
 
     document = f'<svg xmlns="{SVG_NS}" viewBox="{view_box}"><rect width="4" height="4"/></svg>'.encode()
     assert (_rasterise(document) is not None) is drawn
+
+
+def test_unbounded_filter_primitives_are_not_drawn() -> None:
+    from torchscape.site.logos.raster import _rasterise
+
+    noise = f'<svg xmlns="{SVG_NS}" viewBox="0 0 100 100"><filter id="f"><feTurbulence baseFrequency=".05"'
+    noise += ' numOctaves="100000000"/></filter><rect width="100" height="100" filter="url(#f)"/></svg>'
+    assert _rasterise(noise.encode()) is None  # at once: resvg would take minutes

@@ -505,3 +505,22 @@ def test_very_long_names_get_ids_short_enough_for_file_names(tmp_path: Path) -> 
     assert report.landscape is not None
     assert re.fullmatch(r"subcategory-[0-9a-f]{8}", report.landscape.categories[0].subcategories[0].id)
     assert unresolved_links(out) == []
+
+
+def test_links_out_of_the_logos_folder_are_not_published_and_the_site_is_readable(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = '<svg xmlns="http://www.w3.org/2000/svg"><title>PRIVATE-OUTSIDE</title><rect width="9" height="9"/></svg>'
+    (outside / "private.svg").write_text(secret, encoding="utf-8")
+    logos = tmp_path / "logos"
+    logos.mkdir()
+    (logos / "alpha.svg").symlink_to(outside / "private.svg")
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    out = tmp_path / "site"
+    report = build(data, out, tmp_path / "cache", logos=logos)
+    assert report.placeholders == ["alpha"]
+    assert not any(b"PRIVATE-OUTSIDE" in p.read_bytes() for p in (out / "logos").iterdir())
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask  # not the 0700 of a temporary folder

@@ -441,3 +441,33 @@ def test_problems_are_sorted_and_all_reported(tmp_path: Path) -> None:
     )
     places = [(p.line, p.col) for p in result.problems]
     assert places == sorted(places) and len(places) == 3
+
+
+def test_a_backslash_before_the_path_is_refused(tmp_path: Path) -> None:
+    # Browsers read "\" as "/": this link goes to evil.example, not to twitter.com.
+    sneaky = item(twitter="https://evil.example\\@twitter.com/alpha", homepage_url="https://a.example/x\\y")
+    result = run_check(tmp_path, catalog(sneaky))
+    assert [(p.field, p.code) for p in result.problems] == [("twitter", Code.INVALID_URL)]
+    assert "backslash" in result.problems[0].message
+
+
+def test_base_path_must_stay_on_the_site(tmp_path: Path) -> None:
+    settings = {"foundation": "F", "url": "https://f.example", "base_path": "//evil.example"}
+    result = run_check(tmp_path, catalog(item()), settings=settings)
+    assert [(p.field, p.code) for p in result.problems] == [("base_path", Code.INVALID_VALUE)]
+
+
+def test_a_logo_linked_from_outside_the_logos_folder_is_missing(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    logos = tmp_path / "logos"
+    logos.mkdir()
+    (logos / "alpha.svg").symlink_to(outside / "private.svg")
+    (logos / "dir").symlink_to(outside)
+    data = catalog(item(), item("Beta", logo="dir/private.svg", homepage_url="https://b.example"))
+    result = run_check(tmp_path, data, logos={})
+    assert [(p.context[2], p.code) for p in result.problems] == [
+        ("Alpha", Code.LOGO_MISSING),
+        ("Beta", Code.LOGO_MISSING),
+    ]
