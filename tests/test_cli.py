@@ -149,3 +149,14 @@ def test_build_that_cannot_write_says_so_without_a_traceback(
     err = capsys.readouterr().err
     assert "torchscape: error: could not write the site: File name too long" in err
     assert "Traceback" not in err
+
+
+def test_control_characters_from_the_input_are_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_catalog(tmp_path, item("Evil\x1b]0;owned\x07\u202e", homepage_url="http://a.example"))
+    main(["validate", "--data-file", str(path)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "Evil\\x1b]0;owned\\x07\\u202e" in out
+    assert all(line.startswith((str(path), "note:", "valid")) for line in out.splitlines())

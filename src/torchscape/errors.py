@@ -8,6 +8,7 @@ category › subcategory › item › field path). Problems are collected, never
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,10 @@ class Severity(enum.StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+#: C0 and C1 controls, and the Unicode marks that change the direction or the joining of text.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 class Code(enum.StrEnum):
@@ -116,9 +121,12 @@ class Problem:
         return (self.file, self.line, self.col, self.where, self.message)
 
     def format(self) -> str:
-        """`FILE:LINE:COL: severity: where: message`, the one-line text form."""
+        """`FILE:LINE:COL: severity: where: message`, the one-line text form. Control and
+        direction-changing characters from the input are shown escaped (`\\x1b`, `\\u202e`):
+        written as they are, they could clear a terminal, forge lines or reorder the text."""
         where = f"{self.where}: " if self.where else ""
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {where}{self.message}"
+        line = f"{self.file}:{self.line}:{self.col}: {self.severity}: {where}{self.message}"
+        return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), line)
 
     def to_json(self) -> dict[str, object]:
         """The JSON form used by `--format json`."""
