@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import signal
 import sqlite3
 import subprocess
@@ -141,3 +142,39 @@ def test_kill_9_keeps_everything_already_stored(tmp_path: Path) -> None:
     assert stored >= done + 1  # every result reported as written survived
     db = sqlite3.connect(tmp_path / FILE_NAME)
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_facts_read_from_a_file_keep_only_well_typed_fields() -> None:
+    # observed.jsonl is committed, so pull requests can edit it: nothing in it is trusted.
+    record = {
+        "requested": "https://github.com/a/b",
+        "name_with_owner": "evil/x?a=1 b",
+        "url": "javascript:alert(1)",
+        "stars": "many",
+        "forks": True,
+        "contributors": 12,
+        "last_commit_at": "not a date",
+        "latest_release_at": "2026-01-02T00:00:00Z",
+        "weekly_commits": [1, "x"],
+        "topics": ["ml"],
+    }
+    package = {
+        "name": "b",
+        "index_url": "https://i.example/",
+        "requires_dist": [5],
+        "project_urls": [["Home", "data:x"]],
+    }
+    lines = [
+        json.dumps({"source": "github", "key": "a/b", "fetched_at": "2026-01-03T00:00:00Z", "data": record}),
+        json.dumps({"source": "packages", "key": "b", "fetched_at": "2026-01-03T00:00:00Z", "data": package}),
+    ]
+    with Cache.open_memory() as cache:
+        assert cache.import_jsonl(lines) == 2
+        repo = cache.facts("github")["a/b"].data
+        assert repo == {
+            "requested": "https://github.com/a/b",
+            "contributors": 12,
+            "latest_release_at": "2026-01-02T00:00:00Z",
+            "topics": ["ml"],
+        }
+        assert cache.facts("packages")["b"].data == {"name": "b", "index_url": "https://i.example/"}

@@ -20,6 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from torchscape.sources.facts import PackageFacts, RepoFacts, clean_data
+
+#: What each source's facts are, to check those read back from a file (`import_jsonl`).
+_RECORDS: dict[str, type[RepoFacts] | type[PackageFacts]] = {"github": RepoFacts, "packages": PackageFacts}
+
 SCHEMA_VERSION = 1
 FILE_NAME = "observed.sqlite3"
 
@@ -244,7 +249,8 @@ class Cache:
                 if on_bad_line:
                     on_bad_line(number, str(exc))
                 continue
-            self._merge(source, key, at, data)
+            record_type = _RECORDS.get(source)
+            self._merge(source, key, at, clean_data(record_type, data) if record_type else data)
             count += 1
         return count
 

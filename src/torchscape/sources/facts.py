@@ -7,6 +7,9 @@ age. Curated values in the catalog always win over them.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import types
+import typing
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -102,3 +105,62 @@ class FetchStats:
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# --- facts read back from a file (observed.jsonl is committed and edited in pull requests) ------
+
+_URL_FIELDS = frozenset({"url", "homepage", "index_url", "page_url", "requested"})
+_OWNER_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+def clean_data(record: type[RepoFacts] | type[PackageFacts], data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (a fact read from a file) with only the fields of `record` whose values have the
+    right type: strings where strings belong (`*_at` ones parseable as ISO 8601 times, URLs
+    http(s) only), integers, booleans, lists of the right shape. Anything else is left out, so
+    the field takes its default: a hand-edited or hostile file cannot break a build or put a
+    `javascript:` link on a page."""
+    hints = typing.get_type_hints(record)
+    return {name: value for name, value in data.items() if name in hints and _fits(name, hints[name], value)}
+
+
+def _fits(name: str, hint: Any, value: Any) -> bool:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(name, arg, value) for arg in args)
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str) and _fits_text(name, value)
+    if name == "project_urls":  # (label, url) pairs: links on pages
+        pairs = isinstance(value, list | tuple) and all(
+            isinstance(p, list | tuple) and len(p) == 2 for p in value
+        )
+        return pairs and all(
+            isinstance(a, str) and isinstance(b, str) and _fits_text("url", b) for a, b in value
+        )
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_fits("", args[0], entry) for entry in value)
+        return len(value) == len(args) and all(
+            _fits("", arg, entry) for arg, entry in zip(args, value, strict=True)
+        )
+    return False
+
+
+def _fits_text(name: str, value: str) -> bool:
+    if name.endswith("_at"):
+        try:
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return False
+    if name in _URL_FIELDS:
+        return value.startswith(("https://", "http://"))
+    if name == "name_with_owner":  # audit --fix makes a repository URL of it
+        return bool(_OWNER_NAME.match(value))
+    return True
