@@ -160,3 +160,15 @@ def test_control_characters_from_the_input_are_shown_escaped(
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "Evil\\x1b]0;owned\\x07\\u202e" in out
     assert all(line.startswith((str(path), "note:", "valid")) for line in out.splitlines())
+
+
+def test_build_says_why_each_logo_became_a_monogram(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_catalog(tmp_path, item(), item("Beta", logo="beta.png", homepage_url="https://b.example"))
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "alpha.svg").write_text("<svg", encoding="utf-8")
+    (tmp_path / "logos" / "beta.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    assert main(["build", "--data-file", str(path), "--output-dir", str(tmp_path / "site")]) == 0
+    out = capsys.readouterr().out
+    assert "2 item(s) show a monogram instead of their logo:\n  alpha: not well-formed XML\n  beta: " in out

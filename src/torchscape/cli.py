@@ -336,9 +336,22 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     if report.placeholders:
         no_folder = report.landscape is not None and report.landscape.logos_path is None
-        why = NO_LOGOS_FOLDER if no_folder else "run validate for why"
-        print(f"{len(report.placeholders)} item(s) show a monogram instead of their logo ({why})")
+        if no_folder or not report.logo_problems:
+            why = f" ({NO_LOGOS_FOLDER})" if no_folder else ""
+            print(f"{len(report.placeholders)} item(s) show a monogram instead of their logo{why}")
+        else:
+            print(f"{len(report.placeholders)} item(s) show a monogram instead of their logo:")
+            shown = sorted(report.logo_problems.items())
+            for item_id, problem in shown[:10]:
+                print(f"  {_printable(item_id)}: {problem}")
+            if len(shown) > 10:
+                print(f"  ... and {len(shown) - 10} more")
     return 0
+
+
+def _printable(text: str) -> str:
+    """Text from the input, with control characters escaped (see `Problem.format`)."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

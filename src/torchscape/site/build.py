@@ -70,6 +70,8 @@ class BuildReport:
     bytes: int = 0
     seconds: float = 0.0
     placeholders: list[str] = field(default_factory=list)
+    #: why each of `placeholders` got a monogram (empty for a build found unchanged)
+    logo_problems: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     landscape: Landscape | None = None
 
@@ -130,12 +132,15 @@ def build_site(request: BuildRequest) -> BuildReport:
         changed=writer.written,
         bytes=writer.total_bytes,
         seconds=time.perf_counter() - started,
-        placeholders=placeholders,
+        placeholders=list(placeholders),
+        logo_problems=placeholders,
         notes=remote_images(landscape) + feed_notes,
         landscape=landscape,
     )
     if key is not None:
-        record = incremental.Record(key, report.items, report.pages, report.bytes, placeholders, report.notes)
+        record = incremental.Record(
+            key, report.items, report.pages, report.bytes, list(placeholders), report.notes
+        )
         incremental.remember(*_place(request), record, list(writer.files))
     return report
 
@@ -288,10 +293,10 @@ def load_catalog(sources: Sources) -> Landscape:
 
 def write_logos(
     landscape: Landscape, request: BuildRequest, writer: SiteWriter
-) -> tuple[dict[str, str], dict[str, str], list[str]]:
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """Each item's logo, sanitised and content-hashed; a monogram where the file is unusable.
     Returns the path of each item's logo, of the logo its tiles show (a bitmap thumbnail of
-    an SVG logo where there is one) and the items that got a monogram."""
+    an SVG logo where there is one) and, for each item that got a monogram, why."""
     processor = LogoProcessor(request.cache_dir)
     folder = landscape.logos_path
     if folder is not None and request.cache_dir is not None:
@@ -299,7 +304,7 @@ def write_logos(
         _warm_cache(processor, {source for source in found if source is not None}, request.cache_dir)
     paths: dict[str, str] = {}
     tiles: dict[str, str] = {}
-    placeholders: list[str] = []
+    placeholders: dict[str, str] = {}  # item id -> why its logo could not be used
     written: set[str] = set()
     shared: dict[Path, ProcessedLogo] = {}  # a real logo file used by several items: read once
     for item in landscape:
@@ -312,7 +317,7 @@ def write_logos(
             if source is not None and not logo.placeholder:
                 shared[source] = logo
         if logo.placeholder:
-            placeholders.append(item.id)
+            placeholders[item.id] = logo.problem or "no usable logo"
         relative = f"logos/{logo.filename}"
         if relative not in written:
             writer.write(relative, logo.data)
