@@ -172,3 +172,21 @@ def test_build_says_why_each_logo_became_a_monogram(
     assert main(["build", "--data-file", str(path), "--output-dir", str(tmp_path / "site")]) == 0
     out = capsys.readouterr().out
     assert "2 item(s) show a monogram instead of their logo:\n  alpha: not well-formed XML\n  beta: " in out
+
+
+def test_export_and_audit_refusals_list_each_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_catalog(tmp_path, item(logo="https://a.example/logo.svg"))
+    assert main(["export", "--data-file", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:" in err and "Alpha › logo:" in err and "export refused: 1 blocking problem(s)" in err
+    assert main(["audit", "--data-file", str(path)]) == 1
+    assert "audit refused: 1 blocking problem(s); nothing audited" in capsys.readouterr().err
+
+
+def test_the_catalogs_licence_is_on_the_page_before_any_refresh(tmp_path: Path) -> None:
+    path = write_catalog(tmp_path, item(license="MIT"))
+    assert main(["build", "--data-file", str(path), "--output-dir", str(tmp_path / "site")]) == 0
+    page = (tmp_path / "site" / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "<dt>Licence</dt><dd>MIT</dd>" in page

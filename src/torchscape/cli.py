@@ -318,6 +318,15 @@ def _print_refusal(exc: CatalogError, where: str, what: str = "build") -> None:
     print(f"{what} refused: {blocking} blocking problem(s); {where}", file=sys.stderr)
 
 
+def _loaded(sources: Sources, what: str, where: str) -> Landscape | None:
+    """The checked catalog; None (each blocking problem printed, as build does) when refused."""
+    try:
+        return load_catalog(sources)
+    except CatalogError as exc:
+        _print_refusal(exc, where, what=what)
+        return None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     request = _build_request(args, Path(args.output_dir))
     if request.sources.bundled:
@@ -399,7 +408,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from torchscape.sources.facts import utc_now
 
     sources = sources_from(args)
-    landscape = load_catalog(sources)
+    landscape = _loaded(sources, "refresh", "nothing fetched")
+    if landscape is None:
+        return 1
     max_age = parse_duration(args.max_age)
     factories = _source_factories(args, dict(os.environ))
     if args.only:
@@ -470,7 +481,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     try:
         report = run_audit(request)
     except CatalogError as exc:
-        _print_refusal(exc, "nothing audited")
+        _print_refusal(exc, "nothing audited", what="audit")
         return 1
     sys.stdout.write(FORMATTERS[args.format](report))
     findings = list(report.findings)
@@ -651,7 +662,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.format == "parquet" and args.output is None:
         raise UsageError("--format parquet writes binary data: give --output FILE")
-    landscape = load_catalog(sources_from(args))
+    landscape = _loaded(sources_from(args), "export", "nothing exported")
+    if landscape is None:
+        return 1
     selection = Selection(args.category, args.subcategory, tuple(args.status), args.query)
     items = select(landscape, selection)
     data = render(items, args.format)
@@ -670,7 +683,9 @@ def cmd_poster(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.output, args.format)
     output = args.output or Path(f"poster.{fmt}")
-    landscape = load_catalog(sources_from(args))
+    landscape = _loaded(sources_from(args), "poster", "nothing drawn")
+    if landscape is None:
+        return 1
     svg = poster_svg(landscape, cache_dir(args.cache_dir))
     if fmt == "svg":
         write_atomically(output, svg.encode("utf-8"))
