@@ -190,12 +190,17 @@ def test_duplicates_and_missing_descriptions(tmp_path: Path, capsys: pytest.Capt
     items = [
         item("One", repo_url="https://github.com/org/same"),
         item("Two", repo_url="https://github.com/Org/Same/", description=...),
+        item("Three", repo_url="https://huggingface.co/org/model", homepage_url="https://c.example"),
+        item("Four", repo_url="https://huggingface.co/org/model/", homepage_url="https://d.example"),
     ]
     data = tmp_path / "landscape.yml"
     data.write_text(dump(catalog(*items)), encoding="utf-8")
     _, report = audit_json(capsys, "--data-file", str(data), "--cache-dir", str(tmp_path / "c"))
-    assert codes_by_item(report) == {"two": {"duplicate-item", "description-missing"}}
-    duplicate = next(f for f in report["findings"] if f["code"] == "duplicate-item")
+    assert codes_by_item(report) == {
+        "two": {"duplicate-item", "description-missing"},
+        "four": {"duplicate-item"},
+    }
+    duplicate = next(f for f in report["findings"] if f["code"] == "duplicate-item" and f["item"] == "two")
     assert duplicate["evidence"] == {"repository": "https://github.com/org/same", "also listed as": "one"}
 
 

@@ -257,10 +257,10 @@ def duplicates(landscape: Landscape) -> Iterator[Finding]:
     groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for item in landscape:
         key = (
-            canonical_repo(item.repo_url or "")
+            (canonical_repo(item.repo_url) or _site_key(item.repo_url).removesuffix(".git"))
             if item.repo_url and not github_repo_problem(item.repo_url)
             else None
-        )
+        )  # GitHub's owner/name, or the whole URL on other hosts (GitLab, Hugging Face, ...)
         if key:
             groups[("repository", key)].append(item)
         elif not item.repo_url and item.homepage_url:
