@@ -204,3 +204,20 @@ def test_not_a_repository(
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     assert main(["diff", "HEAD~1", "HEAD"]) == 2
     assert "not a file" in capsys.readouterr().err
+
+
+def test_removing_the_first_of_two_items_sharing_a_name() -> None:
+    # Ids of items sharing a name are numbered in file order (x, x-2): after the first goes,
+    # the second's id is x. It is still the same item in the same place, not a move.
+    def text(*places: str) -> str:
+        subs = [
+            {
+                "name": place,
+                "items": [{"name": "X", "homepage_url": f"https://{place}.example", "logo": "x.svg"}],
+            }
+            for place in places
+        ]
+        return dump({"categories": [{"name": "Cat", "subcategories": subs}]})
+
+    changes = diff_landscapes(read_entries(text("A", "B"), "old"), read_entries(text("B"), "new"))
+    assert [(c.kind, c.name, c.place) for c in changes] == [("removed", "X", "Cat / A")]

@@ -1,8 +1,9 @@
 """What changed between two versions of a catalog: items added, removed, renamed, moved, changed.
 
 Both versions are read leniently (an old revision need not pass today's rules), with the same
-safe YAML reader as everything else. Items are matched by id first, then by canonical repository
-URL (an item renamed in the catalog keeps its repository). `diff_landscapes` is the library
+safe YAML reader as everything else. Items are matched by name in the same place first (ids of
+items sharing a name are numbered in file order), then by id (moved), then by canonical
+repository URL (an item renamed in the catalog keeps its repository). `diff_landscapes` is the library
 function; `torchscape diff` and the site's Atom feed use it. Git revisions are read with
 `git show` (no network).
 """
@@ -150,9 +151,16 @@ def diff_landscapes(
 ) -> list[Change]:
     """Every change from `old` to `new`, grouped by kind (KINDS order), then by name."""
     retired_statuses = frozenset(retired)
+    # 1. The same name in the same place is the same item, whatever its id: ids of items sharing
+    #    a name get -2, -3 in file order, so deleting the first would renumber the others.
+    old_at, new_at = _by_place(old), _by_place(new)
+    pairs = [(old_at[k], new_at[k]) for k in new_at if k in old_at]
+    placed = {id(e) for pair in pairs for e in pair}
+    old, new = [e for e in old if id(e) not in placed], [e for e in new if id(e) not in placed]
+    # 2. Then the same id (moved, or fields changed), 3. then the same repository (renamed).
     old_by_id = {collision_key(e.id): e for e in old}
     new_by_id = {collision_key(e.id): e for e in new}
-    pairs = [(old_by_id[k], new_by_id[k]) for k in new_by_id if k in old_by_id]
+    pairs += [(old_by_id[k], new_by_id[k]) for k in new_by_id if k in old_by_id]
     gone = [e for k, e in old_by_id.items() if k not in new_by_id]
     fresh = [e for k, e in new_by_id.items() if k not in old_by_id]
     gone_by_repo: dict[str, Entry] = {}
@@ -173,6 +181,15 @@ def diff_landscapes(
         changes += _compare(before, after, retired_statuses)
     order = {kind: n for n, kind in enumerate(KINDS)}
     return sorted(changes, key=lambda c: (order[c.kind], c.name.casefold(), c.id))
+
+
+def _by_place(entries: Sequence[Entry]) -> dict[tuple[str, str, str], Entry]:
+    """Entries by (name, category, subcategory), case-insensitive; only keys held by one."""
+    found: dict[tuple[str, str, str], list[Entry]] = {}
+    for entry in entries:
+        key = (entry.name.casefold(), entry.category.casefold(), entry.subcategory.casefold())
+        found.setdefault(key, []).append(entry)
+    return {key: group[0] for key, group in found.items() if len(group) == 1}
 
 
 def _compare(before: Entry, after: Entry, retired: frozenset[str]) -> list[Change]:
