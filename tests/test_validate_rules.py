@@ -471,3 +471,17 @@ def test_a_logo_linked_from_outside_the_logos_folder_is_missing(tmp_path: Path) 
         ("Alpha", Code.LOGO_MISSING),
         ("Beta", Code.LOGO_MISSING),
     ]
+
+
+@pytest.mark.parametrize("other", ["Al\u200bpha", "Alpha\u202e", "Alpha\u2060", "Ａｌｐｈａ"])
+def test_look_alike_names_in_one_subcategory_are_duplicates(tmp_path: Path, other: str) -> None:
+    result = run_check(tmp_path, catalog(item(), item(other, homepage_url="https://b.example")))
+    duplicate = next(p for p in result.problems if p.code is Code.DUPLICATE_NAME)
+    assert "looks the same as 'Alpha'" in duplicate.message and duplicate.blocking
+
+
+def test_composed_and_decomposed_accents_are_the_same_name(tmp_path: Path) -> None:
+    result = run_check(
+        tmp_path, catalog(item("Caf\u00e9"), item("Cafe\u0301", homepage_url="https://b.example"))
+    )
+    assert [p.code for p in result.problems if p.blocking] == [Code.DUPLICATE_NAME]

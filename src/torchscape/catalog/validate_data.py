@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -216,7 +217,7 @@ class DataChecker:
     def _items(
         self, category: str, subcategory: str, values: YList, parent: Scope, out: list[CheckedItem]
     ) -> None:
-        names: dict[str, int] = {}
+        names: dict[str, tuple[int, str]] = {}  # look-alike key -> (line, name as written)
         for index, value in enumerate(values):
             path = (*parent.path, "items", index)
             label = value.get("name") if isinstance(value, YMap) else None
@@ -230,15 +231,22 @@ class DataChecker:
                 continue
             if not self._item_rules(raw, scope):
                 continue
-            if raw.name in names:
-                line = names[raw.name]
+            look = _looks(raw.name)
+            if look in names:
+                line, first = names[look]
+                same = (
+                    f"'{raw.name}' is listed twice"
+                    if first == raw.name
+                    else (
+                        f"'{raw.name}' looks the same as '{first}' (they differ only in invisible or "
+                        "composed characters), listed twice"
+                    )
+                )
                 scope.report(
-                    ("name",),
-                    Code.DUPLICATE_NAME,
-                    f"'{raw.name}' is listed twice in this subcategory (first at line {line})",
+                    ("name",), Code.DUPLICATE_NAME, f"{same} in this subcategory (first at line {line})"
                 )
                 continue
-            names[raw.name] = scope.at()[0]
+            names[look] = (scope.at()[0], raw.name)
             checked = CheckedItem(raw, category, subcategory, scope)
             out.append(checked)
             self.result.items.append(checked)
@@ -493,3 +501,9 @@ def logo_path_problem(logo: str) -> str | None:
     if ".." in pure.parts:
         return "points outside the logos folder ('..')"
     return None
+
+
+def _looks(name: str) -> str:
+    """What a name looks like: NFKC-normalised (composed accents, compatibility forms) and without
+    format characters (zero-width spaces and joiners, direction marks and overrides)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")
