@@ -303,3 +303,23 @@ def test_a_build_failing_late_leaves_the_previous_state(
         assert not out.exists()
     leftovers = sorted(p.name for p in tmp_path.iterdir())
     assert leftovers == ["cache", "landscape.yml", *(["site"] if existing else [])]  # no staging folder
+
+
+def test_an_update_that_cannot_write_a_file_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(_catalog(tmp_path, "Alpha", "Beta"), out, tmp_path / "cache")
+    before = tree_digest(out)
+    locked = out / "projects" / "beta"
+    # An immutable folder: nothing can be created in it, even by root (the disk "refuses").
+    if subprocess.run(["chattr", "+i", str(locked)], capture_output=True, check=False).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        data = _catalog(tmp_path, "Alpha", "Beta")
+        data.write_text(
+            data.read_text(encoding="utf-8").replace("Does alpha things.", "New."), encoding="utf-8"
+        )
+        with pytest.raises(OSError):
+            build(data, out, tmp_path / "cache")
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], check=True)
+    assert tree_digest(out) == before  # api/items.json, the home page, Alpha's page: all as they were

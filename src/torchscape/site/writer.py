@@ -4,10 +4,11 @@ A failed build therefore leaves the previous site untouched; a folder that torch
 is never overwritten. Committing is then one of two things:
 
 - a new output folder is written beside the target and renamed into place at once;
-- an existing site is updated in place, file by file: only files whose bytes changed are written
-  (each through a temporary file and a rename, so no reader ever sees half a file), new
-  content-hashed assets and data before the pages that name them, files the new build no longer has
-  removed last. A rebuild with nothing changed writes nothing.
+- an existing site is updated in place: only files whose bytes changed are written, all of them
+  first beside their places under temporary names (if one cannot be written, a full disk say,
+  they are removed and the site is as it was), then renamed into place (so no reader ever sees
+  half a file), new content-hashed assets and data before the pages that name them, files the
+  new build no longer has removed last. A rebuild with nothing changed writes nothing.
 
 An unchanged file is recognised by reading it back: cheaper than writing it, and right even
 when a file was edited by hand since the last build. Forked workers do that reading themselves
@@ -210,18 +211,33 @@ class SiteWriter:
         self.written = len(self.files)
 
     def _update_in_place(self) -> None:
-        written = 0
+        """Changed files are first all written beside their places under temporary names (a
+        failure there, a full disk say, removes them: the site stays as it was), then renamed
+        into place in order, then files the build no longer has are removed."""
         folders: set[Path] = {self.target}
+        changed: list[tuple[tuple[str, ...], Path, bytes]] = []
         for relative in _ordered(self._pending):
             parts = _parts(relative)
             path = self.target.joinpath(*parts)
             payload = self._pending[relative]
             if not _same(path, payload):
+                changed.append((parts, path, payload))
+        ready: list[tuple[Path, Path]] = []
+        try:
+            for parts, path, payload in changed:
                 _make_folders(self.target, parts[:-1], folders)
-                _replace(path, payload)
-                written += 1
+                ready.append((_write_beside(path, payload), path))
+        except BaseException:
+            for temporary, _ in ready:
+                with contextlib.suppress(OSError):
+                    temporary.unlink()
+            raise
+        for temporary, path in ready:
+            if path.is_symlink() or path.is_dir():
+                _remove(path)
+            temporary.replace(path)
         _remove_others(self.target, set(self.files))  # files found the same are in there too
-        self.written = written
+        self.written = len(changed)
 
 
 class _Streamer:
@@ -310,21 +326,19 @@ def _same(path: Path, payload: bytes) -> bool:
         os.close(descriptor)
 
 
-def _replace(path: Path, payload: bytes) -> None:
-    """Write one file through a temporary file beside it and a rename."""
-    if path.is_symlink() or path.is_dir():
-        _remove(path)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def _write_beside(path: Path, payload: bytes) -> Path:
+    """`payload` in a new temporary file beside `path` (renamed into place later)."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name[:200]}.", dir=path.parent)
     temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
         temporary.chmod(0o644)  # as a freshly built site's files (mkstemp makes them private)
-        temporary.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+    return temporary
 
 
 def _make_folders(root: Path, parts: tuple[str, ...], known: set[Path]) -> None:
