@@ -337,7 +337,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_refusal(exc, f"{args.output_dir} is untouched")
         return 1
     except OSError as exc:  # the disk, not the catalog: full, read-only, a name it refuses
-        where = f" ({exc.filename})" if exc.filename else ""
+        where = f" ({_printable(str(exc.filename))})" if exc.filename else ""
         print(f"torchscape: error: could not write the site: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     print(report.summary())
