@@ -20,7 +20,7 @@ from torchscape import __version__
 from torchscape.catalog.fixes import Fix
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
-from torchscape.errors import CatalogError, Problem, Severity, TorchscapeError, UsageError
+from torchscape.errors import CatalogError, Problem, Severity, TorchscapeError, UsageError, printable
 from torchscape.new import create_example
 from torchscape.paths import Sources, display_path, resolve_sources
 from torchscape.schema import KINDS, dumps
@@ -337,7 +337,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_refusal(exc, f"{args.output_dir} is untouched")
         return 1
     except OSError as exc:  # the disk, not the catalog: full, read-only, a name it refuses
-        where = f" ({_printable(str(exc.filename))})" if exc.filename else ""
+        where = f" ({printable(str(exc.filename))})" if exc.filename else ""
         print(f"torchscape: error: could not write the site: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     print(report.summary())
@@ -352,15 +352,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"{len(report.placeholders)} item(s) show a monogram instead of their logo:")
             shown = sorted(report.logo_problems.items())
             for item_id, problem in shown[:10]:
-                print(f"  {_printable(item_id)}: {problem}")
+                print(f"  {printable(item_id)}: {problem}")
             if len(shown) > 10:
                 print(f"  ... and {len(shown) - 10} more")
     return 0
-
-
-def _printable(text: str) -> str:
-    """Text from the input, with control characters escaped (see `Problem.format`)."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

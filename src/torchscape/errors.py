@@ -24,6 +24,12 @@ class Severity(enum.StrEnum):
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+def printable(text: str) -> str:
+    """Text from the input with control and direction-changing characters escaped, for a
+    terminal (`\\x1b`, `\\u202e`)."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
 class Code(enum.StrEnum):
     """Stable identifiers of problem kinds (documented in the README; tools may match on them).
 
@@ -125,8 +131,7 @@ class Problem:
         direction-changing characters from the input are shown escaped (`\\x1b`, `\\u202e`):
         written as they are, they could clear a terminal, forge lines or reorder the text."""
         where = f"{self.where}: " if self.where else ""
-        line = f"{self.file}:{self.line}:{self.col}: {self.severity}: {where}{self.message}"
-        return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), line)
+        return printable(f"{self.file}:{self.line}:{self.col}: {self.severity}: {where}{self.message}")
 
     def to_json(self) -> dict[str, object]:
         """The JSON form used by `--format json`."""

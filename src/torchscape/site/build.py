@@ -299,16 +299,17 @@ def write_logos(
     an SVG logo where there is one) and, for each item that got a monogram, why."""
     processor = LogoProcessor(request.cache_dir)
     folder = landscape.logos_path
+    sources = _logo_sources(landscape, folder) if folder is not None else {}
     if folder is not None and request.cache_dir is not None:
-        found = (_logo_source(folder, item.logo) for item in landscape)
-        _warm_cache(processor, {source for source in found if source is not None}, request.cache_dir)
+        found = {source for source in sources.values() if source is not None}
+        _warm_cache(processor, found, request.cache_dir)
     paths: dict[str, str] = {}
     tiles: dict[str, str] = {}
     placeholders: dict[str, str] = {}  # item id -> why its logo could not be used
     written: set[str] = set()
     shared: dict[Path, ProcessedLogo] = {}  # a real logo file used by several items: read once
     for item in landscape:
-        source = _logo_source(folder, item.logo) if folder is not None else None
+        source = sources.get(item.id)
         logo = shared.get(source) if source is not None else None
         if logo is None and folder is not None and source is None:
             logo = processor.placeholder(item.name, item.id, "a link to a file outside the logos folder")
@@ -331,15 +332,19 @@ def write_logos(
     return paths, tiles, placeholders
 
 
-def _logo_source(folder: Path, logo: str) -> Path | None:
-    """The file of a logo, or None when it resolves outside the logos folder (a symbolic link,
-    of the file or of a folder on its way, to somewhere else is not followed out)."""
-    path = folder / PurePosixPath(logo)
-    try:
-        inside = path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):  # a symlink loop
-        inside = False
-    return path if inside else None
+def _logo_sources(landscape: Landscape, folder: Path) -> dict[str, Path | None]:
+    """Each item's logo file, or None when it resolves outside the logos folder (a symbolic
+    link, of the file or of a folder on its way, to somewhere else is not followed out)."""
+    root = folder.resolve()
+    sources: dict[str, Path | None] = {}
+    for item in landscape:
+        path = folder / PurePosixPath(item.logo)
+        try:
+            inside = path.resolve().is_relative_to(root)
+        except (OSError, RuntimeError):  # a symlink loop
+            inside = False
+        sources[item.id] = path if inside else None
+    return sources
 
 
 def _warm_cache(processor: LogoProcessor, sources: set[Path], cache_dir: Path) -> None:

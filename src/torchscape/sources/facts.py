@@ -119,8 +119,18 @@ def clean_data(record: type[RepoFacts] | type[PackageFacts], data: dict[str, Any
     http(s) only), integers, booleans, lists of the right shape. Anything else is left out, so
     the field takes its default: a hand-edited or hostile file cannot break a build or put a
     `javascript:` link on a page."""
-    hints = typing.get_type_hints(record)
+    hints = _hints(record)
     return {name: value for name, value in data.items() if name in hints and _fits(name, hints[name], value)}
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(record: type[Any]) -> dict[str, Any]:
+    """A record's field types, resolved once (not for every fact of a file)."""
+    if record not in _HINTS:
+        _HINTS[record] = typing.get_type_hints(record)
+    return _HINTS[record]
 
 
 def _fits(name: str, hint: Any, value: Any) -> bool:
