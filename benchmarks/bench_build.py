@@ -7,14 +7,16 @@ Prints medians; also the gzip size of the home page's HTML+CSS+JS and the size o
 
     .venv/bin/python benchmarks/bench_build.py [--runs 5] [--without-relations]
 
-On the shared VMs this project is measured on, file creation gets slower as the machine
-writes: the same 7,825 files (63 MB) took 0.9 s to write, then 4.9 s and 9.1 s on the next two
-rounds of write-and-delete, nearly all of it kernel time, and 1.2 s again once the page cache
-was dropped (which in turn makes reads slow: the disk is throttled). Builds write tens of MB, so
-figures from this machine vary by several times between runs; quote medians, and compare
-changes back to back. To show what the disk cost at the time, the last output is written again
-with plain Python (the "writing them ... took" figure): a floor no build into an empty folder
-can go under.
+Nothing is deleted until every figure is taken: each build writes into a new folder. On the
+shared VMs this project is measured on (ext4 without a journal), creating files within minutes
+of deleting many is several times slower: the kernel skips recently freed inodes one by one
+when it allocates a new one (`recently_deleted` in a `perf` profile). Writing one 2,500-item
+site's 7,990 files with plain Python took 0.6-0.7 s after five quiet minutes and 5-6 s just
+after deleting 16,000 files. Older versions of this script deleted the cold build's output and
+then timed the warm build into the same folder, which measured that as much as the build.
+So run it when the machine has not just deleted a lot
+(a test run, or this script a few minutes before); the "writing them ... took" figure, the
+same files written with plain Python at the end, shows what the disk cost at the time.
 
 The synthetic landscape gets a synthetic observed.jsonl (package requirements between its
 items and on torch), so the relations step (alternatives, dependency graph, torch pages,
@@ -27,7 +29,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -93,17 +94,16 @@ def skip_relations() -> None:
 
 def write_floor(site: Path, tmp: Path) -> tuple[float, int]:
     """Seconds to write the site's files (same paths, same bytes) into a new folder with plain
-    Python: what this machine's disk costs right now, whatever the build does; and how many."""
+    Python: what this machine's disk costs right now, whatever the build does; and how many.
+    The copy is left for the final clean-up (see the module's docstring)."""
     files = [(p.relative_to(site), p.read_bytes()) for p in sorted(site.rglob("*")) if p.is_file()]
-    target = tmp / "floor"
+    target = Path(tempfile.mkdtemp(prefix="floor-", dir=tmp))
     started = time.perf_counter()
     for relative, data in files:
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    seconds = time.perf_counter() - started
-    shutil.rmtree(target)
-    return seconds, len(files)
+    return time.perf_counter() - started, len(files)
 
 
 def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int, tmp: Path) -> None:
@@ -112,9 +112,8 @@ def measure(name: str, data: Path, settings: Path | None, logos: Path, runs: int
     for run in range(runs):
         cache = tmp / f"{name}-cache-{run}"
         out = tmp / f"{name}-out-{run}"
-        cold.append(timed(BuildRequest(sources, out, cache)))
-        shutil.rmtree(out)
-        warm.append(timed(BuildRequest(sources, out, cache)))
+        cold.append(timed(BuildRequest(sources, tmp / f"{name}-cold-{run}", cache)))
+        warm.append(timed(BuildRequest(sources, out, cache)))  # a new folder, nothing deleted
         rebuild.append(timed(BuildRequest(sources, out, cache)))
         forced.append(timed(BuildRequest(sources, out, cache, force=True)))
     size = folder_size(out)

@@ -7,6 +7,7 @@ import hashlib
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -99,12 +100,16 @@ def build_site(request: BuildRequest) -> BuildReport:
         return _unchanged_report(request, landscape, previous, started)
     writer = SiteWriter(request.output_dir)  # 3. files are held until commit (the target checked)
     workers = pages.workers_for(len(landscape))  # decided before anything forks
-    feed = _Feed(landscape, request.cache_dir, fork=workers > 1)  # 10, started on the other core
+    # 10. The feed and (5a) the relations are worked out on the other core of a large build,
+    # which has nothing else to do until the pages are rendered.
+    feed = _Forked(_feed_of, (landscape, request.cache_dir), fork=workers > 1)
+    related: _Forked | None = None
     offloaded: pages.Offloaded | None = None
     try:
         observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
+        related = _Forked(relate, (landscape, observed), fork=workers > 1)  # 5a. see above
         logos, tile_logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
-        relations = relate(landscape, observed)  # 5a. alternatives, dependencies, torch versions
+        relations = related.result()  # 5a. alternatives, dependencies, torch versions
         # 5b. arrange groups, categories, tiles
         model = site_model(landscape, logos, observed, relations, placeholders, tile_logos)
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
@@ -113,7 +118,8 @@ def build_site(request: BuildRequest) -> BuildReport:
         writer.start_writing()  # nothing forks from here: a new site is written as it comes
         count = pages.write_pages(landscape, model, assets, writer)  # 8. home, categories, guide, stats
         pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
-        feed_notes = feed.deliver(writer)  # 10. the Atom feed of catalog changes
+        feed_text, feed_notes = feed.result()  # 10. the Atom feed of catalog changes
+        writer.write("feed.xml", feed_text)
         count += offloaded.deliver(writer)  # 7, done: item, relation, embed pages, API, badges
         if request.cache_dir is not None:
             incremental.forget(*_place(request))
@@ -121,6 +127,8 @@ def build_site(request: BuildRequest) -> BuildReport:
     except BaseException:
         if offloaded is not None:
             offloaded.close()
+        if related is not None:
+            related.close()
         feed.close()
         writer.abort()
         raise
@@ -145,50 +153,40 @@ def build_site(request: BuildRequest) -> BuildReport:
     return report
 
 
-_feed_job: tuple[Landscape, Path | None] | None = None
-
-
-class _Feed:
-    """`feed.xml`, worked out in a forked process from the start of a large build (reading the
-    git history and the observed history is about half a second at 2,500 items, and the other
-    core has nothing to do until the pages are rendered); in this process otherwise.
+class _Forked:
+    """`function(*args)` called in a forked process from now on, its result (or exception)
+    sent back through a pipe when asked for; or, without `fork`, called when asked for.
 
     A bare process and a pipe, not a pool: a pool's helper threads would make the build's own
-    fork for the pages unsafe (`pages.workers_for` refuses to fork while other threads run)."""
+    fork for the pages unsafe (`pages.workers_for` refuses to fork while other threads run).
+    The child inherits `args` (nothing is pickled on the way there)."""
 
-    def __init__(self, landscape: Landscape, cache_dir: Path | None, fork: bool) -> None:
-        global _feed_job
-        self._job = (landscape, cache_dir)
+    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], fork: bool) -> None:
+        self._call = functools.partial(function, *args)
         self._process: Any = None
         self._pipe: Any = None
         if not fork:
             return
         context = multiprocessing.get_context("fork")
         self._pipe, sender = context.Pipe(duplex=False)
-        _feed_job = self._job
-        try:  # forked here, with `_feed_job` set
-            self._process = context.Process(target=_feed_in_child, args=(sender,), daemon=True)
+        try:
+            self._process = context.Process(target=_call_in_child, args=(self._call, sender), daemon=True)
             self._process.start()
         finally:
-            _feed_job = None
             sender.close()
 
-    def deliver(self, writer: SiteWriter) -> list[str]:
-        """Write feed.xml; returns the notes for the build's summary."""
+    def result(self) -> Any:
         if self._process is None:
-            text, notes = _feed_of(*self._job)
-        else:
-            try:
-                outcome, value = self._pipe.recv()
-            except EOFError:
-                raise RuntimeError("the process writing the feed ended without a result") from None
-            finally:
-                self.close()
-            if outcome == "error":
-                raise value
-            text, notes = value
-        writer.write("feed.xml", text)
-        return notes
+            return self._call()
+        try:
+            outcome, value = self._pipe.recv()
+        except EOFError:
+            raise RuntimeError("a process of the build ended without a result") from None
+        finally:
+            self.close()
+        if outcome == "error":
+            raise value
+        return value
 
     def close(self) -> None:
         if self._process is not None:
@@ -199,19 +197,19 @@ class _Feed:
             self._process = None
 
 
-def _feed_of(landscape: Landscape, cache_dir: Path | None) -> tuple[str, list[str]]:
-    settings = landscape.settings
-    return feed_text(landscape, cache_dir, base_url(settings), site_title(settings))
-
-
-def _feed_in_child(sender: Any) -> None:
-    assert _feed_job is not None  # set by the parent before it forked
+def _call_in_child(call: Callable[[], Any], sender: Any) -> None:
     try:
-        sender.send(("ok", _feed_of(*_feed_job)))
+        sender.send(("ok", call()))
     except BaseException as exc:  # handed to the parent, which raises it
         sender.send(("error", exc))
     finally:
         sender.close()
+
+
+def _feed_of(landscape: Landscape, cache_dir: Path | None) -> tuple[str, list[str]]:
+    """feed.xml's text, and notes for the build's summary."""
+    settings = landscape.settings
+    return feed_text(landscape, cache_dir, base_url(settings), site_title(settings))
 
 
 def _place(request: BuildRequest) -> tuple[Path, Path]:

@@ -119,48 +119,56 @@ def clean_data(record: type[RepoFacts] | type[PackageFacts], data: dict[str, Any
     http(s) only), integers, booleans, lists of the right shape. Anything else is left out, so
     the field takes its default: a hand-edited or hostile file cannot break a build or put a
     `javascript:` link on a page."""
-    hints = _hints(record)
-    return {name: value for name, value in data.items() if name in hints and _fits(name, hints[name], value)}
+    checks = _checks(record)
+    return {name: value for name, value in data.items() if name in checks and checks[name](value)}
 
 
-_HINTS: dict[type[Any], dict[str, Any]] = {}
+_Check = typing.Callable[[Any], bool]
+_CHECKS: dict[type[Any], dict[str, _Check]] = {}
 
 
-def _hints(record: type[Any]) -> dict[str, Any]:
-    """A record's field types, resolved once (not for every fact of a file)."""
-    if record not in _HINTS:
-        _HINTS[record] = typing.get_type_hints(record)
-    return _HINTS[record]
+def _checks(record: type[Any]) -> dict[str, _Check]:
+    """A check of each field of `record` for the value's type, made once from its type hints
+    (a file holds thousands of facts)."""
+    if record not in _CHECKS:
+        hints = typing.get_type_hints(record)
+        _CHECKS[record] = {name: _check(name, hint) for name, hint in hints.items()}
+    return _CHECKS[record]
 
 
-def _fits(name: str, hint: Any, value: Any) -> bool:
+def _check(name: str, hint: Any) -> _Check:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(_fits(name, arg, value) for arg in args)
+        checks = [_check(name, arg) for arg in args]
+        return lambda value: any(check(value) for check in checks)
     if hint is type(None):
-        return value is None
+        return lambda value: value is None
     if hint is bool:
-        return isinstance(value, bool)
+        return lambda value: isinstance(value, bool)
     if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
     if hint is str:
-        return isinstance(value, str) and _fits_text(name, value)
+        return lambda value: isinstance(value, str) and _fits_text(name, value)
     if name == "project_urls":  # (label, url) pairs: links on pages
-        pairs = isinstance(value, list | tuple) and all(
-            isinstance(p, list | tuple) and len(p) == 2 for p in value
-        )
-        return pairs and all(
-            isinstance(a, str) and isinstance(b, str) and _fits_text("url", b) for a, b in value
-        )
+        return _fits_project_urls
     if origin is tuple:
-        if not isinstance(value, list | tuple):
-            return False
         if len(args) == 2 and args[1] is Ellipsis:
-            return all(_fits("", args[0], entry) for entry in value)
-        return len(value) == len(args) and all(
-            _fits("", arg, entry) for arg, entry in zip(args, value, strict=True)
+            entry = _check("", args[0])
+            return lambda value: isinstance(value, list | tuple) and all(map(entry, value))
+        entries = [_check("", arg) for arg in args]
+        return lambda value: (
+            isinstance(value, list | tuple)
+            and len(value) == len(entries)
+            and all(check(v) for check, v in zip(entries, value, strict=True))
         )
-    return False
+    return lambda value: False
+
+
+def _fits_project_urls(value: Any) -> bool:
+    pairs = isinstance(value, list | tuple) and all(
+        isinstance(p, list | tuple) and len(p) == 2 for p in value
+    )
+    return pairs and all(isinstance(a, str) and isinstance(b, str) and _fits_text("url", b) for a, b in value)
 
 
 def _fits_text(name: str, value: str) -> bool:
