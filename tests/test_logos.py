@@ -457,6 +457,15 @@ def test_path_compaction(original: str, compact: str) -> None:
     assert numbers._compact_path(original) == compact
 
 
+def test_paths_without_arcs_take_a_quicker_way_to_the_same_text() -> None:
+    rng = random.Random(31337)
+    for _ in range(40):
+        segments = numbers._parse_path(random_path(rng, 40)) or []
+        absolute = [s for s in numbers._absolute(segments) if s[0] != "A"]
+        for decimals in (0, 2, 5):
+            assert numbers._rounded(absolute, decimals) == numbers._rounded_with_arcs(absolute, decimals)
+
+
 @pytest.mark.parametrize("broken", ["M 1 1 L", "L 1 1", "M1 1 z 3", "M1 1a1 1 0 2 0 1 1", "M1,,2"])
 def test_path_data_outside_the_grammar_is_kept(broken: str) -> None:
     assert numbers._compact_path(broken) == broken

@@ -5,6 +5,7 @@ whichever is shorter."""
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -286,8 +287,51 @@ def _rounded(absolute: list[tuple[str, list[float]]], decimals: int) -> list[_Se
     """Segments on a grid of 10**-decimals, each in its shorter form, relative or absolute.
 
     Relative arguments are differences of rounded absolute points, so rounding errors do not
-    add up along the path.
+    add up along the path. Paths without arcs (nearly all) are spelled all at once.
     """
+    if any(command == "A" for command, _ in absolute):
+        return _rounded_with_arcs(absolute, decimals)
+    scale = 10**decimals
+    units = [round(v * scale) for _, values in absolute for v in values]
+    relative: list[int] = []
+    x = y = start_x = start_y = 0
+    start = 0
+    for command, values in absolute:
+        end = start + len(values)
+        if command == "Z":
+            x, y = start_x, start_y
+            continue
+        segment = units[start:end]
+        if command == "H":
+            relative.append(segment[0] - x)
+            x = segment[0]
+        elif command == "V":
+            relative.append(segment[0] - y)
+            y = segment[0]
+        else:
+            relative.extend([u - (y if index & 1 else x) for index, u in enumerate(segment)])
+            x, y = segment[-2], segment[-1]
+            if command == "M":
+                start_x, start_y = x, y
+        start = end
+    spelled_absolute = list(map(_fixed, units, itertools.repeat(decimals)))
+    spelled_relative = list(map(_fixed, relative, itertools.repeat(decimals)))
+    absolute_lengths = list(map(len, spelled_absolute))
+    relative_lengths = list(map(len, spelled_relative))
+    out: list[_Segment] = []
+    start = 0
+    for command, values in absolute:
+        end = start + len(values)
+        if sum(relative_lengths[start:end]) <= sum(absolute_lengths[start:end]):
+            out.append((command.lower(), spelled_relative[start:end]))
+        else:
+            out.append((command, spelled_absolute[start:end]))
+        start = end
+    return out
+
+
+def _rounded_with_arcs(absolute: list[tuple[str, list[float]]], decimals: int) -> list[_Segment]:
+    """`_rounded` for a path with arcs, whose radii, angles and flags are spelled apart."""
     scale = 10**decimals
     out: list[_Segment] = []
     x = y = start_x = start_y = 0
@@ -298,7 +342,7 @@ def _rounded(absolute: list[tuple[str, list[float]]], decimals: int) -> list[_Se
             relative = [_offset(u, role, -x, -y) for u, role in zip(units, roles, strict=True)]
             as_absolute = [_spell(u, role, decimals) for u, role in zip(units, roles, strict=True)]
             as_relative = [_spell(u, r, decimals) for u, r in zip(relative, roles, strict=True)]
-        else:  # only coordinates: the common case, kept quick
+        else:
             units = [round(v * scale) for v in values]
             point = (x, y)
             relative = [u - point[a] for u, a in zip(units, _AXES[command], strict=True)]

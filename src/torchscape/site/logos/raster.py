@@ -18,6 +18,10 @@ from torchscape.site.logos.svg import _sanitise_svg
 #: Tiles show logos at most 96 x 56 CSS px: their bitmap thumbnails are that at twice the
 #: pixel density.
 THUMBNAIL_BOX: Final = (192, 112)
+#: WebP settings (quality, method) of the drawings: thumbnails at 85 and method 3 came out
+#: 0.7% bigger than at 90 and 4 for the real PyTorch logos, in about 60% of the encoding time.
+WEBP_LOGO: Final = (90, 4)
+WEBP_THUMBNAIL: Final = (85, 3)
 
 #: A sanitised SVG over this size (usually a logo auto-traced from a bitmap, with tens of
 #: thousands of path points) is drawn once, at the largest size the site shows logos, as WebP.
@@ -48,7 +52,7 @@ def _thumbnail(svg: bytes) -> bytes | None:
     """
     if b"<text" in svg:
         return None
-    webp = _rasterise(svg, THUMBNAIL_BOX)
+    webp = _rasterise(svg, THUMBNAIL_BOX, WEBP_THUMBNAIL)
     return webp if webp is not None and len(webp) < len(svg) else None
 
 
@@ -60,7 +64,9 @@ _COSTLY_FILTERS: Final = re.compile(
 )
 
 
-def _rasterise(svg: bytes, fit: tuple[int, int] = MAX_BITMAP_BOX) -> bytes | None:
+def _rasterise(
+    svg: bytes, fit: tuple[int, int] = MAX_BITMAP_BOX, webp: tuple[int, int] = WEBP_LOGO
+) -> bytes | None:
     """The SVG drawn (by resvg, no system fonts) to fit `fit` (width, height), as WebP; None
     when it cannot be drawn or uses a costly filter primitive (`_COSTLY_FILTERS`)."""
     if _COSTLY_FILTERS.search(svg):
@@ -88,5 +94,5 @@ def _rasterise(svg: bytes, fit: tuple[int, int] = MAX_BITMAP_BOX) -> bytes | Non
     except Exception:
         return None
     output = io.BytesIO()
-    image.save(output, format="WEBP", quality=90, method=4)
+    image.save(output, format="WEBP", quality=webp[0], method=webp[1])
     return output.getvalue()
