@@ -524,3 +524,23 @@ def test_links_out_of_the_logos_folder_are_not_published_and_the_site_is_readabl
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o777 & ~umask  # not the 0700 of a temporary folder
+
+
+def test_a_guide_naming_a_category_twice_gives_each_section_its_own_id(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    guide = tmp_path / "guide.yml"
+    chapter = {"category": "Cat", "subcategories": [{"subcategory": "Sub", "content": "first"}]}
+    second = {"category": "Cat", "subcategories": [{"subcategory": "Sub", "content": "second"}]}
+    guide.write_text(
+        dump({"categories": [{**chapter, "content": "one"}, {**second, "content": "two"}]}), encoding="utf-8"
+    )
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache", guide=guide)
+    html = (out / "guide" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<section id="([^"]+)"', html)
+    assert ids == ["guide-cat", "guide-cat--sub", "guide-cat-2", "guide-cat-2--sub"]
+    links = re.findall(r'<a href="#(guide-[^"]+)"', html)
+    assert links == ["guide-cat", "guide-cat-2"]
+    category = (out / "categories" / "cat" / "index.html").read_text(encoding="utf-8")
+    assert "first" in category and "second" not in category  # the first section, as validate says

@@ -485,3 +485,36 @@ def test_composed_and_decomposed_accents_are_the_same_name(tmp_path: Path) -> No
         tmp_path, catalog(item("Caf\u00e9"), item("Cafe\u0301", homepage_url="https://b.example"))
     )
     assert [p.code for p in result.problems if p.blocking] == [Code.DUPLICATE_NAME]
+
+
+def test_guide_chapters_named_twice_or_naming_nothing_are_warned(tmp_path: Path) -> None:
+    guide = {
+        "categories": [
+            {
+                "category": "Cat",
+                "content": "one",
+                "subcategories": [
+                    {"subcategory": "Sub", "content": "a"},
+                    {"subcategory": "Sub", "content": "b"},
+                    {"subcategory": "Subb", "content": "c"},
+                ],
+            },
+            {"category": "Cat", "content": "two"},
+            {"category": "Kat", "content": "three", "subcategories": [{"subcategory": "X", "content": "x"}]},
+        ]
+    }
+    result = run_check(tmp_path, catalog(item()), guide=guide)
+    assert result.landscape is not None  # warnings: the site is still built
+    assert lines(result) == [
+        "guide.yml:7:5: warning: Cat › Sub › subcategory: 'Sub' has a section earlier in the guide; "
+        "this one is only on the guide page, after it",
+        "guide.yml:9:5: warning: Cat › Subb › subcategory: 'Subb' is not a subcategory of this category "
+        "in the data file: its section lists no items; did you mean 'Sub'?",
+        "guide.yml:11:3: warning: Cat › category: 'Cat' has a chapter earlier in the guide; "
+        "this one is only on the guide page, after it",
+    ]  # 'Kat' is not a category: a chapter all the same (as landscape2's 'Introduction' is)
+    assert [p.code for p in result.problems] == [
+        Code.DUPLICATE_SECTION,
+        Code.UNKNOWN_CATEGORY,
+        Code.DUPLICATE_SECTION,
+    ]

@@ -64,6 +64,7 @@ class Code(enum.StrEnum):
     SECOND_PATH_INVALID = "second-path-invalid"
     SECOND_PATH_UNKNOWN = "second-path-unknown"
     UNKNOWN_CATEGORY = "unknown-category"
+    DUPLICATE_SECTION = "duplicate-section"
     UNKNOWN_ITEM = "unknown-item"
     # Logos
     LOGO_MISSING = "logo-missing"

@@ -79,7 +79,7 @@ def check(
         else None
     )
     guide_parsed = read_yaml(guide_path) if guide_path else None
-    guide = check_guide(guide_parsed) if guide_parsed and guide_parsed.root is not None else None
+    guide = check_guide(guide_parsed, names) if guide_parsed and guide_parsed.root is not None else None
 
     problems = list(data.problems)
     for parsed in (settings_parsed, guide_parsed):

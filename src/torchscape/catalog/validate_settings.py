@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from torchscape.catalog.checks import (
     Scope,
@@ -185,8 +185,11 @@ def _comparisons(settings: RawSettings, item_ids: set[str] | None, scope: Scope)
             scope.report(("torchscape", "torch_versions", i), Code.INVALID_VALUE, message)
 
 
-def check_guide(parsed: ParsedFile) -> RawGuide | None:
-    """Check a parsed guide file (landscape2's rules: names and contents must not be empty)."""
+def check_guide(parsed: ParsedFile, categories: dict[str, set[str]] | None = None) -> RawGuide | None:
+    """Check a parsed guide file: landscape2's rules (names and contents must not be empty);
+    warnings for a chapter or section named twice (category pages show the first), and for a
+    section of a category's chapter naming a subcategory that category does not have (in the
+    data file's `categories`, when read). A chapter need not be a category ("Introduction")."""
     scope = Scope(parsed, ())
     if not isinstance(parsed.root, YMap):
         found = "an empty file" if parsed.root is None else describe_value(parsed.root)
@@ -195,17 +198,41 @@ def check_guide(parsed: ParsedFile) -> RawGuide | None:
     guide = validate_model(RawGuide, parsed.root, scope)
     if guide is None:
         return None
+    chapters: set[str] = set()
     for i, category in enumerate(guide.categories or ()):
         where = Scope(parsed, ("categories", i), (category.category or f"category #{i + 1}",))
         _guide_texts(where, (("category",), category.category), (("content",), category.content))
+        _guide_name(where, category.category, chapters, None, "chapter")
+        known = None if categories is None else categories.get(category.category or "")
+        sections: set[str] = set()
         for k, keyword in enumerate(category.keywords or ()):
             _guide_texts(where, (("keywords", k), keyword))
         for j, sub in enumerate(category.subcategories or ()):
             inner = Scope(parsed, (*where.path, "subcategories", j), (*where.context, sub.subcategory))
             _guide_texts(inner, (("subcategory",), sub.subcategory), (("content",), sub.content))
+            _guide_name(inner, sub.subcategory, sections, known, "section")
             for k, keyword in enumerate(sub.keywords or ()):
                 _guide_texts(inner, (("keywords", k), keyword))
     return guide
+
+
+def _guide_name(
+    scope: Scope, name: str | None, seen: set[str], known: Collection[str] | None, what: str
+) -> None:
+    """Warn about a guide chapter (or section) named twice, or a section not in `known`."""
+    if not name or not name.strip():
+        return
+    steps = ("category",) if what == "chapter" else ("subcategory",)
+    if name in seen:
+        message = f"'{name}' has a {what} earlier in the guide; this one is only on the guide page, after it"
+        scope.warn(steps, Code.DUPLICATE_SECTION, message)
+        return
+    seen.add(name)
+    if known is not None and name not in known:
+        message = (
+            f"'{name}' is not a subcategory of this category in the data file: its section lists no items"
+        )
+        scope.warn(steps, Code.UNKNOWN_CATEGORY, message + suggest(name, known))
 
 
 def _guide_texts(scope: Scope, *fields: tuple[tuple[str | int, ...], str | None]) -> None:

@@ -285,13 +285,24 @@ class GuideSection:
 
 
 def _guide_sections(landscape: Landscape) -> list[GuideSection]:
+    """The guide's chapters and sections in order, each with an id of its own (a name given
+    twice, which validate warns about, or two names with the same slug get `-2`, `-3`...)."""
     sections: list[GuideSection] = []
+    used: set[str] = set()
+
+    def unique(slug: str) -> str:
+        found, n = slug, 2
+        while found in used:
+            found, n = f"{slug}-{n}", n + 1
+        used.add(found)
+        return found
+
     for chapter in (landscape.guide.categories or ()) if landscape.guide else ():
-        chapter_id = f"guide-{_slug(chapter.category)}"
+        chapter_id = unique(f"guide-{_slug(chapter.category)}")
         sections.append(GuideSection(chapter.category, chapter_id, to_html(chapter.content or ""), 2, ()))
         for sub in chapter.subcategories or ():
             items = landscape.items_in(chapter.category, sub.subcategory)
-            sub_id = f"{chapter_id}--{_slug(sub.subcategory)}"
+            sub_id = unique(f"{chapter_id}--{_slug(sub.subcategory)}")
             sections.append(GuideSection(sub.subcategory, sub_id, to_html(sub.content), 3, items))
     return sections
 
@@ -309,7 +320,7 @@ def _guide_for(landscape: Landscape, category: str) -> dict[str, str]:
     if chapter.content:
         found[""] = to_html(chapter.content)
     for sub in chapter.subcategories or ():
-        found[sub.subcategory] = to_text(sub.content).split("\n\n")[0]
+        found.setdefault(sub.subcategory, to_text(sub.content).split("\n\n")[0])  # the first
     return found
 
 
