@@ -306,6 +306,17 @@ def test_other_schemes_and_relative_urls(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "url", ["https://https://a.example/", "https://HTTP://a.example", "https://http:a.example"]
+)
+def test_a_scheme_pasted_twice_is_refused(tmp_path: Path, url: str) -> None:
+    result = run_check(tmp_path, catalog(item(homepage_url=url)))
+    assert result.landscape is None
+    assert [m.split(": ", 3)[-1] for m in lines(result)] == [
+        f"'{url}' has its scheme twice (as in 'https://https://...')"
+    ]
+
+
 def test_mailto_only_where_allowed(tmp_path: Path) -> None:
     ok = run_check(tmp_path, catalog(item(extra={"mailing_list_url": "mailto:l@a.example"})))
     assert ok.problems == ()

@@ -60,7 +60,10 @@ def check_url(url: str, kind: str = "", *, allow_mailto: bool = False) -> None:
     if scheme not in ("http", "https"):
         shown = f"'{scheme}:'" if scheme else "no scheme"
         raise UrlProblem(f"has {shown}; expected an absolute http:// or https:// URL")
-    authority = re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]
+    rest = url.split("://", 1)[-1]
+    if scheme_of(rest) in ("http", "https"):  # "https://https://example.org": a pasting slip
+        raise UrlProblem("has its scheme twice (as in 'https://https://...')")
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     if (
         "\\" in authority
     ):  # browsers read it as "/": "https://evil.example\\@github.com/" goes to evil.example
