@@ -135,3 +135,15 @@ def test_css_injection_through_colours_is_refused(tmp_path: Path) -> None:
     result = run_check(tmp_path, catalog(item()), settings)
     assert [(p.field, p.code) for p in result.problems] == [("colors.color2", Code.INVALID_VALUE)]
     assert result.landscape is None
+
+
+@pytest.mark.parametrize(
+    ("tag", "found"), [([["x"]], "a list holding something else"), ({"a": 1}, "a mapping")]
+)
+def test_a_union_field_of_the_wrong_type_gets_one_plain_message(
+    tmp_path: Path, tag: object, found: str
+) -> None:
+    result = run_check(tmp_path, catalog(item(extra={"tag": tag})))
+    assert [line.split(" › ", 3)[-1] for line in lines(result)] == [
+        f"extra.tag: must be a list of texts or text, not {found}"
+    ]  # not one message per member of the union, named as pydantic names them ("tag.list[str][0]")

@@ -8,7 +8,7 @@ import types
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -74,13 +74,55 @@ def validate_model(model: type[M], value: Any, scope: Scope) -> M | None:
         result: M = adapter.validate_python(value)
     except ValidationError as exc:
         failed = []
+        alternatives: dict[tuple[Any, ...], list[str]] = {}
         for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            at, member = _union_member(value, loc)
+            if member is not None:  # one error per kind the value could have been: said once
+                alternatives.setdefault(at, []).append(_UNION_MEMBERS.get(member, member))
+                failed.append(at)
+                continue
             code, message = _describe(error)
-            scope.report(tuple(error["loc"]), code, message)
-            failed.append(tuple(error["loc"]))
+            scope.report(loc, code, message)
+            failed.append(loc)
+        for at, kinds in alternatives.items():
+            found = _value_at(value, at)
+            what = "a list holding something else" if isinstance(found, list) else describe_value(found)
+            scope.report(at, Code.WRONG_TYPE, f"must be {' or '.join(dict.fromkeys(kinds))}, not {what}")
         salvaged: M | None = _salvage(adapter, value, failed)
         return salvaged
     return result
+
+
+#: How pydantic names the members of a union field (`tag: list[str] | str`) in an error's
+#: location, in words.
+_UNION_MEMBERS: Final = {
+    "str": "text",
+    "list[str]": "a list of texts",
+    "int": "a whole number",
+    "bool": "true or false",
+}
+
+
+def _union_member(value: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str | None]:
+    """For an error inside one member of a union field: the field's location and the member's
+    name (pydantic puts it in the location, where no key of the input is); else (loc, None)."""
+    current = value
+    for index, step in enumerate(loc):
+        in_list = isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current)
+        if in_list or (isinstance(current, dict) and step in current):
+            current = current[step]
+        elif isinstance(step, str) and (step in _UNION_MEMBERS or "[" in step) and index:
+            return loc[:index], step
+        else:
+            break
+    return loc, None
+
+
+def _value_at(value: Any, loc: tuple[Any, ...]) -> Any:
+    for step in loc:
+        value = value[step]
+    return value
 
 
 def _salvage(adapter: TypeAdapter[Any], value: Any, failed: list[tuple[Any, ...]]) -> Any:
