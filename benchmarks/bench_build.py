@@ -13,10 +13,10 @@ of deleting many is several times slower: the kernel skips recently freed inodes
 when it allocates a new one (`recently_deleted` in a `perf` profile). Writing one 2,500-item
 site's 7,990 files with plain Python took 0.6-0.7 s after five quiet minutes and 5-6 s just
 after deleting 16,000 files. Older versions of this script deleted the cold build's output and
-then timed the warm build into the same folder, which measured that as much as the build.
-So run it when the machine has not just deleted a lot
-(a test run, or this script a few minutes before); the "writing them ... took" figure, the
-same files written with plain Python at the end, shows what the disk cost at the time.
+then timed the warm build into the same folder, which measured that as much as the build. So
+run it when the machine has not just deleted a lot (a test run, or this script a few minutes
+before); the "writing them ... took" figure, the same files written with plain Python at the
+end, shows what the disk cost at the time.
 
 The synthetic landscape gets a synthetic observed.jsonl (package requirements between its
 items and on torch), so the relations step (alternatives, dependency graph, torch pages,
