@@ -55,6 +55,24 @@ def test_validate_says_logos_were_not_checked_without_a_logos_folder(
     assert "1 item(s) show a monogram instead of their logo (no logos folder: hosted_logos/" in out
 
 
+def test_validate_hints_at_labels_for_statuses_shown_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_catalog(tmp_path, item(project="archived"), item("Beta", project="archived"), item("Gamma"))
+    assert main(["validate", "--data-file", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "note: curation statuses are shown as written (archived: 2); " in out
+    assert "torchscape.statuses" in out
+    settings = tmp_path / "settings.yml"
+    labels = {"archived": {"label": "Retired", "retired": True}}
+    settings.write_text(
+        dump({"foundation": "F", "url": "https://f.example", "torchscape": {"statuses": labels}}),
+        encoding="utf-8",
+    )
+    assert main(["validate", "--data-file", str(path), "--settings-file", str(settings)]) == 0
+    assert "shown as written" not in capsys.readouterr().out
+
+
 def test_a_name_with_a_slash_is_a_warning_on_the_subcategory_itself(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,6 +12,7 @@ import datetime
 import json
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -265,9 +266,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(_colour(problem))
         if isinstance(result.landscape, Landscape) and result.landscape.logos_path is None:
             print(f"note: logo files not checked: {NO_LOGOS_FOLDER}")
+        if isinstance(result.landscape, Landscape) and (note := _unlabelled_statuses(result.landscape)):
+            print(f"note: {note}")
         print(_summary(sources, result.landscape, errors, warnings, args.strict))
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
+
+
+def _unlabelled_statuses(landscape: Landscape) -> str | None:
+    """A hint for a landscape whose settings say nothing of its curation statuses (`project:`
+    values), which are then shown as written: `archived` beside a repository's own state reads
+    as a dead project (Pyro and PyTorch3D on the public PyTorch Landscape)."""
+    settings = landscape.settings.torchscape if landscape.settings else None
+    if settings is not None and settings.statuses:
+        return None
+    counts = Counter(item.status.value for item in landscape if item.status)
+    if not counts:
+        return None
+    shown = ", ".join(f"{printable(value)}: {n}" for value, n in sorted(counts.items()))
+    return (
+        f"curation statuses are shown as written ({shown}); to say what they mean in this landscape, "
+        "give them labels under torchscape.statuses in the settings, as in "
+        '`archived: {label: "Retired from the ecosystem", retired: true}` (docs/settings.md)'
+    )
 
 
 #: Why no logo can be read (validate notes it; build says it is why tiles show monograms).
