@@ -21,6 +21,7 @@ from torchscape.cli import build_parser, main
 from torchscape.paths import resolve_sources
 from torchscape.serve import ReloadState, make_server, watch_and_rebuild
 from torchscape.site.build import BuildRequest, build_site
+from torchscape.site.logos import LogoProcessor
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
@@ -184,3 +185,10 @@ def test_new_workflows_are_valid_and_use_only_real_commands(tmp_path: Path) -> N
     uses = {step.get("uses", "").split("@")[0] for job in deploy["jobs"].values() for step in job["steps"]}
     assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= uses
     assert deploy["permissions"]["pages"] == "write" and deploy["permissions"]["id-token"] == "write"
+    # The logo cache kept between runs is where the build puts it: the --cache-dir's logos/.
+    build = deploy["jobs"]["build"]
+    cached = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/cache@"))
+    cache_dir = build["env"]["CACHE"]
+    assert cached["with"]["path"] == f"{cache_dir}/logos"
+    assert LogoProcessor(tmp_path / "c")._cache == tmp_path / "c" / "logos"
+    assert ["build", "--cache-dir", "$CACHE", "--output-dir", "site"] in commands

@@ -130,6 +130,13 @@ jobs:
       - name: audit
         continue-on-error: true
         run: torchscape audit --cache-dir "$CACHE" --format markdown >> "$GITHUB_STEP_SUMMARY"
+      # Each logo file is sanitised and drawn once per content; keep that work between runs
+      # (a cold build of the real PyTorch landscape spends nearly all of its 3 s on logos).
+      - uses: actions/cache@v4
+        with:
+          path: ${{ runner.temp }}/torchscape/logos
+          key: torchscape-logos-${{ hashFiles('hosted_logos/**', 'logos/**') }}
+          restore-keys: torchscape-logos-
       - run: torchscape build --cache-dir "$CACHE" --output-dir site
       - run: torchscape history export observed.jsonl --cache-dir "$CACHE"
       - name: keep the history
