@@ -131,7 +131,7 @@ jobs:
         continue-on-error: true
         run: torchscape audit --cache-dir "$CACHE" --format markdown >> "$GITHUB_STEP_SUMMARY"
       # Each logo file is sanitised and drawn once per content; keep that work between runs
-      # (a cold build of the real PyTorch landscape spends nearly all of its 3 s on logos).
+      # (a cold build of the real PyTorch landscape spends nearly all of its 3.3 s on logos).
       - uses: actions/cache@v4
         with:
           path: ${{ runner.temp }}/torchscape/logos
