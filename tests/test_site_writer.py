@@ -243,7 +243,8 @@ print(report.files, report.bytes, report.pages)
     assert not (parallel / "badges" / "project-00.svg").exists()
 
 
-def test_a_feed_failing_in_its_own_process_fails_the_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("part", ["_feed_of", "relate"])
+def test_a_part_failing_in_its_own_process_fails_the_build(tmp_path: Path, part: str) -> None:
     data = _catalog(tmp_path, *(f"Project {n:02d}" for n in range(30)))
     # As above: a fresh process, the threshold lowered so that the feed gets its own process.
     script = """
@@ -252,18 +253,18 @@ from pathlib import Path
 from torchscape.paths import resolve_sources
 from torchscape.site import build, pages
 pages.PARALLEL_FROM, pages.WORKERS = 2, 3
-assert pages.workers_for(30) == 3  # so the feed is worked out in a process of its own
+assert pages.workers_for(30) == 3  # so the feed and the relations get processes of their own
 def broken(*args):
-    raise ValueError("no feed today")
-build._feed_of = broken
+    raise ValueError("no " + sys.argv[4] + " today")
+setattr(build, sys.argv[4], broken)
 try:
     build.build_site(build.BuildRequest(resolve_sources(sys.argv[1], None, None, None), Path(sys.argv[2]), Path(sys.argv[3])))
 except ValueError as exc:
     print("raised:", exc)
 """
-    run = [sys.executable, "-c", script, str(data), str(tmp_path / "site"), str(tmp_path / "cache")]
+    run = [sys.executable, "-c", script, str(data), str(tmp_path / "site"), str(tmp_path / "cache"), part]
     done = subprocess.run(run, check=True, timeout=120, capture_output=True, text=True)
-    assert done.stdout.strip() == "raised: no feed today"
+    assert done.stdout.strip() == f"raised: no {part} today"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "landscape.yml"]  # nothing left
 
 
