@@ -102,12 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     refresh = commands.add_parser(
         "refresh",
-        help="fetch observed data (GitHub, package index) into the cache",
-        description="Fetch what GitHub and the package index say about each item into the cache.",
+        help="fetch observed data (GitHub, package index) and the settings' images into the cache",
+        description=(
+            "Fetch what GitHub and the package index say about each item into the cache, and the "
+            "images the settings name by URL (header logo, favicon, link-preview picture)."
+        ),
     )
     add_source_flags(refresh)
     refresh.add_argument("--cache-dir", help="cache folder (default: the user cache)")
-    refresh.add_argument("--only", choices=("github", "packages"), help="fetch from one source only")
+    refresh.add_argument(
+        "--only", choices=("github", "packages", "images"), help="fetch from one source only"
+    )
     refresh.add_argument(
         "--max-age", default="24h", help="refetch only data older than this (default: 24h; 0 = all)"
     )
@@ -363,7 +368,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     print(report.summary())
     for note in report.notes:
-        print(f"note: {note}")
+        print(f"note: {printable(note)}")
     if report.placeholders:
         no_folder = report.landscape is not None and report.landscape.logos_path is None
         if no_folder or not report.logo_problems:
@@ -430,15 +435,40 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     max_age = parse_duration(args.max_age)
     factories = _source_factories(args, dict(os.environ))
     if args.only:
-        factories = {args.only: factories[args.only]}
+        factories = {args.only: factories[args.only]} if args.only in factories else {}
     folder = cache_dir(args.cache_dir)
+    now = utc_now()
     with _progress() as progress:
-        summaries = refresh(landscape, folder, factories, max_age=max_age, now=utc_now(), progress=progress)
+        summaries = refresh(landscape, folder, factories, max_age=max_age, now=now, progress=progress)
     for summary in summaries:
         print(summary.line())
+    images_got, images_failed = 0, 0
+    if args.only in (None, "images"):
+        images_got, images_failed = _refresh_settings_images(landscape, folder, max_age, now)
     print(f"cache: {folder}")
-    failed = any(s.failed for s in summaries)
-    return 1 if failed and not any(s.fetched or s.unchanged for s in summaries) else 0
+    failed = any(s.failed for s in summaries) or images_failed
+    got = any(s.fetched or s.unchanged for s in summaries) or images_got
+    return 1 if failed and not got else 0
+
+
+def _refresh_settings_images(
+    landscape: Landscape, folder: Path, max_age: datetime.timedelta, now: datetime.datetime
+) -> tuple[int, int]:
+    """Fetch the settings' images named by URL into the cache and print a line; returns how
+    many are there (fetched or fresh) and how many failed."""
+    from torchscape.sources.http import make_client
+    from torchscape.sources.settings_images import fetch_images, image_urls
+
+    urls = image_urls(landscape.settings)
+    if not urls:
+        return 0, 0
+    with make_client(timeout=20.0, max_connections=2) as client:
+        fetched, fresh, failures = fetch_images(urls, folder, client, max_age=max_age, now=now)
+    line = f"settings images: {len(urls)} wanted, {fetched} fetched, {fresh} unchanged"
+    print(line + (f", {len(failures)} failed" if failures else ""))
+    for failure in failures:
+        print(f"  {printable(failure)}")
+    return fetched + fresh, len(failures)
 
 
 def _source_factories(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Callable[[], Client | str]]:

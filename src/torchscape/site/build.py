@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import multiprocessing
@@ -29,6 +30,7 @@ from torchscape.site.reuse import write_reuse_files
 from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
 from torchscape.sources.observed import Thresholds, load_observed
+from torchscape.sources.settings_images import cached_image, image_urls
 
 #: Static files, dependencies before the modules that import them (imports are rewritten to the
 #: content-hashed names).
@@ -112,6 +114,8 @@ def build_site(request: BuildRequest) -> BuildReport:
         relations = related.result()  # 5a. alternatives, dependencies, torch versions
         # 5b. arrange groups, categories, tiles
         model = site_model(landscape, logos, observed, relations, placeholders, tile_logos)
+        images, image_notes = write_settings_images(landscape, request, writer)  # 4b. fetched by refresh
+        model = dataclasses.replace(model, images=images)
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
         parts = heavy_parts(landscape, model, assets, workers)
         offloaded = pages.Offloaded(parts, workers, writer)  # 7. on other cores, if many
@@ -142,7 +146,7 @@ def build_site(request: BuildRequest) -> BuildReport:
         seconds=time.perf_counter() - started,
         placeholders=list(placeholders),
         logo_problems=placeholders,
-        notes=remote_images(landscape) + feed_notes,
+        notes=image_notes + feed_notes,
         landscape=landscape,
     )
     if key is not None:
@@ -256,22 +260,31 @@ def heavy_parts(
     ]
 
 
-def remote_images(landscape: Landscape) -> list[str]:
-    """Settings images named by URL: never hot-linked, so they are left out (and said so)."""
-    settings = landscape.settings
-    if settings is None:
-        return []
-    named = {
-        "header.logo": settings.header.logo if settings.header else None,
-        "footer.logo": settings.footer.logo if settings.footer else None,
-        "images.favicon": settings.images.favicon if settings.images else None,
-        "images.open_graph": settings.images.open_graph if settings.images else None,
-    }
-    return [
-        f"settings {key} is a URL ({url}); images are never loaded from other sites, so it is left out"
-        for key, url in named.items()
-        if url and url.lower().startswith(("http://", "https://"))
-    ]
+def write_settings_images(
+    landscape: Landscape, request: BuildRequest, writer: SiteWriter
+) -> tuple[dict[str, str], list[str]]:
+    """The settings' images named by URL, from the copies `refresh` fetched into the cache,
+    processed as logos are (sanitised, re-encoded) and written under logos/: returns each one's
+    path in the site (by `section.field`), and a note for each left out. Pages never load
+    images from other sites."""
+    paths: dict[str, str] = {}
+    notes: list[str] = []
+    processor = LogoProcessor(request.cache_dir)
+    for key, url in image_urls(landscape.settings).items():
+        source = cached_image(request.cache_dir, url)
+        if source is None:
+            notes.append(
+                f"settings {key} is a URL ({url}); pages never load images from other sites, so it is "
+                "left out until `torchscape refresh` fetches it into the cache"
+            )
+            continue
+        logo = processor.process(source, key, key)
+        if logo.placeholder:
+            notes.append(f"settings {key} ({url}) is left out: {logo.problem}")
+            continue
+        paths[key] = f"logos/{logo.filename}"
+        writer.write(paths[key], logo.data)
+    return paths, notes
 
 
 def thresholds(landscape: Landscape) -> Thresholds:

@@ -29,6 +29,7 @@ from torchscape import __version__
 from torchscape.site.writer import MARKER
 from torchscape.sources.cache import FILE_NAME as CACHE_FILE
 from torchscape.sources.observed import SNAPSHOT_NAME
+from torchscape.sources.settings_images import FOLDER as SETTINGS_IMAGES
 
 RECORD_VERSION = 1
 
@@ -68,6 +69,7 @@ def fingerprint(sources: Any, output_dir: Path, dev: bool, cache_dir: Path) -> s
         add(label, str(path))
         add(label, _file_bytes(path))
     add("logos", _folder_listing(sources.logos_path))
+    add("settings images", _folder_listing(cache_dir / SETTINGS_IMAGES))  # fetched by refresh
     for name in (CACHE_FILE, CACHE_FILE + "-wal"):
         add("cache", _stat_text(cache_dir / name))
     add("git", _git_head(data_file.parent))

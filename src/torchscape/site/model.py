@@ -72,6 +72,9 @@ class SiteModel:
     monograms: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     observed: Observed = field(default_factory=Observed)
     relations: Relations = field(default_factory=Relations)
+    #: settings image ("header.logo", "images.favicon", ...) -> its path in the site, for those
+    #: named by URL that `refresh` fetched (see `sources.settings_images`)
+    images: Mapping[str, str] = field(default_factory=dict)
 
     def category(self, name: str) -> CategoryView | None:
         return next((c for c in self.categories if c.name == name), None)

@@ -1,0 +1,115 @@
+"""Images the settings name by URL (the header logo, the favicon, the link-preview picture):
+fetched by `refresh` into the cache folder, so that a build can show them while its pages
+load nothing from other sites. A build processes them as it does logos (sanitised SVG,
+re-encoded bitmaps); without a fetched copy it leaves them out and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+from typing import Any
+
+import httpx
+from PIL import Image
+
+#: Under the cache folder.
+FOLDER = "settings-images"
+#: A bigger answer is not an image a page header needs.
+MAX_BYTES = 5 * 1024 * 1024
+#: Settings fields that name an image, as `settings.<section>.<field>`.
+#: (`footer.logo` is not among them: the footer shows no logo.)
+FIELDS: tuple[tuple[str, str], ...] = (("header", "logo"), ("images", "favicon"), ("images", "open_graph"))
+
+
+def image_urls(settings: Any) -> dict[str, str]:
+    """`section.field` -> URL, for the settings' images named by an http(s) URL."""
+    found: dict[str, str] = {}
+    for section, name in FIELDS:
+        value = getattr(getattr(settings, section, None), name, None) if settings else None
+        if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+            found[f"{section}.{name}"] = value
+    return found
+
+
+def cached_image(cache_dir: Path | None, url: str) -> Path | None:
+    """The fetched copy of `url` in the cache folder, if there is one."""
+    if cache_dir is None:
+        return None
+    stem = _path(cache_dir, url)
+    return next((p for p in sorted(stem.parent.glob(stem.name + ".*")) if p.suffix != ".part"), None)
+
+
+def fetch_images(
+    urls: dict[str, str], cache_dir: Path, client: httpx.Client, *, max_age: dt.timedelta, now: dt.datetime
+) -> tuple[int, int, list[str]]:
+    """Fetch each URL whose copy is missing or older than `max_age`; returns how many were
+    fetched, how many were fresh, and a message per failure (an older copy is kept)."""
+    fetched = fresh = 0
+    failures: list[str] = []
+    for key, url in urls.items():
+        old = cached_image(cache_dir, url)
+        if old is not None and now.timestamp() - old.stat().st_mtime < max_age.total_seconds():
+            fresh += 1
+            continue
+        try:
+            body = _download(client, url)
+        except (httpx.HTTPError, ValueError) as exc:
+            failures.append(f"{key} ({url}): {exc}")
+            continue
+        body = _as_png_if_icon(body)
+        path = _path(cache_dir, url).with_suffix(_extension(body))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_bytes(body)
+        temporary.replace(path)  # a reader sees the old copy or the new one, never half
+        if old is not None and old != path:
+            old.unlink(missing_ok=True)
+        fetched += 1
+    return fetched, fresh, failures
+
+
+def _download(client: httpx.Client, url: str) -> bytes:
+    with client.stream("GET", url) as response:
+        if response.status_code != 200:
+            raise ValueError(f"HTTP {response.status_code}")
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_BYTES:
+                raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+    return bytes(body)
+
+
+def _as_png_if_icon(body: bytes) -> bytes:
+    """An .ico file (what most sites' /favicon.ico is) as a PNG of its largest picture: the
+    build takes PNG, JPEG, GIF, WebP and SVG only."""
+    if not body.startswith(b"\x00\x00\x01\x00"):
+        return body
+    try:
+        with Image.open(io.BytesIO(body), formats=["ICO"]) as icon:
+            icon.load()
+            output = io.BytesIO()
+            icon.save(output, format="PNG")
+            return output.getvalue()
+    except Exception:  # not a readable icon: kept as it came; the build will say it is unusable
+        return body
+
+
+def _extension(body: bytes) -> str:
+    """What the build's logo reader takes the file for, from its first bytes (the address and
+    the server's Content-Type are not trusted); `.bin` for anything else, which it refuses."""
+    for magic, suffix in ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif")):
+        if body.startswith(magic):
+            return suffix
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return ".webp"
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return ".svg"
+    return ".bin"
+
+
+def _path(cache_dir: Path, url: str) -> Path:
+    return cache_dir / FOLDER / hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]

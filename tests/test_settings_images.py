@@ -1,0 +1,145 @@
+"""Settings images named by URL: `refresh` fetches them into the cache (from a real HTTP server
+on 127.0.0.1), `build` shows them from there, sanitised, and never links to another site."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from helpers import catalog, dump, item
+from torchscape.cli import main
+from torchscape.sources.settings_images import FOLDER
+
+LOGO = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><script>alert(1)</script>'
+    b'<rect width="120" height="40" fill="#ee4c2c" onclick="alert(2)"/></svg>'
+)
+
+
+def _icon() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGBA", (32, 32), (238, 76, 44, 255)).save(output, format="ICO", sizes=[(32, 32)])
+    return output.getvalue()
+
+
+class Files:
+    """path -> body, served on 127.0.0.1; anything else is a 404. Requests are counted."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+        self.requests: list[str] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                owner.requests.append(self.path)
+                body = owner.files.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}{path}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def files() -> Iterator[Files]:
+    served = Files({"/logo.svg": LOGO, "/favicon.ico": _icon()})
+    yield served
+    served.close()
+
+
+def _landscape(folder: Path, files: Files) -> tuple[Path, Path]:
+    data = folder / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    settings = folder / "settings.yml"
+    settings.write_text(
+        dump(
+            {
+                "foundation": "F",
+                "url": "https://f.example",
+                "header": {"logo": files.url("/logo.svg")},
+                "images": {"favicon": files.url("/favicon.ico"), "open_graph": files.url("/gone.png")},
+            }
+        ),
+        encoding="utf-8",
+    )
+    return data, settings
+
+
+def test_refresh_fetches_them_and_build_shows_them_sanitised(
+    tmp_path: Path, files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, settings = _landscape(tmp_path, files)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    flags = ["--data-file", str(data), "--settings-file", str(settings), "--cache-dir", str(cache)]
+
+    # Before any refresh: left out, and the build says how to get them.
+    assert main(["build", *flags, "--output-dir", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "note: settings header.logo is a URL" in said and "until `torchscape refresh` fetches it" in said
+    assert 'class="brand-mark"' in (out / "index.html").read_text(encoding="utf-8")
+
+    assert main(["refresh", "--only", "images", *flags]) == 0  # two of three fetched
+    said = capsys.readouterr().out
+    assert "settings images: 3 wanted, 2 fetched, 0 unchanged, 1 failed" in said
+    assert "images.open_graph" in said and "HTTP 404" in said
+    assert sorted(files.requests) == ["/favicon.ico", "/gone.png", "/logo.svg"]
+
+    assert main(["build", *flags, "--output-dir", str(out)]) == 0  # not "unchanged": images came
+    said = capsys.readouterr().out
+    assert "nothing changed" not in said and "header.logo" not in said
+    assert "images.open_graph is a URL" in said  # still missing
+    html = (out / "index.html").read_text(encoding="utf-8")
+    header = html.split('class="brand brand-image"')[1].split("</a>")[0]
+    logo = header.split('src="')[1].split('"')[0]
+    assert logo.startswith("logos/") and logo.endswith(".svg")
+    served = (out / logo).read_bytes()
+    assert b"<script" not in served and b"onclick" not in served and b"#ee4c2c" in served
+    favicon = html.split('<link rel="icon" href="')[1].split('"')[0]
+    assert favicon.startswith("logos/") and favicon.endswith(".png")  # the .ico, as PNG
+    assert Image.open(out / favicon).size == (32, 32)
+    assert "og:image" not in html
+    assert files.url("/") not in html  # never linked to where it came from
+
+    # Fresh copies are not fetched again; the missing one is asked for again.
+    files.requests.clear()
+    assert main(["refresh", "--only", "images", *flags]) == 0
+    assert "3 wanted, 0 fetched, 2 unchanged, 1 failed" in capsys.readouterr().out
+    assert files.requests == ["/gone.png"]
+
+
+def test_a_refetched_image_makes_the_next_build_render_again(tmp_path: Path, files: Files) -> None:
+    data, settings = _landscape(tmp_path, files)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    flags = ["--data-file", str(data), "--settings-file", str(settings), "--cache-dir", str(cache)]
+    assert main(["refresh", "--only", "images", *flags]) == 0
+    assert main(["build", *flags, "--output-dir", str(out)]) == 0
+    before = (out / "index.html").read_text(encoding="utf-8")
+    files.files["/logo.svg"] = LOGO.replace(b"#ee4c2c", b"#812ce5")
+    assert main(["refresh", "--only", "images", "--max-age", "0", *flags]) == 0
+    assert main(["build", *flags, "--output-dir", str(out)]) == 0
+    after = (out / "index.html").read_text(encoding="utf-8")
+    assert before != after  # the header names the new logo file
+    new_logo = after.split('class="brand brand-image"')[1].split('src="')[1].split('"')[0]
+    assert b"#812ce5" in (out / new_logo).read_bytes()
+    assert len(list((cache / FOLDER).iterdir())) == 2  # favicon and logo; the 404 left nothing
