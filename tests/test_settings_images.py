@@ -143,3 +143,17 @@ def test_a_refetched_image_makes_the_next_build_render_again(tmp_path: Path, fil
     new_logo = after.split('class="brand brand-image"')[1].split('src="')[1].split('"')[0]
     assert b"#812ce5" in (out / new_logo).read_bytes()
     assert len(list((cache / FOLDER).iterdir())) == 2  # favicon and logo; the 404 left nothing
+
+
+def test_a_cache_it_cannot_write_to_is_a_failure_line_not_a_traceback(
+    tmp_path: Path, files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, settings = _landscape(tmp_path, files)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / FOLDER).write_text("a file where the folder goes", encoding="utf-8")
+    flags = ["--data-file", str(data), "--settings-file", str(settings), "--cache-dir", str(cache)]
+    assert main(["refresh", "--only", "images", *flags]) == 1  # nothing could be kept
+    said = capsys.readouterr().out
+    assert "3 wanted, 0 fetched, 0 unchanged, 3 failed" in said
+    assert "header.logo" in said and "could not be saved in" in said

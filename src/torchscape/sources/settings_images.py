@@ -61,12 +61,16 @@ def fetch_images(
             continue
         body = _as_png_if_icon(body)
         path = _path(cache_dir, url).with_suffix(_extension(body))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".part")
-        temporary.write_bytes(body)
-        temporary.replace(path)  # a reader sees the old copy or the new one, never half
-        if old is not None and old != path:
-            old.unlink(missing_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(path.name + ".part")
+            temporary.write_bytes(body)
+            temporary.replace(path)  # a reader sees the old copy or the new one, never half
+            if old is not None and old != path:
+                old.unlink(missing_ok=True)
+        except OSError as exc:  # the disk (full, read-only), not the image
+            failures.append(f"{key} ({url}): could not be saved in {path.parent} ({exc.strerror or exc})")
+            continue
         fetched += 1
     return fetched, fresh, failures
 
