@@ -119,7 +119,8 @@ def test_refresh_fetches_them_and_build_shows_them_sanitised(
     assert favicon.startswith("logos/") and favicon.endswith(".png")  # the .ico, as PNG
     assert Image.open(out / favicon).size == (32, 32)
     assert "og:image" not in html
-    assert files.url("/") not in html  # never linked to where it came from
+    for page in out.rglob("*.html"):  # never linked to where it came from, on any page
+        assert files.url("/") not in page.read_text(encoding="utf-8"), page
 
     # Fresh copies are not fetched again; the missing one is asked for again.
     files.requests.clear()

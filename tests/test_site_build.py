@@ -324,42 +324,6 @@ def test_cli_build_refusal_is_clear(chdir_tmp: Path, capsys: pytest.CaptureFixtu
     assert "build refused: 1 blocking problem(s); site is untouched" in err
 
 
-def test_images_named_by_url_are_left_out_and_said(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    data = tmp_path / "landscape.yml"
-    data.write_text(dump(catalog(item())), encoding="utf-8")
-    settings = tmp_path / "settings.yml"
-    settings.write_text(
-        dump(
-            {
-                "foundation": "F",
-                "url": "https://f.example",
-                "header": {"logo": "https://cdn.example/logo.svg"},
-                "images": {"favicon": "https://cdn.example/f.ico"},
-            }
-        ),
-        encoding="utf-8",
-    )
-    args = [
-        "build",
-        "--data-file",
-        str(data),
-        "--settings-file",
-        str(settings),
-        "--output-dir",
-        str(tmp_path / "out"),
-        "--cache-dir",
-        str(tmp_path / "c"),
-    ]
-    assert main(args) == 0
-    out = capsys.readouterr().out
-    assert "note: settings header.logo is a URL (https://cdn.example/logo.svg)" in out
-    assert "note: settings images.favicon is a URL" in out
-    for page in (tmp_path / "out").rglob("*.html"):
-        assert "cdn.example" not in page.read_text(encoding="utf-8")
-
-
 def test_stats_page_has_charts_and_numbers(bundled_site: Path) -> None:
     html = (bundled_site / "stats" / "index.html").read_text(encoding="utf-8")
     for chart in ("categories", "status", "kind", "license", "activity"):
