@@ -56,7 +56,7 @@ def fetch_images(
             continue
         try:
             body = _download(client, url)
-        except (httpx.HTTPError, ValueError) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, ValueError) as exc:
             failures.append(f"{key} ({url}): {exc}")
             continue
         body = _as_png_if_icon(body)
