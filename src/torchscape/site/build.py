@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import multiprocessing
@@ -111,11 +110,10 @@ def build_site(request: BuildRequest) -> BuildReport:
         observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
         related = _Forked(relate, (landscape, observed), fork=workers > 1)  # 5a. see above
         logos, tile_logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
+        images, image_notes = write_settings_images(landscape, request, writer)  # 4b. fetched by refresh
         relations = related.result()  # 5a. alternatives, dependencies, torch versions
         # 5b. arrange groups, categories, tiles
-        model = site_model(landscape, logos, observed, relations, placeholders, tile_logos)
-        images, image_notes = write_settings_images(landscape, request, writer)  # 4b. fetched by refresh
-        model = dataclasses.replace(model, images=images)
+        model = site_model(landscape, logos, observed, relations, placeholders, tile_logos, images)
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
         parts = heavy_parts(landscape, model, assets, workers)
         offloaded = pages.Offloaded(parts, workers, writer)  # 7. on other cores, if many
@@ -271,14 +269,14 @@ def write_settings_images(
     notes: list[str] = []
     processor = LogoProcessor(request.cache_dir)
     for key, url in image_urls(landscape.settings).items():
-        source = cached_image(request.cache_dir, url)
-        if source is None:
+        data = cached_image(request.cache_dir, url)
+        if data is None:
             notes.append(
                 f"settings {key} is a URL ({url}); pages never load images from other sites, so it is "
                 "left out until `torchscape refresh` fetches it into the cache"
             )
             continue
-        logo = processor.process(source, key, key)
+        logo = processor.process_data(data, key, key, key)  # named header-logo.<hash>.svg and so on
         if logo.placeholder:
             notes.append(f"settings {key} ({url}) is left out: {logo.problem}")
             continue

@@ -87,11 +87,12 @@ def site_model(
     relations: Relations | None = None,
     placeholders: Iterable[str] = (),
     tile_logos: Mapping[str, str] | None = None,
+    images: Mapping[str, str] | None = None,
 ) -> SiteModel:
     """Arrange the landscape for display; `logos` maps item id -> logo path in the site,
     `tile_logos` the same for tiles (default: `logos`), and `placeholders` are the items whose
     logo is a generated monogram: tiles and cards draw those as text (one SVG image per tile
-    costs the browser far more)."""
+    costs the browser far more); `images` the settings' images in the site (see `SiteModel`)."""
     tile_logos = logos if tile_logos is None else tile_logos
     settings = landscape.settings
     featured = _featured(landscape, settings)
@@ -121,6 +122,7 @@ def site_model(
         monograms=monograms,
         observed=observed or Observed(),
         relations=relations or Relations(),
+        images=images or {},
     )
 
 

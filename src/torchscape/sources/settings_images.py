@@ -34,12 +34,17 @@ def image_urls(settings: Any) -> dict[str, str]:
     return found
 
 
-def cached_image(cache_dir: Path | None, url: str) -> Path | None:
-    """The fetched copy of `url` in the cache folder, if there is one."""
+def cached_image(cache_dir: Path | None, url: str) -> bytes | None:
+    """The fetched copy of `url` in the cache folder, if there is one (and it is not over
+    MAX_BYTES: `refresh` writes no bigger one)."""
     if cache_dir is None:
         return None
-    stem = _path(cache_dir, url)
-    return next((p for p in sorted(stem.parent.glob(stem.name + ".*")) if p.suffix != ".part"), None)
+    try:
+        with _path(cache_dir, url).open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    return data if len(data) <= MAX_BYTES else None
 
 
 def fetch_images(
@@ -50,8 +55,8 @@ def fetch_images(
     fetched = fresh = 0
     failures: list[str] = []
     for key, url in urls.items():
-        old = cached_image(cache_dir, url)
-        if old is not None and now.timestamp() - old.stat().st_mtime < max_age.total_seconds():
+        path = _path(cache_dir, url)
+        if path.is_file() and now.timestamp() - path.stat().st_mtime < max_age.total_seconds():
             fresh += 1
             continue
         try:
@@ -59,15 +64,11 @@ def fetch_images(
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, ValueError) as exc:
             failures.append(f"{key} ({url}): {exc}")
             continue
-        body = _as_png_if_icon(body)
-        path = _path(cache_dir, url).with_suffix(_extension(body))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(path.name + ".part")
-            temporary.write_bytes(body)
+            temporary.write_bytes(_as_png_if_icon(body))
             temporary.replace(path)  # a reader sees the old copy or the new one, never half
-            if old is not None and old != path:
-                old.unlink(missing_ok=True)
         except OSError as exc:  # the disk (full, read-only), not the image
             failures.append(f"{key} ({url}): could not be saved in {path.parent} ({exc.strerror or exc})")
             continue
@@ -100,19 +101,6 @@ def _as_png_if_icon(body: bytes) -> bytes:
             return output.getvalue()
     except Exception:  # not a readable icon: kept as it came; the build will say it is unusable
         return body
-
-
-def _extension(body: bytes) -> str:
-    """What the build's logo reader takes the file for, from its first bytes (the address and
-    the server's Content-Type are not trusted); `.bin` for anything else, which it refuses."""
-    for magic, suffix in ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif")):
-        if body.startswith(magic):
-            return suffix
-    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
-        return ".webp"
-    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return ".svg"
-    return ".bin"
 
 
 def _path(cache_dir: Path, url: str) -> Path:

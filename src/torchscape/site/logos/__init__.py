@@ -118,10 +118,15 @@ class LogoProcessor:
             data = _read_source(source)
         except LogoRejected as exc:
             return self._placeholder(name, stem, str(exc))
+        return self.process_data(data, source.stem, name, stem)
+
+    def process_data(self, data: bytes, file_stem: str, name: str, stem: str) -> ProcessedLogo:
+        """`process` for bytes already read (and bounded in size) by the caller; the output is
+        named after `file_stem`. The kind (SVG or which bitmap) is told from the bytes."""
         outcome = self._cached(_content_key(data), lambda: _transform(data))
         if outcome.problem is not None:
             return self._placeholder(name, stem, outcome.problem)
-        stem = _slug(source.stem)
+        stem = _slug(file_stem)
         filename = _filename(stem, outcome.data, outcome.media_type)
         thumbnail = None
         if outcome.media_type == SVG_TYPE:
