@@ -3,6 +3,7 @@ shareable URLs, back/forward, keyboard, CSV of the view."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -228,6 +229,8 @@ def test_a_keystroke_touches_only_the_tiles_whose_visibility_flips(page: Page, b
     hidden_rows = "() => [...document.querySelectorAll('.tiles > li')].map((li) => li.hidden)"
     box.fill("torch")
     expect(page.locator("[data-count]")).to_contain_text("match “torch”")
+    # Searching started the fetching of the logos below the fold, in idle time: let it finish.
+    expect(page.locator("[data-grid] img[loading=lazy]")).to_have_count(0)
     before = page.evaluate(hidden_rows)
     page.evaluate(
         """() => {
@@ -291,3 +294,67 @@ def test_a_query_matching_nothing_hides_the_grid_and_the_next_one_brings_it_back
     expect(page.locator("[data-count]")).to_have_text(f"{len(bundled_site.landscape)} projects")
     expect(page.locator("[data-grid]")).to_be_visible()
     assert page.locator(".tiles li[hidden]").count() == 0
+
+
+def grid_logos(page: Page) -> set[str]:
+    return set(page.eval_on_selector_all("[data-grid] img", "imgs => imgs.map((img) => img.src)"))
+
+
+def wait_for_every_grid_logo(page: Page) -> None:
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-grid] img')].every((img) => img.complete)",
+        timeout=15_000,
+    )
+    broken = page.eval_on_selector_all(
+        "[data-grid] img", "imgs => imgs.filter((img) => img.naturalWidth === 0).map((img) => img.src)"
+    )
+    assert broken == []
+
+
+def logo_requests(page: Page) -> set[str]:
+    requested: set[str] = set()
+    page.on("request", lambda request: requested.add(request.url) if "/logos/" in request.url else None)
+    return requested
+
+
+def test_a_light_grid_fetches_its_logos_below_the_fold_once_the_page_is_idle(
+    page: Page, fixture_site: Site
+) -> None:
+    requested = logo_requests(page)
+    page.goto(fixture_site.url(), wait_until="load")
+    logos = grid_logos(page)
+    weight = int(page.locator("[data-grid]").get_attribute("data-logo-bytes") or 0)
+    assert len(logos) > 100 and 0 < weight < 2_000_000  # the real PyTorch logos: under the limit
+    assert len(logos - requested) > len(logos) / 2, "the logos below the fold came with the page"
+    wait_for_every_grid_logo(page)  # then, with nobody doing anything, all of them
+    assert logos <= requested
+
+
+def test_a_heavy_grid_fetches_its_logos_below_the_fold_when_someone_searches(
+    page: Page, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    logos = tmp_path / "logos"
+    logos.mkdir()
+    noise = random.Random(7)
+    for number in range(48):  # photos of noise: about 50 KB each as the site's JPEGs, 2.4 MB in all
+        pixels = bytes(noise.getrandbits(8) for _ in range(320 * 192 * 3))
+        Image.frombytes("RGB", (320, 192), pixels).save(logos / f"logo{number}.png")
+    names = [f"Project {number:03}" for number in range(240)]
+    items = [item(name, logo=f"logo{number % 48}.png") for number, name in enumerate(names)]
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(*items)), encoding="utf-8")
+    out = tmp_path / "site"
+    build_site(BuildRequest(resolve_sources(str(data), None, None, str(logos)), out, tmp_path / "cache"))
+    requested = logo_requests(page)
+    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
+        page.goto(base, wait_until="networkidle")
+        expect(page.locator("[data-explorer]")).to_be_visible()
+        assert int(page.locator("[data-grid]").get_attribute("data-logo-bytes") or 0) > 2_000_000
+        page.wait_for_timeout(500)  # idle: looking at the page fetches nothing more
+        on_screen = set(requested)
+        assert 0 < len(on_screen) < len(grid_logos(page)) - 10
+        page.locator("input[type=search]").focus()  # about to search: now the rest
+        wait_for_every_grid_logo(page)
+        assert grid_logos(page) <= requested

@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
@@ -109,11 +109,13 @@ def build_site(request: BuildRequest) -> BuildReport:
     try:
         observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
         related = _Forked(relate, (landscape, observed), fork=workers > 1)  # 5a. see above
-        logos, tile_logos, placeholders = write_logos(landscape, request, writer)  # 4. sanitised logos
+        logos = write_logos(landscape, request, writer)  # 4. sanitised logos
         images, image_notes = write_settings_images(landscape, request, writer)  # 4b. fetched by refresh
         relations = related.result()  # 5a. alternatives, dependencies, torch versions
         # 5b. arrange groups, categories, tiles
-        model = site_model(landscape, logos, observed, relations, placeholders, tile_logos, images)
+        model = site_model(
+            landscape, logos.paths, observed, relations, logos.placeholders, logos.tiles, images, logos.sizes
+        )
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
         parts = heavy_parts(landscape, model, assets, workers)
         offloaded = pages.Offloaded(parts, workers, writer)  # 7. on other cores, if many
@@ -142,14 +144,14 @@ def build_site(request: BuildRequest) -> BuildReport:
         changed=writer.written,
         bytes=writer.total_bytes,
         seconds=time.perf_counter() - started,
-        placeholders=list(placeholders),
-        logo_problems=placeholders,
+        placeholders=list(logos.placeholders),
+        logo_problems=logos.placeholders,
         notes=image_notes + feed_notes,
         landscape=landscape,
     )
     if key is not None:
         record = incremental.Record(
-            key, report.items, report.pages, report.bytes, list(placeholders), report.notes
+            key, report.items, report.pages, report.bytes, list(logos.placeholders), report.notes
         )
         incremental.remember(*_place(request), record, list(writer.files))
     return report
@@ -300,12 +302,17 @@ def load_catalog(sources: Sources) -> Landscape:
     return result.landscape
 
 
-def write_logos(
-    landscape: Landscape, request: BuildRequest, writer: SiteWriter
-) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Each item's logo, sanitised and content-hashed; a monogram where the file is unusable.
-    Returns the path of each item's logo, of the logo its tiles show (a bitmap thumbnail of
-    an SVG logo where there is one) and, for each item that got a monogram, why."""
+class WrittenLogos(NamedTuple):
+    """What `write_logos` put in the site."""
+
+    paths: dict[str, str]  # item id -> its logo's path in the site
+    tiles: dict[str, str]  # item id -> the logo its tiles show (a thumbnail of an SVG logo)
+    placeholders: dict[str, str]  # item id -> why it got a monogram
+    sizes: dict[str, int]  # path in the site -> bytes, for every logo file written
+
+
+def write_logos(landscape: Landscape, request: BuildRequest, writer: SiteWriter) -> WrittenLogos:
+    """Each item's logo, sanitised and content-hashed; a monogram where the file is unusable."""
     processor = LogoProcessor(request.cache_dir)
     folder = landscape.logos_path
     sources = _logo_sources(landscape, folder) if folder is not None else {}
@@ -315,7 +322,7 @@ def write_logos(
     paths: dict[str, str] = {}
     tiles: dict[str, str] = {}
     placeholders: dict[str, str] = {}  # item id -> why its logo could not be used
-    written: set[str] = set()
+    written: dict[str, int] = {}
     shared: dict[Path, ProcessedLogo] = {}  # a real logo file used by several items: read once
     for item in landscape:
         source = sources.get(item.id)
@@ -331,14 +338,14 @@ def write_logos(
         relative = f"logos/{logo.filename}"
         if relative not in written:
             writer.write(relative, logo.data)
-            written.add(relative)
+            written[relative] = len(logo.data)
         paths[item.id] = tiles[item.id] = relative
         if logo.thumbnail is not None:
             tiles[item.id] = f"logos/{logo.thumbnail[0]}"
             if tiles[item.id] not in written:
                 writer.write(tiles[item.id], logo.thumbnail[1])
-                written.add(tiles[item.id])
-    return paths, tiles, placeholders
+                written[tiles[item.id]] = len(logo.thumbnail[1])
+    return WrittenLogos(paths, tiles, placeholders, written)
 
 
 def _logo_sources(landscape: Landscape, folder: Path) -> dict[str, Path | None]:

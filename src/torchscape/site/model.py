@@ -75,9 +75,16 @@ class SiteModel:
     #: settings image ("header.logo", "images.favicon", ...) -> its path in the site, for those
     #: named by URL that `refresh` fetched (see `sources.settings_images`)
     images: Mapping[str, str] = field(default_factory=dict)
+    #: path in the site -> bytes, of each logo file (empty where nothing wrote them)
+    logo_bytes: Mapping[str, int] = field(default_factory=dict)
 
     def category(self, name: str) -> CategoryView | None:
         return next((c for c in self.categories if c.name == name), None)
+
+    def grid_logo_bytes(self) -> int:
+        """What the logo files of the home page's grid weigh together (each file once)."""
+        tiles = (t for g in self.groups for c in g.categories for s in c.subcategories for t in s.tiles)
+        return sum(self.logo_bytes.get(path, 0) for path in {t.logo for t in tiles if not t.monogram})
 
 
 def site_model(
@@ -88,11 +95,13 @@ def site_model(
     placeholders: Iterable[str] = (),
     tile_logos: Mapping[str, str] | None = None,
     images: Mapping[str, str] | None = None,
+    logo_bytes: Mapping[str, int] | None = None,
 ) -> SiteModel:
     """Arrange the landscape for display; `logos` maps item id -> logo path in the site,
     `tile_logos` the same for tiles (default: `logos`), and `placeholders` are the items whose
     logo is a generated monogram: tiles and cards draw those as text (one SVG image per tile
-    costs the browser far more); `images` the settings' images in the site (see `SiteModel`)."""
+    costs the browser far more); `images` the settings' images in the site and `logo_bytes` the
+    size of each logo file (see `SiteModel`)."""
     tile_logos = logos if tile_logos is None else tile_logos
     settings = landscape.settings
     featured = _featured(landscape, settings)
@@ -123,6 +132,7 @@ def site_model(
         observed=observed or Observed(),
         relations=relations or Relations(),
         images=images or {},
+        logo_bytes=logo_bytes or {},
     )
 
 

@@ -123,6 +123,49 @@ function buildWhenIdle(data, idle, ready = () => {}) {
   idle(slice);
 }
 
+/** The grid's logos below the fold (`loading="lazy"`) are fetched ahead of need: once the page
+ * is idle if they weigh at most `PREFETCH_LOGOS` in all (the grid's total, from the build),
+ * else when someone starts to search or filter (or opens a link to a search); never when the
+ * browser asks to save data. Searches bring tiles from anywhere in the grid to the top, and
+ * each lazy logo would otherwise be requested, and its answer handled, in the very frames a
+ * keystroke has to paint. */
+const PREFETCH_LOGOS = 2_000_000; // bytes: the weight we hold a fully loaded home page under
+
+function prefetchLogos(panel, grid, idle, searching) {
+  if (navigator.connection?.saveData) return;
+  const events = ["focusin", "pointerdown", "input", "change"];
+  const start = () => {
+    for (const name of events) panel.removeEventListener(name, start, true);
+    const files = new Map(); // one request per file: its other tiles follow from the cache
+    for (const img of grid.querySelectorAll("img[loading=lazy]")) {
+      if (!files.has(img.src)) files.set(img.src, []);
+      files.get(img.src).push(img);
+    }
+    // A few files at a time, each few started while the browser is idle, so that their
+    // answers do not all arrive at once either.
+    const queue = [...files.values()];
+    let loading = 0;
+    const next = (deadline) => {
+      while (loading < 6 && queue.length && deadline.timeRemaining() > 1) {
+        const images = queue.shift();
+        for (const img of images) img.loading = "eager";
+        if (images[0].complete) continue;
+        loading++;
+        const done = () => {
+          loading--;
+          if (loading === 0 && queue.length) idle(next);
+        };
+        images[0].addEventListener("load", done, { once: true });
+        images[0].addEventListener("error", done, { once: true });
+      }
+      if (loading === 0 && queue.length) idle(next);
+    };
+    idle(next);
+  };
+  if (searching || Number(grid.dataset.logoBytes) <= PREFETCH_LOGOS) start();
+  else for (const name of events) panel.addEventListener(name, start, true);
+}
+
 function sortItems(items, state, order) {
   const key = state.sort || (order ? "" : "name");
   const direction = state.dir === "asc" ? 1 : state.dir === "desc" ? -1 : key === "name" ? 1 : -1;
@@ -270,7 +313,12 @@ async function start() {
     callback({ timeRemaining: () => Math.max(0, end - performance.now()) });
   }, 50);
   const idle = window.requestIdleCallback || later;
-  buildWhenIdle(data, idle);
+  // Then the logos below the fold (the search index comes first: a keystroke needs it), once.
+  let indexed = () => {
+    indexed = () => {};
+    prefetchLogos(panel, grid, idle, active(state));
+  };
+  buildWhenIdle(data, idle, () => indexed());
   const input = panel.querySelector("input[type=search]");
   const status = panel.querySelector("[data-count]");
   const filters = panel.querySelector("[data-filters]");
@@ -380,6 +428,7 @@ async function start() {
   const texts = await (await fetch(`${root}api/explorer-text.json`)).json();
   for (const item of data.items) item.description = texts.descriptions[item.id] || "";
   buildWhenIdle(data, idle, () => {
+    indexed(); // if this build took over from the first before it was done
     if (state.q.trim() || state.view === "list") render(false);
     panel.dataset.texts = "loaded";
   });
