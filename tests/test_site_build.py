@@ -435,6 +435,9 @@ def test_tiles_show_a_bitmap_thumbnail_of_an_svg_logo_and_its_page_the_svg(tmp_p
     tile = home[home.index('data-id="alpha"') : home.index("</li>", home.index('data-id="alpha"'))]
     (thumbnail,) = {link for link in parse(out / "index.html").links if link.startswith("logos/alpha.")}
     assert thumbnail.endswith(".webp") and thumbnail in tile
+    # What the grid's logos weigh (the explorer fetches them ahead of need when that is little):
+    # the thumbnail both tiles show, once, not the SVG of the item pages.
+    assert f'data-logo-bytes="{(out / thumbnail).stat().st_size}"' in home
     page = out / "projects" / "alpha" / "index.html"
     (logo,) = {link for link in parse(page).links if "logos/alpha." in link and f"../../{thumbnail}" != link}
     assert logo.endswith(".svg") and 'alt="Alpha logo"' in page.read_text(encoding="utf-8")
