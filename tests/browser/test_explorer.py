@@ -341,8 +341,10 @@ def test_a_heavy_grid_fetches_its_logos_below_the_fold_when_someone_searches(
     for number in range(48):  # photos of noise: about 50 KB each as the site's JPEGs, 2.4 MB in all
         pixels = bytes(noise.getrandbits(8) for _ in range(320 * 192 * 3))
         Image.frombytes("RGB", (320, 192), pixels).save(logos / f"logo{number}.png")
-    names = [f"Project {number:03}" for number in range(240)]
-    items = [item(name, logo=f"logo{number % 48}.png") for number, name in enumerate(names)]
+    # 20 tiles in a row share a file, so the screen and the browser's lazy-loading margin
+    # (which reaches well below the fold) hold the first few files only.
+    names = [f"Project {number:03}" for number in range(960)]
+    items = [item(name, logo=f"logo{number // 20}.png") for number, name in enumerate(names)]
     data = tmp_path / "landscape.yml"
     data.write_text(dump(catalog(*items)), encoding="utf-8")
     out = tmp_path / "site"
@@ -354,7 +356,7 @@ def test_a_heavy_grid_fetches_its_logos_below_the_fold_when_someone_searches(
         assert int(page.locator("[data-grid]").get_attribute("data-logo-bytes") or 0) > 2_000_000
         page.wait_for_timeout(500)  # idle: looking at the page fetches nothing more
         on_screen = set(requested)
-        assert 0 < len(on_screen) < len(grid_logos(page)) - 10
+        assert 0 < len(on_screen) < len(grid_logos(page)) / 2
         page.locator("input[type=search]").focus()  # about to search: now the rest
         wait_for_every_grid_logo(page)
         assert grid_logos(page) <= requested
