@@ -80,9 +80,9 @@ __all__ = [
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "5"  # 5: a compacted viewBox ("-153-46 ...") no longer stops drawing
+PROCESSOR_VERSION: Final = "6"  # 6: PNGs at zlib level 7 (`bitmaps.PNG_LEVEL`), not Pillow's optimize
 #: The same for thumbnails (their cache keys also hold the processor version).
-THUMBNAIL_VERSION: Final = "2"  # 2: WebP quality 85, method 3
+THUMBNAIL_VERSION: Final = "3"  # 3: WebP quality 85, method 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,10 +156,16 @@ def _encode_bitmap(image: Image.Image) -> tuple[bytes, str]:
     return min(candidates, key=lambda candidate: len(candidate[0]))
 
 
+#: zlib's level for PNGs: the real PyTorch logos' bitmaps (46, with those inside SVGs) came out
+#: 1.8% bigger than with Pillow's `optimize` (level 9), in a quarter of the time (0.07 s of CPU
+#: against 0.30 s for all of them).
+PNG_LEVEL: Final = 7
+
+
 def _encode_png(image: Image.Image) -> bytes:
-    """An optimised PNG, as a palette image when the colours fit in one (without loss)."""
+    """A PNG, as a palette image when the colours fit in one (without loss)."""
     output = io.BytesIO()
-    _as_palette(image).save(output, format="PNG", optimize=True)
+    _as_palette(image).save(output, format="PNG", compress_level=PNG_LEVEL)
     return output.getvalue()
 
 

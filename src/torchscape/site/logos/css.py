@@ -18,7 +18,6 @@ _FUNCTION: Final = re.compile(r"([A-Za-z-]+)\s*\(")
 _ANY_URL: Final = re.compile(r"url\s*\(", re.IGNORECASE)
 _BAD_SCHEMES: Final = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
 _INVISIBLE: Final = re.compile(r"[\x00-\x20\x7f]+")
-_WHITESPACE: Final = re.compile(r"\s+")
 _COMMENT: Final = re.compile(r"/\*.*?\*/", re.DOTALL)
 _SELECTOR: Final = re.compile(r"(\*|[A-Za-z][\w-]*)?((?:[.#][A-Za-z_-][\w-]*)*)")
 _SIMPLE: Final = re.compile(r"([.#])([\w-]+)")
@@ -175,7 +174,7 @@ def _split_outside_brackets(text: str, separator: str) -> list[str]:
 
 def _safe_css_value(value: str) -> str | None:
     """A CSS value with only harmless functions and `url(#fragment)`s (normalised), else None."""
-    value = _WHITESPACE.sub(" ", value).strip()
+    value = " ".join(value.split())
     if not value or _has_bad_scheme(value) or any(char in value for char in "\\<>{};@"):
         return None
     for function in _FUNCTION.findall(value):

@@ -38,7 +38,6 @@ from torchscape.site.logos.common import (
 )
 from torchscape.site.logos.css import (
     _URL,
-    _WHITESPACE,
     _has_bad_scheme,
     _safe_css_value,
     _safe_declarations,
@@ -162,7 +161,7 @@ def _clean_attribute(key: str, value: str, *, compact: bool = True) -> tuple[str
         return key, value
     if namespace or (name not in _ATTRIBUTES and name not in _PRESENTATION):
         return None
-    value = _WHITESPACE.sub(" ", value).strip()
+    value = " ".join(value.split())  # runs of white space as one space (quick for long paths)
     if _has_bad_scheme(value) or "\\" in value:
         return None
     if name in _CSS_VALUED:
@@ -190,12 +189,15 @@ def _clean_data_image(value: str, *, shrink: bool = True) -> str | None:
 
     With `shrink` off (an SVG only drawn by our renderer, never shown) it is only checked.
     """
-    match = _DATA_IMAGE.fullmatch(value)
+    match = _DATA_IMAGE.match(value)
     if match is None:
         return None
+    text = "".join(value[match.end() :].split())  # base64 may be wrapped over lines
     try:
-        raw = base64.b64decode(_WHITESPACE.sub("", match.group(1)), validate=True)
-        data, media_type = _process_bitmap(raw) if shrink else _checked_bitmap(raw)
+        raw = base64.b64decode(text, validate=True)  # only its alphabet, rightly padded
+        if not shrink:
+            return f"data:{_checked_bitmap(raw)[1]};base64,{text}"
+        data, media_type = _process_bitmap(raw)
     except (binascii.Error, LogoRejected):
         return None
     return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
