@@ -56,11 +56,12 @@ def _thumbnail(svg: bytes) -> bytes | None:
     return webp if webp is not None and len(webp) < len(svg) else None
 
 
+#: The root's viewBox attribute, as our own serialisation writes it.
+_VIEW_BOX: Final = re.compile(rb'\sviewBox="([^"]*)"')
+
 #: Filter primitives whose cost has no bound we control (a 229-byte logo with
 #: `numOctaves="100000000"` kept resvg busy for minutes): documents with them are not drawn
 #: by us; browsers, which bound them themselves, show the SVG.
-_VIEW_BOX: Final = re.compile(rb'\sviewBox="([^"]*)"')
-
 _COSTLY_FILTERS: Final = re.compile(
     rb"<(?:feTurbulence|feConvolveMatrix|feMorphology|feDiffuseLighting|feSpecularLighting|feDisplacementMap)\b"
 )
