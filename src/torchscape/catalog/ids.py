@@ -41,6 +41,16 @@ def section_id(name: str, fallback: str) -> str:
     return found or f"{fallback}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
 
 
+def claim(slug: str, used: set[str]) -> str:
+    """`slug`, or the first of `slug-2`, `slug-3`... not in `used`; added to `used`. For ids
+    that must differ within one page or list although the names they come from may not."""
+    found, n = slug, 2
+    while found in used:
+        found, n = f"{slug}-{n}", n + 1
+    used.add(found)
+    return found
+
+
 #: The longest id, in UTF-8 bytes: ids name files and folders (`badges/<id>.svg`,
 #: `projects/<id>/`), and file systems allow 255 bytes per name.
 MAX_ID_BYTES = 120

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from torchscape.catalog.ids import section_id
+from torchscape.catalog.ids import claim, section_id
 from torchscape.catalog.model import Landscape
 from torchscape.relations.dependencies import built_on, package_owners, used_by
 from torchscape.relations.similarity import alternatives, profiles_of
@@ -92,11 +92,7 @@ def named_comparisons(landscape: Landscape) -> tuple[Comparison, ...]:
         ids = tuple(dict.fromkeys(by_lower[i.lower()] for i in entry.items if i.lower() in by_lower))[:4]
         if len(ids) < 2:
             continue
-        slug = section_id(entry.name, "comparison")
-        base, n = slug, 2
-        while slug in used:
-            slug, n = f"{base}-{n}", n + 1
-        used.add(slug)
+        slug = claim(section_id(entry.name, "comparison"), used)
         found.append(Comparison(slug, entry.name, ids, entry.description))
     return tuple(found)
 

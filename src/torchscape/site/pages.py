@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from torchscape.catalog.ids import normalize_name
+from torchscape.catalog.ids import claim, normalize_name
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import GuideCategory
 from torchscape.site.markdown import to_html, to_text
@@ -289,20 +289,12 @@ def _guide_sections(landscape: Landscape) -> list[GuideSection]:
     twice, which validate warns about, or two names with the same slug get `-2`, `-3`...)."""
     sections: list[GuideSection] = []
     used: set[str] = set()
-
-    def unique(slug: str) -> str:
-        found, n = slug, 2
-        while found in used:
-            found, n = f"{slug}-{n}", n + 1
-        used.add(found)
-        return found
-
     for chapter in (landscape.guide.categories or ()) if landscape.guide else ():
-        chapter_id = unique(f"guide-{_slug(chapter.category)}")
+        chapter_id = claim(f"guide-{_slug(chapter.category)}", used)
         sections.append(GuideSection(chapter.category, chapter_id, to_html(chapter.content or ""), 2, ()))
         for sub in chapter.subcategories or ():
             items = landscape.items_in(chapter.category, sub.subcategory)
-            sub_id = unique(f"{chapter_id}--{_slug(sub.subcategory)}")
+            sub_id = claim(f"{chapter_id}--{_slug(sub.subcategory)}", used)
             sections.append(GuideSection(sub.subcategory, sub_id, to_html(sub.content), 3, items))
     return sections
 
