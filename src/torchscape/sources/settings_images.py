@@ -15,6 +15,9 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from torchscape.errors import UsageError
+from torchscape.export import write_atomically
+
 #: Under the cache folder.
 FOLDER = "settings-images"
 #: A bigger answer is not an image a page header needs.
@@ -66,11 +69,10 @@ def fetch_images(
             continue
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(path.name + ".part")
-            temporary.write_bytes(_as_png_if_icon(body))
-            temporary.replace(path)  # a reader sees the old copy or the new one, never half
-        except OSError as exc:  # the disk (full, read-only), not the image
-            failures.append(f"{key} ({url}): could not be saved in {path.parent} ({exc.strerror or exc})")
+            write_atomically(path, _as_png_if_icon(body))  # a reader sees the old copy or the new
+        except (OSError, UsageError) as exc:  # the disk (full, read-only), not the image
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            failures.append(f"{key} ({url}): could not be saved in {path.parent} ({reason})")
             continue
         fetched += 1
     return fetched, fresh, failures
