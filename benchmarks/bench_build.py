@@ -60,8 +60,16 @@ def home_weight(site: Path) -> tuple[int, int]:
     """Bytes of the home page's HTML + CSS + JS and of the JSON it fetches before it is
     interactive (`api/explorer.json`), raw and gzip-compressed (logos excluded)."""
     html = (site / "index.html").read_bytes()
-    assets = re.findall(rb'(?:href|src)="(static/[^"]+\.(?:css|js))"', html)
-    parts = [html] + [(site / a.decode()).read_bytes() for a in assets if not a.endswith(b"reload.js")]
+    todo = [a.decode() for a in re.findall(rb'(?:href|src)="(static/[^"]+\.(?:css|js))"', html)]
+    seen: dict[str, bytes] = {}
+    while todo:  # the modules each script imports, statically or not, count too
+        path = todo.pop()
+        if path in seen or "/reload." in path or "/reuse." in path:  # (reuse.js: pages with snippets)
+            continue
+        seen[path] = (site / path).read_bytes()
+        for static, dynamic in re.findall(rb'from "\./([^"]+)"|import\("\./([^"]+)"\)', seen[path]):
+            todo.append(f"static/{(static or dynamic).decode()}")
+    parts = [html, *seen.values()]
     parts.append((site / "api" / "explorer.json").read_bytes())
     return sum(len(p) for p in parts), sum(len(gzip.compress(p, 9)) for p in parts)
 

@@ -28,7 +28,7 @@ from torchscape.site.model import site_model
 from torchscape.site.reuse import write_reuse_files
 from torchscape.site.writer import SiteWriter
 
-ASSETS = {name: f"static/{name}" for name in ("theme.css", "site.css", "site.js", "reuse.css", "reuse.js")}
+ASSETS = {name: f"static/{name}" for name in ("site.css", "site.js", "reuse.js")}
 ASSETS |= {"embed.css": "static/embed.css", "embed.js": "static/embed.js"}
 
 

@@ -108,7 +108,7 @@ def test_badge_snippets_without_a_site_url_are_relative_and_say_so(tmp_path: Pat
     assert "&lt;b&gt;&quot;Q&quot;" in found.html
     build(data, tmp_path / "site", tmp_path / "cache")
     html = (tmp_path / "site" / "projects" / entry.id / "index.html").read_text(encoding="utf-8")
-    assert "With no <code>url</code> in this landscape's settings" in html
+    assert "(no <code>url</code> in the settings: put the site's address in front)" in html
     assert "<b>" not in html.split('id="badge-title"')[1].split("</section>")[0]
 
 

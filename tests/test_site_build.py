@@ -368,7 +368,7 @@ def test_items_without_a_logo_are_drawn_as_text_in_tiles_and_cards(tmp_path: Pat
     page = (out / "projects" / "torch-vision-extras" / "index.html").read_text(encoding="utf-8")
     assert 'alt="Torch Vision Extras logo"' in page
     # ... and the page's stylesheet has every palette colour as a class.
-    theme = next((out / "static").glob("theme.*.css")).read_text(encoding="utf-8")
+    theme = next((out / "static").glob("site.*.css")).read_text(encoding="utf-8")
     assert all(f".mono-{n} {{ background: {c}; }}" in theme for n, c in enumerate(PALETTE))
 
 

@@ -35,16 +35,18 @@ from torchscape.sources.settings_images import cached_image, image_urls
 #: content-hashed names).
 STATIC_FILES = (
     "site.css",
-    "site.js",
     "search.js",
     "filters.js",
     "explorer.js",
     "compare.js",
-    "reuse.css",
     "reuse.js",
+    "site.js",
     "embed.css",
     "embed.js",
 )
+#: Stylesheets that start with the landscape's theme (its colours, from the settings): each page
+#: loads one stylesheet.
+THEMED = ("site.css", "embed.css")
 DEV_FILES = ("reload.js",)
 
 
@@ -392,12 +394,14 @@ def write_static(landscape: Landscape, writer: SiteWriter, dev: bool) -> dict[st
     assets: dict[str, str] = {}
     folder = resources.files("torchscape.site") / "static"
     names = STATIC_FILES + (DEV_FILES if dev else ())
+    theme = theme_css(landscape.settings).encode("utf-8")
     for name in names:
         data = folder.joinpath(name).read_bytes()
         for done, path in assets.items():
             data = data.replace(f'"./{done}"'.encode(), f'"./{path.removeprefix("static/")}"'.encode())
+        if name in THEMED:
+            data = theme + b"\n" + data
         assets[name] = _hashed(writer, name, data)
-    assets["theme.css"] = _hashed(writer, "theme.css", theme_css(landscape.settings).encode("utf-8"))
     return assets
 
 

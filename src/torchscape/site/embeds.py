@@ -5,7 +5,7 @@
   making 2,500 more folders was about a second of a build's kernel time on the shared machine);
 - `embed/`: the setup page (pick a view and options, copy the iframe and the listener snippet).
 
-Embed pages load no explorer code: theme.css, embed.css and embed.js (options from the query
+Embed pages load no explorer code: embed.css (the theme first) and embed.js (options from the query
 string, and the page's height posted to the parent window). Nothing here is linked from the home
 page, so it adds nothing to its weight.
 """

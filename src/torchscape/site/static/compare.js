@@ -143,6 +143,17 @@ function setUpPicking() {
     button.dataset.name = link.querySelector(".card-name, .tile-name")?.textContent || link.dataset.id;
     link.parentElement.append(button);
   }
+  // The item page's own button: made here, not written into thousands of pages.
+  const article = document.querySelector("article.item[data-id]");
+  const heading = article && article.querySelector("h1");
+  if (heading) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "pick";
+    button.dataset.pick = article.dataset.id;
+    button.dataset.name = heading.textContent;
+    heading.after(button);
+  }
   for (const button of document.querySelectorAll("[data-pick]")) button.hidden = false;
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-pick]");

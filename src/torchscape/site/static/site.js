@@ -70,3 +70,9 @@ function relativeDates() {
 followLandscape2Link();
 setUpTabs();
 relativeDates();
+
+// The comparison picker (every page) and the copy buttons (pages with snippets) are modules of
+// their own, loaded from here so that each page names one script.
+const load = (module) => module.catch((error) => console.error("torchscape: a script failed to load", error));
+load(import("./compare.js"));
+if (document.querySelector(".snippets, [data-embed-setup], button[data-copy]")) load(import("./reuse.js"));
