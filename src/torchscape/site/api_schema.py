@@ -128,14 +128,12 @@ _EXPLORER_ITEM = _object(
         "category": _STR,
         "subcategory": _STR,
         "second_paths": {"type": "array", "items": {"type": "array", "items": _STR}},
-        "keywords": _STRINGS,
         "packages": _STRINGS,
         "status": _OPT_STR,
         "retired": {"type": "boolean"},
         "kind": _OPT_STR,
         "license": _OPT_STR,
         "language": _OPT_STR,
-        "topics": _STRINGS,
         "activity": _OPT_STR,
         "stars": _OPT_INT,
         "last_commit": _OPT_STR,
@@ -247,8 +245,17 @@ def api_schema(name: str) -> dict[str, Any]:
         top = _object({"version": _version(), "items": {"type": "array", "items": _EXPLORER_ITEM}})
         title = "api/explorer.json (compact list for the explorer; may change with the site)"
     elif name == "explorer-text":
-        top = _text_map("descriptions", "item id -> description")
-        title = "api/explorer-text.json (the explorer's descriptions; may change with the site)"
+        lists = {"type": "object", "additionalProperties": _STRINGS}
+        top = _object(
+            {
+                "version": _version(),
+                "descriptions": {"type": "object", "additionalProperties": _STR},
+                "keywords": lists,
+                "topics": lists,
+            },
+            "item id -> description; item id -> keywords, GitHub topics (items that have some)",
+        )
+        title = "api/explorer-text.json (the explorer's search words beyond names; may change with the site)"
     elif name == "redirects":
         top = _text_map("items", "landscape2 item id -> page path")
         title = "api/redirects.json"

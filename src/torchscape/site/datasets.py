@@ -133,7 +133,7 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: FileSink) -> 
         }
         writer.write(f"api/categories/{category.id}.json", _json(body))
     writer.write("api/explorer.json", _json(explorer_data(landscape, records, model.relations.compatible)))
-    writer.write("api/explorer-text.json", _json(explorer_texts(landscape)))
+    writer.write("api/explorer-text.json", _json(explorer_texts(landscape, records)))
     redirects = {item.landscape2_id: f"projects/{item.id}/" for item in landscape}
     writer.write("api/redirects.json", _json({"version": API_VERSION, "items": redirects}))
     writer.write("items.csv", items_csv(landscape))
@@ -172,10 +172,23 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":")) + "\n"
 
 
-def explorer_texts(landscape: Landscape) -> dict[str, Any]:
-    """The explorer's second file: each item's description (most of the bytes, so the explorer
-    works before they arrive; searching them and the list view's text follow)."""
-    return {"version": API_VERSION, "descriptions": {item.id: item.description or "" for item in landscape}}
+def explorer_texts(landscape: Landscape, records: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The explorer's second file: the search vocabulary beyond names, that is each item's
+    description, keywords and GitHub topics (items without any left out of the last two).
+    They are most of the bytes, so the explorer works before they arrive (names, filters,
+    sorting); searching them and the list view's text follow."""
+    keywords = {item.id: list(item.keywords) for item in landscape if item.keywords}
+    topics = {}
+    for item in landscape:
+        found = (records[item.id]["observed"] or {}).get("topics")
+        if found:
+            topics[item.id] = list(found)
+    return {
+        "version": API_VERSION,
+        "descriptions": {item.id: item.description or "" for item in landscape},
+        "keywords": keywords,
+        "topics": topics,
+    }
 
 
 def explorer_data(
@@ -183,8 +196,10 @@ def explorer_data(
     records: dict[str, dict[str, Any]],
     compatible: Mapping[str, Sequence[str] | None] | None = None,
 ) -> dict[str, Any]:
-    """The compact item list the explorer (search, filters, list view, CSV) works on;
-    `torch_ok` lists the torch versions an item accepts (null: unknown)."""
+    """The compact item list the explorer (search by name, filters, list view, CSV) works on,
+    what the home page fetches before it is interactive; `torch_ok` lists the torch versions an
+    item accepts (null: unknown). Keywords and topics come with the descriptions
+    (`explorer_texts`): they were half of this file's compressed bytes for the bundled catalog."""
     rows = []
     for item in landscape:
         observed = records[item.id]["observed"] or {}
@@ -195,14 +210,12 @@ def explorer_data(
                 "category": item.category,
                 "subcategory": item.subcategory,
                 "second_paths": [[p.category, p.subcategory] for p in item.second_paths],
-                "keywords": list(item.keywords),
                 "packages": list(item.packages),
                 "status": item.status.label if item.status else None,
                 "retired": item.retired,
                 "kind": item.kind,
                 "license": item.license or observed.get("license"),
                 "language": observed.get("language"),
-                "topics": observed.get("topics") or [],
                 "activity": observed.get("activity"),
                 "stars": observed.get("stars"),
                 "last_commit": _day(observed.get("last_commit_at")),

@@ -1,7 +1,8 @@
 // torchscape explorer: search, filters, views, sort, shareable URLs and CSV on the home page.
 // Progressive: without this script the page shows every item; with it, the same tiles are
-// filtered in place and a list view is built from api/explorer.json. The descriptions come
-// second, from api/explorer-text.json: they are most of the bytes, and nothing waits for them.
+// filtered in place and a list view is built from api/explorer.json. The descriptions, keywords
+// and topics come second, from api/explorer-text.json: they are most of the bytes, and nothing
+// waits for them.
 
 import { indexSteps, match, matching, rank } from "./search.js";
 import { FILTERS, UNKNOWN, applyFilters, facets, hiddenByDefault } from "./filters.js";
@@ -14,10 +15,11 @@ const LABELS = { category: "Category", subcategory: "Subcategory", status: "Cura
 /** An explorer.json row in the shape the search and filter modules read. */
 const toItem = (row) => ({
   description: "",
+  keywords: [],
   ...row,
   second_paths: row.second_paths.map(([category, subcategory]) => ({ category, subcategory })),
   status: row.status ? { label: row.status, retired: row.retired } : null,
-  observed: { activity: row.activity, license: row.license, language: row.language, topics: row.topics, stars: row.stars },
+  observed: { activity: row.activity, license: row.license, language: row.language, topics: [], stars: row.stars },
 });
 
 /** The explorer's state, read from and written to the URL. */
@@ -423,10 +425,14 @@ async function start() {
   panel.hidden = false;
   filtersBox.open = Object.values(state.filters).some((set) => set.size); // show what is active
   render(false);
-  // With the descriptions, a search also finds words of descriptions. The index with them is
-  // built when the browser is idle; until then searches use the one without.
+  // With the descriptions, keywords and topics, a search also finds their words. The index with
+  // them is built when the browser is idle; until then searches use the one without.
   const texts = await (await fetch(`${root}api/explorer-text.json`)).json();
-  for (const item of data.items) item.description = texts.descriptions[item.id] || "";
+  for (const item of data.items) {
+    item.description = texts.descriptions[item.id] || "";
+    item.keywords = texts.keywords[item.id] || [];
+    item.observed.topics = texts.topics[item.id] || [];
+  }
   buildWhenIdle(data, idle, () => {
     indexed(); // if this build took over from the first before it was done
     if (state.q.trim() || state.view === "list") render(false);
