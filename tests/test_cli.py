@@ -195,7 +195,7 @@ def test_build_says_why_each_logo_became_a_monogram(
 def test_export_and_audit_refusals_list_each_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write_catalog(tmp_path, item(logo="https://a.example/logo.svg"))
+    path = write_catalog(tmp_path, item(logo="../outside.svg"))
     assert main(["export", "--data-file", str(path)]) == 1
     err = capsys.readouterr().err
     assert f"{path}:" in err and "Alpha › logo:" in err and "export refused: 1 blocking problem(s)" in err

@@ -324,6 +324,110 @@ def test_cli_build_refusal_is_clear(chdir_tmp: Path, capsys: pytest.CaptureFixtu
     assert "build refused: 1 blocking problem(s); site is untouched" in err
 
 
+def test_a_landscapeapp_catalog_builds(chdir_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """landscapeapp's files, as many foundations still keep them: a logo given as a URL (an
+    error, not a blocking one: a monogram stands in) and a settings file with `global:`."""
+    (chdir_tmp / "hosted_logos").mkdir()
+    (chdir_tmp / "hosted_logos" / "alpha.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>',
+        encoding="utf-8",
+    )
+    remote = item("Beta", homepage_url="https://b.example", logo="https://cdn.example/beta.svg")
+    (chdir_tmp / "landscape.yml").write_text(dump(catalog(item(), remote)), encoding="utf-8")
+    (chdir_tmp / "settings.yml").write_text(
+        "global:\n  name: Example Interactive Landscape\n  short_name: Example\n"
+        "  website: https://landscape.example.org\n",
+        encoding="utf-8",
+    )
+    assert main(["validate"]) == 1
+    said = capsys.readouterr().out
+    assert "Beta › logo: 'https://cdn.example/beta.svg' is a URL" in said
+    assert "warning: global: a landscapeapp settings file" in said
+    assert main(["build", "--cache-dir", str(chdir_tmp / "cache")]) == 0
+    out = capsys.readouterr().out
+    assert "note: the catalog has 1 error(s) and 1 warning(s) that do not stop a build" in out
+    assert "beta: is a URL" in out  # its monogram, and why
+    home = (chdir_tmp / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Example Landscape</title>" in home and "cdn.example" not in home
+    beta = home[home.index('data-id="beta"') : home.index("</li>", home.index('data-id="beta"'))]
+    assert "monogram" in beta
+
+
+def test_newer_landscape2_settings_are_read(tmp_path: Path) -> None:
+    """Settings fields of recent landscape2 versions: a group's `alias` (its tab's anchor), a
+    featured rule's `exclude.groups` (not featured in those groups' tabs), `header.motd`
+    (markdown, sanitised) and `hide_organization_section_in_projects` (no organisation
+    section here to hide)."""
+    data = {
+        "categories": [
+            {
+                "name": "Projects",
+                "subcategories": [
+                    {
+                        "name": "All",
+                        "items": [
+                            item("Alpha", project="member"),
+                            item("Beta", homepage_url="https://b.example"),
+                        ],
+                    }
+                ],
+            },
+            {
+                "name": "Members",
+                "subcategories": [
+                    {
+                        "name": "All",
+                        "items": [item("Gamma", project="member", homepage_url="https://g.example")],
+                    }
+                ],
+            },
+        ]
+    }
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "hide_organization_section_in_projects": True,
+        "header": {"motd": "Meet us at **F-Con** <script>alert(1)</script> [details](https://f.example/con)"},
+        "groups": [
+            {"name": "Projects", "alias": "projects-tab", "categories": ["Projects"]},
+            {"name": "Members", "categories": ["Members"]},
+        ],
+        "featured_items": [
+            {
+                "field": "maturity",
+                "options": [{"value": "member", "label": "Member"}],
+                "exclude": {"groups": ["Members"]},
+            }
+        ],
+    }
+    (tmp_path / "landscape.yml").write_text(dump(data), encoding="utf-8")
+    (tmp_path / "settings.yml").write_text(dump(settings), encoding="utf-8")
+    report = build(
+        tmp_path / "landscape.yml", tmp_path / "site", tmp_path / "cache", settings=tmp_path / "settings.yml"
+    )
+    assert report.landscape is not None and not report.landscape.problems  # nothing unknown
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    projects = home[home.index('id="group-projects-tab"') : home.index('id="group-members"')]
+    members = home[home.index('id="group-members"') :]
+    assert projects.index('data-id="alpha"') < projects.index('data-id="beta"')
+    assert 'class="tile is-featured" href="projects/alpha/"' in projects and "tag-featured" in projects
+    assert (
+        'class="tile" href="projects/gamma/"' in members and "tag-featured" not in members.split("</main>")[0]
+    )
+    page = (tmp_path / "site" / "projects" / "beta" / "index.html").read_text(encoding="utf-8")
+    motd = page[page.index('<div class="motd"') : page.index("</div>", page.index('<div class="motd"'))]
+    assert "<strong>F-Con</strong>" in motd and 'href="https://f.example/con"' in motd
+    assert "<script" not in motd and "alert" not in motd.replace("&lt;script&gt;alert(1)&lt;/script&gt;", "")
+    # the featured rule names a group that exists: a misspelt one is a warning
+    settings["featured_items"][0]["exclude"] = {"groups": ["Membres"]}  # type: ignore[index]
+    (tmp_path / "settings.yml").write_text(dump(settings), encoding="utf-8")
+    checked = torchscape.check(tmp_path / "landscape.yml", tmp_path / "settings.yml")
+    assert [(p.code.value, p.field) for p in checked.problems] == [
+        ("unknown-category", "featured_items[0].exclude.groups[0]")
+    ]
+    assert "did you mean 'Members'?" in checked.problems[0].message
+
+
 def test_stats_page_has_charts_and_numbers(bundled_site: Path) -> None:
     html = (bundled_site / "stats" / "index.html").read_text(encoding="utf-8")
     for chart in ("categories", "status", "kind", "license", "activity"):

@@ -356,10 +356,14 @@ def test_logos(tmp_path: Path) -> None:
         ("C", Code.LOGO_NOT_SVG),
         ("D", Code.LOGO_OUTSIDE),
         ("E", Code.LOGO_OUTSIDE),
-        ("F", Code.LOGO_OUTSIDE),
+        ("F", Code.LOGO_URL),
     }
     missing = next(p for p in result.problems if p.code is Code.LOGO_MISSING)
     assert not missing.blocking  # the site still builds, with a placeholder
+    # landscapeapp fetched logos given as URLs; landscape2 does not, and neither do we: an
+    # error to fix, but no reason to refuse the build (a placeholder stands in for it)
+    url = next(p for p in result.problems if p.code is Code.LOGO_URL)
+    assert not url.blocking and "read from the logos folder only" in url.message
     not_svg = next(p for p in result.problems if p.code is Code.LOGO_NOT_SVG)
     assert "shows PNG, JPEG, GIF and WebP logos too" in not_svg.message
     assert next(p for p in result.problems if p.code is Code.LOGO_OUTSIDE).blocking
@@ -460,6 +464,42 @@ def test_a_backslash_before_the_path_is_refused(tmp_path: Path) -> None:
     result = run_check(tmp_path, catalog(sneaky))
     assert [(p.field, p.code) for p in result.problems] == [("twitter", Code.INVALID_URL)]
     assert "backslash" in result.problems[0].message
+
+
+def test_landscapeapp_settings_give_foundation_and_url_from_their_global_section(tmp_path: Path) -> None:
+    settings = {
+        "global": {
+            "name": "ASWF Interactive Landscape",
+            "short_name": "ASWF",
+            "website": "https://l.aswf.example",
+        },
+        "twitter": {"url": "https://l.aswf.example"},
+    }
+    result = run_check(tmp_path, catalog(item()), settings=settings)
+    assert [(p.field, p.code, p.severity.value) for p in result.problems] == [
+        ("global", Code.LANDSCAPEAPP_SETTINGS, "warning"),
+        ("twitter", Code.UNKNOWN_KEY, "warning"),
+    ]
+    assert "foundation from global.short_name and url from global.website" in result.problems[0].message
+    assert result.landscape is not None and result.landscape.settings is not None
+    assert (result.landscape.settings.foundation, result.landscape.settings.url) == (
+        "ASWF",
+        "https://l.aswf.example",
+    )
+    # without a short name, the name; and a landscape2 file's own values always win
+    settings = {"global": {"name": "Other", "website": "https://o.example"}, "url": "https://mine.example"}
+    result = run_check(tmp_path, catalog(item()), settings=settings)
+    assert result.landscape is not None and result.landscape.settings is not None
+    assert (result.landscape.settings.foundation, result.landscape.settings.url) == (
+        "Other",
+        "https://mine.example",
+    )
+    # a global section without them leaves landscape2's rule: both are required
+    result = run_check(tmp_path, catalog(item()), settings={"global": {"email": "x@y.example"}})
+    assert {(p.field, p.code) for p in result.problems} >= {
+        ("foundation", Code.MISSING_FIELD),
+        ("url", Code.MISSING_FIELD),
+    }
 
 
 def test_base_path_must_stay_on_the_site(tmp_path: Path) -> None:

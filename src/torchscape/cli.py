@@ -369,6 +369,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(report.summary())
     for note in report.notes:
         print(f"note: {printable(note)}")
+    landscape = report.landscape
+    if landscape is not None and landscape.problems:
+        errors, warnings = len(landscape.errors), len(landscape.warnings)
+        print(
+            f"note: the catalog has {errors} error(s) and {warnings} warning(s) that do not stop a build; "
+            "`torchscape validate` lists them"
+        )
     if report.placeholders:
         no_folder = report.landscape is not None and report.landscape.logos_path is None
         if no_folder or not report.logo_problems:

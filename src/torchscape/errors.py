@@ -51,6 +51,7 @@ class Code(enum.StrEnum):
     INVALID_VALUE = "invalid-value"
     INVALID_DATE = "invalid-date"
     UNKNOWN_KEY = "unknown-key"
+    LANDSCAPEAPP_SETTINGS = "landscapeapp-settings"
     IGNORED_VALUE = "ignored-value"
     # Identity
     DUPLICATE_NAME = "duplicate-name"
@@ -69,6 +70,7 @@ class Code(enum.StrEnum):
     # Logos
     LOGO_MISSING = "logo-missing"
     LOGO_OUTSIDE = "logo-outside-folder"
+    LOGO_URL = "logo-url"
     LOGO_NOT_SVG = "logo-not-svg"
     # Curation
     UNKNOWN_STATUS = "unknown-status"

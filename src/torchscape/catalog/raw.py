@@ -55,6 +55,7 @@ class RawRepository(_Raw):
 
     repo_url: str
     branch: str | None = None
+    license: str | None = None
 
 
 class RawAudit(_Raw):
@@ -93,6 +94,7 @@ class RawExtra(_Raw):
     gitter_url: str | None = None
     graduated: Date | None = None
     incubating: Date | None = None
+    lfx_slug: str | None = None
     linkedin_url: str | None = None
     mailing_list_url: str | None = None
     other_links: list[RawLink] | None = None
@@ -218,9 +220,14 @@ class FeaturedOption(_Raw):
     order: int | None = None
 
 
+class FeaturedExclusion(_Raw):
+    groups: list[str] | None = None
+
+
 class FeaturedRule(_Raw):
     field: str
     options: list[FeaturedOption]
+    exclude: FeaturedExclusion | None = None
 
 
 class FooterLinks(_Raw):
@@ -251,11 +258,13 @@ class HeaderLinks(_Raw):
 class Header(_Raw):
     links: HeaderLinks | None = None
     logo: str | None = None
+    motd: str | None = None
 
 
 class Group(_Raw):
     name: str
     categories: list[str]
+    alias: str | None = None
 
 
 class Images(_Raw):
@@ -309,6 +318,7 @@ class RawSettings(_Raw):
     grid_items_size: str | None = None
     groups: list[Group] | None = None
     header: Header | None = None
+    hide_organization_section_in_projects: bool | None = None
     images: Images | None = None
     logos_viewbox: LogosViewbox | None = None
     members_category: str | None = None

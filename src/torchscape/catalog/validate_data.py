@@ -381,6 +381,14 @@ class DataChecker:
         if not logo.strip():
             scope.report(("logo",), Code.EMPTY_VALUE, "is empty; it needs a file name")
             return
+        if scheme_of(logo) in ("http", "https"):  # as landscapeapp allowed; landscape2 does not
+            message = (
+                f"'{shorten(logo)}' is a URL: logos are read from the logos folder only (pages never "
+                "load images from other sites); a placeholder is shown until the file is saved there "
+                "and named here"
+            )
+            scope.report(("logo",), Code.LOGO_URL, message)
+            return
         problem = logo_path_problem(logo)
         if problem:
             scope.report(("logo",), Code.LOGO_OUTSIDE, f"'{shorten(logo)}' {problem}; it is not read")

@@ -37,6 +37,7 @@ def check_settings(
         found = "an empty file" if parsed.root is None else describe_value(parsed.root)
         scope.report((), Code.WRONG_TYPE, f"settings must be a mapping, found {found}")
         return None
+    _landscapeapp_names(parsed.root, scope)
     settings = validate_model(RawSettings, parsed.root, scope)
     if settings is None:
         return None
@@ -45,6 +46,30 @@ def check_settings(
         _cross_check(settings, categories, scope)
     _comparisons(settings, item_ids, scope)
     return settings
+
+
+def _landscapeapp_names(root: YMap, scope: Scope) -> None:
+    """A settings file of landscapeapp (landscape2's predecessor, still used by many landscapes)
+    has no `foundation` or `url`, which landscape2 requires: they are taken from its `global`
+    section (`short_name`, else `name`; `website`), with a warning, and that section is then
+    not reported as unknown."""
+    section = root.get("global")
+    if not isinstance(section, YMap) or ("foundation" in root and "url" in root):
+        return
+    taken = []
+    for key, sources in (("foundation", ("short_name", "name")), ("url", ("website",))):
+        found = next((s for s in sources if isinstance(section.get(s), str) and section[s].strip()), None)
+        if key not in root and found is not None:
+            root[key] = section[found].strip()
+            root.key_marks[key] = root.key_marks["global"]
+            taken.append(f"{key} from global.{found}")
+    if taken:
+        del root["global"]
+        message = (
+            f"a landscapeapp settings file: {' and '.join(taken)}; its other sections are not used "
+            "(landscape2 reads this file only with foundation and url at the top level)"
+        )
+        scope.warn(("global",), Code.LANDSCAPEAPP_SETTINGS, message)
 
 
 def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
@@ -159,6 +184,12 @@ def _cross_check(settings: RawSettings, categories: dict[str, set[str]], scope: 
     members = settings.members_category
     if members and members.strip() and members not in categories:
         unknown(("members_category",), members, categories)
+    groups = [g.name for g in settings.groups or ()]
+    for i, rule in enumerate(settings.featured_items or ()):
+        for j, name in enumerate((rule.exclude.groups or ()) if rule.exclude else ()):
+            if name not in groups:
+                message = f"'{name}' is not a group of these settings{suggest(name, groups)}"
+                scope.warn(("featured_items", i, "exclude", "groups", j), Code.UNKNOWN_CATEGORY, message)
 
 
 def _comparisons(settings: RawSettings, item_ids: set[str] | None, scope: Scope) -> None:

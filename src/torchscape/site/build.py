@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
+from torchscape.catalog.validate_data import logo_path_problem
 from torchscape.errors import CatalogError
 from torchscape.paths import Sources
 from torchscape.relations import relate
@@ -330,7 +331,8 @@ def write_logos(landscape: Landscape, request: BuildRequest, writer: SiteWriter)
         source = sources.get(item.id)
         logo = shared.get(source) if source is not None else None
         if logo is None and folder is not None and source is None:
-            logo = processor.placeholder(item.name, item.id, "a link to a file outside the logos folder")
+            why = logo_path_problem(item.logo) or "resolves outside the logos folder"
+            logo = processor.placeholder(item.name, item.id, why)
         elif logo is None:
             logo = processor.process(source, item.name, item.id)
             if source is not None and not logo.placeholder:
@@ -356,6 +358,9 @@ def _logo_sources(landscape: Landscape, folder: Path) -> dict[str, Path | None]:
     root = folder.resolve()
     sources: dict[str, Path | None] = {}
     for item in landscape:
+        if logo_path_problem(item.logo):  # a URL (reported as logo-url), an absolute path ...
+            sources[item.id] = None
+            continue
         path = folder / PurePosixPath(item.logo)
         try:
             inside = path.resolve().is_relative_to(root)

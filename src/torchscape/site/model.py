@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from torchscape.catalog.ids import normalize_name, section_id
+from torchscape.catalog.ids import is_valid_slug, normalize_name, section_id
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import RawSettings
 from torchscape.relations import Relations
@@ -28,6 +28,8 @@ class Tile:
     featured_order: int = 0
     secondary: bool = False  # listed here through second_path
     monogram: tuple[str, int] | None = None  # (letters, colour): no usable logo, drawn as text
+    #: groups whose tab shows it unfeatured (the `exclude` of the rule that features it)
+    featured_except: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,7 @@ def site_model(
     size of each logo file (see `SiteModel`)."""
     tile_logos = logos if tile_logos is None else tile_logos
     settings = landscape.settings
-    featured = _featured(landscape, settings)
+    featured, exceptions = _featured(landscape, settings)
     monograms = {
         item.id: (monogram_letters(item.name), monogram_index(item.name))
         for item in (landscape.item(i) for i in placeholders)
@@ -113,7 +115,8 @@ def site_model(
     for item in landscape:
         label, order = featured.get(item.id, (None, 0))
         for index, place in enumerate(item.placements):
-            tile = Tile(item, tile_logos[item.id], label, order, index > 0, monograms.get(item.id))
+            except_in = exceptions.get(item.id, frozenset())
+            tile = Tile(item, tile_logos[item.id], label, order, index > 0, monograms.get(item.id), except_in)
             placed[(place.category, place.subcategory)].append(tile)
     categories = tuple(
         _category(c.name, [s.name for s in c.subcategories], placed, settings) for c in landscape.categories
@@ -171,6 +174,23 @@ def _category(
     return CategoryView(name, section_id(name, "category"), views)
 
 
+def _unfeatured_in(group: str, category: CategoryView) -> CategoryView:
+    """The category as the tab of `group` shows it: without featuring the tiles whose rule
+    excludes that group (a landscape2 `featured_items` rule's `exclude.groups`), in the order
+    that then follows. The same view when no tile is concerned."""
+    if not any(group in t.featured_except for s in category.subcategories for t in s.tiles):
+        return category
+    subcategories = []
+    for sub in category.subcategories:
+        tiles = (_unfeatured(t) if group in t.featured_except else t for t in sub.tiles)
+        subcategories.append(replace(sub, tiles=tuple(sorted(tiles, key=_tile_order))))
+    return replace(category, subcategories=tuple(subcategories))
+
+
+def _unfeatured(tile: Tile) -> Tile:
+    return replace(tile, featured=None, featured_order=0)
+
+
 def _tile_order(tile: Tile) -> tuple[int, int, str, str]:
     return (0 if tile.featured else 1, tile.featured_order, tile.item.name.casefold(), tile.item.id)
 
@@ -183,7 +203,9 @@ def _groups(categories: tuple[CategoryView, ...], settings: RawSettings | None) 
         members = tuple(by_name[c] for c in group.categories if c in by_name)
         used.update(c.name for c in members)
         if members:
-            groups.append(GroupView(group.name, normalize_name(group.name), members))
+            key = group.alias if group.alias and is_valid_slug(group.alias) else normalize_name(group.name)
+            members = tuple(_unfeatured_in(group.name, c) for c in members)
+            groups.append(GroupView(group.name, key, members))
     rest = tuple(c for c in categories if c.name not in used)
     if rest:
         name = "More" if groups else "Landscape"
@@ -191,10 +213,15 @@ def _groups(categories: tuple[CategoryView, ...], settings: RawSettings | None) 
     return tuple(groups)
 
 
-def _featured(landscape: Landscape, settings: RawSettings | None) -> dict[str, tuple[str, int]]:
-    """Items featured by the settings' rules (maturity = curation status, or subcategory)."""
+def _featured(
+    landscape: Landscape, settings: RawSettings | None
+) -> tuple[dict[str, tuple[str, int]], dict[str, frozenset[str]]]:
+    """Items featured by the settings' rules (maturity = curation status, or subcategory): the
+    label and order of each, and the groups its rule excludes (shown unfeatured in their tabs)."""
     featured: dict[str, tuple[str, int]] = {}
+    exceptions: dict[str, frozenset[str]] = {}
     for rule in (settings.featured_items or ()) if settings else ():
+        excluded = frozenset((rule.exclude.groups or ()) if rule.exclude else ())
         for option in rule.options:
             for item in landscape:
                 value = item.status.value if rule.field == "maturity" and item.status else None
@@ -203,4 +230,6 @@ def _featured(landscape: Landscape, settings: RawSettings | None) -> dict[str, t
                 if value == option.value and item.id not in featured:
                     label = option.label or (item.status.label if item.status else option.value)
                     featured[item.id] = (label, option.order or 0)
-    return featured
+                    if excluded:
+                        exceptions[item.id] = excluded
+    return featured, exceptions

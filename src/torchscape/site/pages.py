@@ -235,6 +235,7 @@ def _common(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> d
         "assets": assets,
         "statuses": landscape.statuses,
         "footer_html": to_html(footer.text) if footer and footer.text else "",
+        "motd_html": to_html(header.motd) if header and header.motd else "",
         "footer_links": sorted(
             (k, v) for k, v in (footer.links.model_dump() if footer and footer.links else {}).items() if v
         ),
