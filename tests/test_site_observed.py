@@ -115,3 +115,56 @@ def test_activity_is_never_judged_from_missing_data() -> None:
     assert classify(commits, "2026-03-01T00:00:00Z", now, rules) == "slowing"
     assert classify(commits, "2025-01-01T00:00:00Z", now, rules) == "dormant"
     assert classify(None, "2025-01-01T00:00:00Z", now, rules) is None  # old release, commits unseen
+
+
+def test_an_item_without_a_description_shows_upstreams_and_says_so(tmp_path: Path) -> None:
+    """As landscape2 does, and as most real landscapes need (their items rarely carry one): the
+    repository's description, else the package's summary; the API keeps them apart."""
+    data = tmp_path / "landscape.yml"
+    items = [
+        item("Plain", description=..., repo_url="https://github.com/org/plain"),
+        item(
+            "Packaged",
+            description=...,
+            homepage_url="https://p.example",
+            extra={"annotations": {"pypi": "packaged"}},
+        ),
+        item(
+            "Curated",
+            description="Our own words.",
+            homepage_url="https://c.example",
+            repo_url="https://github.com/org/curated",
+        ),
+    ]
+    data.write_text(dump(catalog(*items)), encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    with Cache.open(cache_dir) as cache:
+        said = "Trains  <b>graph</b> networks\nat scale"
+        cache.put("github", "https://github.com/org/plain", repo("plain", description=said).to_json(), NOW)
+        cache.put(
+            "github", "https://github.com/org/curated", repo("curated", description="Theirs.").to_json(), NOW
+        )
+        package = PackageFacts(
+            name="packaged",
+            index_url="http://127.0.0.1/simple/",
+            summary="Quantises models for phones",
+            latest_version="1.0",
+        )
+        cache.put("packages", "packaged", package.to_json(), NOW)
+    out = tmp_path / "site"
+    build(data, out, cache_dir)
+    plain = (out / "projects" / "plain" / "index.html").read_text(encoding="utf-8")
+    lead = plain[plain.index('<p class="lead">') : plain.index("</p>", plain.index('<p class="lead">'))]
+    assert "Trains &lt;b&gt;graph&lt;/b&gt; networks at scale" in lead and "from upstream" in lead
+    packaged = (out / "projects" / "packaged" / "index.html").read_text(encoding="utf-8")
+    assert "Quantises models for phones" in packaged
+    curated = (out / "projects" / "curated" / "index.html").read_text(encoding="utf-8")
+    assert "Our own words." in curated and "Theirs." not in curated and "from upstream" not in curated
+    records = {
+        r["id"]: r for r in json.loads((out / "api" / "items.json").read_text(encoding="utf-8"))["items"]
+    }
+    assert records["plain"]["description"] is None  # the catalog's field stays the catalog's
+    assert records["plain"]["observed"]["description"] == "Trains <b>graph</b> networks at scale"
+    assert records["curated"]["description"] == "Our own words."
+    texts = json.loads((out / "api" / "explorer-text.json").read_text(encoding="utf-8"))["descriptions"]
+    assert texts["packaged"] == "Quantises models for phones"  # search finds its words

@@ -281,7 +281,8 @@ class DataChecker:
             scope.warn(
                 ("description",),
                 Code.MISSING_DESCRIPTION,
-                "no description: the item's page and search have little to show",
+                "no description: the site shows upstream's (repository description or package summary) "
+                "once `torchscape refresh` has fetched it, else nothing",
             )
         return usable
 

@@ -64,6 +64,11 @@ _OBSERVED = {
         "license": _OPT_STR,
         "language": _OPT_STR,
         "topics": _STRINGS,
+        "description": {
+            "type": ["string", "null"],
+            "description": "what the project says of itself upstream (repository description, else package "
+            "summary); the site shows it when the catalog's `description` is empty",
+        },
         "name_with_owner": _OPT_STR,
         "latest_version": _OPT_STR,
         "latest_uploaded_at": _DATE_TIME,

@@ -24,7 +24,7 @@ from torchscape.site import incremental, pages
 from torchscape.site.datasets import write_datasets
 from torchscape.site.feed import feed_text
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
-from torchscape.site.model import SiteModel, base_url, site_model, site_title
+from torchscape.site.model import SiteModel, base_url, site_model, site_title, with_upstream_descriptions
 from torchscape.site.relation_pages import write_relation_pages
 from torchscape.site.reuse import write_reuse_files
 from torchscape.site.theme import theme_css
@@ -111,20 +111,30 @@ def build_site(request: BuildRequest) -> BuildReport:
     offloaded: pages.Offloaded | None = None
     try:
         observed = load_observed(landscape, request.cache_dir, thresholds(landscape))  # 2. cached facts
-        related = _Forked(relate, (landscape, observed), fork=workers > 1)  # 5a. see above
+        # 2b. descriptions the catalog lacks, from upstream: the site shows `shown` from here
+        shown, upstream = with_upstream_descriptions(landscape, observed)
+        related = _Forked(relate, (shown, observed), fork=workers > 1)  # 5a. see above
         logos = write_logos(landscape, request, writer)  # 4. sanitised logos
         images, image_notes = write_settings_images(landscape, request, writer)  # 4b. fetched by refresh
         relations = related.result()  # 5a. alternatives, dependencies, torch versions
         # 5b. arrange groups, categories, tiles
         model = site_model(
-            landscape, logos.paths, observed, relations, logos.placeholders, logos.tiles, images, logos.sizes
+            shown,
+            logos.paths,
+            observed,
+            relations,
+            logos.placeholders,
+            logos.tiles,
+            images,
+            logos.sizes,
+            upstream,
         )
         assets = write_static(landscape, writer, request.dev)  # 6. CSS and JS, hashed names
-        parts = heavy_parts(landscape, model, assets, workers)
+        parts = heavy_parts(shown, model, assets, workers)
         offloaded = pages.Offloaded(parts, workers, writer)  # 7. on other cores, if many
         writer.start_writing()  # nothing forks from here: a new site is written as it comes
-        count = pages.write_pages(landscape, model, assets, writer)  # 8. home, categories, guide, stats
-        pages.write_crawler_files(landscape, model, writer)  # 9. sitemap, robots, 404
+        count = pages.write_pages(shown, model, assets, writer)  # 8. home, categories, guide, stats
+        pages.write_crawler_files(shown, model, writer)  # 9. sitemap, robots, 404
         feed_text, feed_notes = feed.result()  # 10. the Atom feed of catalog changes
         writer.write("feed.xml", feed_text)
         count += offloaded.deliver(writer)  # 7, done: item, relation, embed pages, API, badges

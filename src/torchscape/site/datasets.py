@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from torchscape.catalog.model import Item, Landscape, export_record
@@ -48,7 +49,7 @@ def item_record(item: Item, model: SiteModel) -> dict[str, Any]:
         "category": item.category,
         "subcategory": item.subcategory,
         "second_paths": [{"category": p.category, "subcategory": p.subcategory} for p in item.second_paths],
-        "description": item.description,
+        "description": None if item.id in model.upstream_descriptions else item.description,
         "homepage_url": item.homepage_url,
         "repo_url": item.repo_url,
         "additional_repos": [
@@ -106,6 +107,7 @@ def observed_record(observed: ItemObserved) -> dict[str, Any] | None:
         "license": repo.get("license") or package.get("license"),
         "language": repo.get("primary_language"),
         "topics": list(repo.get("topics") or ()),
+        "description": observed.description,
         "name_with_owner": repo.get("name_with_owner"),
         "latest_version": package.get("latest_version"),
         "latest_uploaded_at": package.get("latest_uploaded_at"),
@@ -136,7 +138,8 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: FileSink) -> 
     writer.write("api/explorer-text.json", _json(explorer_texts(landscape, records)))
     redirects = {item.landscape2_id: f"projects/{item.id}/" for item in landscape}
     writer.write("api/redirects.json", _json({"version": API_VERSION, "items": redirects}))
-    writer.write("items.csv", items_csv(landscape))
+    curated = (replace(i, description=None) if i.id in model.upstream_descriptions else i for i in landscape)
+    writer.write("items.csv", items_csv(curated))  # the catalog's descriptions, as in items.json
     return 0  # pages written (as every step of `build.heavy_parts` says)
 
 

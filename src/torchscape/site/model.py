@@ -79,6 +79,9 @@ class SiteModel:
     images: Mapping[str, str] = field(default_factory=dict)
     #: path in the site -> bytes, of each logo file (empty where nothing wrote them)
     logo_bytes: Mapping[str, int] = field(default_factory=dict)
+    #: items whose catalog entry has no description: the one shown is upstream's (see
+    #: `with_upstream_descriptions`), said so on their page and left out of the API's curated field
+    upstream_descriptions: frozenset[str] = frozenset()
 
     def category(self, name: str) -> CategoryView | None:
         return next((c for c in self.categories if c.name == name), None)
@@ -98,6 +101,7 @@ def site_model(
     tile_logos: Mapping[str, str] | None = None,
     images: Mapping[str, str] | None = None,
     logo_bytes: Mapping[str, int] | None = None,
+    upstream_descriptions: Iterable[str] = (),
 ) -> SiteModel:
     """Arrange the landscape for display; `logos` maps item id -> logo path in the site,
     `tile_logos` the same for tiles (default: `logos`), and `placeholders` are the items whose
@@ -136,7 +140,23 @@ def site_model(
         relations=relations or Relations(),
         images=images or {},
         logo_bytes=logo_bytes or {},
+        upstream_descriptions=frozenset(upstream_descriptions),
     )
+
+
+def with_upstream_descriptions(landscape: Landscape, observed: Observed) -> tuple[Landscape, frozenset[str]]:
+    """The landscape as the site shows it: an item without a description in the catalog gets
+    what its project says of itself upstream (repository description, else package summary), as
+    landscape2 does; and the ids of those items. Their pages say where the text comes from; the
+    API keeps the catalog's `description` empty and gives upstream's under `observed`."""
+    borrowed = {}
+    for item in landscape:
+        if not item.description and (text := observed.get(item.id).description):
+            borrowed[item.id] = replace(item, description=text)
+    if not borrowed:
+        return landscape, frozenset()
+    items = tuple(borrowed.get(item.id, item) for item in landscape)
+    return replace(landscape, items=items), frozenset(borrowed)
 
 
 def site_title(settings: RawSettings | None) -> str:

@@ -56,6 +56,15 @@ class ItemObserved:
         return self.packages[0] if self.packages else None
 
     @property
+    def description(self) -> str | None:
+        """What the project says of itself upstream: its repository's description, else its
+        main package's summary (None when neither is known or both are blank)."""
+        for text in ((self.repo or {}).get("description"), (self.package or {}).get("summary")):
+            if isinstance(text, str) and text.strip():
+                return " ".join(text.split())
+        return None
+
+    @property
     def torch_requirement(self) -> str | None:
         for package in self.packages:
             if package.get("torch_requirement") is not None:
