@@ -170,7 +170,7 @@ def test_online_from_github_and_the_index(
         "name": "Imgaug-Torch",
         "description": "Image augmentation for computer vision, on the GPU.",
         "homepage_url": "https://imgaug.example/docs",
-        "repo_url": "https://github.com/org/imgaug-torch",
+        "repo_url": "https://github.com/Org/Imgaug-Torch",  # as GitHub writes it
         "logo": "imgaug-torch.svg",
         "license": "Apache-2.0",
         "extra": {
@@ -239,8 +239,8 @@ def test_offline_uses_what_it_is_given(
     assert [i["name"] for i in added] == ["Asteroid", "Audio Tools", "torchaudio"]
     assert added[1] == {
         "name": "Audio Tools",
-        "homepage_url": "https://github.com/someone/audio-tools",
-        "repo_url": "https://github.com/someone/audio-tools",
+        "homepage_url": "https://github.com/someone/Audio-Tools",  # as it was given
+        "repo_url": "https://github.com/someone/Audio-Tools",
         "logo": "audio-tools.svg",
     }
     assert "no description" in out.out  # the validation warning about the new item is shown

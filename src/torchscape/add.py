@@ -26,7 +26,7 @@ from torchscape.catalog.loader import CheckResult, check
 from torchscape.catalog.model import Landscape
 from torchscape.catalog.roundtrip import read_source, unified_diff, write_atomically
 from torchscape.catalog.suggest import Suggester, examples_from, item_words
-from torchscape.catalog.urls import UrlProblem, canonical_repo, check_url
+from torchscape.catalog.urls import UrlProblem, canonical_repo, check_url, github_repo_url
 from torchscape.errors import CatalogError, Code, TorchscapeError, UsageError
 from torchscape.paths import Sources, display_path
 from torchscape.site.monogram import monogram_svg
@@ -50,8 +50,9 @@ class AlreadyListed(TorchscapeError):
 class Target:
     """What the user named: a GitHub repository, or a package on the index."""
 
-    repo_url: str | None = None
+    repo_url: str | None = None  # canonical (lowercase): the key of caches and comparisons
     package: str | None = None
+    written_repo_url: str | None = None  # the same in the letter case it was given
 
 
 def parse_target(text: str) -> Target:
@@ -62,7 +63,7 @@ def parse_target(text: str) -> Target:
         repo = canonical_repo(url)
         if repo is None:
             raise UsageError(f"'{text}' is not a GitHub repository URL (https://github.com/OWNER/REPO)")
-        return Target(repo_url=repo)
+        return Target(repo_url=repo, written_repo_url=github_repo_url(url))
     if _PACKAGE.match(text):
         return Target(package=str(canonicalize_name(text)))
     raise UsageError(f"'{text}' is neither a GitHub repository URL nor a package name")
@@ -238,7 +239,9 @@ def item_fields(
 ) -> Fields:
     """The new item's fields, in the order the bundled catalog writes them."""
     repo, package = gathered.repo, gathered.package
-    repo_url = canonical_repo(repo.url) if repo else target.repo_url
+    # Written in GitHub's own letter case when it answered (as maintainers write repository
+    # URLs), else in the one given; `canonical_repo`'s lowercase form stays the key elsewhere.
+    repo_url = github_repo_url(repo.url) if repo else (target.written_repo_url or target.repo_url)
     if repo_url is None and package is not None:
         repo_url = repo_from_package(package)
     if name is None:

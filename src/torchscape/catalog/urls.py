@@ -101,6 +101,18 @@ def github_repo_problem(url: str) -> str | None:
     return f"points at a page inside a repository (/{'/'.join(segments[2:])})"
 
 
+def github_repo_url(url: str) -> str | None:
+    """`https://github.com/Owner/Repo` for any URL inside a GitHub repository, in the owner's
+    and repository's own letter case (as a catalog writes it; `canonical_repo` is the key)."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in ("github.com", "www.github.com"):
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) < 2:
+        return None
+    return f"https://github.com/{segments[0]}/{segments[1].removesuffix('.git')}"
+
+
 def canonical_repo(url: str) -> str | None:
     """`https://github.com/owner/repo` (lowercase) for any URL inside a GitHub repository."""
     parts = urlsplit(url)
