@@ -55,6 +55,27 @@ def test_validate_says_logos_were_not_checked_without_a_logos_folder(
     assert "1 item(s) show a monogram instead of their logo (no logos folder: hosted_logos/" in out
 
 
+def test_validate_counts_the_rest_of_a_warning_kind_after_ten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A landscape switching from landscape2 often has no descriptions at all: its hundreds of
+    identical warnings are counted after the first ten; errors are all listed; `--all` and
+    the JSON output list everything."""
+    items = [item(f"P{n:02}", description=..., homepage_url=f"https://p{n}.example") for n in range(25)]
+    items += [item(f"Q{n}", homepage_url=f"http://q{n}.example") for n in range(3)]
+    path = write_catalog(tmp_path, *items)
+    assert main(["validate", "--data-file", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert sum("no description" in line for line in out) == 10
+    assert "... and 15 more missing-description warning(s) (`--all` lists them)" in out
+    assert sum("prefer https://" in line for line in out) == 3  # fewer than ten: all listed
+    assert "0 error(s), 28 warning(s)" in out[-1]  # the summary counts everything
+    assert main(["validate", "--data-file", str(path), "--all"]) == 0
+    assert sum("no description" in line for line in capsys.readouterr().out.splitlines()) == 25
+    assert main(["validate", "--data-file", str(path), "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 28
+
+
 def test_validate_hints_at_labels_for_statuses_shown_as_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

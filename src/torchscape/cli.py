@@ -21,7 +21,7 @@ from torchscape import __version__
 from torchscape.catalog.fixes import Fix
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
-from torchscape.errors import CatalogError, Problem, Severity, TorchscapeError, UsageError, printable
+from torchscape.errors import CatalogError, Code, Problem, Severity, TorchscapeError, UsageError, printable
 from torchscape.new import create_example
 from torchscape.paths import Sources, display_path, resolve_sources
 from torchscape.schema import KINDS, dumps
@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_source_flags(validate)
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument(
+        "--all",
+        action="store_true",
+        help=f"list every warning (by default, after {SHOWN_PER_KIND} of one kind, the rest are counted)",
+    )
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     validate.set_defaults(handler=cmd_validate)
 
@@ -267,8 +272,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         if sources.bundled:
             print("validating the bundled PyTorch landscape (no landscape.yml in this folder)")
-        for problem in problems:
-            print(_colour(problem))
+        for line in _listed(problems, everything=args.all):
+            print(line)
         if isinstance(result.landscape, Landscape) and result.landscape.logos_path is None:
             print(f"note: logo files not checked: {NO_LOGOS_FOLDER}")
         if isinstance(result.landscape, Landscape) and (note := _unlabelled_statuses(result.landscape)):
@@ -276,6 +281,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(_summary(sources, result.landscape, errors, warnings, args.strict))
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
+
+
+#: Warnings of one kind listed before the rest are only counted (errors are always all listed).
+SHOWN_PER_KIND = 10
+
+
+def _listed(problems: Sequence[Problem], everything: bool) -> list[str]:
+    """The text lines of `validate`: every error; of each kind of warning, the first
+    `SHOWN_PER_KIND` in file order, then one line counting the rest. Landscapes switching from
+    landscape2 usually give no descriptions (landscape2 reads them from GitHub): hundreds of
+    identical warnings would hide the few problems that matter."""
+    seen: Counter[Code] = Counter()
+    lines = []
+    for problem in problems:
+        if problem.severity is Severity.WARNING and not everything:
+            seen[problem.code] += 1
+            if seen[problem.code] > SHOWN_PER_KIND:
+                continue
+        lines.append(_colour(problem))
+    for code, count in seen.items():
+        if count > SHOWN_PER_KIND:
+            more = count - SHOWN_PER_KIND
+            lines.append(f"... and {more} more {code.value} warning(s) (`--all` lists them)")
+    return lines
 
 
 def _unlabelled_statuses(landscape: Landscape) -> str | None:
