@@ -204,6 +204,22 @@ def test_duplicates_and_missing_descriptions(tmp_path: Path, capsys: pytest.Capt
     assert duplicate["evidence"] == {"repository": "https://github.com/org/same", "also listed as": "one"}
 
 
+def test_text_counts_the_rest_of_a_warning_kind_after_ten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = [item(f"P{n:02}", description=..., homepage_url=f"https://p{n}.example") for n in range(13)]
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(*items)), encoding="utf-8")
+    args = ["audit", "--data-file", str(data), "--cache-dir", str(tmp_path / "c")]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert sum("[description-missing]" in line for line in out) == 10
+    assert "... and 3 more description-missing warning(s) (`--all` lists them)" in out
+    assert out[-1] == "audit: 0 error(s), 13 warning(s) (description-missing 13)"
+    assert main([*args, "--all"]) == 0
+    assert capsys.readouterr().out.count("[description-missing]") == 13
+
+
 def test_markdown_is_escaped_and_grouped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     hostile = "Evil <img src=x onerror=alert(1)> @everyone | [x](javascript:alert(1)) #1"
     items = [item(hostile, description=..., repo_url="https://github.com/org")]

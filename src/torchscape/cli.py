@@ -142,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--online", action="store_true", help="also check every link (HEAD, then GET)")
     audit.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format")
     audit.add_argument(
+        "--all",
+        action="store_true",
+        help="text: list every warning (by default, after 10 of one kind, the rest are counted)",
+    )
+    audit.add_argument(
         "--fail-on",
         choices=("error", "warning"),
         default="error",
@@ -551,7 +556,7 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
 def cmd_audit(args: argparse.Namespace) -> int:
     from torchscape.audit import AuditRequest, fixes_of, run_audit
     from torchscape.audit.findings import exit_code
-    from torchscape.audit.report import FORMATTERS
+    from torchscape.audit.report import FORMATTERS, to_text
 
     request = AuditRequest(
         sources=sources_from(args),
@@ -565,7 +570,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         _print_refusal(exc, "nothing audited", what="audit")
         return 1
-    sys.stdout.write(FORMATTERS[args.format](report))
+    text = args.format == "text"
+    sys.stdout.write(to_text(report, everything=args.all) if text else FORMATTERS[args.format](report))
     findings = list(report.findings)
     if args.fix:
         diff_stream = sys.stdout if args.format == "text" else sys.stderr
