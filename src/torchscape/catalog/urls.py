@@ -110,15 +110,11 @@ def github_repo_url(url: str) -> str | None:
     segments = [s for s in parts.path.split("/") if s]
     if len(segments) < 2:
         return None
-    return f"https://github.com/{segments[0]}/{segments[1].removesuffix('.git')}"
+    name = segments[1][:-4] if segments[1].lower().endswith(".git") else segments[1]
+    return f"https://github.com/{segments[0]}/{name}"
 
 
 def canonical_repo(url: str) -> str | None:
     """`https://github.com/owner/repo` (lowercase) for any URL inside a GitHub repository."""
-    parts = urlsplit(url)
-    if (parts.hostname or "").lower() not in ("github.com", "www.github.com"):
-        return None
-    segments = [s for s in parts.path.split("/") if s]
-    if len(segments) < 2:
-        return None
-    return f"https://github.com/{segments[0].lower()}/{segments[1].lower().removesuffix('.git')}"
+    found = github_repo_url(url)
+    return found.lower() if found else None
