@@ -21,7 +21,17 @@ from torchscape import __version__
 from torchscape.catalog.fixes import Fix
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
-from torchscape.errors import CatalogError, Code, Problem, Severity, TorchscapeError, UsageError, printable
+from torchscape.errors import (
+    SHOWN_PER_KIND,
+    CatalogError,
+    Problem,
+    Severity,
+    TorchscapeError,
+    UsageError,
+    capped_warnings,
+    left_out_lines,
+    printable,
+)
 from torchscape.new import create_example
 from torchscape.paths import Sources, display_path, resolve_sources
 from torchscape.schema import KINDS, dumps
@@ -144,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--all",
         action="store_true",
-        help="text: list every warning (by default, after 10 of one kind, the rest are counted)",
+        help=f"text: list every warning (by default, after {SHOWN_PER_KIND} of a kind, the rest are counted)",
     )
     audit.add_argument(
         "--fail-on",
@@ -288,28 +298,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-#: Warnings of one kind listed before the rest are only counted (errors are always all listed).
-SHOWN_PER_KIND = 10
-
-
 def _listed(problems: Sequence[Problem], everything: bool) -> list[str]:
-    """The text lines of `validate`: every error; of each kind of warning, the first
-    `SHOWN_PER_KIND` in file order, then one line counting the rest. Landscapes switching from
-    landscape2 usually give no descriptions (landscape2 reads them from GitHub): hundreds of
-    identical warnings would hide the few problems that matter."""
-    seen: Counter[Code] = Counter()
-    lines = []
-    for problem in problems:
-        if problem.severity is Severity.WARNING and not everything:
-            seen[problem.code] += 1
-            if seen[problem.code] > SHOWN_PER_KIND:
-                continue
-        lines.append(_colour(problem))
-    for code, count in seen.items():
-        if count > SHOWN_PER_KIND:
-            more = count - SHOWN_PER_KIND
-            lines.append(f"... and {more} more {code.value} warning(s) (`--all` lists them)")
-    return lines
+    """The text lines of `validate`: every problem, or with warnings capped per kind
+    (`capped_warnings`) unless `everything`."""
+    if everything:
+        return [_colour(problem) for problem in problems]
+    kept, left_out = capped_warnings(problems)
+    return [_colour(problem) for problem in kept] + left_out_lines(left_out)
 
 
 def _unlabelled_statuses(landscape: Landscape) -> str | None:
@@ -411,7 +406,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             "`torchscape validate` lists them"
         )
     if report.placeholders:
-        no_folder = report.landscape is not None and report.landscape.logos_path is None
+        no_folder = landscape is not None and landscape.logos_path is None
         if no_folder or not report.logo_problems:
             why = f" ({NO_LOGOS_FOLDER})" if no_folder else ""
             print(f"{len(report.placeholders)} item(s) show a monogram instead of their logo{why}")

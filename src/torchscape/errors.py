@@ -9,8 +9,23 @@ from __future__ import annotations
 
 import enum
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+
+class Reported(Protocol):
+    """A problem or an audit finding: what a text report lists."""
+
+    @property
+    def severity(self) -> Severity: ...
+
+    @property
+    def code(self) -> object: ...
+
+
+R = TypeVar("R", bound=Reported)
 
 
 class Severity(enum.StrEnum):
@@ -152,6 +167,32 @@ class Problem:
             "field": self.field or None,
             "message": self.message,
         }
+
+
+#: Warnings of one kind that `validate` and `audit` list in text before the rest are only counted.
+SHOWN_PER_KIND = 10
+
+
+def capped_warnings(entries: Iterable[R]) -> tuple[list[R], Counter[str]]:
+    """The entries a text report lists: every error, and of each kind (code) of warning the
+    first `SHOWN_PER_KIND`; and how many of each kind were left out.
+    Landscapes switching from landscape2 usually give no descriptions (landscape2 reads them
+    from GitHub): hundreds of identical warnings would hide the few problems that matter."""
+    seen: Counter[str] = Counter()
+    kept = []
+    for entry in entries:
+        name = str(entry.code) if entry.severity is Severity.WARNING else None
+        if name is not None:
+            seen[name] += 1
+            if seen[name] > SHOWN_PER_KIND:
+                continue
+        kept.append(entry)
+    return kept, Counter({name: n - SHOWN_PER_KIND for name, n in seen.items() if n > SHOWN_PER_KIND})
+
+
+def left_out_lines(left_out: Counter[str]) -> list[str]:
+    """The lines counting what `capped_warnings` left out."""
+    return [f"... and {n} more {name} warning(s) (`--all` lists them)" for name, n in left_out.items()]
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from torchscape.audit.findings import GROUPS, AuditCode, Finding, counts
-from torchscape.errors import Severity
+from torchscape.errors import Severity, capped_warnings, left_out_lines
 
 JSON_VERSION = 1
 MAX_VALUE = 300  # characters of one evidence value shown in text and markdown
@@ -46,31 +46,22 @@ def _short(text: str) -> str:
 # --- text -----------------------------------------------------------------------------------
 
 
-#: Warnings of one kind shown in full before the rest are only counted (as `validate` does).
-SHOWN_PER_KIND = 10
-
-
 def to_text(report: AuditReport, everything: bool = False) -> str:
-    """The report for a terminal: every error; of each kind of warning, the first
-    `SHOWN_PER_KIND` and a line counting the rest, unless `everything` (`--all`)."""
+    """The report for a terminal: every finding, or with warnings capped per kind
+    (`capped_warnings`, as `validate` does) unless `everything` (`--all`)."""
     lines = [f"audit of {report.data_file}: {report.items} items, as of {report.now}"]
     lines += [f"observed data: {source}" for source in report.sources] or ["observed data: none"]
     if not report.online:
         lines.append("links: not checked (add --online)")
     lines += [f"note: {note}" for note in report.notes]
     unreachable = [f for f in report.findings if f.code is AuditCode.LINK_UNREACHABLE]
-    seen: Counter[str] = Counter()
-    for item in report.findings:
-        if item.code is AuditCode.LINK_UNREACHABLE:
-            continue
-        if item.severity is Severity.WARNING and not everything:
-            seen[str(item.code)] += 1
-            if seen[str(item.code)] > SHOWN_PER_KIND:
-                continue
+    listed = [f for f in report.findings if f.code is not AuditCode.LINK_UNREACHABLE]
+    left_out: Counter[str] = Counter()
+    if not everything:
+        listed, left_out = capped_warnings(listed)
+    for item in listed:
         lines += _text_finding(item, report.data_file)
-    for code, count in seen.items():
-        if count > SHOWN_PER_KIND:
-            lines.append(f"... and {count - SHOWN_PER_KIND} more {code} warning(s) (`--all` lists them)")
+    lines += left_out_lines(left_out)
     if unreachable:
         lines.append(f"could not be reached ({len(unreachable)}):")
         for item in unreachable:
