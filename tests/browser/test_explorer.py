@@ -280,6 +280,28 @@ def test_monograms_are_drawn_in_their_colour_and_tiles_keep_their_names(page: Pa
         assert box and round(box["height"]) == 56 and round(box["width"]) == 56
 
 
+def test_a_query_no_item_matches_whole_shows_what_comes_closest_and_says_so(
+    page: Page, bundled_site: Site
+) -> None:
+    ready(page, bundled_site)
+    box = page.locator("input[type=search]")
+    box.fill("inference")
+    expect(page.locator("[data-count]")).to_contain_text("match “inference”")
+    inference = visible_ids(page)
+    box.fill("causal inference")  # nothing in the bundled catalog says "causal"
+    status = page.locator("[data-count]")
+    expect(status).to_have_text(
+        f"{len(inference)} projects match “inference” (none matches every word of “causal inference”)"
+    )
+    assert visible_ids(page) == inference
+    page.locator("[data-view=list]").click()  # the list ranks the same items
+    rows = page.locator(".list tbody tr")
+    expect(rows).to_have_count(len(inference))
+    assert sorted(rows.evaluate_all("(rows) => rows.map((row) => row.dataset.id)")) == sorted(inference)
+    box.fill("causal zzqxv")  # no word matches anything: nothing, said plainly
+    expect(status).to_have_text("0 projects match “causal zzqxv”")
+
+
 def test_a_query_matching_nothing_hides_the_grid_and_the_next_one_brings_it_back(
     page: Page, bundled_site: Site
 ) -> None:

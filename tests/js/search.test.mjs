@@ -207,7 +207,7 @@ describe("search on small catalogs", () => {
   test("one letter is a prefix too (the list narrows as the word is typed), the exact word first", () => {
     const index = buildIndex([item("quantum", { name: "Quantum" }), item("q", { name: "Q" }), item("z", { name: "Zeta" })]);
     assert.deepEqual(ids(index, "q"), ["q", "quantum"]);
-    assert.deepEqual(ids(index, "torch q"), []);
+    assert.deepEqual(ids(index, "torch q"), ["q", "quantum"]); // "torch" matches nothing here
     assert.deepEqual(ids(index, "qu"), ["quantum"]);
   });
 
@@ -230,7 +230,7 @@ describe("search on small catalogs", () => {
     assert.deepEqual(ids(index, "modl"), ["modal", "model"].sort());
   });
 
-  test("every query word must match (AND)", () => {
+  test("every query word must match (AND) when some item matches them all", () => {
     const index = buildIndex([
       item("a", { keywords: ["graph learning"] }),
       item("b", { keywords: ["privacy"] }),
@@ -238,7 +238,45 @@ describe("search on small catalogs", () => {
     ]);
     assert.deepEqual(ids(index, "graph privacy"), ["c"]);
     assert.deepEqual(ids(index, "graph"), ["a", "c"]);
-    assert.deepEqual(ids(index, "graph privacy zebra"), []);
+    const hits = matching(index, "graph privacy");
+    assert.deepEqual([...hits], [0, 0, 1]);
+    assert.deepEqual(hits.kept, ["graph", "privacy"]);
+  });
+
+  test("when no item matches every word: the most words some items match together, rarer words first", () => {
+    const index = buildIndex([
+      item("a", { keywords: ["graph learning"] }),
+      item("b", { keywords: ["privacy"] }),
+      item("c", { keywords: ["graph privacy"] }),
+      item("d", { keywords: ["audio privacy"] }),
+    ]);
+    const kept = (query) => matching(index, query).kept;
+    assert.deepEqual(ids(index, "graph privacy zebra"), ["c"]); // 2 of the 3 words
+    assert.deepEqual(kept("graph privacy zebra"), ["graph", "privacy"]);
+    // no item has both words: the rarer one ("learning": 1 item; "privacy": 3)
+    assert.deepEqual(ids(index, "learning privacy"), ["a"]);
+    assert.deepEqual(kept("learning privacy"), ["learning"]);
+    assert.deepEqual([...matching(index, "privacy learning")], [1, 0, 0, 0]); // in any order
+    // the grid's choice (matching) and the list's (match) are the same items
+    for (const query of ["graph privacy zebra", "learning privacy", "audio graph", "zebra"]) {
+      const grid = [...matching(index, query)].flatMap((hit, position) => (hit ? [position] : []));
+      assert.deepEqual(match(index, query).map((hit) => hit.item), grid, query);
+    }
+    // a word that many items of a large catalog match does not stand for the query alone
+    const many = buildIndex([
+      ...Array.from({ length: 12 }, (_, i) => item(`u${i}`, { name: `University of Place ${i}` })),
+      ...Array.from({ length: 30 }, (_, i) => item(`t${i}`, { name: `Tool ${i}`, keywords: [i < 5 ? "inference" : "data"] })),
+    ]);
+    assert.equal(search(many, "of").length, 12); // asked for alone, it still finds them
+    assert.deepEqual(search(many, "mixture of experts"), []);
+    assert.deepEqual(matching(many, "mixture of experts").kept, []);
+    assert.deepEqual(matching(many, "causal of inference").kept, ["inference"]); // "of": 12 of 42
+    assert.equal(search(many, "causal of inference").length, 5);
+    assert.deepEqual(search(many, "tool data of"), []); // "tool" and "data" are common too
+    // no word matches anything: nothing, and nothing kept
+    assert.deepEqual(ids(index, "zebra okapi"), []);
+    assert.deepEqual(kept("zebra okapi"), []);
+    assert.deepEqual(matching(index, "zebra okapi").words, ["zebra", "okapi"]);
   });
 
   test("words in a row earn a phrase bonus", () => {

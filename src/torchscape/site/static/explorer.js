@@ -61,17 +61,19 @@ const active = (state) => Boolean(state.q) || Object.values(state.filters).some(
 function results(data, state) {
   let items = data.items;
   const query = state.q.trim();
+  let kept = null; // the words the hits match, when no item matches every word of the query
   if (query) {
     if (!data.index) data.building(); // a search before the idle build is done: finish it now
     const hits = hitsFor(data, query);
     items = items.filter((item) => hits[item.position]);
+    if (hits.kept.length && hits.kept.length < hits.words.length) kept = hits.kept.join(" ");
   }
   items = applyFilters(items, state.filters);
   const shown = [];
   const hidden = [];
   for (const item of items) (!state.all && hiddenByDefault(item) ? hidden : shown).push(item);
   const relevance = () => new Map(rank(data.index, match(data.index, query)).map((hit, position) => [hit.id, position]));
-  return { shown, hidden, sorted: () => sortItems(shown, state, query && relevance()) };
+  return { shown, hidden, kept, sorted: () => sortItems(shown, state, query && relevance()) };
 }
 
 /** Which items match (1 by position). Every search starts with one character, so those of
@@ -348,7 +350,7 @@ async function start() {
     pendingUrl = 0;
     if (typing) pendingUrl = setTimeout(flushUrl, 300);
     else writeState(state, push);
-    const { shown, hidden, sorted } = results(data, state);
+    const { shown, hidden, kept, sorted } = results(data, state);
     const filtering = active(state) || hidden.length > 0;
     put(grid, "hidden", state.view !== "grid");
     put(list, "hidden", state.view !== "list");
@@ -357,8 +359,9 @@ async function start() {
     document.body.classList.toggle("is-filtering", filtering);
     current = sorted;
     if (filtersBox.open) renderFilters(filters, data, state);
-    const word = shown.length === 1 ? "project" : "projects";
-    put(status, "textContent", `${shown.length} ${word}${state.q ? ` match “${state.q}”` : ""}`);
+    const [word, verb] = shown.length === 1 ? ["project", "matches"] : ["projects", "match"];
+    const matched = kept ? `${verb} “${kept}” (none matches every word of “${state.q}”)` : `${verb} “${state.q}”`;
+    put(status, "textContent", `${shown.length} ${word}${state.q ? ` ${matched}` : ""}`);
     put(more, "hidden", hidden.length === 0);
     put(more, "textContent", `+${hidden.length} hidden (dormant or archived upstream): show them`);
     put(panel.querySelector("[data-hidden-toggle]"), "checked", state.all);

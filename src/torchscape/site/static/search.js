@@ -556,7 +556,8 @@ function longestRun(tokens, start, end, matchers, previous, current) {
 }
 
 /**
- * Searches the index: every query word must match.
+ * Searches the index: the items that match every query word; when none does, those that
+ * match the most of them (see {@link coverage}).
  * @param {object} index from {@link buildIndex}
  * @param {string} query
  * @returns {Array<{id: string, score: number}>} best first (then by name); for an empty query,
@@ -568,8 +569,8 @@ export function search(index, query) {
 }
 
 /**
- * The items matching a query (every query word must match), in the order the index was built
- * from, unranked: what a view that keeps its own order needs (ranking is {@link rank}).
+ * The items matching a query, as {@link matching} chooses them, in the order the index was
+ * built from, unranked: what a view that keeps its own order needs (ranking is {@link rank}).
  * @param {object} index from {@link buildIndex}
  * @param {string} query
  * @returns {Array<{item: number, score: number}>} item positions in the indexed list, with
@@ -578,20 +579,21 @@ export function search(index, query) {
 export function match(index, query) {
   const words = tokenize(query);
   if (words.length === 0) return index.items.map((_, item) => ({ item, score: 0 }));
-  const matchers = words.map((word) => wordMatcher(index, word));
-  if (matchers.some((matcher) => matcher.ids.length === 0)) return [];
-  // The most selective word first: most items fail it and are dropped at once.
-  const order = matchers.map((_, q) => q).sort((a, b) => matchers[a].ids.length - matchers[b].ids.length);
+  const every = words.map((word) => wordMatcher(index, word));
+  const { masks, want } = coverage(index, every);
+  if (want === 0) return [];
+  const matchers = every.filter((_, q) => want & (1 << q)); // the words the hits match
   const { tokens, offsets, nameLength } = index;
   const n = matchers.length;
   const previous = new Int32Array(n);
   const current = new Int32Array(n);
   const found = [];
   for (let item = 0; item < index.items.length; item++) {
+    if ((masks[item] & want) !== want) continue;
     const base = item * FIELD_COUNT;
     let total = 0;
-    for (const q of order) {
-      const kinds = matchers[q].kinds;
+    for (const matcher of matchers) {
+      const kinds = matcher.kinds;
       let best = 0;
       let sum = 0;
       for (let f = 0; f < FIELD_COUNT; f++) {
@@ -604,13 +606,8 @@ export function match(index, query) {
         sum += score;
         if (score > best) best = score;
       }
-      if (best === 0) {
-        total = -1;
-        break;
-      }
-      total += (best + OTHER_FIELDS * (sum - best)) * matchers[q].rarity;
+      total += (best + OTHER_FIELDS * (sum - best)) * matcher.rarity;
     }
-    if (total < 0) continue;
     if (n > 1) {
       let bonus = 0;
       for (let f = 0; f < FIELD_COUNT; f++) {
@@ -632,33 +629,79 @@ export function match(index, query) {
 }
 
 /**
- * Which items match a query, as {@link match} finds them (every query word matches a word of
- * the item), without scoring them: from the index's lists of items per word, so a keystroke
- * costs in proportion to what the query's words match, not to the size of the catalog.
+ * Which items match a query: those that match every query word (a word of the item matches
+ * it). When none does, the query is narrowed to the words that some items do match together:
+ * the most words, and of equally many, the rarer ones ("causal inference" where nothing says
+ * "causal": the items that match "inference"; "uncertainty estimation" where no item has both:
+ * those that match the rarer word). Every hit then matches the same words, which
+ * `kept` names. From the index's lists of items per word: a keystroke costs in proportion to
+ * what the query's words match, not to the size of the catalog.
  * @param {object} index from {@link buildIndex}
  * @param {string} query
- * @returns {Uint8Array} 1 at the position of each matching item (all 1 for an empty query)
+ * @returns {Uint8Array & {words: string[], kept: string[]}} 1 at the position of each
+ *   matching item (all 1 for an empty query); the query's words, and those the hits match
+ *   (all of them unless no item does)
  */
 export function matching(index, query) {
   const count = index.items.length;
   const words = tokenize(query);
-  if (words.length === 0) return new Uint8Array(count).fill(1);
-  const matchers = words.map((word) => wordMatcher(index, word));
-  const hits = new Uint8Array(count);
-  if (matchers.some((matcher) => matcher.ids.length === 0)) return hits;
-  // matched[item] = how many of the query words, in order, the item matched so far: word q
-  // counts only for items that matched every word before it, and only once.
+  const hits = Object.assign(new Uint8Array(count), { words, kept: words });
+  if (words.length === 0) return hits.fill(1);
+  const { masks, want } = coverage(index, words.map((word) => wordMatcher(index, word)));
+  hits.kept = words.filter((_, q) => want & (1 << q));
+  if (want === 0) return hits;
+  for (let item = 0; item < count; item++) if ((masks[item] & want) === want) hits[item] = 1;
+  return hits;
+}
+
+/** The longest query whose words are taken into account (a pasted paragraph is cut there). */
+const MAX_QUERY_WORDS = 30;
+/** Of a query that no item matches whole, words matched by more than 1/COMMON of the items
+ * (and by more than COMMON_FLOOR) are kept only beside a rarer word. */
+const COMMON = 6;
+const COMMON_FLOOR = 10;
+
+/** Which of the query words (given by their matchers) each item matches, as bits (word q:
+ * bit q); and the set of words the hits must match: all of them if some item does, else the
+ * largest set that some item matches, the rarer words first. 0: no word matches anything. */
+function coverage(index, matchers) {
+  const count = index.items.length;
   const { postStart, postItems } = index;
-  const matched = new Uint16Array(count);
-  matchers.forEach((matcher, q) => {
+  const masks = new Uint32Array(count);
+  matchers.slice(0, MAX_QUERY_WORDS).forEach((matcher, q) => {
     for (const id of matcher.ids) {
-      for (let p = postStart[id], end = postStart[id + 1]; p < end; p++) {
-        if (matched[postItems[p]] === q) matched[postItems[p]] = q + 1;
-      }
+      for (let p = postStart[id], end = postStart[id + 1]; p < end; p++) masks[postItems[p]] |= 1 << q;
     }
   });
-  for (let item = 0; item < count; item++) if (matched[item] === matchers.length) hits[item] = 1;
-  return hits;
+  const words = Math.min(matchers.length, MAX_QUERY_WORDS);
+  const all = 2 ** words - 1;
+  if (masks.includes(all)) return { masks, want: all };
+  // A word that more than a sixth of the items match ("of", "learning"), in a catalog large
+  // enough for that to say something, is too vague to stand for the query without a rarer one.
+  let common = 0;
+  for (let q = 0; q < words; q++) {
+    let hits = 0;
+    for (let item = 0; item < count; item++) hits += (masks[item] >>> q) & 1;
+    if (hits > COMMON_FLOOR && hits * COMMON > count) common |= 1 << q;
+  }
+  let want = 0;
+  let size = 0;
+  let weight = 0;
+  const seen = new Set();
+  for (let item = 0; item < count; item++) {
+    const mask = masks[item];
+    if (mask === 0 || (mask & ~common) === 0 || seen.has(mask)) continue;
+    seen.add(mask);
+    let bits = 0;
+    let rarity = 0;
+    for (let q = 0; q < words; q++) {
+      if (mask & (1 << q)) (bits += 1), (rarity += matchers[q].rarity);
+    }
+    if (bits > size || (bits === size && (rarity > weight || (rarity === weight && mask < want)))) {
+      [want, size, weight] = [mask, bits, rarity];
+    }
+  }
+  return { masks, want };
 }
 
 /**
