@@ -21,7 +21,8 @@ end, shows what the disk cost at the time.
 The synthetic landscape gets a synthetic observed.jsonl (package requirements between its
 items and on torch), so the relations step (alternatives, dependency graph, torch pages,
 comparisons) has real work; `--without-relations` replaces that step with nothing, to measure
-what it costs.
+what it costs. Its output is also measured without that file, as a landscape.yml that has not
+been refreshed yet builds.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -159,6 +161,24 @@ def main() -> None:
         )
         data = synthetic(tmp / "synthetic", 2_500)
         measure("synthetic 2,500 items", data, None, logos, args.runs, tmp)
+        plain_size(data, logos, tmp, tmp / "synthetic 2,500 items-cache-0")
+
+
+def plain_size(data: Path, logos: Path, tmp: Path, cache: Path) -> None:
+    """The output of the synthetic landscape as a maintainer's new landscape.yml builds it:
+    without observed data (no `refresh` yet), so without the pages and figures it feeds (torch
+    and dependency pages, the item pages' upstream panels). Size only: the logos are cached."""
+    folder = tmp / "synthetic-plain"
+    folder.mkdir()
+    shutil.copy(data, folder / "landscape.yml")
+    out = tmp / "synthetic-plain-out"
+    build_site(
+        BuildRequest(resolve_sources(str(folder / "landscape.yml"), None, None, str(logos)), out, cache)
+    )
+    count = sum(1 for p in out.rglob("*") if p.is_file())
+    print(
+        f"synthetic 2,500 items without observed data: output {folder_size(out) / 1e6:.1f} MB ({count} files)"
+    )
 
 
 if __name__ == "__main__":
