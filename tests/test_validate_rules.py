@@ -569,3 +569,24 @@ def test_guide_chapters_named_twice_or_naming_nothing_are_warned(tmp_path: Path)
         Code.UNKNOWN_CATEGORY,
         Code.DUPLICATE_SECTION,
     ]
+
+
+def test_settings_listing_subcategories_warn_of_unknown_names_and_of_those_left_off_the_grid(
+    tmp_path: Path,
+) -> None:
+    subcategories = [{"name": n, "items": [item(n.lower())]} for n in ("Diamond", "Platinum", "Gold")]
+    data = {"categories": [{"name": "Cat", "subcategories": subcategories}]}
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "categories": [{"name": "Cat", "subcategories": ["Premier", "Gold"]}],
+    }
+    result = run_check(tmp_path, data, settings)
+    assert result.landscape is not None  # warnings: the site is still built
+    assert [p.code for p in result.problems] == [Code.LEFT_OUT, Code.UNKNOWN_CATEGORY]
+    assert [line.split(": warning: ", 1)[1] for line in lines(result)] == [
+        "categories[0].subcategories: leaves out 'Diamond', 'Platinum' of the data file: the grid "
+        "shows only the subcategories listed here (the items of the others keep their pages, but "
+        "are on no grid)",
+        "categories[0].subcategories[0]: 'Premier' is not a subcategory of 'Cat' in the data file",
+    ]

@@ -80,6 +80,7 @@ class Code(enum.StrEnum):
     SECOND_PATH_INVALID = "second-path-invalid"
     SECOND_PATH_UNKNOWN = "second-path-unknown"
     UNKNOWN_CATEGORY = "unknown-category"
+    LEFT_OUT = "left-out"
     DUPLICATE_SECTION = "duplicate-section"
     UNKNOWN_ITEM = "unknown-item"
     # Logos

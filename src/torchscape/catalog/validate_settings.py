@@ -181,6 +181,21 @@ def _cross_check(settings: RawSettings, categories: dict[str, set[str]], scope: 
     for i, category in enumerate(settings.categories or ()):
         if category.name.strip() and category.name not in categories:
             unknown(("categories", i, "name"), category.name, categories)
+            continue
+        subcategories = categories.get(category.name, set())
+        for j, name in enumerate(category.subcategories):
+            if name.strip() and name not in subcategories:
+                hint = suggest(name, sorted(subcategories))
+                message = f"'{name}' is not a subcategory of '{category.name}' in the data file{hint}"
+                scope.warn(("categories", i, "subcategories", j), Code.UNKNOWN_CATEGORY, message)
+        left = sorted(subcategories - set(category.subcategories))
+        if left and category.name.strip():
+            names = ", ".join(f"'{name}'" for name in left)
+            message = (
+                f"leaves out {names} of the data file: the grid shows only the subcategories listed "
+                "here (the items of the others keep their pages, but are on no grid)"
+            )
+            scope.warn(("categories", i, "subcategories"), Code.LEFT_OUT, message)
     members = settings.members_category
     if members and members.strip() and members not in categories:
         unknown(("members_category",), members, categories)
