@@ -590,3 +590,48 @@ def test_settings_listing_subcategories_warn_of_unknown_names_and_of_those_left_
         "are on no grid)",
         "categories[0].subcategories[0]: 'Premier' is not a subcategory of 'Cat' in the data file",
     ]
+
+
+def test_a_category_without_a_name_is_reported_and_its_items_are_checked_all_the_same(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "landscape:\n"
+        "  - category: Members\n"
+        "    subcategories:\n"
+        "      - subcategory:\n"
+        "        name: Founding\n"
+        "        items:\n"
+        "          - item:\n"
+        "            name: X\n"
+        "            homepage_url: https://x.example\n"
+        "            logo: x.svg\n"
+        "            description: d\n"
+        "            twitter: handle\n"
+    )
+    result = run_check(tmp_path, text)
+    assert result.landscape is None
+    assert lines(result) == [
+        "landscape.yml:2:5: error: name: category #1 needs a name (the value of its 'category:' "
+        "line is ignored: write `name: Members`)",
+        "landscape.yml:12:13: error: Members › Founding › X › twitter: 'handle' has no scheme; "
+        "expected an absolute http:// or https:// URL",
+    ]
+
+
+def test_a_missing_description_says_whether_upstream_can_give_one(tmp_path: Path) -> None:
+    result = run_check(
+        tmp_path,
+        catalog(
+            item("Repo", description=None, repo_url="https://github.com/o/r"),
+            item("Package", description=None, extra={"annotations": {"pypi": "pkg"}}),
+            item("Bare", description=None),
+        ),
+    )
+    assert [line.split("description: no description: ", 1)[1] for line in lines(result)] == [
+        "the site shows upstream's (repository description or package summary) once "
+        "`torchscape refresh` has fetched it",
+        "the site shows upstream's (repository description or package summary) once "
+        "`torchscape refresh` has fetched it",
+        "the site shows none (no repo_url or package to take one from)",
+    ]

@@ -166,24 +166,34 @@ class DataChecker:
             self._items(category, name, self._children(value, "items", scope), scope, items)
 
     def _named(self, value: Any, model: type[Any], scope: Scope, what: str, index: int) -> str | None:
+        """The category's or subcategory's name; None when it is not a mapping. One without a
+        name is reported (blocking) and given a stand-in, so that what it holds is checked too."""
         if not isinstance(value, YMap):
             scope.report((), Code.WRONG_TYPE, f"a {what} must be a mapping, not {describe_value(value)}")
             return None
+        name = value.get("name")
+        named = isinstance(name, str) and bool(name.strip())
+        marker = value.get(what)
         for key in value:
             if key not in model.model_fields and key != what:
                 scope.warn((key,), Code.UNKNOWN_KEY, unknown_key_message(key, model))
-            elif key == what and value[key] is not None:
+            elif key == what and marker is not None and named:
                 scope.warn(
                     (key,),
                     Code.IGNORED_VALUE,
                     f"the legacy '{key}:' marker has a value, which is ignored",
                 )
-        name = value.get("name")
-        if name is None or not isinstance(name, str) or not name.strip():
-            code = Code.MISSING_FIELD if "name" not in value else Code.EMPTY_VALUE
-            scope.report(("name",), code, f"{what} #{index + 1} needs a name")
-            return None
-        return name.strip()
+        if named:
+            return str(name).strip()
+        code = Code.MISSING_FIELD if "name" not in value else Code.EMPTY_VALUE
+        message = f"{what} #{index + 1} needs a name"
+        if isinstance(marker, str) and marker.strip():
+            message += f" (the value of its '{what}:' line is ignored: write `name: {marker.strip()}`)"
+            stand_in = marker.strip()
+        else:
+            stand_in = f"{what} #{index + 1}"
+        scope.report(("name",), code, message)
+        return stand_in
 
     @staticmethod
     def _slash_in_name(name: str, scope: Scope, what: str) -> None:
@@ -278,12 +288,15 @@ class DataChecker:
         self._extra(raw, scope)
         self._status(raw, scope)
         if raw.description is None or not raw.description.strip():
-            scope.warn(
-                ("description",),
-                Code.MISSING_DESCRIPTION,
-                "no description: the site shows upstream's (repository description or package summary) "
-                "once `torchscape refresh` has fetched it, else nothing",
-            )
+            annotations = (raw.extra.annotations if raw.extra else None) or {}
+            if raw.repo_url or annotations.get("pypi"):
+                shown = (
+                    "the site shows upstream's (repository description or package summary) once "
+                    "`torchscape refresh` has fetched it"
+                )
+            else:
+                shown = "the site shows none (no repo_url or package to take one from)"
+            scope.warn(("description",), Code.MISSING_DESCRIPTION, f"no description: {shown}")
         return usable
 
     def _required_text(self, value: str, steps: tuple[str | int, ...], scope: Scope) -> None:
