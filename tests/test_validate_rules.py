@@ -635,3 +635,22 @@ def test_a_missing_description_says_whether_upstream_can_give_one(tmp_path: Path
         "`torchscape refresh` has fetched it",
         "the site shows none (no repo_url or package to take one from)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://localhost:8000/", True),
+        ("http://[::1]/x", True),
+        ("http://0.0.0.0/", True),
+        ("https://landscape.example.org", False),
+        ("https://127.0.0.1.example.org", False),
+    ],
+)
+def test_a_settings_url_on_this_machine_is_warned(tmp_path: Path, url: str, warned: bool) -> None:
+    result = run_check(tmp_path, catalog(item()), {"foundation": "F", "url": url})
+    assert [p.code for p in result.problems if p.code is Code.LOCAL_URL] == (
+        [Code.LOCAL_URL] if warned else []
+    )
+    assert result.landscape is not None

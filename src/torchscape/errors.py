@@ -75,6 +75,7 @@ class Code(enum.StrEnum):
     INVALID_URL = "invalid-url"
     UNSAFE_URL = "unsafe-url"
     INSECURE_URL = "insecure-url"
+    LOCAL_URL = "local-url"
     NOT_A_REPOSITORY = "not-a-repository"
     # Placement
     SECOND_PATH_INVALID = "second-path-invalid"

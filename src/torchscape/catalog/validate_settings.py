@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Collection, Iterable
+from urllib.parse import urlsplit
 
 from torchscape.catalog.checks import (
     Scope,
@@ -76,6 +78,13 @@ def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
     if not settings.foundation.strip():
         scope.report(("foundation",), Code.EMPTY_VALUE, "is empty; it names the foundation")
     check_url_field(scope, ("url",), settings.url or " ")
+    host = (urlsplit(settings.url.strip()).hostname or "") if settings.url else ""
+    if host == "localhost" or host.endswith(".localhost") or _loopback(host):
+        message = (
+            f"'{host}' is this machine: the canonical links, sitemap, feed and badge snippets will "
+            "point there; give the address the site is published at"
+        )
+        scope.warn(("url",), Code.LOCAL_URL, message)
     if settings.base_path is not None and not settings.base_path.startswith("/"):
         scope.report(("base_path",), Code.INVALID_VALUE, "must start with '/' (e.g. /my-landscape)")
     elif settings.base_path is not None and settings.base_path.startswith("//"):
@@ -285,3 +294,12 @@ def _guide_texts(scope: Scope, *fields: tuple[tuple[str | int, ...], str | None]
     for steps, value in fields:
         if value is not None and not value.strip():
             scope.report(steps, Code.EMPTY_VALUE, "is empty")
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` is a loopback or unspecified IP address (127.0.0.1, ::1, 0.0.0.0)."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
