@@ -615,3 +615,29 @@ def test_a_guide_naming_a_category_twice_gives_each_section_its_own_id(tmp_path:
     assert links == ["guide-cat", "guide-cat-2"]
     category = (out / "categories" / "cat" / "index.html").read_text(encoding="utf-8")
     assert "first" in category and "second" not in category  # the first section, as validate says
+
+
+def test_guide_links_by_landscape2_anchors_reach_the_sections(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    guide = tmp_path / "guide.yml"
+    text = "See [Sub](#cat--sub), [ours](#guide-cat--sub), [elsewhere](#nowhere) and [out](https://x.example/#cat--sub)."
+    chapter = {"category": "Cat", "content": text, "subcategories": [{"subcategory": "Sub", "content": "s"}]}
+    guide.write_text(dump({"categories": [chapter]}), encoding="utf-8")
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache", guide=guide)
+    page = (out / "guide" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'href="([^"]*#[^"]*)"', page.split('class="guide-body"', 1)[1]) == [
+        "#guide-cat--sub",  # landscape2's anchor, pointed at our section's id
+        "#guide-cat--sub",
+        "#nowhere",  # left as written
+        "https://x.example/#cat--sub",
+    ]
+    category = (out / "categories" / "cat" / "index.html").read_text(encoding="utf-8")
+    prose = category.split('<div class="prose">', 1)[1].split("</div>", 1)[0]
+    assert re.findall(r'href="([^"]*#[^"]*)"', prose) == [
+        "../../guide/#guide-cat--sub",  # from the category page: on the guide page
+        "../../guide/#guide-cat--sub",
+        "#nowhere",
+        "https://x.example/#cat--sub",
+    ]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page, Response
+from playwright.sync_api import Page, Response, expect
 
 if TYPE_CHECKING:  # conftest.py is not importable as a module name of its own
     from conftest import Monitor, Site
@@ -207,6 +208,17 @@ def test_site_works_under_a_sub_path(page: Page, monitor: Monitor, subpath_site:
         ]
     monitor.assert_no_failures()
     assert escaped == [], f"links leaving {subpath_site.base}: {escaped[:10]}"
+
+
+def test_a_landscape2_link_into_the_guide_lands_on_its_section(
+    page: Page, monitor: Monitor, bundled_site: Site
+) -> None:
+    page.goto(bundled_site.url("guide/#introduction--curation-statuses"), wait_until="networkidle")
+    expect(page).to_have_url(re.compile(r"guide/#guide-introduction--curation-statuses$"))
+    expect(page.locator("#guide-introduction--curation-statuses")).to_be_in_viewport()
+    page.goto(bundled_site.url("guide/#no-such-section"), wait_until="networkidle")
+    expect(page).to_have_url(re.compile(r"guide/#no-such-section$"))  # left alone
+    monitor.assert_no_failures()
 
 
 # 8 ---------------------------------------------------------------------------------------------

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
@@ -67,13 +68,14 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
     home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {len(landscape)} projects.")
     _write(writer, "index.html", home, common)
     count += 1
+    sections = _guide_sections(landscape)
+    guide_ids = {section.id for section in sections}
     for category in model.categories:
         summary = _category_summary(category.name, landscape)
         page = Page(f"categories/{category.id}/", f"{category.name} · {model.title}", summary)
-        guide = _guide_for(landscape, category.name)
+        guide = _guide_for(landscape, category.name, guide_ids)
         _write(writer, "category.html", page, common, category=category, guide=guide)
         count += 1
-    sections = _guide_sections(landscape)
     if sections:
         page = Page("guide/", f"Guide · {model.title}", f"How to find your way around the {model.title}.")
         _write(writer, "guide.html", page, common, sections=sections)
@@ -297,10 +299,30 @@ def _guide_sections(landscape: Landscape) -> list[GuideSection]:
             items = landscape.items_in(chapter.category, sub.subcategory)
             sub_id = claim(f"{chapter_id}--{_slug(sub.subcategory)}", used)
             sections.append(GuideSection(sub.subcategory, sub_id, to_html(sub.content), 3, items))
-    return sections
+    return [replace(s, html=_guide_links(s.html, used, "")) for s in sections]
 
 
-def _guide_for(landscape: Landscape, category: str) -> dict[str, str]:
+#: A link to an anchor of the page, in our own sanitised HTML (its quotes are escaped).
+_ANCHOR_LINK: Final = re.compile(r'href="#([^"]+)"')
+
+
+def _guide_links(html: str, ids: set[str], page: str) -> str:
+    """Guide text's links to sections by landscape2's anchors (`#category--subcategory`), which
+    our guide page prefixes with `guide-`, pointed at the sections (on `page`: the guide page,
+    relative to where the text is shown, or "" on the guide page itself)."""
+
+    def point(match: re.Match[str]) -> str:
+        anchor = match.group(1)
+        if page == "" and anchor in ids:
+            return match.group(0)
+        if f"guide-{anchor}" in ids:
+            return f'href="{page}#guide-{anchor}"'
+        return f'href="{page}#{anchor}"' if page and anchor in ids else match.group(0)
+
+    return _ANCHOR_LINK.sub(point, html)
+
+
+def _guide_for(landscape: Landscape, category: str, ids: set[str]) -> dict[str, str]:
     """Guide text for a category page: {'': chapter html, subcategory name: section html}."""
     found: dict[str, str] = {}
     chapter: GuideCategory | None = (
@@ -311,7 +333,7 @@ def _guide_for(landscape: Landscape, category: str) -> dict[str, str]:
     if chapter is None:
         return found
     if chapter.content:
-        found[""] = to_html(chapter.content)
+        found[""] = _guide_links(to_html(chapter.content), ids, "../../guide/")
     for sub in chapter.subcategories or ():
         found.setdefault(sub.subcategory, to_text(sub.content).split("\n\n")[0])  # the first
     return found

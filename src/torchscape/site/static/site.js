@@ -67,7 +67,17 @@ function relativeDates() {
   }
 }
 
+// landscape2's links into its guide (guide#category--subcategory) land on our sections, whose
+// ids start with "guide-".
+function followGuideAnchor() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  if (id && !document.getElementById(id) && document.getElementById(`guide-${id}`)) {
+    location.replace(`#guide-${id}`);
+  }
+}
+
 followLandscape2Link();
+followGuideAnchor();
 setUpTabs();
 relativeDates();
 
