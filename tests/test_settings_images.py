@@ -158,3 +158,49 @@ def test_a_cache_it_cannot_write_to_is_a_failure_line_not_a_traceback(
     said = capsys.readouterr().out
     assert "3 wanted, 0 fetched, 0 unchanged, 3 failed" in said
     assert "header.logo" in said and "could not be saved in" in said
+
+
+def test_images_named_by_a_path_are_read_from_beside_the_settings_never_from_outside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "landscape"
+    (folder / "assets").mkdir(parents=True)
+    (folder / "assets" / "logo.svg").write_bytes(LOGO)
+    (tmp_path / "secret.svg").write_bytes(LOGO.replace(b"#ee4c2c", b"#123456"))
+    (folder / "assets" / "link.svg").symlink_to(tmp_path / "secret.svg")
+    data = folder / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    settings = folder / "settings.yml"
+    images = {"favicon": "assets/link.svg", "open_graph": "../secret.svg"}
+    settings.write_text(
+        dump(
+            {
+                "foundation": "F",
+                "url": "https://f.example",
+                "header": {"logo": "./assets/logo.svg"},
+                "images": images,
+            }
+        ),
+        encoding="utf-8",
+    )
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    flags = ["--data-file", str(data), "--cache-dir", str(cache), "--output-dir", str(out)]
+    assert main(["build", *flags]) == 0
+    said = capsys.readouterr().out
+    assert "settings images.favicon (assets/link.svg) is left out: a link to a file outside" in said
+    assert "settings images.open_graph (../secret.svg) is left out: a path outside" in said
+    html = (out / "index.html").read_text(encoding="utf-8")
+    logo = html.split('class="brand brand-image"')[1].split('src="')[1].split('"')[0]
+    served = (out / logo).read_bytes()
+    assert b"<script" not in served and b"onclick" not in served and b"#ee4c2c" in served
+    assert all(b"#123456" not in p.read_bytes() for p in out.rglob("*") if p.is_file())
+
+    # The file is an input of the build: a change to it is built, not taken as "nothing changed".
+    assert main(["build", *flags]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    (folder / "assets" / "logo.svg").write_bytes(LOGO.replace(b"#ee4c2c", b"#00aa00"))
+    assert main(["build", *flags]) == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    html = (out / "index.html").read_text(encoding="utf-8")
+    logo = html.split('class="brand brand-image"')[1].split('src="')[1].split('"')[0]
+    assert b"#00aa00" in (out / logo).read_bytes() or b"#0a0" in (out / logo).read_bytes()

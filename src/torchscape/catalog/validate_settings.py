@@ -168,9 +168,11 @@ def _links(settings: RawSettings, scope: Scope) -> None:
         logo = block.logo if block else None
         if logo and scheme_of(logo):  # a file name is fine; anything with a scheme must be http(s)
             check_url_field(scope, (section, "logo"), logo)
-    if settings.images:
-        check_url_field(scope, ("images", "favicon"), settings.images.favicon)
-        check_url_field(scope, ("images", "open_graph"), settings.images.open_graph)
+    if settings.images:  # as the logos: a path names a file beside the settings
+        for name in ("favicon", "open_graph"):
+            value = getattr(settings.images, name)
+            if value and scheme_of(value):
+                check_url_field(scope, ("images", name), value)
     if settings.upcoming_event:
         check_url_field(scope, ("upcoming_event", "banner_url"), settings.upcoming_event.banner_url)
         check_url_field(scope, ("upcoming_event", "details_url"), settings.upcoming_event.details_url)

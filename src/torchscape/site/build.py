@@ -30,7 +30,7 @@ from torchscape.site.reuse import write_reuse_files
 from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
 from torchscape.sources.observed import Thresholds, load_observed
-from torchscape.sources.settings_images import cached_image, image_urls
+from torchscape.sources.settings_images import cached_image, image_files, image_urls, read_image_file
 
 #: Static files, dependencies before the modules that import them (imports are rewritten to the
 #: content-hashed names).
@@ -98,7 +98,7 @@ def build_site(request: BuildRequest) -> BuildReport:
     """Build the whole site in memory, then put it in place (see `SiteWriter`)."""
     started = time.perf_counter()
     landscape = load_catalog(request.sources)  # 1. read and check the catalog (blocking -> stop)
-    key = _fingerprint(request)  # 1b. nothing changed since the last build? then nothing to do
+    key = _fingerprint(request, landscape)  # 1b. nothing changed since the last build? then nothing to do
     previous = None if key is None or request.force else incremental.unchanged(*_place(request), key)
     if previous is not None:
         return _unchanged_report(request, landscape, previous, started)
@@ -234,10 +234,13 @@ def _place(request: BuildRequest) -> tuple[Path, Path]:
     return request.output_dir, request.cache_dir
 
 
-def _fingerprint(request: BuildRequest) -> str | None:
+def _fingerprint(request: BuildRequest, landscape: Landscape) -> str | None:
     if request.cache_dir is None:
         return None
-    return incremental.fingerprint(request.sources, request.output_dir, request.dev, request.cache_dir)
+    settings_file = request.sources.settings_file
+    files = image_files(landscape.settings) if settings_file is not None else {}
+    paths = [settings_file.parent / name for name in files.values()] if settings_file is not None else []
+    return incremental.fingerprint(request.sources, request.output_dir, request.dev, request.cache_dir, paths)
 
 
 def _unchanged_report(
@@ -276,10 +279,10 @@ def heavy_parts(
 def write_settings_images(
     landscape: Landscape, request: BuildRequest, writer: SiteWriter
 ) -> tuple[dict[str, str], list[str]]:
-    """The settings' images named by URL, from the copies `refresh` fetched into the cache,
-    processed as logos are (sanitised, re-encoded) and written under logos/: returns each one's
-    path in the site (by `section.field`), and a note for each left out. Pages never load
-    images from other sites."""
+    """The settings' images named by URL, from the copies `refresh` fetched into the cache, and
+    those named by a path, from beside the settings file, processed as logos are (sanitised,
+    re-encoded) and written under logos/: returns each one's path in the site (by
+    `section.field`), and a note for each left out. Pages never load images from other sites."""
     paths: dict[str, str] = {}
     notes: list[str] = []
     processor = LogoProcessor(request.cache_dir)
@@ -297,6 +300,18 @@ def write_settings_images(
             continue
         paths[key] = f"logos/{logo.filename}"
         writer.write(paths[key], logo.data)
+    settings_file = request.sources.settings_file
+    files = image_files(landscape.settings) if settings_file is not None else {}
+    for key, value in files.items():  # files of the landscape's repository, beside the settings
+        data, why = read_image_file(settings_file.parent, value)  # type: ignore[union-attr]
+        if data is not None:
+            logo = processor.process_data(data, key, key, key)
+            if not logo.placeholder:
+                paths[key] = f"logos/{logo.filename}"
+                writer.write(paths[key], logo.data)
+                continue
+            why = logo.problem or "not a usable image"
+        notes.append(f"settings {key} ({value}) is left out: {why}")
     return paths, notes
 
 

@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -47,8 +48,11 @@ class Record:
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns)
 
 
-def fingerprint(sources: Any, output_dir: Path, dev: bool, cache_dir: Path) -> str:
-    """A digest of every input of a build (see the module's docstring)."""
+def fingerprint(
+    sources: Any, output_dir: Path, dev: bool, cache_dir: Path, files: Sequence[Path] = ()
+) -> str:
+    """A digest of every input of a build (see the module's docstring); `files`: other files
+    it reads (images the settings name by path)."""
     digest = hashlib.sha256()
 
     def add(label: str, value: str | bytes) -> None:
@@ -73,6 +77,8 @@ def fingerprint(sources: Any, output_dir: Path, dev: bool, cache_dir: Path) -> s
     for name in (CACHE_FILE, CACHE_FILE + "-wal"):
         add("cache", _stat_text(cache_dir / name))
     add("git", _git_head(data_file.parent))
+    for path in files:
+        add("file", f"{path} {_stat_text(path)}")
     return digest.hexdigest()
 
 

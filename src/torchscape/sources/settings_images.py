@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import httpx
@@ -35,6 +35,37 @@ def image_urls(settings: Any) -> dict[str, str]:
         if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
             found[f"{section}.{name}"] = value
     return found
+
+
+def image_files(settings: Any) -> dict[str, str]:
+    """`section.field` -> path, for the settings' images named by a path (no scheme): files of
+    the landscape's repository, read from beside the settings file."""
+    found: dict[str, str] = {}
+    for section, name in FIELDS:
+        value = getattr(getattr(settings, section, None), name, None) if settings else None
+        if isinstance(value, str) and value.strip() and ":" not in value.split("/", 1)[0]:
+            found[f"{section}.{name}"] = value.strip()
+    return found
+
+
+def read_image_file(folder: Path, value: str) -> tuple[bytes | None, str]:
+    """The bytes of the image file `value` names inside `folder` (the settings file's), or
+    None and why not: a path that leaves the folder (absolute, `..`, a link to elsewhere), a
+    missing file, or one over MAX_BYTES."""
+    pure = PurePosixPath(value)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in value or "\x00" in value:
+        return None, "a path outside the settings file's folder"
+    path = folder / pure
+    try:
+        if not path.resolve().is_relative_to(folder.resolve()):
+            return None, "a link to a file outside the settings file's folder"
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except (OSError, RuntimeError):
+        return None, f"no such file beside the settings file ({path})"
+    if len(data) > MAX_BYTES:
+        return None, f"bigger than {MAX_BYTES // (1024 * 1024)} MiB"
+    return data, ""
 
 
 def cached_image(cache_dir: Path | None, url: str) -> bytes | None:
