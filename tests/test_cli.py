@@ -229,3 +229,16 @@ def test_the_catalogs_licence_is_on_the_page_before_any_refresh(tmp_path: Path) 
     assert main(["build", "--data-file", str(path), "--output-dir", str(tmp_path / "site")]) == 0
     page = (tmp_path / "site" / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
     assert "<dt>Licence</dt><dd>MIT</dd>" in page
+
+
+def test_the_summary_says_when_no_error_stops_a_build(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item(logo="https://x.example/logo.svg"))), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "torchscape.cli", "validate", "--data-file", str(data)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[-1].startswith("not valid: 1 items, 1 error(s) (none stops `build`), ")

@@ -338,7 +338,9 @@ def _summary(sources: Sources, landscape: object, errors: int, warnings: int, st
         verdict = "not valid under --strict (warnings count)"
     else:
         verdict = "valid"
-    return f"{verdict}: {count}{errors} error(s), {warnings} warning(s) in {', '.join(files)}"
+    # Errors without a blocking one (a missing logo file, a logo URL): `build` still builds.
+    builds = " (none stops `build`)" if errors and isinstance(landscape, Landscape) else ""
+    return f"{verdict}: {count}{errors} error(s){builds}, {warnings} warning(s) in {', '.join(files)}"
 
 
 def _colour(problem: Problem) -> str:
