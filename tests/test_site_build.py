@@ -641,3 +641,20 @@ def test_guide_links_by_landscape2_anchors_reach_the_sections(tmp_path: Path) ->
         "#nowhere",
         "https://x.example/#cat--sub",
     ]
+
+
+def test_html_written_in_markdown_is_kept_when_harmless_dropped_when_not(tmp_path: Path) -> None:
+    from torchscape.site.markdown import to_html
+
+    # landscape2 renders HTML written in markdown; a stray end tag must not show up as text
+    assert to_html("a [mark](https://t.example)</a> of X") == (
+        '<p>a <a href="https://t.example" rel="noopener noreferrer nofollow">mark</a> of X</p>\n'
+    )
+    assert to_html("<b>bold</b> H<sub>2</sub>O") == "<p><b>bold</b> H<sub>2</sub>O</p>\n"
+    hostile = (
+        "<script>alert(1)</script><style>*{}</style><img src=x onerror=alert(2)>"
+        '<a href="javascript:alert(3)" onclick="alert(4)">j</a><iframe src="https://e.example"></iframe>'
+        '<div style="background:url(https://e.example/x)">kept text</div>'
+    )
+    html = to_html(hostile)
+    assert html.strip() == '<a rel="noopener noreferrer nofollow">j</a>kept text'  # an HTML block: no <p>

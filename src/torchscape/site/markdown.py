@@ -1,8 +1,10 @@
 """Markdown from the catalog (guide, footer) to HTML that is safe to put in a page.
 
-markdown-it renders CommonMark with raw HTML disabled (written HTML shows as text); nh3 then
-cleans the result with an allow-list of tags, attributes and URL schemes, so even a renderer bug
-cannot let a script through.
+markdown-it renders CommonMark, HTML written in it included (as landscape2 does: a guide's
+`<strong>`, or a footer's stray `</a>`, which browsers ignore, must not show up as text); nh3
+then cleans the result with an allow-list of tags, attributes and URL schemes: any other tag is
+dropped (its text kept; a script's or style's dropped too), and so is any attribute or URL
+scheme not on the list.
 """
 
 from __future__ import annotations
@@ -35,13 +37,25 @@ _TAGS = {
     "th",
     "td",
     "del",
+    # written as HTML only (markdown has no syntax for them)
+    "b",
+    "i",
+    "s",
+    "sub",
+    "sup",
+    "kbd",
+    "small",
+    "abbr",
+    "dl",
+    "dt",
+    "dd",
 }
-_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 
 
 @functools.cache
 def _renderer() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
 
 
 def to_html(text: str, *, heading_offset: int = 0) -> str:
