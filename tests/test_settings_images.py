@@ -204,3 +204,24 @@ def test_images_named_by_a_path_are_read_from_beside_the_settings_never_from_out
     html = (out / "index.html").read_text(encoding="utf-8")
     logo = html.split('class="brand brand-image"')[1].split('src="')[1].split('"')[0]
     assert b"#00aa00" in (out / logo).read_bytes() or b"#0a0" in (out / logo).read_bytes()
+
+
+def test_validate_warns_of_a_settings_image_file_that_is_not_there(tmp_path: Path) -> None:
+    import torchscape
+    from torchscape.errors import Code, Severity
+
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    settings = tmp_path / "settings.yml"
+    settings.write_text(
+        dump({"foundation": "F", "url": "https://f.example", "header": {"logo": "./assets/gone.svg"}}),
+        encoding="utf-8",
+    )
+    problems = torchscape.check(data, settings).problems
+    assert [(p.code, p.severity, p.field) for p in problems] == [
+        (Code.LOGO_MISSING, Severity.WARNING, "header.logo")
+    ]
+    assert (
+        "'./assets/gone.svg' is left out of the site: no such file beside the settings file"
+        in problems[0].message
+    )

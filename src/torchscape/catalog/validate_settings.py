@@ -18,6 +18,7 @@ from torchscape.catalog.raw import RawGuide, RawSettings
 from torchscape.catalog.urls import scheme_of
 from torchscape.catalog.yamlio import ParsedFile, YMap
 from torchscape.errors import Code
+from torchscape.sources.settings_images import image_files, read_image_file
 
 #: `rgba(r, g, b, a)` / `rgb(r, g, b)` with bytes 0-255 and alpha 0-1, and nothing else around it
 #: (the value ends up in CSS, so partial matches are not enough).
@@ -173,6 +174,11 @@ def _links(settings: RawSettings, scope: Scope) -> None:
             value = getattr(settings.images, name)
             if value and scheme_of(value):
                 check_url_field(scope, ("images", name), value)
+    for key, value in image_files(settings).items():
+        _, why = read_image_file(scope.parsed.path.parent, value)
+        if why:
+            section, name = key.split(".")
+            scope.warn((section, name), Code.LOGO_MISSING, f"'{value}' is left out of the site: {why}")
     if settings.upcoming_event:
         check_url_field(scope, ("upcoming_event", "banner_url"), settings.upcoming_event.banner_url)
         check_url_field(scope, ("upcoming_event", "details_url"), settings.upcoming_event.details_url)
