@@ -654,3 +654,36 @@ def test_a_settings_url_on_this_machine_is_warned(tmp_path: Path, url: str, warn
         [Code.LOCAL_URL] if warned else []
     )
     assert result.landscape is not None
+
+
+def test_a_subcategory_or_category_given_twice_is_merged_into_the_first_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    def sub(name: str, *names: str) -> dict[str, object]:
+        return {"name": name, "items": [item(n, homepage_url=f"https://{n.lower()}.example") for n in names]}
+
+    data = {
+        "categories": [
+            {"name": "Cat", "subcategories": [sub("Chips", "A"), sub("Tools", "B"), sub("Chips", "C")]},
+            {"name": "Other", "subcategories": [sub("Misc", "D")]},
+            {"name": "Cat", "subcategories": [sub("Tools", "E"), sub("New", "F")]},
+        ]
+    }
+    result = run_check(tmp_path, data)
+    assert [p.code for p in result.problems] == [Code.DUPLICATE_SECTION] * 3
+    assert [line.split(": warning: ", 1)[1] for line in lines(result)] == [
+        "Cat › Chips › name: subcategory 'Chips' is in this category twice: its items are shown together, under the first",
+        "Cat › name: category 'Cat' is in the landscape twice: its items are shown together, under the first",
+        "Cat › Tools › name: subcategory 'Tools' is in this category twice: its items are shown together, under the first",
+    ]
+    landscape = result.landscape
+    assert landscape is not None
+    assert [(c.name, [s.name for s in c.subcategories]) for c in landscape.categories] == [
+        ("Cat", ["Chips", "Tools", "New"]),
+        ("Other", ["Misc"]),
+    ]
+    assert [i.name for i in landscape.items_in("Cat", "Chips")] == ["A", "C"]
+    assert [i.name for i in landscape.items_in("Cat", "Tools")] == ["B", "E"]
+    # Two names that only share an id are still ambiguous: an error, as before.
+    clash = {"categories": [{"name": "Cat", "subcategories": [sub("Chips", "A"), sub("CHIPS", "B")]}]}
+    assert Code.ID_COLLISION in {p.code for p in run_check(tmp_path, clash).problems}

@@ -143,16 +143,18 @@ class DataChecker:
                 continue
             scope.context = (name,)
             self._slash_in_name(name, scope, "category")
-            self._unique(seen, normalize_name(name), name, scope, "category")
+            listed = self._again(self.result.categories, name, scope, "category")
+            if listed is None:
+                self._unique(seen, normalize_name(name), name, scope, "category")
+                listed = []
+                self.result.categories.append((name, listed))
             subcategories = self._children(value, "subcategories", scope)
-            listed: list[tuple[str, list[CheckedItem]]] = []
-            self.result.categories.append((name, listed))
             self._subcategories(name, subcategories, scope, listed)
 
     def _subcategories(
         self, category: str, values: YList, parent: Scope, out: list[tuple[str, list[CheckedItem]]]
     ) -> None:
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = {normalize_name(name): name for name, _ in out}  # a category given twice
         for index, value in enumerate(values):
             scope = Scope(self.parsed, (*parent.path, "subcategories", index), parent.context)
             name = self._named(value, RawSubcategory, scope, "subcategory", index)
@@ -160,10 +162,24 @@ class DataChecker:
                 continue
             scope.context = (category, name)
             self._slash_in_name(name, scope, "subcategory")
-            self._unique(seen, normalize_name(name), name, scope, "subcategory")
-            items: list[CheckedItem] = []
-            out.append((name, items))
+            items = self._again(out, name, scope, "subcategory")
+            if items is None:
+                self._unique(seen, normalize_name(name), name, scope, "subcategory")
+                items = []
+                out.append((name, items))
             self._items(category, name, self._children(value, "items", scope), scope, items)
+
+    @staticmethod
+    def _again(listed: list[tuple[str, Any]], name: str, scope: Scope, what: str) -> Any:
+        """The contents of an earlier category or subcategory of exactly this name (in the same
+        place), into which this one's are merged, with a warning; None for a new name."""
+        for earlier, contents in listed:
+            if earlier == name:
+                where = "the landscape" if what == "category" else "this category"
+                message = f"{what} '{name}' is in {where} twice: its items are shown together, under the first"
+                scope.warn(("name",), Code.DUPLICATE_SECTION, message)
+                return contents
+        return None
 
     def _named(self, value: Any, model: type[Any], scope: Scope, what: str, index: int) -> str | None:
         """The category's or subcategory's name; None when it is not a mapping. One without a
