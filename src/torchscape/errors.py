@@ -76,6 +76,7 @@ class Code(enum.StrEnum):
     UNSAFE_URL = "unsafe-url"
     INSECURE_URL = "insecure-url"
     LOCAL_URL = "local-url"
+    BROKEN_URL = "broken-url"
     NOT_A_REPOSITORY = "not-a-repository"
     # Placement
     SECOND_PATH_INVALID = "second-path-invalid"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 from urllib.parse import urlsplit
 
 _CRUNCHBASE = re.compile(r"^https://www\.crunchbase\.com/organization/[^/]+/?$")
@@ -30,11 +31,14 @@ DOMAINS: dict[str, tuple[str, ...]] = {
 
 
 class UrlProblem(ValueError):
-    """A URL that must not be used. `unsafe` marks schemes that could run code in a browser."""
+    """A URL that must not be used. `unsafe` marks schemes that could run code in a browser;
+    `slip` a URL that parses and is harmless but cannot be what was meant (landscape2 takes it:
+    so do we, with a warning)."""
 
-    def __init__(self, message: str, *, unsafe: bool = False) -> None:
+    def __init__(self, message: str, *, unsafe: bool = False, slip: bool = False) -> None:
         super().__init__(message)
         self.unsafe = unsafe
+        self.slip = slip
 
 
 def scheme_of(url: str) -> str:
@@ -61,8 +65,7 @@ def check_url(url: str, kind: str = "", *, allow_mailto: bool = False) -> None:
         shown = f"'{scheme}:'" if scheme else "no scheme"
         raise UrlProblem(f"has {shown}; expected an absolute http:// or https:// URL")
     rest = url.split("://", 1)[-1]
-    if scheme_of(rest) in ("http", "https"):  # "https://https://example.org": a pasting slip
-        raise UrlProblem("has its scheme twice (as in 'https://https://...')")
+    twice = scheme_of(rest) in ("http", "https")  # "https://https://example.org": a pasting slip
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     if (
         "\\" in authority
@@ -73,10 +76,15 @@ def check_url(url: str, kind: str = "", *, allow_mailto: bool = False) -> None:
         host = parts.hostname or ""
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError as exc:
-        raise UrlProblem(f"is not a valid URL ({exc})") from exc
+        raise UrlProblem(_TWICE if twice else f"is not a valid URL ({exc})") from exc
     if not host:
-        raise UrlProblem("has no host name")
+        raise UrlProblem(_TWICE if twice else "has no host name")
     _check_kind(url, kind, host)
+    if twice:  # it parses (the host is "https"): harmless, and landscape2 takes it
+        raise UrlProblem(_TWICE, slip=True)
+
+
+_TWICE: Final = "has its scheme twice (as in 'https://https://...')"
 
 
 def _check_kind(url: str, kind: str, host: str) -> None:

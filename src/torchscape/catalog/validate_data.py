@@ -176,7 +176,8 @@ class DataChecker:
         for earlier, contents in listed:
             if earlier == name:
                 where = "the landscape" if what == "category" else "this category"
-                message = f"{what} '{name}' is in {where} twice: its items are shown together, under the first"
+                message = f"{what} '{name}' is in {where} twice: its items are shown together, "
+                message += "under the first"
                 scope.warn(("name",), Code.DUPLICATE_SECTION, message)
                 return contents
         return None
