@@ -697,3 +697,19 @@ def test_a_subcategory_or_category_given_twice_is_merged_into_the_first_with_a_w
     # Two names that only share an id are still ambiguous: an error, as before.
     clash = {"categories": [{"name": "Cat", "subcategories": [sub("Chips", "A"), sub("CHIPS", "B")]}]}
     assert Code.ID_COLLISION in {p.code for p in run_check(tmp_path, clash).problems}
+
+
+def test_fields_indented_under_the_legacy_markers_get_a_message_saying_how_to_write_them(
+    tmp_path: Path,
+) -> None:
+    nested = "landscape:\n  - category:\n      name: Members\n      subcategories: []\n"
+    assert lines(run_check(tmp_path, nested)) == [
+        "landscape.yml:2:5: error: name: category #1 needs a name (its fields are indented under "
+        "'category:'; landscape2 reads them beside it: 'category:' alone on its line, then "
+        "`name: Members` at the same indentation)"
+    ]
+    bare_list = "- category:\n  name: Members\n  subcategories: []\n"
+    assert lines(run_check(tmp_path, bare_list)) == [
+        "landscape.yml:1:1: error: expected a mapping with a 'landscape:' or 'categories:' list, found "
+        "a list (a list of categories? put 'landscape:' on the first line, and the list under it)"
+    ]

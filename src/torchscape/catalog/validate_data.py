@@ -108,6 +108,9 @@ class DataChecker:
         if not isinstance(root, YMap):
             found = "an empty file" if root is None else describe_value(root)
             message = f"expected a mapping with a 'landscape:' or 'categories:' list, found {found}"
+            if isinstance(root, YList):
+                message += " (a list of categories? put 'landscape:' on the first line, and the list "
+                message += "under it)"
             scope.report((), Code.WRONG_TYPE, message)
             return None
         keys = [k for k in ("landscape", "categories") if k in root]
@@ -204,9 +207,16 @@ class DataChecker:
             return str(name).strip()
         code = Code.MISSING_FIELD if "name" not in value else Code.EMPTY_VALUE
         message = f"{what} #{index + 1} needs a name"
+        nested = marker.get("name") if isinstance(marker, YMap) else None
         if isinstance(marker, str) and marker.strip():
             message += f" (the value of its '{what}:' line is ignored: write `name: {marker.strip()}`)"
             stand_in = marker.strip()
+        elif isinstance(nested, str) and nested.strip():
+            message += (
+                f" (its fields are indented under '{what}:'; landscape2 reads them beside it: "
+                f"'{what}:' alone on its line, then `name: {nested.strip()}` at the same indentation)"
+            )
+            stand_in = nested.strip()
         else:
             stand_in = f"{what} #{index + 1}"
         scope.report(("name",), code, message)
