@@ -713,3 +713,24 @@ def test_fields_indented_under_the_legacy_markers_get_a_message_saying_how_to_wr
         "landscape.yml:1:1: error: expected a mapping with a 'landscape:' or 'categories:' list, found "
         "a list (a list of categories? put 'landscape:' on the first line, and the list under it)"
     ]
+
+
+def test_a_name_with_a_slash_is_warned_of_only_where_second_path_is_used(tmp_path: Path) -> None:
+    def landscape(second_path: list[str] | None) -> dict[str, object]:
+        fields = {"second_path": second_path} if second_path else {}
+        return {
+            "categories": [
+                {
+                    "name": "CI/CD",
+                    "subcategories": [{"name": "Build / Test", "items": [item("A", **fields)]}],
+                },
+                {"name": "Other", "subcategories": [{"name": "Misc", "items": [item("B")]}]},
+            ]
+        }
+
+    assert run_check(tmp_path, landscape(None)).problems == ()  # nothing can miss them
+    result = run_check(tmp_path, landscape(["Other / Misc"]))
+    assert [(p.code, p.message) for p in result.problems] == [
+        (Code.SECOND_PATH_INVALID, "a category name with '/' cannot be a second_path target"),
+        (Code.SECOND_PATH_INVALID, "a subcategory name with '/' cannot be a second_path target"),
+    ]

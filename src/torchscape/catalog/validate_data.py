@@ -91,11 +91,13 @@ class DataChecker:
     statuses: dict[str, StatusSetting] | None
     result: DataResult = field(default_factory=DataResult)
     _logo_names: set[str] | None = None
+    _slashed: list[tuple[Scope, str]] = field(default_factory=list)  # names with '/'
 
     def run(self) -> DataResult:
         categories = self._top_level()
         if categories is not None:
             self._categories(categories)
+            self._warn_slashed()
             self._identity()
             self._second_paths()
             self._shared_crunchbase()
@@ -222,16 +224,18 @@ class DataChecker:
         scope.report(("name",), code, message)
         return stand_in
 
-    @staticmethod
-    def _slash_in_name(name: str, scope: Scope, what: str) -> None:
-        """Warn (once the scope names the category or subcategory) that `second_path` cannot
-        reach a name with '/': it separates the category from the subcategory there."""
+    def _slash_in_name(self, name: str, scope: Scope, what: str) -> None:
+        """Note a category or subcategory name with '/', which `second_path` cannot reach (it
+        separates the category from the subcategory there): a warning once the items are read,
+        if any of them has a second_path."""
         if "/" in name:
-            scope.warn(
-                ("name",),
-                Code.SECOND_PATH_INVALID,
-                f"a {what} name with '/' cannot be a second_path target",
-            )
+            self._slashed.append((scope, what))
+
+    def _warn_slashed(self) -> None:
+        if any(checked.raw.second_path for checked in self.result.items):
+            for scope, what in self._slashed:
+                message = f"a {what} name with '/' cannot be a second_path target"
+                scope.warn(("name",), Code.SECOND_PATH_INVALID, message)
 
     def _children(self, value: YMap, key: str, scope: Scope) -> YList:
         children = value.get(key)
