@@ -636,6 +636,7 @@ def test_a_missing_description_says_whether_upstream_can_give_one(tmp_path: Path
             item("Repo", description=None, repo_url="https://github.com/o/r"),
             item("Package", description=None, extra={"annotations": {"pypi": "pkg"}}),
             item("Bare", description=None),
+            item("Company", description=None, crunchbase="https://www.crunchbase.com/organization/c"),
         ),
     )
     assert [line.split("description: no description: ", 1)[1] for line in lines(result)] == [
@@ -644,6 +645,8 @@ def test_a_missing_description_says_whether_upstream_can_give_one(tmp_path: Path
         "the site shows upstream's (repository description or package summary) once "
         "`torchscape refresh` has fetched it",
         "the site shows none (no repo_url or package to take one from)",
+        "the site shows none (landscape2 shows the organisation's from Crunchbase, whose paid API "
+        "torchscape does not use; no repo_url or package to take one from)",
     ]
 
 

@@ -325,6 +325,11 @@ class DataChecker:
                     "the site shows upstream's (repository description or package summary) once "
                     "`torchscape refresh` has fetched it"
                 )
+            elif raw.crunchbase:
+                shown = (
+                    "the site shows none (landscape2 shows the organisation's from Crunchbase, whose "
+                    "paid API torchscape does not use; no repo_url or package to take one from)"
+                )
             else:
                 shown = "the site shows none (no repo_url or package to take one from)"
             scope.warn(("description",), Code.MISSING_DESCRIPTION, f"no description: {shown}")
