@@ -658,3 +658,25 @@ def test_html_written_in_markdown_is_kept_when_harmless_dropped_when_not(tmp_pat
     )
     html = to_html(hostile)
     assert html.strip() == '<a rel="noopener noreferrer nofollow">j</a>kept text'  # an HTML block: no <p>
+
+
+def test_footer_links_go_by_their_services_names(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    settings = tmp_path / "settings.yml"
+    links = {
+        "github": "https://github.com/f",
+        "linkedin": "https://www.linkedin.com/company/f",
+        "slack": "https://f.slack.com",
+    }
+    settings.write_text(
+        dump({"foundation": "F", "url": "https://f.example", "footer": {"links": links}}), encoding="utf-8"
+    )
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache", settings=settings)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<li><a href="[^"]+" rel="noopener noreferrer">([^<]+)</a></li>', html) == [
+        "GitHub",
+        "LinkedIn",
+        "Slack",
+    ]

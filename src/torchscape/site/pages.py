@@ -239,7 +239,9 @@ def _common(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> d
         "footer_html": to_html(footer.text) if footer and footer.text else "",
         "motd_html": to_html(header.motd) if header and header.motd else "",
         "footer_links": sorted(
-            (k, v) for k, v in (footer.links.model_dump() if footer and footer.links else {}).items() if v
+            (_SERVICES.get(k, k.capitalize()), v)
+            for k, v in (footer.links.model_dump() if footer and footer.links else {}).items()
+            if v
         ),
         "github_url": header.links.github if header and header.links else None,
         "has_guide": bool(landscape.guide and landscape.guide.categories),
@@ -274,6 +276,16 @@ def _json_ld(item: Item, model: SiteModel) -> dict[str, Any]:
     if model.base_url:
         data["mainEntityOfPage"] = f"{model.base_url}/projects/{item.id}/"
     return data
+
+
+#: The footer's links (landscape2's `footer.links` keys) by the names their services go by.
+_SERVICES: Final = {
+    "github": "GitHub",
+    "linkedin": "LinkedIn",
+    "wechat": "WeChat",
+    "youtube": "YouTube",
+    "twitter": "X (Twitter)",
+}
 
 
 @dataclass(frozen=True, slots=True)
