@@ -737,3 +737,23 @@ def test_a_name_with_a_slash_is_warned_of_only_where_second_path_is_used(tmp_pat
         (Code.SECOND_PATH_INVALID, "a category name with '/' cannot be a second_path target"),
         (Code.SECOND_PATH_INVALID, "a subcategory name with '/' cannot be a second_path target"),
     ]
+
+
+def test_a_repository_listed_twice_for_an_item_is_warned_of_and_kept_once(tmp_path: Path) -> None:
+    repos = [
+        {"repo_url": "https://github.com/o/demo"},
+        {"repo_url": "https://github.com/O/Demo/"},
+        {"repo_url": "https://github.com/o/r"},  # the item's own repo_url
+        {"repo_url": "https://github.com/o/demo/tree/main/docs"},  # a page inside: another place
+    ]
+    result = run_check(tmp_path, catalog(item(repo_url="https://github.com/o/r", additional_repos=repos)))
+    assert [(p.code, p.field) for p in result.problems if p.code is Code.IGNORED_VALUE] == [
+        (Code.IGNORED_VALUE, "additional_repos[1].repo_url"),
+        (Code.IGNORED_VALUE, "additional_repos[2].repo_url"),
+    ]
+    assert result.landscape is not None
+    assert [r.url for r in result.landscape.items[0].repositories] == [
+        "https://github.com/o/r",
+        "https://github.com/o/demo",
+        "https://github.com/o/demo/tree/main/docs",
+    ]

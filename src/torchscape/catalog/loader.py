@@ -19,6 +19,7 @@ from torchscape.catalog.model import (
     Subcategory,
 )
 from torchscape.catalog.raw import RawGuide, RawSettings, StatusSetting
+from torchscape.catalog.urls import repo_key
 from torchscape.catalog.validate_data import CheckedItem, DataChecker, DataResult
 from torchscape.catalog.validate_settings import check_guide, check_settings
 from torchscape.catalog.yamlio import read_yaml
@@ -177,7 +178,11 @@ def _item(checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[
     extra = raw.extra
     annotations = dict((extra.annotations or {}) if extra else {})
     repos = [Repository(raw.repo_url, raw.branch, True)] if raw.repo_url else []
-    repos += [Repository(r.repo_url, r.branch, False) for r in raw.additional_repos or ()]
+    seen = {repo_key(raw.repo_url)} if raw.repo_url else set()
+    for extra_repo in raw.additional_repos or ():  # each once (validate warns of the others)
+        if repo_key(extra_repo.repo_url) not in seen:
+            seen.add(repo_key(extra_repo.repo_url))
+            repos.append(Repository(extra_repo.repo_url, extra_repo.branch, False))
     return Item(
         id=checked.id,
         name=raw.name.strip(),

@@ -126,3 +126,9 @@ def canonical_repo(url: str) -> str | None:
     """`https://github.com/owner/repo` (lowercase) for any URL inside a GitHub repository."""
     found = github_repo_url(url)
     return found.lower() if found else None
+
+
+def repo_key(url: str) -> str:
+    """What two spellings of one repository URL have in common (letter case, a trailing slash,
+    `.git`, `www.`); pages inside one repository keep their paths apart."""
+    return url.strip().rstrip("/").removesuffix(".git").lower().replace("://www.", "://", 1)

@@ -21,7 +21,7 @@ from torchscape.catalog.checks import (
 from torchscape.catalog.ids import is_valid_slug, item_id, normalize_name
 from torchscape.catalog.model import KINDS
 from torchscape.catalog.raw import RawCategory, RawItem, RawSubcategory, StatusSetting
-from torchscape.catalog.urls import canonical_repo, github_repo_problem, scheme_of
+from torchscape.catalog.urls import canonical_repo, github_repo_problem, repo_key, scheme_of
 from torchscape.catalog.yamlio import ParsedFile, YList, YMap
 from torchscape.errors import Code
 
@@ -346,10 +346,15 @@ class DataChecker:
     def _repos(self, raw: RawItem, scope: Scope) -> None:
         if raw.repo_url and check_url_field(scope, ("repo_url",), raw.repo_url, "repository"):
             self._repo_shape(raw.repo_url, ("repo_url",), scope)
+        seen = {repo_key(raw.repo_url)} if raw.repo_url else set()
         for index, repo in enumerate(raw.additional_repos or ()):
             steps = ("additional_repos", index, "repo_url")
             if check_url_field(scope, steps, repo.repo_url, "repository"):
                 self._repo_shape(repo.repo_url, steps, scope)
+            if repo_key(repo.repo_url) in seen:
+                message = f"'{shorten(repo.repo_url)}' is listed already for this item (ignored)"
+                scope.warn(steps, Code.IGNORED_VALUE, message)
+            seen.add(repo_key(repo.repo_url))
 
     def _repo_shape(self, url: str, steps: tuple[str | int, ...], scope: Scope) -> None:
         problem = github_repo_problem(url)
