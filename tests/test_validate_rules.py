@@ -757,3 +757,37 @@ def test_a_repository_listed_twice_for_an_item_is_warned_of_and_kept_once(tmp_pa
         "https://github.com/o/demo",
         "https://github.com/o/demo/tree/main/docs",
     ]
+
+
+def test_landscapeapp_settings_label_the_curation_statuses_from_relation_values(tmp_path: Path) -> None:
+    relation = {
+        "label": "Stage",
+        "values": [
+            {
+                "id": "hosted",
+                "label": "Hosted projects",
+                "children": [
+                    {"id": "at_large", "label": "Stage 1 At Large", "tag": "At Large"},
+                    {"id": "growth", "label": "Stage 2 Growth"},
+                    {"id": "archived", "label": "Archived", "tag": "Archived"},
+                ],
+            },
+            {"id": False, "label": "Not hosted"},  # landscapeapp's "no relation": not a status
+        ],
+    }
+    settings = {
+        "global": {"short_name": "F", "website": "https://f.example"},
+        "relation": relation,
+        "torchscape": {"statuses": {"growth": {"label": "Growing"}}},  # the file's own label wins
+    }
+    data = catalog(item("A", project="at_large"), item("B", project="growth"), item("C", project="archived"))
+    result = run_check(tmp_path, data, settings=settings)
+    assert [p.code for p in result.problems] == [Code.LANDSCAPEAPP_SETTINGS]  # relation: not unknown
+    assert "the curation statuses' labels from relation.values" in result.problems[0].message
+    assert result.landscape is not None
+    assert {k: (v.label, v.retired) for k, v in result.landscape.statuses.items()} == {
+        "hosted": ("Hosted projects", False),
+        "at_large": ("At Large", False),
+        "growth": ("Growing", False),
+        "archived": ("Archived", True),
+    }

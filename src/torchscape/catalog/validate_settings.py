@@ -16,7 +16,7 @@ from torchscape.catalog.checks import (
 )
 from torchscape.catalog.raw import RawGuide, RawSettings
 from torchscape.catalog.urls import scheme_of
-from torchscape.catalog.yamlio import ParsedFile, YMap
+from torchscape.catalog.yamlio import Mark, ParsedFile, YMap
 from torchscape.errors import Code
 from torchscape.sources.settings_images import image_files, read_image_file
 
@@ -56,9 +56,9 @@ def _landscapeapp_names(root: YMap, scope: Scope) -> None:
     has no `foundation` or `url`, which landscape2 requires: they are taken from its `global`
     section (`short_name`, else `name`; `website`), with a warning, and that section is then
     not reported as unknown."""
-    section = root.get("global")
-    if not isinstance(section, YMap) or ("foundation" in root and "url" in root):
+    if not is_landscapeapp(root):
         return
+    section = root["global"]
     taken = []
     for key, sources in (("foundation", ("short_name", "name")), ("url", ("website",))):
         found = next((s for s in sources if isinstance(section.get(s), str) and section[s].strip()), None)
@@ -68,11 +68,74 @@ def _landscapeapp_names(root: YMap, scope: Scope) -> None:
             taken.append(f"{key} from global.{found}")
     if taken:
         del root["global"]
+        if _landscapeapp_statuses(root):
+            taken.append("the curation statuses' labels from relation.values")
         message = (
             f"a landscapeapp settings file: {' and '.join(taken)}; its other sections are not used "
             "(landscape2 reads this file only with foundation and url at the top level)"
         )
         scope.warn(("global",), Code.LANDSCAPEAPP_SETTINGS, message)
+
+
+def _landscapeapp_statuses(root: YMap) -> bool:
+    """landscapeapp labels the values of `project:` in `relation.values` (nested by `children`;
+    an entry's `tag`, else its `label`): those become `torchscape.statuses` labels where the file
+    gives none of its own (`archived` retired, as landscapeapp's landscapes use it); the section
+    is then not reported as unknown. Whether any were taken."""
+    labels = relation_labels(root)
+    if not labels:
+        return False
+    mark = root.key_marks["relation"]
+    section = _child_map(root, "torchscape", mark)
+    statuses = _child_map(section, "statuses", mark) if section is not None else None
+    if statuses is None:
+        return False
+    for value, label in labels.items():
+        if value not in statuses:
+            entry = YMap(mark)
+            entry["label"], entry.key_marks["label"] = label, mark
+            if value == "archived":
+                entry["retired"], entry.key_marks["retired"] = True, mark
+            statuses[value], statuses.key_marks[value] = entry, mark
+    del root["relation"]
+    return True
+
+
+def relation_labels(root: object) -> dict[str, str]:
+    """The labels a landscapeapp settings file gives the values of `project:`, by value: its
+    `relation.values`, nested by `children`, each entry's `tag`, else its `label`."""
+    relation = root.get("relation") if isinstance(root, dict) else None
+    labels: dict[str, str] = {}
+
+    def walk(entries: object) -> None:
+        for entry in entries if isinstance(entries, list) else ():
+            # `id: false` is landscapeapp's "none of these", not a value of `project:`
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"] != "false":
+                label = next((entry[k] for k in ("tag", "label") if isinstance(entry.get(k), str)), "")
+                if label.strip():
+                    labels.setdefault(entry["id"], label.strip())
+                walk(entry.get("children"))
+
+    walk(relation.get("values") if isinstance(relation, dict) else None)
+    return labels
+
+
+def is_landscapeapp(root: object) -> bool:
+    """Whether a settings file is landscapeapp's: a `global` section, no `foundation` and `url`."""
+    return (
+        isinstance(root, dict)
+        and isinstance(root.get("global"), dict)
+        and not ("foundation" in root and "url" in root)
+    )
+
+
+def _child_map(parent: YMap, key: str, mark: Mark) -> YMap | None:
+    """`parent[key]`, made an empty mapping (placed at `mark`) when absent; None when it is
+    something else (then validation reports it as it stands)."""
+    if key not in parent or parent[key] is None:
+        parent[key], parent.key_marks[key] = YMap(mark), mark
+    child = parent[key]
+    return child if isinstance(child, YMap) else None
 
 
 def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
