@@ -98,7 +98,10 @@ def test_a_name_with_a_slash_is_a_warning_on_the_subcategory_itself(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "landscape.yml"
-    path.write_text(dump(catalog(item(), subcategory="A/B")), encoding="utf-8")
+    # (warned of where the landscape uses second_path: here, a second placement of the item)
+    data = catalog(item(second_path=["Elsewhere / Sub"]), subcategory="A/B")
+    data["categories"].append({"name": "Elsewhere", "subcategories": [{"name": "Sub", "items": []}]})  # type: ignore[attr-defined]
+    path.write_text(dump(data), encoding="utf-8")
     assert main(["validate", "--data-file", str(path), "--format", "json"]) == 0
     (problem,) = json.loads(capsys.readouterr().out)
     assert (problem["category"], problem["subcategory"], problem["field"]) == ("Cat", "A/B", "name")
