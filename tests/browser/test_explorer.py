@@ -32,6 +32,13 @@ def visible_ids(page: Page) -> list[str]:
     )
 
 
+def searched(page: Page, query: str) -> list[str]:
+    """The ids the grid shows once `query` is typed (and the status says so)."""
+    page.locator("input[type=search]").fill(query)
+    expect(page.locator("[data-count]")).to_contain_text(f"match “{query}”")
+    return visible_ids(page)
+
+
 def ready(page: Page, site: Site, query: str = "") -> None:
     page.goto(site.url(query), wait_until="networkidle")
     expect(page.locator("[data-explorer]")).to_be_visible()
@@ -285,9 +292,7 @@ def test_a_query_no_item_matches_whole_shows_what_comes_closest_and_says_so(
 ) -> None:
     ready(page, bundled_site)
     box = page.locator("input[type=search]")
-    box.fill("inference")
-    expect(page.locator("[data-count]")).to_contain_text("match “inference”")
-    inference = visible_ids(page)
+    inference = searched(page, "inference")
     box.fill("causal inference")  # nothing in the bundled catalog says "causal"
     status = page.locator("[data-count]")
     expect(status).to_have_text(
@@ -307,9 +312,7 @@ def test_a_query_matching_nothing_hides_the_grid_and_the_next_one_brings_it_back
 ) -> None:
     ready(page, bundled_site)
     box = page.locator("input[type=search]")
-    box.fill("lightning")
-    expect(page.locator("[data-count]")).to_contain_text("match “lightning”")
-    before = visible_ids(page)
+    before = searched(page, "lightning")
     box.fill("qqqxzzjv")
     expect(page.locator("[data-count]")).to_have_text("0 projects match “qqqxzzjv”")
     expect(page.locator("[data-grid]")).to_be_hidden()  # skipped, and no room taken
