@@ -225,3 +225,15 @@ def test_validate_warns_of_a_settings_image_file_that_is_not_there(tmp_path: Pat
         "'./assets/gone.svg' is left out of the site: no such file beside the settings file"
         in problems[0].message
     )
+
+
+def test_a_settings_image_path_naming_a_pipe_or_a_folder_is_left_out_without_waiting(tmp_path: Path) -> None:
+    import os
+
+    from torchscape.sources.settings_images import read_image_file
+
+    os.mkfifo(tmp_path / "pipe")  # opening it for reading would wait for a writer forever
+    (tmp_path / "folder").mkdir()
+    for name in ("pipe", "folder"):
+        data, why = read_image_file(tmp_path, name)
+        assert data is None and why.startswith("not a regular file"), name

@@ -59,6 +59,8 @@ def read_image_file(folder: Path, value: str) -> tuple[bytes | None, str]:
     try:
         if not path.resolve().is_relative_to(folder.resolve()):
             return None, "a link to a file outside the settings file's folder"
+        if path.exists() and not path.is_file():  # a folder, or a pipe that would never end
+            return None, f"not a regular file ({path})"
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except (OSError, RuntimeError):
