@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,29 @@ def test_a_union_field_of_the_wrong_type_gets_one_plain_message(
     assert [line.split(" › ", 3)[-1] for line in lines(result)] == [
         f"extra.tag: must be a list of texts or text, not {found}"
     ]  # not one message per member of the union, named as pydantic names them ("tag.list[str][0]")
+
+
+def test_pipes_where_files_are_expected_are_not_waited_on(tmp_path: Path) -> None:
+    """A repository can hold named pipes; reading one waits for a writer forever."""
+    (tmp_path / "landscape.yml").write_text(HEAD + GOOD_ITEM, encoding="utf-8")
+    os.mkfifo(tmp_path / "observed.jsonl")  # the snapshot `refresh` writes beside the data
+    os.mkfifo(tmp_path / "settings.yml")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torchscape.cli",
+            "build",
+            "--output-dir",
+            str(tmp_path / "site"),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and (tmp_path / "site" / "index.html").is_file()

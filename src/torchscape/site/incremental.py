@@ -152,6 +152,8 @@ def _scan(folder: str, prefix: str, found: dict[str, tuple[int, int]]) -> bool:
 def _file_bytes(path: Path | None) -> bytes:
     if path is None:
         return b"-"
+    if not path.is_file():  # absent; or a pipe or a device, which the build does not read
+        return b"missing"
     try:
         return hashlib.sha256(path.read_bytes()).digest()
     except OSError:
