@@ -512,10 +512,31 @@ def test_landscapeapp_settings_give_foundation_and_url_from_their_global_section
     }
 
 
-def test_base_path_must_stay_on_the_site(tmp_path: Path) -> None:
-    settings = {"foundation": "F", "url": "https://f.example", "base_path": "//evil.example"}
-    result = run_check(tmp_path, catalog(item()), settings=settings)
-    assert [(p.field, p.code) for p in result.problems] == [("base_path", Code.INVALID_VALUE)]
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("base_path", "//evil.example"),
+        ("base_path", "/\t/evil.example"),  # browsers drop the tab: "//evil.example"
+        ("base_path", "/\\evil.example"),  # browsers read "\\" as "/"
+        ("base_path", "/a b"),
+        ("url", "https://f.example//evil.example"),
+    ],
+)
+def test_base_path_must_stay_on_the_site(tmp_path: Path, field: str, value: str) -> None:
+    settings = {"foundation": "F", "url": "https://f.example", field: value}
+    result = run_check(tmp_path, catalog(item()), settings)
+    assert [(p.field, p.code) for p in result.problems] == [(field, Code.INVALID_VALUE)]
+    assert result.landscape is None  # blocking: the 404 page's links start with that path
+
+
+def test_the_404_pages_root_never_names_another_host() -> None:
+    from torchscape.site.pages import _site_path
+
+    assert _site_path("") == _site_path("/") == "/"
+    assert _site_path("/landscape") == "/landscape/"
+    assert _site_path("//evil.example") == "/evil.example/"
+    assert _site_path("/\t/evil.example") == "/%09/evil.example/"
+    assert _site_path("/\\evil.example") == "/%5Cevil.example/"
 
 
 def test_a_logo_linked_from_outside_the_logos_folder_is_missing(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Collection, Iterable
+from typing import Final
 from urllib.parse import urlsplit
 
 from torchscape.catalog.checks import (
@@ -151,9 +152,16 @@ def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
         scope.warn(("url",), Code.LOCAL_URL, message)
     if settings.base_path is not None and not settings.base_path.startswith("/"):
         scope.report(("base_path",), Code.INVALID_VALUE, "must start with '/' (e.g. /my-landscape)")
-    elif settings.base_path is not None and settings.base_path.startswith("//"):
-        message = "must be a path on this site, starting with a single '/' ('//' names another host)"
+    elif settings.base_path is not None and not _PATH.fullmatch(settings.base_path):
+        message = (
+            "must be a path on this site: '/' and segments of letters, digits and -._~%!$&'()*+,;=:@ "
+            "('//', '\\', spaces or control characters could name another host)"
+        )
         scope.report(("base_path",), Code.INVALID_VALUE, message)
+    path = urlsplit(settings.url.strip()).path if settings.url else ""
+    if "//" in path:
+        message = "has '//' in its path: the site's own links would name another host"
+        scope.report(("url",), Code.INVALID_VALUE, message)
     _colors(settings, scope)
     _non_empty_names(scope, settings)
     _links(settings, scope)
@@ -365,6 +373,10 @@ def _guide_texts(scope: Scope, *fields: tuple[tuple[str | int, ...], str | None]
     for steps, value in fields:
         if value is not None and not value.strip():
             scope.report(steps, Code.EMPTY_VALUE, "is empty")
+
+
+#: A path on the site: segments of URL path characters (RFC 3986 pchar) between single slashes.
+_PATH: Final = re.compile(r"(?:/[A-Za-z0-9\-._~%!$&'()*+,;=:@]+)*/?")
 
 
 def _loopback(host: str) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 
 from torchscape.catalog.ids import claim, normalize_name
@@ -212,10 +212,18 @@ def write_crawler_files(landscape: Landscape, model: SiteModel, writer: SiteWrit
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n")
     else:
         writer.write("robots.txt", "User-agent: *\nAllow: /\n")
-    absolute_root = (urlsplit(base).path.rstrip("/") + "/") if base else "/"
+    absolute_root = _site_path(urlsplit(base).path) if base else "/"
     page = Page("", f"Not found · {model.title}", "This page does not exist.")
     common = _common(landscape, model, _assets_from(writer))
     writer.write("404.html", render("404.html", page=page, root=absolute_root, **common))
+
+
+def _site_path(path: str) -> str:
+    """The site's path on its host as the 404 page's links start with it ("/", "/a/b/"): its
+    segments percent-encoded, empty ones dropped, so that no spelling can make it name another
+    host ("//host", "/\\host", a tab between two slashes, which browsers drop)."""
+    segments = [quote(segment, safe="-._~!$&'()*+,;=:@%") for segment in path.split("/") if segment]
+    return "/" + "".join(f"{segment}/" for segment in segments)
 
 
 def _assets_from(writer: SiteWriter) -> dict[str, str]:
