@@ -174,3 +174,52 @@ def test_pipes_where_files_are_expected_are_not_waited_on(tmp_path: Path) -> Non
     )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_logos_folder_linking_outside_the_landscape_is_not_read(tmp_path: Path) -> None:
+    """A repository's `logos -> /` must not make a build publish the machine's files."""
+    secret = tmp_path / "machine"
+    secret.mkdir()
+    (secret / "secret.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><rect width="9" height="9" fill="#123457"/></svg>',
+        encoding="utf-8",
+    )
+    landscape = tmp_path / "landscape"
+    landscape.mkdir()
+    (landscape / "logos").symlink_to(secret)
+    (landscape / "landscape.yml").write_text(
+        HEAD + GOOD_ITEM.replace("x.svg", "secret.svg"), encoding="utf-8"
+    )
+    out = tmp_path / "site"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torchscape.cli",
+            "build",
+            "--output-dir",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "c"),
+        ],
+        cwd=landscape,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "not a link to outside its folder" in proc.stdout
+    assert not any(b"#123457" in p.read_bytes() for p in out.rglob("*") if p.is_file())
+    # named on purpose with --logos-path, the folder is read
+    assert main_build(landscape, out, "--logos-path", str(landscape / "logos")) == 0
+    assert any(b"#123457" in p.read_bytes() for p in (out / "logos").iterdir())
+
+
+def main_build(landscape: Path, out: Path, *flags: str) -> int:
+    from torchscape.cli import main
+
+    data = str(landscape / "landscape.yml")
+    return main(
+        ["build", "--data-file", data, "--output-dir", str(out), "--cache-dir", str(out.parent / "c"), *flags]
+    )

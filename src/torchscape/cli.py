@@ -326,7 +326,10 @@ def _unlabelled_statuses(landscape: Landscape) -> str | None:
 
 
 #: Why no logo can be read (validate notes it; build says it is why tiles show monograms).
-NO_LOGOS_FOLDER = "no logos folder: hosted_logos/ or logos/ beside the data file, or --logos-path"
+NO_LOGOS_FOLDER = (
+    "no logos folder: hosted_logos/ or logos/ beside the data file (not a link to outside its "
+    "folder), or --logos-path"
+)
 
 
 def _summary(sources: Sources, landscape: object, errors: int, warnings: int, strict: bool = False) -> str:

@@ -111,9 +111,19 @@ def _logos_dir(logos_path: StrPath | None, data_path: Path) -> Path | None:
         return path
     for name in ("hosted_logos", "logos"):
         candidate = data_path.parent / name
-        if candidate.is_dir():
+        if candidate.is_dir() and not outside_landscape(candidate, data_path):
             return candidate
     return None
+
+
+def outside_landscape(folder: Path, data_path: Path) -> bool:
+    """Whether a folder found beside the data file is a link to somewhere outside the data
+    file's folder (`logos -> /`): a landscape's repository must not make a build read and
+    publish the machine's files; `--logos-path` names such a folder on purpose."""
+    try:
+        return not folder.resolve().is_relative_to(data_path.parent.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return True
 
 
 def _statuses_hint(parsed: object) -> dict[str, StatusSetting] | None:
