@@ -479,6 +479,7 @@ class DataChecker:
     def _identity(self) -> None:
         """Give every item its id; report collisions (error in one subcategory, else warning)."""
         taken: dict[str, CheckedItem] = {}
+        next_suffix: dict[str, int] = {}  # per colliding id, where the search for a free one goes on
         for checked in self.result.items:
             base = _slug_of(checked.raw) or item_id(checked.raw.name)
             key = base.casefold()
@@ -499,9 +500,10 @@ class DataChecker:
                 )
                 checked.scope.report(("name",), Code.ID_COLLISION, message)
                 continue
-            suffix = 2
+            suffix = next_suffix.get(key, 2)  # not from 2 again: 20,000 items of one name
             while f"{base}-{suffix}".casefold() in taken:
                 suffix += 1
+            next_suffix[key] = suffix + 1
             checked.id = f"{base}-{suffix}"
             taken[checked.id.casefold()] = checked
             message = (
