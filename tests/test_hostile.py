@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -223,3 +224,49 @@ def main_build(landscape: Path, out: Path, *flags: str) -> int:
     return main(
         ["build", "--data-file", data, "--output-dir", str(out), "--cache-dir", str(out.parent / "c"), *flags]
     )
+
+
+def test_a_snapshot_with_impossible_timestamps_is_read_without_a_traceback(tmp_path: Path) -> None:
+    """observed.jsonl is committed: a bad line is skipped, a date no datetime holds ignored."""
+    (tmp_path / "landscape.yml").write_text(
+        HEAD
+        + GOOD_ITEM.replace(
+            "description: d\n", "description: d\n            repo_url: https://github.com/o/x\n"
+        ),
+        encoding="utf-8",
+    )
+    repo = {"requested": "https://github.com/o/x", "name_with_owner": "o/x", "url": "https://github.com/o/x"}
+    lines = [
+        {"source": "github", "key": "https://github.com/o/x", "fetched_at": "zzzz-not-a-date", "data": repo},
+        {
+            "source": "github",
+            "key": "https://github.com/o/x",
+            "fetched_at": "2026-01-01T00:00:00Z",
+            "data": {
+                **repo,
+                "last_commit_at": "0001-01-01T00:00:00+23:59",
+                "latest_release_at": "9999-12-31T23:59:59-23:59",
+            },
+        },
+    ]
+    (tmp_path / "observed.jsonl").write_text(
+        "".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torchscape.cli",
+            "build",
+            "--output-dir",
+            str(tmp_path / "site"),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from torchscape.sources.facts import PackageFacts, RepoFacts, clean_data
+from torchscape.sources.facts import PackageFacts, RepoFacts, clean_data, utc_time
 
 #: What each source's facts are, to check those read back from a file (`import_jsonl`).
 _RECORDS: dict[str, type[RepoFacts] | type[PackageFacts]] = {"github": RepoFacts, "packages": PackageFacts}
@@ -245,6 +245,8 @@ class Cache:
                 source, key, at, data = record["source"], record["key"], record["fetched_at"], record["data"]
                 if not all(isinstance(v, str) for v in (source, key, at)) or not isinstance(data, dict):
                     raise TypeError("wrong field types")
+                if utc_time(at) is None:
+                    raise ValueError(f"fetched_at is not a timestamp: {at[:40]!r}")
             except (ValueError, KeyError, TypeError) as exc:
                 if on_bad_line:
                     on_bad_line(number, str(exc))

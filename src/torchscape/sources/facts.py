@@ -171,12 +171,19 @@ def _fits_project_urls(value: Any) -> bool:
     return pairs and all(isinstance(a, str) and isinstance(b, str) and _fits_text("url", b) for a, b in value)
 
 
+def utc_time(value: str) -> dt.datetime | None:
+    """An ISO 8601 timestamp in UTC (naive ones taken as UTC); None when it is not one, or
+    lies outside the years datetime can hold once in UTC ("0001-01-01T00:00+23:59")."""
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
 def _fits_text(name: str, value: str) -> bool:
-    if name.endswith("_at"):
-        try:
-            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return False
+    if name.endswith("_at") and utc_time(value) is None:
+        return False
     if name in _URL_FIELDS:
         return value.startswith(("https://", "http://"))
     if name == "name_with_owner":  # audit --fix makes a repository URL of it

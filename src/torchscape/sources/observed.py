@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.urls import canonical_repo
 from torchscape.sources.cache import Cache, Fact, open_readonly
-from torchscape.sources.facts import PackageFacts, RepoFacts
+from torchscape.sources.facts import PackageFacts, RepoFacts, utc_time
 
 GITHUB = "github"
 PACKAGES = "packages"
@@ -171,8 +171,8 @@ def _last_activity(repo: Mapping[str, Any] | None, packages: list[Mapping[str, A
     if repo:
         dates += [repo.get("last_commit_at"), repo.get("latest_release_at")]
     dates += [p.get("latest_uploaded_at") for p in packages]
-    known = [d for d in dates if isinstance(d, str) and d]
-    return max(known, key=_parse) if known else None
+    known = [(moment, d) for d in dates if isinstance(d, str) and (moment := _parse(d)) is not None]
+    return max(known)[1] if known else None
 
 
 def classify(
@@ -186,9 +186,10 @@ def classify(
     """
     if repo and repo.get("is_archived"):
         return "archived"
-    if last is None or now is None:
+    when = _parse(last) if last is not None else None
+    if when is None or now is None:
         return None
-    days = (now - _parse(last)).days
+    days = (now - when).days
     if days <= thresholds.active_days:
         return "active"
     if not (repo and repo.get("last_commit_at")):
@@ -196,9 +197,9 @@ def classify(
     return "slowing" if days <= thresholds.dormant_days else "dormant"
 
 
-def _parse(value: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+def _parse(value: str) -> dt.datetime | None:
+    """A snapshot's timestamp (a committed file: anything may be written in it), or None."""
+    return utc_time(value)
 
 
 def _normalise(name: str) -> str:
