@@ -56,10 +56,12 @@ def test_import_reports_bad_lines(tmp_path: Path) -> None:
             "not json",
             '{"source": "github"}',
             "",
-            '{"source": "github", "key": "k", "fetched_at": "t", "data": {}}',
+            '{"source": "github", "key": "k", "fetched_at": "t", "data": {}}',  # "t": not a time
+            '{"source": "github", "key": "k", "fetched_at": "2026-01-01T00:00:00Z", "data": {}}',
         ]
         assert cache.import_jsonl(lines, lambda n, why: bad.append((n, why))) == 1
-    assert [n for n, _ in bad] == [1, 2]
+    assert [n for n, _ in bad] == [1, 2, 4]
+    assert "fetched_at is not a timestamp: 't'" in bad[2][1]
 
 
 def test_cli_history_export_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
