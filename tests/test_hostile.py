@@ -270,3 +270,38 @@ def test_a_snapshot_with_impossible_timestamps_is_read_without_a_traceback(tmp_p
         check=False,
     )
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_a_build_ended_by_sigterm_leaves_no_staging_folder_behind(tmp_path: Path) -> None:
+    """A cancelled CI job or `timeout` sends SIGTERM: treated as Ctrl-C, the build cleans up."""
+    import signal
+    import time
+
+    items = "".join(GOOD_ITEM.replace("name: X", f"name: X{i}") for i in range(1500))
+    (tmp_path / "landscape.yml").write_text(HEAD + items, encoding="utf-8")
+    out = tmp_path / "site"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "torchscape.cli",
+            "build",
+            "--output-dir",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "c"),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".site.building-*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the build ended before it could be interrupted"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "torchscape: interrupted" in err, err
+    assert "Traceback" not in err
+    assert list(tmp_path.glob(".site.building-*")) == [] and not out.exists()

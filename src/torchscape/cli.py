@@ -10,6 +10,8 @@ import argparse
 import contextlib
 import datetime
 import json
+import os
+import signal
 import sys
 import threading
 from collections import Counter
@@ -51,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
+    previous = _terminate_as_interrupt()
     try:
         return handler(args)
     except TorchscapeError as exc:
@@ -61,6 +64,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `torchscape validate | head`
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate_as_interrupt() -> Any:
+    """SIGTERM (a CI job cancelled, `timeout`) ends a command as Ctrl-C does, so that what it
+    was writing is cleaned up (a build's staging folder) rather than left behind. Processes
+    forked from this one die of it as before."""
+    own = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != own:  # a forked worker: the default, ending at once
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)  # the handler before, to put back
+    except ValueError:  # not the main thread (main() called from a test's thread)
+        return None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -215,6 +215,7 @@ class _Forked:
 
 
 def _call_in_child(call: Callable[[], Any], sender: Any) -> None:
+    pages.quiet_worker()
     try:
         sender.send(("ok", call()))
     except BaseException as exc:  # handed to the parent, which raises it
@@ -410,7 +411,7 @@ def _warm_cache(processor: LogoProcessor, sources: set[Path], cache_dir: Path) -
     # Biggest files first, one at a time: a few multi-megabyte logos take most of the time, and
     # started last they would keep one core busy while the others wait.
     todo.sort(key=lambda path: (-path.stat().st_size, path))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=pages.quiet_worker) as pool:
         list(pool.map(_process_into_cache, [(cache_dir, path) for path in todo], chunksize=1))
 
 

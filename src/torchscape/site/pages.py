@@ -6,6 +6,7 @@ import functools
 import multiprocessing
 import os
 import re
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -140,7 +141,7 @@ class Offloaded:
         # An update in place: they send back only the files that differ from the live site's.
         _tasks, _folder, _live = self._tasks, writer.staging_folder(), writer.live_folder()
         try:  # the workers are forked here, with `_tasks`, `_folder` and `_live` set
-            self._pool = multiprocessing.get_context("fork").Pool(workers)
+            self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker)
         finally:
             _tasks, _folder, _live = None, None, None
         # One task at a time, in the order given (put the longest first).
@@ -224,6 +225,13 @@ def _site_path(path: str) -> str:
     host ("//host", "/\\host", a tab between two slashes, which browsers drop)."""
     segments = [quote(segment, safe="-._~!$&'()*+,;=:@%") for segment in path.split("/") if segment]
     return "/" + "".join(f"{segment}/" for segment in segments)
+
+
+def quiet_worker() -> None:
+    """In a worker process of the build: Ctrl-C in a terminal reaches the whole process group;
+    the build's own process handles it (and ends its workers), each worker would print a
+    traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _assets_from(writer: SiteWriter) -> dict[str, str]:
