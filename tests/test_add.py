@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -244,6 +245,11 @@ def test_offline_uses_what_it_is_given(
         "logo": "audio-tools.svg",
     }
     assert "no description" in out.out  # the validation warning about the new item is shown
+    # the monogram logo it writes can be read by others, as any file the umask allows
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = (landscape.parent / "logos" / "audio-tools.svg").stat().st_mode & 0o777
+    assert mode == 0o666 & ~umask
 
 
 def test_offline_package_without_facts_needs_more(

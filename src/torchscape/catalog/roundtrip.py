@@ -170,12 +170,18 @@ def write_atomically(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            Path(temp).chmod(path.stat().st_mode & 0o7777)
+        with contextlib.suppress(OSError):  # the file's mode; a new file's as the umask makes it
+            Path(temp).chmod(path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         Path(temp).replace(path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)  # read by setting it: put straight back
+    os.umask(current)
+    return current
 
 
 def scalar_yaml(value: str, style: str | None = None) -> str:
