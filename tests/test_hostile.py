@@ -305,3 +305,18 @@ def test_a_build_ended_by_sigterm_leaves_no_staging_folder_behind(tmp_path: Path
     assert proc.returncode == 130 and "torchscape: interrupted" in err, err
     assert "Traceback" not in err
     assert list(tmp_path.glob(".site.building-*")) == [] and not out.exists()
+
+
+def test_aliases_expanding_to_too_much_text_are_refused(tmp_path: Path) -> None:
+    """Few values, but each a long text aliased many times: gigabytes of pages from 200 KB."""
+    from torchscape.catalog.yamlio import MAX_EXPANDED_CHARS
+
+    long = "a" * 90_000
+    copies = MAX_EXPANDED_CHARS // len(long) + 1
+    text = f"text: &t {long}\nmore: [{', '.join(['*t'] * copies)}]\n" + HEAD + GOOD_ITEM
+    path = tmp_path / "landscape.yml"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size < 300_000
+    problems = torchscape.check(path).problems
+    assert Code.ALIAS_BOMB in {p.code for p in problems}
+    assert any(f"{MAX_EXPANDED_CHARS:,} characters" in p.message for p in problems)

@@ -25,6 +25,9 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_SCALAR_CHARS = 100_000
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 1_000_000
+#: ... and to at most this many characters of text (a long description aliased a thousand times
+#: is a few values, but gigabytes of pages).
+MAX_EXPANDED_CHARS = 32 * 1024 * 1024
 
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -58,6 +61,7 @@ class YList(list[Any]):
 class _Frame:
     container: YMap | YList
     size: int = 1
+    chars: int = 0
     key: str | None = None
     key_mark: Mark = (0, 0)
     anchor: str | None = None
@@ -163,20 +167,21 @@ def _mark_at(text: str, position: int) -> Mark:
 def _compose(text: str, parsed: ParsedFile) -> Any:
     """Build the values from the event stream, iteratively, with limits."""
     stack: list[_Frame] = []
-    anchors: dict[str, tuple[Any, int]] = {}
+    anchors: dict[str, tuple[Any, int, int]] = {}
     documents = 0
-    expanded = 0
+    expanded = expanded_chars = 0
     root: Any = None
 
-    def attach(value: Any, mark: Mark, size: int, anchor: str | None) -> None:
+    def attach(value: Any, mark: Mark, size: int, chars: int, anchor: str | None) -> None:
         nonlocal root
         if anchor:
-            anchors[anchor] = (value, size)
+            anchors[anchor] = (value, size, chars)
         if not stack:
             root = value
             return
         frame = stack[-1]
         frame.size += size
+        frame.chars += chars
         container = frame.container
         if isinstance(container, YList):
             container.append(value)
@@ -193,7 +198,8 @@ def _compose(text: str, parsed: ParsedFile) -> Any:
         kind = type(event)
         mark = (event.start_mark.line + 1, event.start_mark.column + 1)
         if kind is yaml.ScalarEvent:
-            attach(_scalar(event, mark, parsed), mark, 1, event.anchor)
+            value = _scalar(event, mark, parsed)
+            attach(value, mark, 1, len(value) if value else 0, event.anchor)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if len(stack) >= MAX_DEPTH:
                 parsed.problem(mark, Code.TOO_DEEP, f"nested more than {MAX_DEPTH} levels deep")
@@ -202,18 +208,24 @@ def _compose(text: str, parsed: ParsedFile) -> Any:
             stack.append(_Frame(container, anchor=event.anchor))
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = stack.pop()
-            attach(frame.container, frame.container.mark, frame.size, frame.anchor)
+            attach(frame.container, frame.container.mark, frame.size, frame.chars, frame.anchor)
         elif kind is yaml.AliasEvent:
             if event.anchor not in anchors:
                 parsed.problem(mark, Code.YAML_SYNTAX, f"alias *{event.anchor} has no anchor before it")
                 raise _Abort
-            value, size = anchors[event.anchor]
+            value, size, chars = anchors[event.anchor]
             expanded += size
-            if expanded > MAX_EXPANDED_NODES:
-                message = f"anchors and aliases expand to more than {MAX_EXPANDED_NODES:,} values"
+            expanded_chars += chars
+            if expanded > MAX_EXPANDED_NODES or expanded_chars > MAX_EXPANDED_CHARS:
+                limit = (
+                    f"{MAX_EXPANDED_NODES:,} values"
+                    if expanded > MAX_EXPANDED_NODES
+                    else f"{MAX_EXPANDED_CHARS:,} characters"
+                )
+                message = f"anchors and aliases expand to more than {limit}"
                 parsed.problem(mark, Code.ALIAS_BOMB, message)
                 raise _Abort
-            attach(value, mark, size, None)
+            attach(value, mark, size, chars, None)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
