@@ -237,3 +237,21 @@ def test_a_settings_image_path_naming_a_pipe_or_a_folder_is_left_out_without_wai
     for name in ("pipe", "folder"):
         data, why = read_image_file(tmp_path, name)
         assert data is None and why.startswith("not a regular file"), name
+
+
+def test_a_settings_image_path_with_a_nul_is_left_out_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    (tmp_path / "settings.yml").write_text(
+        'foundation: F\nurl: https://f.example\nheader:\n  logo: "ok.svg\\0../x"\n', encoding="utf-8"
+    )
+    out = tmp_path / "site"
+    assert (
+        main(
+            ["build", "--data-file", str(data), "--output-dir", str(out), "--cache-dir", str(tmp_path / "c")]
+        )
+        == 0
+    )
+    assert "is left out: a path outside the settings file's folder" in capsys.readouterr().out

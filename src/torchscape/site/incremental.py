@@ -163,7 +163,7 @@ def _file_bytes(path: Path | None) -> bytes:
 def _stat_text(path: Path) -> str:
     try:
         stat = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path named by the settings
         return "missing"
     return f"{stat.st_size} {stat.st_mtime_ns}"
 
