@@ -680,3 +680,12 @@ def test_footer_links_go_by_their_services_names(tmp_path: Path) -> None:
         "LinkedIn",
         "Slack",
     ]
+
+
+def test_markdown_too_long_to_parse_safely_is_shown_as_plain_paragraphs() -> None:
+    from torchscape.site.markdown import MAX_MARKDOWN_CHARS, to_html, to_text
+
+    slow = "![" * (MAX_MARKDOWN_CHARS // 2 + 1) + "\n\n<b>x</b>"  # quadratic for markdown-it
+    assert to_html(slow).endswith("<p>&lt;b&gt;x&lt;/b&gt;</p>\n")  # escaped, not parsed
+    assert "![![" in to_text(slow)
+    assert to_html("**b**") == "<p><strong>b</strong></p>\n"  # shorter text: markdown as before

@@ -10,6 +10,7 @@ scheme not on the list.
 from __future__ import annotations
 
 import functools
+from html import escape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -58,9 +59,16 @@ def _renderer() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
 
 
+#: Longer markdown is shown as plain paragraphs: markdown-it's link parsing takes time that grows
+#: with the square of some inputs ("![" 49,000 times: 2 s a rendering), and no guide section or
+#: footer needs this much.
+MAX_MARKDOWN_CHARS = 20_000
+
+
+@functools.lru_cache(maxsize=1024)  # the guide's texts are shown on several pages
 def to_html(text: str, *, heading_offset: int = 0) -> str:
     """Render markdown and sanitise the HTML. Headings above level 4 are demoted to level 4+."""
-    html = _renderer().render(text)
+    html = _render(text)
     for level in range(1, 4):
         target = min(6, max(4, level + heading_offset))
         html = html.replace(f"<h{level}>", f"<h{target}>").replace(f"</h{level}>", f"</h{target}>")
@@ -73,6 +81,15 @@ def to_html(text: str, *, heading_offset: int = 0) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def to_text(text: str) -> str:
     """Plain text of a markdown snippet (for meta descriptions and search)."""
-    return nh3.clean(_renderer().render(text), tags=set()).strip()
+    return nh3.clean(_render(text), tags=set()).strip()
+
+
+def _render(text: str) -> str:
+    """markdown-it's HTML; for text over MAX_MARKDOWN_CHARS, its paragraphs escaped as they are."""
+    if len(text) <= MAX_MARKDOWN_CHARS:
+        return str(_renderer().render(text))
+    paragraphs = (part.strip() for part in text.split("\n\n"))
+    return "".join(f"<p>{escape(part)}</p>\n" for part in paragraphs if part)
