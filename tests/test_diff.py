@@ -9,7 +9,7 @@ import pytest
 
 from git_helpers import GitRepo, needs_git
 from helpers import LEGACY_SAMPLE, dump
-from torchscape.catalog.diff import diff_landscapes, format_markdown, read_entries
+from torchscape.catalog.diff import diff_landscapes, format_markdown, format_text, read_entries
 from torchscape.cli import main
 
 
@@ -144,6 +144,14 @@ def test_markdown_is_inert() -> None:
     assert "### Added (1)" in text and "### Curation status (1)" in text
     assert r"- Fresh \<b\>\*bold\*\</b\> added to Modeling / Vision" in text
     assert "<b>" not in text
+
+
+def test_text_escapes_what_would_drive_a_terminal() -> None:
+    old = catalog([item("Kornia", description="Vision.")], [])
+    new = catalog([item("Kornia", description="Vision \x1b]0;title\x07 \x1b[8mhidden\x1b[0m \u202etxt")], [])
+    text = format_text(diff_landscapes(read_entries(old, "o"), read_entries(new, "n")))
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert r"\x1b]0;title\x07" in text and r"\u202etxt" in text  # shown escaped
 
 
 def test_cli_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

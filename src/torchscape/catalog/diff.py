@@ -21,7 +21,7 @@ from typing import Any, Literal
 from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.urls import canonical_repo
 from torchscape.catalog.yamlio import ParsedFile, YMap, parse_text, read_yaml
-from torchscape.errors import UsageError
+from torchscape.errors import UsageError, printable
 
 Kind = Literal["added", "removed", "renamed", "moved", "status", "changed"]
 KINDS: tuple[Kind, ...] = ("added", "removed", "renamed", "moved", "status", "changed")
@@ -348,7 +348,8 @@ def format_text(changes: Sequence[Change]) -> str:
             lines.append(f"  {describe(change)}")
             lines += [f"      {_field_line(f)}" for f in change.fields]
     lines.append(summary(changes))
-    return "\n".join(lines) + "\n"
+    # for a terminal: control and direction-changing characters of the catalog's text escaped
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 #: Characters with a meaning inside a Markdown line (GitHub's flavour); our lines never start with
