@@ -10,7 +10,9 @@ import argparse
 import contextlib
 import datetime
 import json
+import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -38,6 +40,7 @@ from torchscape.new import create_example
 from torchscape.paths import Sources, display_path, resolve_sources
 from torchscape.schema import KINDS, dumps
 from torchscape.site.build import BuildRequest, build_site, load_catalog
+from torchscape.site.writer import STAGING_FOLDERS
 
 if TYPE_CHECKING:
     from torchscape.refresh import Client
@@ -70,20 +73,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _terminate_as_interrupt() -> Any:
-    """SIGTERM (a CI job cancelled, `timeout`) ends a command as Ctrl-C does, so that what it
-    was writing is cleaned up (a build's staging folder) rather than left behind. Processes
-    forked from this one die of it as before."""
+    """SIGTERM (a CI job cancelled, `timeout`) ends a command at once, but first removes what a
+    build was writing (its staging folder) rather than leaving it behind, and ends the build's
+    worker processes. (Not by unwinding as Ctrl-C does: `timeout` signals the whole process group,
+    and a worker that dies holding its pool's lock would keep the pool's shutdown waiting.)
+    Processes forked from this one die of it as before."""
     own = os.getpid()
 
-    def interrupt(signum: int, frame: object) -> None:
+    def terminate(signum: int, frame: object) -> None:
         if os.getpid() != own:  # a forked worker: the default, ending at once
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGTERM)
             return
-        raise KeyboardInterrupt
+        for child in multiprocessing.active_children():
+            child.kill()
+        for folder in list(STAGING_FOLDERS):
+            shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            sys.stderr.write("torchscape: terminated\n")
+            sys.stderr.flush()
+        os._exit(128 + signal.SIGTERM)
 
     try:
-        return signal.signal(signal.SIGTERM, interrupt)  # the handler before, to put back
+        return signal.signal(signal.SIGTERM, terminate)  # the handler before, to put back
     except ValueError:  # not the main thread (main() called from a test's thread)
         return None
 

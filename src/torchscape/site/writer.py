@@ -43,6 +43,11 @@ MARKER = ".torchscape-site"
 MARKER_TEXT = b"built by torchscape\n"
 
 
+#: Staging folders of builds in progress in this process: removed by the CLI's SIGTERM handler,
+#: which ends the process at once (see `cli`).
+STAGING_FOLDERS: set[Path] = set()
+
+
 class FileSink(Protocol):
     """Where a build step puts its files: the `SiteWriter`, or a `Collector` in a worker."""
 
@@ -164,6 +169,7 @@ class SiteWriter:
         else:
             self._write_fresh()
         self._pending.clear()
+        STAGING_FOLDERS.discard(self._staging)
         self._staging = None
 
     def abort(self) -> None:
@@ -174,6 +180,7 @@ class SiteWriter:
             streamer.discard()
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
+            STAGING_FOLDERS.discard(self._staging)
             self._staging = None
 
     @property
@@ -187,6 +194,7 @@ class SiteWriter:
             self._staging = Path(
                 tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent)
             )
+            STAGING_FOLDERS.add(self._staging)
             # mkdtemp makes it private (0700); the site's root becomes readable like its files,
             # so that a web server running as another user can serve it.
             self._staging.chmod(0o777 & ~_UMASK)
