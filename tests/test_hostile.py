@@ -37,6 +37,19 @@ def validate(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def build_in(folder: Path) -> subprocess.CompletedProcess[str]:
+    """`torchscape build` run in `folder` (its landscape.yml), into folder/site."""
+    out, cache = str(folder / "site"), str(folder / "cache")
+    return subprocess.run(
+        [sys.executable, "-m", "torchscape.cli", "build", "--output-dir", out, "--cache-dir", cache],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "content", "code", "place"),
     [
@@ -156,23 +169,7 @@ def test_pipes_where_files_are_expected_are_not_waited_on(tmp_path: Path) -> Non
     (tmp_path / "landscape.yml").write_text(HEAD + GOOD_ITEM, encoding="utf-8")
     os.mkfifo(tmp_path / "observed.jsonl")  # the snapshot `refresh` writes beside the data
     os.mkfifo(tmp_path / "settings.yml")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "torchscape.cli",
-            "build",
-            "--output-dir",
-            str(tmp_path / "site"),
-            "--cache-dir",
-            str(tmp_path / "cache"),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = build_in(tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and (tmp_path / "site" / "index.html").is_file()
 
@@ -191,24 +188,8 @@ def test_a_logos_folder_linking_outside_the_landscape_is_not_read(tmp_path: Path
     (landscape / "landscape.yml").write_text(
         HEAD + GOOD_ITEM.replace("x.svg", "secret.svg"), encoding="utf-8"
     )
-    out = tmp_path / "site"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "torchscape.cli",
-            "build",
-            "--output-dir",
-            str(out),
-            "--cache-dir",
-            str(tmp_path / "c"),
-        ],
-        cwd=landscape,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    out = landscape / "site"
+    proc = build_in(landscape)
     assert proc.returncode == 0, proc.stderr
     assert "not a link to outside its folder" in proc.stdout
     assert not any(b"#123457" in p.read_bytes() for p in out.rglob("*") if p.is_file())
@@ -252,23 +233,7 @@ def test_a_snapshot_with_impossible_timestamps_is_read_without_a_traceback(tmp_p
     (tmp_path / "observed.jsonl").write_text(
         "".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8"
     )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "torchscape.cli",
-            "build",
-            "--output-dir",
-            str(tmp_path / "site"),
-            "--cache-dir",
-            str(tmp_path / "cache"),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = build_in(tmp_path)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
 
 
