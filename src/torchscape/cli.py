@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
-    previous = _terminate_as_interrupt()
+    previous = _end_on_sigterm()
     try:
         return handler(args)
     except TorchscapeError as exc:
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _terminate_as_interrupt() -> Any:
+def _end_on_sigterm() -> Any:
     """SIGTERM (a CI job cancelled, `timeout`) ends a command at once, but first removes what a
     build was writing (its staging folder) rather than leaving it behind, and ends the build's
     worker processes. (Not by unwinding as Ctrl-C does: `timeout` signals the whole process group,

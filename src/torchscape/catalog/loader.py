@@ -21,7 +21,12 @@ from torchscape.catalog.model import (
 from torchscape.catalog.raw import RawGuide, RawSettings, StatusSetting
 from torchscape.catalog.urls import repo_key
 from torchscape.catalog.validate_data import CheckedItem, DataChecker, DataResult
-from torchscape.catalog.validate_settings import check_guide, check_settings, is_landscapeapp, relation_labels
+from torchscape.catalog.validate_settings import (
+    check_guide,
+    check_settings,
+    is_landscapeapp,
+    relation_statuses,
+)
 from torchscape.catalog.yamlio import read_yaml
 from torchscape.errors import CatalogError, Code, Problem, Severity, UsageError, sort_problems
 
@@ -131,10 +136,10 @@ def _statuses_hint(parsed: object) -> dict[str, StatusSetting] | None:
     root = getattr(parsed, "root", None)
     section = root.get("torchscape") if isinstance(root, dict) else None
     table = section.get("statuses") if isinstance(section, dict) else None
-    derived = relation_labels(root) if is_landscapeapp(root) else {}  # see check_settings
+    derived = relation_statuses(root) if is_landscapeapp(root) else {}  # see check_settings
     if not isinstance(table, dict) and not derived:
         return None
-    statuses = {key: StatusSetting(label=label, retired=key == "archived") for key, label in derived.items()}
+    statuses = dict(derived)
     for key, value in (table if isinstance(table, dict) else {}).items():
         label = value.get("label") if isinstance(value, dict) else None
         retired = (

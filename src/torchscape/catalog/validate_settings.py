@@ -15,7 +15,7 @@ from torchscape.catalog.checks import (
     suggest,
     validate_model,
 )
-from torchscape.catalog.raw import RawGuide, RawSettings
+from torchscape.catalog.raw import RawGuide, RawSettings, StatusSetting
 from torchscape.catalog.urls import scheme_of
 from torchscape.catalog.yamlio import Mark, ParsedFile, YMap
 from torchscape.errors import Code
@@ -83,23 +83,32 @@ def _landscapeapp_statuses(root: YMap) -> bool:
     an entry's `tag`, else its `label`): those become `torchscape.statuses` labels where the file
     gives none of its own (`archived` retired, as landscapeapp's landscapes use it); the section
     is then not reported as unknown. Whether any were taken."""
-    labels = relation_labels(root)
-    if not labels:
+    derived = relation_statuses(root)
+    if not derived:
         return False
     mark = root.key_marks["relation"]
     section = _child_map(root, "torchscape", mark)
     statuses = _child_map(section, "statuses", mark) if section is not None else None
     if statuses is None:
         return False
-    for value, label in labels.items():
+    for value, status in derived.items():
         if value not in statuses:
             entry = YMap(mark)
-            entry["label"], entry.key_marks["label"] = label, mark
-            if value == "archived":
+            entry["label"], entry.key_marks["label"] = status.label, mark
+            if status.retired:
                 entry["retired"], entry.key_marks["retired"] = True, mark
             statuses[value], statuses.key_marks[value] = entry, mark
     del root["relation"]
     return True
+
+
+def relation_statuses(root: object) -> dict[str, StatusSetting]:
+    """The curation statuses a landscapeapp settings file describes (`relation_labels`), with
+    `archived` retired, as landscapeapp's landscapes use it."""
+    return {
+        value: StatusSetting(label=label, retired=value == "archived")
+        for value, label in relation_labels(root).items()
+    }
 
 
 def relation_labels(root: object) -> dict[str, str]:
