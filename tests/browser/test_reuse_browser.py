@@ -155,6 +155,19 @@ def test_item_page_badge_shows_and_copies(page: Page, bundled_site: Site) -> Non
     page.click("button[data-copy=badge-md]")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("[![PyTorch Landscape: ") and "badges/torchvision.svg" in copied
+    # reStructuredText and HTML are made in the page from the badge's parts
+    base = "https://landscape.torchscape.dev"
+    alt = badge.get_attribute("alt") or ""
+    assert alt.startswith("PyTorch Landscape: ")
+    assert page.text_content("#badge-rst") == (
+        f".. image:: {base}/badges/torchvision.svg\n   :alt: {alt}\n   :target: {base}/projects/torchvision/"
+    )
+    assert page.text_content("#badge-html") == (
+        f'<a href="{base}/projects/torchvision/"><img src="{base}/badges/torchvision.svg" '
+        f'alt="{alt}" height="20"></a>'
+    )
+    page.click("button[data-copy=badge-html]")
+    assert page.evaluate("navigator.clipboard.readText()") == page.text_content("#badge-html")
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG"), ("pdf", b"%PDF")])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import quoteattr
 
 from torchscape.catalog.model import Item
 from torchscape.site.xmlsafe import xml_attribute, xml_text
@@ -89,31 +88,27 @@ def _text(text: str, centre: float, length: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class BadgeSnippets:
-    """Copy-paste code for one item's badge; `absolute` is False when the site's URL is unknown."""
+    """Copy-paste code for one item's badge; `absolute` is False when the site's URL is unknown.
+
+    Only the Markdown is written into item pages: `reuse.js` makes the reStructuredText and HTML
+    from `image`, `page` and `alt` in the browser."""
 
     image: str
     page: str
+    alt: str
     markdown: str
-    rest: str
-    html: str
     absolute: bool
 
 
 def snippets(item: Item, label: str, base_url: str) -> BadgeSnippets:
-    """Markdown, reStructuredText and HTML for an item's badge, linking to its page."""
+    """The parts of an item's badge snippets, and its Markdown, linking to its page."""
     prefix = f"{base_url}/" if base_url else ""
     image = f"{prefix}badges/{item.id}.svg"
     page = f"{prefix}projects/{item.id}/"
     alt = f"{label}: {badge_value(item)}"
     markdown = f"[![{_markdown_text(alt)}]({image})]({page})"
-    rest = f".. image:: {image}\n   :alt: {_rest_text(alt)}\n   :target: {page}"
-    html = f'<a href={quoteattr(page)}><img src={quoteattr(image)} alt={quoteattr(alt)} height="20"></a>'
-    return BadgeSnippets(image, page, markdown, rest, html, absolute=bool(base_url))
+    return BadgeSnippets(image, page, alt, markdown, absolute=bool(base_url))
 
 
 def _markdown_text(text: str) -> str:
     return re.sub(r"([\\\[\]()*_`<>!])", r"\\\1", text)
-
-
-def _rest_text(text: str) -> str:
-    return " ".join(text.split())

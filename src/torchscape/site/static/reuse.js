@@ -3,6 +3,33 @@
 
 const root = document.body.dataset.root || "";
 
+/** The badge's reStructuredText and HTML, made from the parts the item page gives with its
+ * Markdown (written in the page, so it is there without scripts too). */
+function addBadgeFormats() {
+  const list = document.querySelector("dl[data-badge]");
+  const image = document.querySelector(".badge-image");
+  if (!list || !image) return;
+  const { badge, page } = list.dataset;
+  const alt = image.alt;
+  const formats = [
+    ["rst", "reStructuredText", `.. image:: ${badge}\n   :alt: ${alt.split(/\s+/).join(" ")}\n   :target: ${page}`],
+    ["html", "HTML", `<a href="${quote(page)}"><img src="${quote(badge)}" alt="${quote(alt)}" height="20"></a>`],
+  ];
+  for (const [key, label, text] of formats) {
+    const term = document.createElement("dt");
+    term.textContent = label;
+    const code = document.createElement("code");
+    code.id = `badge-${key}`;
+    code.textContent = text;
+    const pre = document.createElement("pre");
+    pre.className = "snippet";
+    pre.append(code);
+    const detail = document.createElement("dd");
+    detail.append(pre);
+    list.append(term, detail);
+  }
+}
+
 function setUpCopyButtons() {
   // Snippet lists (the item page's badge) get their buttons here, to keep each page small.
   for (const code of document.querySelectorAll(".snippets code[id]")) {
@@ -45,7 +72,7 @@ function embedQuery(form) {
 }
 
 function quote(text) {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function setUpEmbedForm() {
@@ -81,5 +108,6 @@ function setUpEmbedForm() {
   update();
 }
 
+addBadgeFormats();
 setUpCopyButtons();
 setUpEmbedForm();
