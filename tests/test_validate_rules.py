@@ -8,6 +8,7 @@ import pytest
 
 import torchscape
 from helpers import LEGACY_SAMPLE, catalog, item, lines, run_check
+from torchscape.catalog.model import MAX_SECOND_PATHS
 from torchscape.errors import Code
 
 
@@ -384,6 +385,37 @@ def test_second_path_problems(tmp_path: Path) -> None:
     assert [p.code for p in result.problems] == [Code.SECOND_PATH_UNKNOWN, Code.SECOND_PATH_INVALID]
     assert result.landscape is not None
     assert result.landscape.items[0].second_paths == ()  # its own place is not repeated
+
+
+def test_second_paths_past_the_limit_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    # one list for every item, as a YAML alias gives it: without a limit, 40 items x 40 places
+    places = [f"Sub {n}" for n in range(40)]
+    data = {
+        "categories": [
+            {
+                "name": "Cat",
+                "subcategories": [
+                    {
+                        "name": sub,
+                        "items": [item(name=f"Item {sub}", second_path=[f"Cat / {p}" for p in places])],
+                    }
+                    for sub in places
+                ],
+            }
+        ]
+    }
+    result = run_check(tmp_path, data)
+    warnings = [p for p in result.problems if p.code is Code.SECOND_PATH_INVALID]
+    assert len(warnings) == 40 and not any(p.blocking for p in warnings)
+    assert f"more than {MAX_SECOND_PATHS} second paths" in warnings[0].message
+    assert result.landscape is not None
+    first, last = result.landscape.items[0], result.landscape.items[-1]
+    # its own place does not count; the first 16 others are kept, in the order given
+    assert [p.subcategory for p in first.second_paths] == places[1 : MAX_SECOND_PATHS + 1]
+    assert [p.subcategory for p in last.second_paths] == places[:MAX_SECOND_PATHS]
+    # the warning names the first entry left out
+    assert warnings[0].field == f"second_path[{MAX_SECOND_PATHS + 1}]"
+    assert warnings[-1].field == f"second_path[{MAX_SECOND_PATHS}]"
 
 
 def test_annotations_are_type_checked(tmp_path: Path) -> None:

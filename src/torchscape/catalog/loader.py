@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from torchscape.catalog.ids import landscape2_id, section_id
 from torchscape.catalog.model import (
+    MAX_SECOND_PATHS,
     Category,
     Item,
     Landscape,
@@ -234,17 +235,17 @@ def _item(checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[
 def _second_paths(
     entries: tuple[str, ...] | list[str], places: set[tuple[str, str]], checked: CheckedItem
 ) -> tuple[Placement, ...]:
-    found: list[Placement] = []
+    found: dict[tuple[str, str], Placement] = {}  # in order; a dict, as lists can be long
     for entry in entries:
         parts = [p.strip() for p in entry.split("/")]
         if len(parts) != 2:
             continue
         place = (parts[0], parts[1])
-        if place in places and place != (checked.category, checked.subcategory):
-            placement = Placement(*place)
-            if placement not in found:
-                found.append(placement)
-    return tuple(found)
+        if place in places and place != (checked.category, checked.subcategory) and place not in found:
+            found[place] = Placement(*place)
+            if len(found) == MAX_SECOND_PATHS:  # validate warns of the rest
+                break
+    return tuple(found.values())
 
 
 def _status(value: str | None, statuses: dict[str, StatusSetting]) -> Status | None:

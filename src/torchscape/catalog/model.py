@@ -16,6 +16,9 @@ from torchscape.catalog.raw import RawExtra, RawGuide, RawSettings, StatusSettin
 from torchscape.errors import Problem, Severity
 
 KINDS = ("library", "framework", "tool", "service", "member")
+#: An item is shown in its own subcategory and at most this many `second_path` ones (real
+#: landscapes give one or two): a list shared through a YAML alias must not multiply the grid.
+MAX_SECOND_PATHS = 16
 
 
 @dataclass(frozen=True, slots=True)

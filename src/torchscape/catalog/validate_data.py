@@ -19,7 +19,7 @@ from torchscape.catalog.checks import (
     validate_model,
 )
 from torchscape.catalog.ids import is_valid_slug, item_id, normalize_name
-from torchscape.catalog.model import KINDS
+from torchscape.catalog.model import KINDS, MAX_SECOND_PATHS
 from torchscape.catalog.raw import RawCategory, RawItem, RawSubcategory, StatusSetting
 from torchscape.catalog.urls import canonical_repo, github_repo_problem, repo_key, scheme_of
 from torchscape.catalog.yamlio import ParsedFile, YList, YMap
@@ -519,9 +519,21 @@ class DataChecker:
     def _second_paths(self) -> None:
         places = {(c, s) for c, subs in self.result.categories for s, _ in subs}
         for checked in self.result.items:
+            shown: set[tuple[str, str]] = set()
             for index, entry in enumerate(checked.raw.second_path or ()):
                 parts = entry.split("/")
                 steps = ("second_path", index)
+                place = (parts[0].strip(), parts[-1].strip())
+                own = place == (checked.category, checked.subcategory)
+                if len(parts) == 2 and place in places and place not in shown and not own:
+                    shown.add(place)
+                    if len(shown) > MAX_SECOND_PATHS:
+                        message = (
+                            f"more than {MAX_SECOND_PATHS} second paths: this one and the rest "
+                            "are ignored (an item shown everywhere helps no reader)"
+                        )
+                        checked.scope.warn(steps, Code.SECOND_PATH_INVALID, message)
+                        break
                 if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
                     message = f"'{shorten(entry)}' is not 'Category / Subcategory' (ignored)"
                     checked.scope.warn(steps, Code.SECOND_PATH_INVALID, message)
