@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -468,3 +469,21 @@ def test_a_broken_catalog_is_not_added_to(
     assert "unsafe-url" in err or "'javascript:' URLs are not allowed" in err
     assert "add refused: 1 blocking problem(s); fix them first; nothing was written" in err
     assert landscape.read_text(encoding="utf-8") == text
+
+
+def test_a_logos_folder_linking_outside_the_landscape_is_not_written_to(
+    landscape: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    logos = landscape.parent / "logos"
+    shutil.rmtree(logos)
+    logos.symlink_to(outside, target_is_directory=True)
+    before = landscape.read_bytes()
+    args = add_args(landscape, "https://github.com/a/b", "--offline", "--category", "Modeling / Vision")
+    assert main(args) == 2
+    assert "links to outside the landscape's folder: the logo is not written there" in capsys.readouterr().err
+    assert list(outside.iterdir()) == [] and landscape.read_bytes() == before
+    # named on purpose, it is used
+    assert main([*args, "--logos-path", str(outside)]) == 0
+    assert [p.name for p in outside.iterdir()] == ["b.svg"]

@@ -443,6 +443,30 @@ def test_comparisons_in_settings_are_validated(tmp_path: Path) -> None:
     assert result.landscape is None  # a wrong count is an invalid value (blocking)
 
 
+def test_an_item_listed_twice_in_a_comparison_counts_once(tmp_path: Path) -> None:
+    data = catalog(item("Alpha"), item("Beta"), item("Gamma"))
+    settings = {
+        **SETTINGS,
+        "torchscape": {
+            "comparisons": [
+                {"name": "Twice", "items": ["alpha", "beta", "Alpha"]},
+                {"name": "Thrice", "items": ["gamma", "gamma", "GAMMA"]},
+            ]
+        },
+    }
+    result = run_check(tmp_path, data, settings=settings)
+    messages = [p.format() for p in result.problems]
+    assert sum("is listed already in this comparison: shown once" in m for m in messages) == 3, messages
+    # three entries, one item: no comparison page can be made of it, as of a list of one
+    assert any("needs 2 to 4 item ids, found 1 different" in m for m in messages), messages
+    assert result.landscape is None
+    del settings["torchscape"]["comparisons"][1]  # type: ignore[index]
+    result = run_check(tmp_path, data, settings=settings)
+    assert result.landscape is not None
+    (twice,) = named_comparisons(result.landscape)
+    assert twice.items == ("alpha", "beta")
+
+
 def test_unknown_comparison_ids_are_left_out(tmp_path: Path) -> None:
     data = catalog(item("Alpha"), item("Beta"), item("Gamma"))
     settings = {

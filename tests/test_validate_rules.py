@@ -844,3 +844,19 @@ def test_landscapeapp_settings_label_the_curation_statuses_from_relation_values(
         "growth": ("Growing", False),
         "archived": ("Archived", True),
     }
+
+
+def test_control_characters_in_names_and_descriptions_are_warned_of(tmp_path: Path) -> None:
+    data = catalog(
+        item(name="Bad\x1b[2J name", description="Fine\nacross lines\tand tabbed"),
+        item(name="Other", description="A bell\x07 rings"),
+        category="Cat\x00egory",
+    )
+    result = run_check(tmp_path, data)
+    found = [(p.field, p.message) for p in result.problems if p.code is Code.CONTROL_CHARACTER]
+    assert found == [
+        ("name", "has a control character (U+0000) at position 4: remove it"),
+        ("name", "has a control character (U+001B) at position 4: remove it"),
+        ("description", "has a control character (U+0007) at position 7: remove it"),
+    ]
+    assert result.landscape is not None  # a warning: the site escapes them where it matters

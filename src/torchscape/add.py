@@ -22,7 +22,7 @@ from packaging.utils import canonicalize_name
 
 from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.insert import Fields, insert_item
-from torchscape.catalog.loader import CheckResult, check
+from torchscape.catalog.loader import CheckResult, check, outside_landscape
 from torchscape.catalog.model import Landscape
 from torchscape.catalog.roundtrip import read_source, unified_diff, write_atomically
 from torchscape.catalog.suggest import Suggester, examples_from, item_words
@@ -375,7 +375,13 @@ def logos_folder(sources: Sources, landscape: Landscape) -> Path:
         return landscape.logos_path
     if sources.logos_path is not None:
         return sources.logos_path
-    return sources.data_file.parent / "logos"
+    folder = sources.data_file.parent / "logos"
+    if (folder.exists() or folder.is_symlink()) and outside_landscape(folder, sources.data_file):
+        raise UsageError(
+            f"{display_path(folder)} links to outside the landscape's folder: the logo is not "
+            "written there (give --logos-path to name a logos folder on purpose)"
+        )
+    return folder
 
 
 def add_item(

@@ -94,6 +94,7 @@ class Code(enum.StrEnum):
     UNKNOWN_STATUS = "unknown-status"
     SHARED_CRUNCHBASE = "shared-crunchbase"
     MISSING_DESCRIPTION = "missing-description"
+    CONTROL_CHARACTER = "control-character"
 
 
 #: Problem kinds that make a catalog unusable: `build` refuses them and keeps the previous site.

@@ -7,7 +7,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Final
 
 from torchscape.catalog.checks import (
     Scope,
@@ -206,6 +206,7 @@ class DataChecker:
                     f"the legacy '{key}:' marker has a value, which is ignored",
                 )
         if named:
+            _control_characters(str(name), ("name",), scope)
             return str(name).strip()
         code = Code.MISSING_FIELD if "name" not in value else Code.EMPTY_VALUE
         message = f"{what} #{index + 1} needs a name"
@@ -318,6 +319,8 @@ class DataChecker:
         self._repos(raw, scope)
         self._extra(raw, scope)
         self._status(raw, scope)
+        _control_characters(raw.name, ("name",), scope)
+        _control_characters(raw.description, ("description",), scope, allowed="\t\n\r")
         if raw.description is None or not raw.description.strip():
             annotations = (raw.extra.annotations if raw.extra else None) or {}
             if raw.repo_url or annotations.get("pypi"):
@@ -558,6 +561,24 @@ class DataChecker:
                     "its company data would be shown on all of them"
                 )
                 items[0].scope.warn(("crunchbase",), Code.SHARED_CRUNCHBASE, message)
+
+
+#: C0 and C1 control characters, DEL, and the two non-characters XML refuses.
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _control_characters(
+    text: str | None, steps: tuple[str | int, ...], scope: Scope, allowed: str = ""
+) -> None:
+    """Warn of an invisible control character (an escape sequence pasted from a terminal, a NUL):
+    the site escapes it where it matters, but it shows as a box or nothing, and a terminal
+    reading the CSV may act on it."""
+    for match in _CONTROL.finditer(text or ""):
+        if match.group() not in allowed:
+            code = f"U+{ord(match.group()):04X}"
+            message = f"has a control character ({code}) at position {match.start() + 1}: remove it"
+            scope.warn(steps, Code.CONTROL_CHARACTER, message)
+            return
 
 
 def _slug_of(raw: RawItem) -> str | None:

@@ -314,10 +314,17 @@ def _comparisons(settings: RawSettings, item_ids: set[str] | None, scope: Scope)
         steps: tuple[str | int, ...] = ("torchscape", "comparisons", i)
         if not comparison.name.strip():
             scope.report((*steps, "name"), Code.EMPTY_VALUE, "is empty")
-        if not 2 <= len(comparison.items) <= 4:
-            found = len(comparison.items)
+        distinct = len({item_id.lower() for item_id in comparison.items})
+        if not 2 <= distinct <= 4:
+            found = f"{distinct} different" if distinct != len(comparison.items) else str(distinct)
             scope.report((*steps, "items"), Code.INVALID_VALUE, f"needs 2 to 4 item ids, found {found}")
+        seen: set[str] = set()
         for j, item_id in enumerate(comparison.items):
+            if item_id.lower() in seen:
+                message = f"'{item_id}' is listed already in this comparison: shown once"
+                scope.warn((*steps, "items", j), Code.IGNORED_VALUE, message)
+                continue
+            seen.add(item_id.lower())
             if known is not None and item_id.lower() not in known:
                 hint = suggest(item_id, sorted(item_ids or ()))
                 message = f"'{item_id}' is not an item id of the data file, so it is left out{hint}"
