@@ -281,3 +281,30 @@ def test_aliases_expanding_to_too_much_text_are_refused(tmp_path: Path) -> None:
     problems = torchscape.check(path).problems
     assert Code.ALIAS_BOMB in {p.code for p in problems}
     assert any(f"{MAX_EXPANDED_CHARS:,} characters" in p.message for p in problems)
+
+
+def test_settings_cannot_repeat_the_grid_at_will(tmp_path: Path) -> None:
+    """Each group tab holds its categories' tiles: 100 groups, or one category listed 100 times
+    in a group, would repeat the whole grid that often (6 KB of settings made a 21.8 MB home page)."""
+    data = {"categories": [{"name": f"C{c}", "subcategories": [{"name": "S", "items": [item(f"I{c}")]}]}
+                           for c in range(3)]}  # fmt: skip
+    names = ["C0", "C1", "C2"]
+    groups = [{"name": "First", "categories": ["C0", "C0", "C1"] * 30}]
+    groups += [{"name": f"G{g}", "categories": names} for g in range(99)]
+    settings = {"foundation": "F", "url": "https://f.example", "groups": groups}
+    result = run_check(tmp_path, data, settings=settings)
+    warned = [(p.code, p.field, p.message) for p in result.problems if p.code is Code.IGNORED_VALUE]
+    assert (Code.IGNORED_VALUE, "groups[0].categories[1]", "'C0' is in this group already") in warned
+    assert (
+        Code.IGNORED_VALUE,
+        "groups[12]",
+        "more than 12 groups: this one and the rest are not shown",
+    ) in warned
+    assert result.landscape is not None
+    (tmp_path / "logos").mkdir()
+    assert build_in(tmp_path).returncode == 0
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert home.count('data-group-panel="') == 12
+    assert home.count('href="projects/i0/"') == 12  # once per group shown
+    first = home[home.index('data-group-panel="first"') : home.index('data-group-panel="g0"')]
+    assert first.count('href="projects/i0/"') == 1 and first.count('href="projects/i1/"') == 1

@@ -19,6 +19,9 @@ KINDS = ("library", "framework", "tool", "service", "member")
 #: An item is shown in its own subcategory and at most this many `second_path` ones (real
 #: landscapes give one or two): a list shared through a YAML alias must not multiply the grid.
 MAX_SECOND_PATHS = 16
+#: The home page shows at most this many group tabs from settings (landscape2's `groups`); each
+#: tab holds its categories' tiles, so a settings file must not be able to repeat the grid at will.
+MAX_GROUPS = 12
 
 
 @dataclass(frozen=True, slots=True)

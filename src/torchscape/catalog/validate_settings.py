@@ -15,6 +15,7 @@ from torchscape.catalog.checks import (
     suggest,
     validate_model,
 )
+from torchscape.catalog.model import MAX_GROUPS
 from torchscape.catalog.raw import RawGuide, RawSettings, StatusSetting
 from torchscape.catalog.urls import scheme_of
 from torchscape.catalog.yamlio import Mark, ParsedFile, YMap
@@ -272,9 +273,19 @@ def _cross_check(settings: RawSettings, categories: dict[str, set[str]], scope: 
         scope.warn(steps, Code.UNKNOWN_CATEGORY, message)
 
     for i, group in enumerate(settings.groups or ()):
+        if i == MAX_GROUPS:
+            message = f"more than {MAX_GROUPS} groups: this one and the rest are not shown"
+            scope.warn(("groups", i), Code.IGNORED_VALUE, message)
+            break
+        listed: set[str] = set()
         for j, name in enumerate(group.categories):
-            if name.strip() and name not in categories:
+            if name in listed:
+                scope.warn(
+                    ("groups", i, "categories", j), Code.IGNORED_VALUE, f"'{name}' is in this group already"
+                )
+            elif name.strip() and name not in categories:
                 unknown(("groups", i, "categories", j), name, categories)
+            listed.add(name)
     for i, category in enumerate(settings.categories or ()):
         if category.name.strip() and category.name not in categories:
             unknown(("categories", i, "name"), category.name, categories)

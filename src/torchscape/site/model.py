@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from torchscape.catalog.ids import is_valid_slug, normalize_name, section_id
-from torchscape.catalog.model import Item, Landscape
+from torchscape.catalog.model import MAX_GROUPS, Item, Landscape
 from torchscape.catalog.raw import RawSettings
 from torchscape.relations import Relations
 from torchscape.site.monogram import monogram_index, monogram_letters
@@ -219,8 +219,8 @@ def _groups(categories: tuple[CategoryView, ...], settings: RawSettings | None) 
     by_name = {c.name: c for c in categories}
     groups = []
     used: set[str] = set()
-    for group in (settings.groups or ()) if settings else ():
-        members = tuple(by_name[c] for c in group.categories if c in by_name)
+    for group in ((settings.groups or ()) if settings else ())[:MAX_GROUPS]:  # validate warns of more
+        members = tuple(by_name[c] for c in dict.fromkeys(group.categories) if c in by_name)
         used.update(c.name for c in members)
         if members:
             key = group.alias if group.alias and is_valid_slug(group.alias) else normalize_name(group.name)
