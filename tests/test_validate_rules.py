@@ -860,3 +860,16 @@ def test_control_characters_in_names_and_descriptions_are_warned_of(tmp_path: Pa
         ("description", "has a control character (U+0007) at position 7: remove it"),
     ]
     assert result.landscape is not None  # a warning: the site escapes them where it matters
+
+
+def test_markdown_too_long_to_render_is_warned_of(tmp_path: Path) -> None:
+    long = "word " * 5_000
+    guide = {"categories": [{"category": "Cat", "content": long, "subcategories": []}]}
+    settings = {"foundation": "F", "url": "https://f.example", "footer": {"text": long}}
+    result = run_check(tmp_path, catalog(item()), settings=settings, guide=guide)
+    found = [(p.file.rsplit("/", 1)[-1], p.field) for p in result.problems if "plain paragraphs" in p.message]
+    assert found == [("guide.yml", "content"), ("settings.yml", "footer.text")]
+    assert "is 25,000 characters long, over 20,000" in next(
+        p.message for p in result.problems if p.field == "content"
+    )
+    assert result.landscape is not None

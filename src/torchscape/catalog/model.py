@@ -22,6 +22,10 @@ MAX_SECOND_PATHS = 16
 #: The home page shows at most this many group tabs from settings (landscape2's `groups`); each
 #: tab holds its categories' tiles, so a settings file must not be able to repeat the grid at will.
 MAX_GROUPS = 12
+#: Longer markdown (a guide section, the footer) is shown as plain paragraphs: markdown-it's link
+#: parsing takes time that grows with the square of some inputs ("![" 49,000 times: 2 s a
+#: rendering), and no guide section or footer needs this much.
+MAX_MARKDOWN_CHARS = 20_000
 
 
 @dataclass(frozen=True, slots=True)

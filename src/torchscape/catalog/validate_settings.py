@@ -15,7 +15,7 @@ from torchscape.catalog.checks import (
     suggest,
     validate_model,
 )
-from torchscape.catalog.model import MAX_GROUPS
+from torchscape.catalog.model import MAX_GROUPS, MAX_MARKDOWN_CHARS
 from torchscape.catalog.raw import RawGuide, RawSettings, StatusSetting
 from torchscape.catalog.urls import scheme_of
 from torchscape.catalog.yamlio import Mark, ParsedFile, YMap
@@ -237,6 +237,8 @@ def _non_empty_names(scope: Scope, settings: RawSettings) -> None:
     for steps, value in empties:
         if not value.strip():
             scope.report(steps, Code.EMPTY_VALUE, "is empty")
+    if settings.footer and settings.footer.text:
+        _long_markdown(scope, ("footer", "text"), settings.footer.text)
 
 
 def _links(settings: RawSettings, scope: Scope) -> None:
@@ -400,6 +402,18 @@ def _guide_texts(scope: Scope, *fields: tuple[tuple[str | int, ...], str | None]
     for steps, value in fields:
         if value is not None and not value.strip():
             scope.report(steps, Code.EMPTY_VALUE, "is empty")
+        elif value is not None:
+            _long_markdown(scope, steps, value)
+
+
+def _long_markdown(scope: Scope, steps: tuple[str | int, ...], value: str) -> None:
+    """Warn of markdown too long to be rendered (`MAX_MARKDOWN_CHARS`)."""
+    if len(value) > MAX_MARKDOWN_CHARS:
+        message = (
+            f"is {len(value):,} characters long, over {MAX_MARKDOWN_CHARS:,}: it is shown as plain "
+            "paragraphs, not rendered as markdown (split it into sections)"
+        )
+        scope.warn(steps, Code.IGNORED_VALUE, message)
 
 
 #: A path on the site: segments of URL path characters (RFC 3986 pchar) between single slashes.

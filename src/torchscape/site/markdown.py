@@ -15,6 +15,8 @@ from html import escape
 import nh3
 from markdown_it import MarkdownIt
 
+from torchscape.catalog.model import MAX_MARKDOWN_CHARS
+
 _TAGS = {
     "a",
     "p",
@@ -57,12 +59,6 @@ _ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td":
 @functools.cache
 def _renderer() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
-
-
-#: Longer markdown is shown as plain paragraphs: markdown-it's link parsing takes time that grows
-#: with the square of some inputs ("![" 49,000 times: 2 s a rendering), and no guide section or
-#: footer needs this much.
-MAX_MARKDOWN_CHARS = 20_000
 
 
 @functools.lru_cache(maxsize=1024)  # the guide's texts are shown on several pages
