@@ -487,3 +487,23 @@ def test_a_logos_folder_linking_outside_the_landscape_is_not_written_to(
     # named on purpose, it is used
     assert main([*args, "--logos-path", str(outside)]) == 0
     assert [p.name for p in outside.iterdir()] == ["b.svg"]
+
+
+def test_items_shared_through_an_alias_are_not_added_to(
+    tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "landscape.yml"
+    text = (
+        "categories:\n- name: Training\n  subcategories:\n  - name: Frameworks\n    items: &shared\n"
+        "    - name: A\n      homepage_url: https://a.example/\n      logo: a.svg\n"
+        "  - name: Other\n    items: *shared\n"
+    )
+    data.write_text(text, encoding="utf-8")
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "a.svg").write_text(SVG, encoding="utf-8")
+    args = add_args(data, "https://github.com/b/zed", "--offline", "--category", "Training / Frameworks")
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "its items are shared with another place through a YAML anchor and alias" in err
+    assert data.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in (tmp_path / "logos").iterdir()) == ["a.svg"]

@@ -193,6 +193,11 @@ def _verify(old: str, new: str, category: str, subcategory: str, fields: Fields,
         before, after = yaml.load(old, Loader=_LOADER), yaml.load(new, Loader=_LOADER)  # noqa: S506
     except yaml.YAMLError as exc:
         raise EditError(f"{where}: the edit would not be valid YAML ({exc}); nothing was written") from exc
+    if _listings(after, fields["name"]) > 1 + _listings(before, fields["name"]):
+        raise EditError(
+            f"{where}: its items are shared with another place through a YAML anchor and alias, "
+            "so the item would be added there too; add it by hand; nothing was written"
+        )
     sub_before, sub_after = _find_sub(before, category, subcategory), _find_sub(after, category, subcategory)
     found = None
     if sub_before is not None and sub_after is not None:
@@ -209,6 +214,18 @@ def _verify(old: str, new: str, category: str, subcategory: str, fields: Fields,
     expected = {"item": None, **fields} if isinstance(found, dict) and "item" in found else fields
     if found != expected or after != before:
         raise EditError(f"{where}: the edit did not read back as written; nothing was written")
+
+
+def _listings(data: Any, name: str) -> int:
+    """How many times an item of this name is listed in the data (aliases count each time)."""
+    cats = data.get("landscape", data.get("categories")) if isinstance(data, dict) else None
+    count = 0
+    for cat in cats if isinstance(cats, list) else []:
+        for sub in (cat.get("subcategories") or []) if isinstance(cat, dict) else []:
+            items = sub.get("items") if isinstance(sub, dict) else None
+            for entry in items if isinstance(items, list) else []:
+                count += isinstance(entry, dict) and entry.get("name") == name
+    return count
 
 
 def _find_sub(data: Any, category: str, subcategory: str) -> dict[str, Any] | None:
