@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -93,6 +94,22 @@ def test_any_change_in_or_out_means_a_full_build(tmp_path: Path, change: str) ->
     if change in ("data", "logo", "snapshot") or change.startswith("output"):
         assert tree_digest(out) == expected  # rebuilt: the same site again
     assert build(data, out, cache, settings=settings, logos=logos).unchanged  # and recorded anew
+
+
+def test_an_edited_logo_in_the_folder_found_beside_the_data_means_a_full_build(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Alpha", logo="alpha.svg"))), encoding="utf-8")
+    logo = tmp_path / "logos" / "alpha.svg"
+    logo.parent.mkdir()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><rect width="9" height="9" fill="#{}"/></svg>'
+    logo.write_text(svg.format("123456"), encoding="utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(data, out, cache)  # no logos folder named: the one beside the data file is used
+    assert "#123456" in next((out / "logos").glob("alpha.*.svg")).read_text(encoding="utf-8")
+    logo.write_text(svg.format("abcdef"), encoding="utf-8")  # same size, other bytes
+    os.utime(logo, ns=(logo.stat().st_atime_ns, logo.stat().st_mtime_ns + 1_000_000))
+    assert not build(data, out, cache).unchanged
+    assert "#abcdef" in next((out / "logos").glob("alpha.*.svg")).read_text(encoding="utf-8")
 
 
 def test_rebuild_writes_changed_files_and_removes_stale_ones(tmp_path: Path) -> None:

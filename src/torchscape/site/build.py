@@ -241,7 +241,9 @@ def _fingerprint(request: BuildRequest, landscape: Landscape) -> str | None:
     settings_file = request.sources.settings_file
     files = image_files(landscape.settings) if settings_file is not None else {}
     paths = [settings_file.parent / name for name in files.values()] if settings_file is not None else []
-    return incremental.fingerprint(request.sources, request.output_dir, request.dev, request.cache_dir, paths)
+    return incremental.fingerprint(
+        request.sources, request.output_dir, request.dev, request.cache_dir, paths, landscape.logos_path
+    )
 
 
 def _unchanged_report(

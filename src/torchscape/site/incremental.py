@@ -49,10 +49,16 @@ class Record:
 
 
 def fingerprint(
-    sources: Any, output_dir: Path, dev: bool, cache_dir: Path, files: Sequence[Path] = ()
+    sources: Any,
+    output_dir: Path,
+    dev: bool,
+    cache_dir: Path,
+    files: Sequence[Path] = (),
+    logos: Path | None = None,
 ) -> str:
     """A digest of every input of a build (see the module's docstring); `files`: other files
-    it reads (images the settings name by path)."""
+    it reads (images the settings name by path); `logos`: the logos folder the build reads
+    (`--logos-path`, or the one found beside the data file)."""
     digest = hashlib.sha256()
 
     def add(label: str, value: str | bytes) -> None:
@@ -72,7 +78,8 @@ def fingerprint(
     ):
         add(label, str(path))
         add(label, _file_bytes(path))
-    add("logos", _folder_listing(sources.logos_path))
+    add("logos", str(logos))
+    add("logos", _folder_listing(logos))
     add("settings images", _folder_listing(cache_dir / SETTINGS_IMAGES))  # fetched by refresh
     for name in (CACHE_FILE, CACHE_FILE + "-wal"):
         add("cache", _stat_text(cache_dir / name))
