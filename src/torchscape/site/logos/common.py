@@ -33,8 +33,13 @@ def bitmap_size(
 MAX_IMAGE_PIXELS: Final = 25_000_000
 #: SVG element nesting deeper than this is refused (real logos stay below 20).
 MAX_SVG_DEPTH: Final = 100
-#: Documents whose <use> elements expand to more elements than this are refused.
+#: Documents whose <use> elements (and markers, and other references) expand to more elements
+#: than this are refused.
 MAX_RENDERED_ELEMENTS: Final = 100_000
+#: Documents that draw more bitmap pixels than this in all (each time a <use>, a marker or a
+#: pattern draws a bitmap again counts: a renderer may decode it each time) are refused. The real
+#: PyTorch logos draw at most 17 million.
+MAX_DRAWN_PIXELS: Final = 64_000_000
 
 SVG_NS: Final = "http://www.w3.org/2000/svg"
 XLINK_NS: Final = "http://www.w3.org/1999/xlink"

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
 import xml.etree.ElementTree as ET
 from typing import Final
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+from PIL import Image
 
 from torchscape.site.logos.allowlists import (
     _ATTRIBUTES,
@@ -25,8 +27,9 @@ from torchscape.site.logos.allowlists import (
     _STYLE_ONLY,
     _TEXT_ELEMENTS,
 )
-from torchscape.site.logos.bitmaps import _checked_bitmap, _process_bitmap
+from torchscape.site.logos.bitmaps import _PILLOW_ERRORS, _checked_bitmap, _process_bitmap
 from torchscape.site.logos.common import (
+    MAX_DRAWN_PIXELS,
     MAX_RENDERED_ELEMENTS,
     MAX_SVG_DEPTH,
     SVG_NS,
@@ -43,7 +46,7 @@ from torchscape.site.logos.css import (
     _safe_declarations,
     _Stylesheet,
 )
-from torchscape.site.logos.numbers import _compact_value, _scan_numbers, _short_number
+from torchscape.site.logos.numbers import _NUMBER, _compact_value, _scan_numbers, _short_number
 from torchscape.site.monogram import monogram_svg
 
 
@@ -215,31 +218,79 @@ def _draws_something(root: ET.Element) -> bool:
 
 
 def _check_use_expansion(root: ET.Element) -> None:
-    """Refuse a document whose <use> elements copy copies of copies into more than
-    MAX_RENDERED_ELEMENTS elements (the "use bomb" that freezes a visitor's browser), or
-    refer to themselves."""
+    """Refuse a document that draws too much once every reference is followed: more than
+    MAX_RENDERED_ELEMENTS elements (the "use bomb" that freezes a visitor's browser: <use>
+    copying copies of copies; a marker counts once per vertex of the shape it marks), or bitmaps
+    of more than MAX_DRAWN_PIXELS pixels in all (one large bitmap drawn a thousand times kept
+    our renderer busy for minutes); or references that go round in a circle."""
     targets = {element.get("id"): element for element in root.iter() if element.get("id")}
-    sizes: dict[int, int] = {}
+    costs: dict[int, tuple[int, int]] = {}
+    pixels_of: dict[str, int] = {}
 
-    def size(element: ET.Element, chain: tuple[int, ...]) -> int:
-        """How many elements `element` stands for once every <use> in it is expanded."""
+    def cost(element: ET.Element, chain: tuple[int, ...]) -> tuple[int, int]:
+        """(elements, bitmap pixels) that drawing `element` stands for, references followed."""
         key = id(element)
-        if key in sizes:
-            return sizes[key]
+        if key in costs:
+            return costs[key]
         if key in chain or len(chain) > MAX_SVG_DEPTH:
             raise LogoRejected("<use> elements refer to themselves or nest too deeply")
-        total = 0
+        elements = pixels = 0
         for node in element.iter():
-            total += 1
-            target = targets.get((node.get("href") or "")[1:]) if node.tag == "use" else None
-            if target is not None:
-                total += size(target, (*chain, key))
-            if total > MAX_RENDERED_ELEMENTS:
-                raise LogoRejected(f"<use> elements expand to more than {MAX_RENDERED_ELEMENTS:,}")
-        sizes[key] = total
-        return total
+            elements += 1
+            if node.tag == "image":
+                href = node.get("href") or ""
+                if href not in pixels_of:
+                    pixels_of[href] = _bitmap_pixels(href)
+                pixels += pixels_of[href]
+            for times, target in _references(node, targets):
+                more_elements, more_pixels = cost(target, (*chain, key))
+                elements += times * more_elements
+                pixels += times * more_pixels
+            if elements > MAX_RENDERED_ELEMENTS:
+                raise LogoRejected(f"<use> elements or markers expand to more than {MAX_RENDERED_ELEMENTS:,}")
+            if pixels > MAX_DRAWN_PIXELS:
+                raise LogoRejected(f"draws bitmaps of more than {MAX_DRAWN_PIXELS:,} pixels in all")
+        costs[key] = (elements, pixels)
+        return costs[key]
 
-    size(root, ())
+    cost(root, ())
+
+
+_MARKER_PROPERTIES: Final = ("marker-start", "marker-mid", "marker-end")
+
+
+def _references(node: ET.Element, targets: dict[str | None, ET.Element]) -> list[tuple[int, ET.Element]]:
+    """What drawing `node` draws again, and how many times: the target of a <use>; a marker
+    once at each end, or at every vertex for `marker-mid` (bounded by the count of numbers in
+    the shape's data); anything else named by `url(#...)` (patterns, masks, clip paths) once."""
+    found: list[tuple[int, ET.Element]] = []
+    if node.tag == "use":
+        target = targets.get((node.get("href") or "")[1:])
+        if target is not None:
+            found.append((1, target))
+    for name, value in node.attrib.items():
+        if "url(" not in value:
+            continue
+        for match in _URL.finditer(value):
+            target = targets.get(match.group(2)[1:])
+            if target is None:
+                continue
+            times = 1
+            if name == "marker-mid":
+                times = len(_NUMBER.findall(node.get("d") or node.get("points") or ""))
+            found.append((times, target))
+    return found
+
+
+def _bitmap_pixels(href: str) -> int:
+    """The pixel count of an embedded bitmap (already checked when it was copied), from its header."""
+    text = href.partition(",")[2]
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(text))) as image:
+            width, height = image.size
+    except (binascii.Error, *_PILLOW_ERRORS):
+        return 0
+    return width * height
 
 
 def _finish_root(root: ET.Element) -> None:
