@@ -485,3 +485,14 @@ def test_unknown_comparison_ids_are_left_out(tmp_path: Path) -> None:
     assert codes.count("unknown-item") == 2
     found = named_comparisons(result.landscape)
     assert [(c.id, c.items) for c in found] == [("typo", ("alpha", "gamma")), ("typo-2", ("alpha", "beta"))]
+
+
+def test_versions_with_more_digits_than_python_converts_are_unknown_not_a_crash(tmp_path: Path) -> None:
+    huge = "2." + "9" * 5000  # int() refuses over 4,300 digits: packaging raises a plain ValueError
+    assert parse_specifier(f"<{huge}") is None and parse_specifier(f">=2.0,!={huge}.*") is None
+    assert minor_of(huge) is None and not is_final(huge)
+    assert accepts(SpecifierSet(">=2.0"), "2.4", [huge]) is False
+    settings = {**SETTINGS, "torchscape": {"torch_versions": [huge, "2.4"]}}
+    result = run_check(tmp_path, catalog(item("Alpha")), settings=settings)
+    (problem,) = result.problems
+    assert problem.blocking and problem.message.endswith("...' is not a torch version such as 2.4")

@@ -12,6 +12,7 @@ from torchscape.catalog.checks import (
     Scope,
     check_url_field,
     describe_value,
+    shorten,
     suggest,
     validate_model,
 )
@@ -29,7 +30,7 @@ _RGBA = re.compile(rf"^rgba?\(\s*{_BYTE}\s*,\s*{_BYTE}\s*,\s*{_BYTE}\s*(?:,\s*(?
 _SIZES = ("small", "medium", "large")
 _VIEW_MODES = ("grid", "card")
 _TAG = re.compile(r"^[a-z-]+$")
-_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
+_VERSION = re.compile(r"\d{1,6}\.\d{1,6}(\.\d{1,6})?")
 
 
 def check_settings(
@@ -343,8 +344,8 @@ def _comparisons(settings: RawSettings, item_ids: set[str] | None, scope: Scope)
                 message = f"'{item_id}' is not an item id of the data file, so it is left out{hint}"
                 scope.warn((*steps, "items", j), Code.UNKNOWN_ITEM, message)
     for i, version in enumerate(section.torch_versions or ()):
-        if not _VERSION.match(version.strip()):
-            message = f"'{version}' is not a torch version such as 2.4"
+        if not _VERSION.fullmatch(version.strip()):
+            message = f"'{shorten(version)}' is not a torch version such as 2.4"
             scope.report(("torchscape", "torch_versions", i), Code.INVALID_VALUE, message)
 
 

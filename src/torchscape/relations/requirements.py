@@ -13,9 +13,9 @@ from functools import lru_cache
 
 from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 
 def required_names(requires_dist: Iterable[str]) -> tuple[str, ...]:
@@ -53,16 +53,19 @@ def parse_specifier(text: str | None) -> SpecifierSet | None:
     if text is None:
         return None
     try:
-        return SpecifierSet(text)
-    except InvalidSpecifier:
+        specifier = SpecifierSet(text)
+        for part in specifier:  # a version Python cannot turn into numbers (over 4,300 digits)
+            Version(part.version.removesuffix(".*"))
+    except ValueError:  # InvalidSpecifier and InvalidVersion are ValueErrors
         return None
+    return specifier
 
 
 def is_final(version: str) -> bool:
     """A release that is not a pre-release or a development build (nightlies are not releases)."""
     try:
         parsed = Version(version)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or digits Python will not convert (over 4,300)
         return False
     return not (parsed.is_prerelease or parsed.is_devrelease)
 
@@ -71,7 +74,7 @@ def minor_of(version: str) -> str | None:
     """`2.4` for `2.4.1` (None for versions packaging cannot read or pre-releases)."""
     try:
         parsed = Version(version)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or digits Python will not convert (over 4,300)
         return None
     if parsed.is_prerelease or parsed.is_devrelease or len(parsed.release) < 2:
         return None
@@ -93,4 +96,7 @@ def accepts(specifier: SpecifierSet, minor: str, releases: Sequence[str] = ()) -
 
 @lru_cache(maxsize=65_536)  # a few specifiers ("torch>=2.0") against a few versions, many times
 def _accepts(specifier: SpecifierSet, candidates: tuple[str, ...]) -> bool:
-    return any(specifier.contains(version, prereleases=False) for version in candidates)
+    try:
+        return any(specifier.contains(version, prereleases=False) for version in candidates)
+    except ValueError:  # a version of hostile data with more digits than Python converts
+        return False

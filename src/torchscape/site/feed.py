@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from torchscape.catalog.diff import Change, Entry, describe, diff_landscapes, git, read_entries, repo_root
 from torchscape.catalog.model import Landscape
@@ -229,7 +229,7 @@ def _releases(name: str, package: str, link: str, data: Any) -> list[FeedEntry]:
         moment = _parse_time(pair[1])
         try:
             final = not Version(pair[0]).is_prerelease
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or digits Python will not convert
             final = False
         if moment is not None and final:
             found.append((moment, pair[0]))

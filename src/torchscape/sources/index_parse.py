@@ -174,7 +174,7 @@ def _version(raw: object) -> Version | None:
         return None
     try:
         return Version(str(raw))
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or digits Python will not convert (over 4,300)
         return None
 
 
