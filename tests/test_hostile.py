@@ -237,6 +237,32 @@ def test_a_snapshot_with_impossible_timestamps_is_read_without_a_traceback(tmp_p
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # nested deeper than the decoder recurses
+        b'{"source": "github", "key": "\\ud800", "fetched_at": "2026-01-01T00:00:00Z", "data": {}}',
+        b'{"source": "github", "key": "k\xff", "fetched_at": "2026-01-01T00:00:00Z", "data": {}}',
+    ],
+    ids=["deep", "lone surrogate", "not UTF-8"],
+)
+def test_snapshot_lines_that_cannot_be_stored_are_skipped(tmp_path: Path, line: bytes) -> None:
+    (tmp_path / "landscape.yml").write_text(HEAD + GOOD_ITEM, encoding="utf-8")
+    (tmp_path / "observed.jsonl").write_bytes(line + b"\n")
+    proc = build_in(tmp_path)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    imported = subprocess.run(
+        [sys.executable, "-m", "torchscape.cli", "history", "import", "observed.jsonl", "--cache-dir", "c"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert imported.returncode == 1 and "Traceback" not in imported.stderr, imported.stderr
+    assert "skipped observed.jsonl:1: " in imported.stderr and "imported 0 snapshot(s)" in imported.stderr
+
+
 def test_a_build_ended_by_sigterm_leaves_no_staging_folder_behind(tmp_path: Path) -> None:
     """A cancelled CI job or `timeout` sends SIGTERM (to the whole process group): the build
     removes its staging folder and ends, workers and all."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import io
 import json
 import multiprocessing
 import os
@@ -660,7 +661,10 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(f"exported {count} snapshot(s)", file=sys.stderr)
             return 0
         bad: list[str] = []
-        source = sys.stdin if str(args.file) == "-" else _open_for_import(args.file)
+        if str(args.file) == "-":
+            source: TextIO = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
+        else:
+            source = _open_for_import(args.file)
         with source:
             count = cache.import_jsonl(source, lambda n, why: bad.append(f"{args.file}:{n}: {why}"))
     for line in bad:
@@ -671,7 +675,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def _open_for_import(path: Path) -> TextIO:
     try:
-        return path.open(encoding="utf-8")
+        return path.open(encoding="utf-8", errors="surrogateescape")  # see Cache.import_jsonl
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
 

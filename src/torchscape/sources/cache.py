@@ -235,29 +235,40 @@ class Cache:
     def import_jsonl(
         self, lines: Iterable[str], on_bad_line: Callable[[int, str], None] | None = None
     ) -> int:
-        """Merge snapshots from JSON Lines; the newest snapshot of a key becomes its fact."""
+        """Merge snapshots from JSON Lines; the newest snapshot of a key becomes its fact.
+
+        The lines are untrusted (a file in someone's repository): read them with
+        `errors="surrogateescape"`, so bytes that are not UTF-8 reach here and make their line
+        a bad one, as do lone surrogates (`"\\ud800"`) and nesting too deep to decode."""
         count = 0
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
+                line.encode("utf-8")  # undecodable bytes (see above), lone surrogates
                 record = json.loads(line)
                 source, key, at, data = record["source"], record["key"], record["fetched_at"], record["data"]
                 if not all(isinstance(v, str) for v in (source, key, at)) or not isinstance(data, dict):
                     raise TypeError("wrong field types")
                 if utc_time(at) is None:
                     raise ValueError(f"fetched_at is not a timestamp: {at[:40]!r}")
-            except (ValueError, KeyError, TypeError) as exc:
+                record_type = _RECORDS.get(source)
+                cleaned = clean_data(record_type, data) if record_type else data
+                text = json.dumps(cleaned, sort_keys=True, ensure_ascii=False)
+                (source + key + text).encode("utf-8")  # a lone surrogate, written as an escape
+            except UnicodeError:
                 if on_bad_line:
-                    on_bad_line(number, str(exc))
+                    on_bad_line(number, "not UTF-8 text (or a lone surrogate)")
                 continue
-            record_type = _RECORDS.get(source)
-            self._merge(source, key, at, clean_data(record_type, data) if record_type else data)
+            except (ValueError, KeyError, TypeError, RecursionError) as exc:
+                if on_bad_line:
+                    on_bad_line(number, "nested too deeply" if isinstance(exc, RecursionError) else str(exc))
+                continue
+            self._merge(source, key, at, text)
             count += 1
         return count
 
-    def _merge(self, source: str, key: str, fetched_at: str, data: dict[str, Any]) -> None:
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    def _merge(self, source: str, key: str, fetched_at: str, text: str) -> None:
         with self._transaction():
             self._db.execute(
                 "INSERT OR REPLACE INTO history(source, key, fetched_at, data) VALUES(?, ?, ?, ?)",

@@ -2,17 +2,17 @@
 
 A landscape's `observed.jsonl` snapshot (committed beside its data file) and the cache each hold
 snapshots of facts over time; `add` wants the newest of each, the feed wants all of them. Lines
-of the snapshot that are not well-formed records are skipped (the file comes from outside).
+of the snapshot that are not well-formed records are skipped (the file comes from outside:
+`Cache.import_jsonl` checks them).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from torchscape.sources.cache import open_readonly
+from torchscape.sources.cache import Cache, open_readonly
 from torchscape.sources.observed import SNAPSHOT_NAME
 
 History = dict[tuple[str, str], list[tuple[str, Any]]]  # (source, key) -> [(fetched_at, data)], oldest first
@@ -23,32 +23,17 @@ def observed_history(data_dir: Path, cache_dir: Path | None) -> History:
     history: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     snapshot = data_dir / SNAPSHOT_NAME
     if snapshot.is_file():
-        with snapshot.open(encoding="utf-8", errors="replace") as lines:
-            for line in lines:
-                record = _record(line)
-                if record is not None:
-                    source, key, fetched_at, data = record
-                    history[(source, key)][fetched_at] = data
+        with Cache.open_memory() as memory:  # the same checks as every other reading of it
+            with snapshot.open(encoding="utf-8", errors="surrogateescape") as lines:
+                memory.import_jsonl(lines)
+            for fact in memory.all_history():
+                history[(fact.source, fact.key)][fact.fetched_at] = fact.data
     cache = open_readonly(cache_dir)
     if cache is not None:
         with cache:
             for fact in cache.all_history():
                 history[(fact.source, fact.key)][fact.fetched_at] = fact.data
     return {key: sorted(found.items()) for key, found in history.items()}
-
-
-def _record(line: str) -> tuple[str, str, str, dict[str, Any]] | None:
-    """One snapshot line (`source`, `key`, `fetched_at`, `data`); None when it is not one."""
-    try:
-        value = json.loads(line)
-    except ValueError:
-        return None
-    if not isinstance(value, dict):
-        return None
-    source, key, at, data = (value.get(k) for k in ("source", "key", "fetched_at", "data"))
-    if isinstance(source, str) and isinstance(key, str) and isinstance(at, str) and isinstance(data, dict):
-        return source, key, at, data
-    return None
 
 
 def newest_facts(data_dir: Path, cache_dir: Path | None) -> dict[tuple[str, str], dict[str, Any]]:
