@@ -873,3 +873,18 @@ def test_markdown_too_long_to_render_is_warned_of(tmp_path: Path) -> None:
         p.message for p in result.problems if p.field == "content"
     )
     assert result.landscape is not None
+
+
+def test_a_trailing_newline_does_not_pass_a_pattern(tmp_path: Path) -> None:
+    """Python's `$` matches before a final newline: slugs, aliases, dates, package names and
+    colours are matched to their very end (a slug "x\\n" made files named with a newline)."""
+    annotated = item(name="Trainer", extra={"annotations": {"slug": "trainer\n"}})
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "groups": [{"name": "Projects", "alias": "proj\n", "categories": ["Cat"]}],
+    }
+    result = run_check(tmp_path, catalog(annotated), settings=settings)
+    fields = {p.field: p.message for p in result.problems}
+    assert "is not a usable slug" in fields["extra.annotations.slug"]
+    assert "is not usable as the tab's anchor" in fields["groups[0].alias"]

@@ -23,7 +23,7 @@ from torchscape.sources.cache import Cache
 from torchscape.sources.facts import FetchError, PackageFacts, RepoFacts
 from torchscape.sources.observed import GITHUB, PACKAGES
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*\Z")
 _UNITS = {"": 3600, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 Progress = Callable[[str, int, int], None]  # (source, done, total)

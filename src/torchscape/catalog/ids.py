@@ -10,7 +10,7 @@ import functools
 import hashlib
 import re
 
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*\Z")
 _HYPHENS = re.compile(r"-{2,}")
 #: Anything but letters, digits (any script), `+` and `-`; `\w` also matches `_`, which goes too.
 _OTHER = re.compile(r"[^\w+-]|_")

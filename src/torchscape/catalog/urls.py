@@ -6,12 +6,12 @@ import re
 from typing import Final
 from urllib.parse import urlsplit
 
-_CRUNCHBASE = re.compile(r"^https://www\.crunchbase\.com/organization/[^/]+/?$")
-_GITHUB_REPO = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_CRUNCHBASE = re.compile(r"^https://www\.crunchbase\.com/organization/[^/]+/?\Z")
+_GITHUB_REPO = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
 _DANGEROUS = ("javascript", "data", "vbscript", "file")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: The common, plainly valid shape, checked without a full parse: scheme, host, optional port.
-_SIMPLE = re.compile(r"^https?://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::\d{1,5})?(?:[/?#][^\s]*)?$")
+_SIMPLE = re.compile(r"^https?://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::\d{1,5})?(?:[/?#][^\s]*)?\Z")
 
 #: Link kinds whose host landscape2 restricts (kind -> accepted domain suffixes).
 DOMAINS: dict[str, tuple[str, ...]] = {

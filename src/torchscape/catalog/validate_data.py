@@ -25,8 +25,8 @@ from torchscape.catalog.urls import canonical_repo, github_repo_problem, repo_ke
 from torchscape.catalog.yamlio import ParsedFile, YList, YMap
 from torchscape.errors import Code
 
-_PACKAGE = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")
-_TAG = re.compile(r"^[a-z-]+$")
+_PACKAGE = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])\Z")
+_TAG = re.compile(r"^[a-z-]+\Z")
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 
 #: URL fields of an item and of its `extra`, with the kind landscape2 checks them as.

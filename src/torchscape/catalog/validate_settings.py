@@ -16,6 +16,7 @@ from torchscape.catalog.checks import (
     suggest,
     validate_model,
 )
+from torchscape.catalog.ids import is_valid_slug
 from torchscape.catalog.model import MAX_GROUPS, MAX_MARKDOWN_CHARS
 from torchscape.catalog.raw import RawGuide, RawSettings, StatusSetting
 from torchscape.catalog.urls import scheme_of
@@ -26,10 +27,10 @@ from torchscape.sources.settings_images import image_files, read_image_file
 #: `rgba(r, g, b, a)` / `rgb(r, g, b)` with bytes 0-255 and alpha 0-1, and nothing else around it
 #: (the value ends up in CSS, so partial matches are not enough).
 _BYTE = r"(?:25[0-5]|2[0-4]\d|1\d\d|\d\d?)"
-_RGBA = re.compile(rf"^rgba?\(\s*{_BYTE}\s*,\s*{_BYTE}\s*,\s*{_BYTE}\s*(?:,\s*(?:0|1|0?\.\d+|1\.0+)\s*)?\)$")
+_RGBA = re.compile(rf"^rgba?\(\s*{_BYTE}\s*,\s*{_BYTE}\s*,\s*{_BYTE}\s*(?:,\s*(?:0|1|0?\.\d+|1\.0+)\s*)?\)\Z")
 _SIZES = ("small", "medium", "large")
 _VIEW_MODES = ("grid", "card")
-_TAG = re.compile(r"^[a-z-]+$")
+_TAG = re.compile(r"^[a-z-]+\Z")
 _VERSION = re.compile(r"\d{1,6}\.\d{1,6}(\.\d{1,6})?")
 
 
@@ -280,6 +281,12 @@ def _cross_check(settings: RawSettings, categories: dict[str, set[str]], scope: 
             message = f"more than {MAX_GROUPS} groups: this one and the rest are not shown"
             scope.warn(("groups", i), Code.IGNORED_VALUE, message)
             break
+        if group.alias is not None and not is_valid_slug(group.alias):
+            message = (
+                f"'{shorten(group.alias)}' is not usable as the tab's anchor (letters, digits, '.', "
+                "'_', '+', '-'); the group's name gives it"
+            )
+            scope.warn(("groups", i, "alias"), Code.IGNORED_VALUE, message)
         listed: set[str] = set()
         for j, name in enumerate(group.categories):
             if name in listed:

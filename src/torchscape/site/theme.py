@@ -7,7 +7,9 @@ import re
 from torchscape.catalog.raw import RawSettings
 from torchscape.site.monogram import monogram_css
 
-_COLOUR = re.compile(r"^rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(?:,\s*(?:0|1|0?\.\d+|1\.0+)\s*)?\)$")
+_COLOUR = re.compile(
+    r"^rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(?:,\s*(?:0|1|0?\.\d+|1\.0+)\s*)?\)\Z"
+)
 
 
 def theme_css(settings: RawSettings | None) -> str:

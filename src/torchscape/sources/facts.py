@@ -110,7 +110,7 @@ def utc_now() -> dt.datetime:
 # --- facts read back from a file (observed.jsonl is committed and edited in pull requests) ------
 
 _URL_FIELDS = frozenset({"url", "homepage", "index_url", "page_url", "requested"})
-_OWNER_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_OWNER_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
 
 
 def clean_data(record: type[RepoFacts] | type[PackageFacts], data: dict[str, Any]) -> dict[str, Any]:
