@@ -70,7 +70,8 @@ def test_a_dropped_request_is_not_reported_as_an_error(
 
 
 @pytest.mark.parametrize(
-    "path", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/link", "//etc/passwd"]
+    "path",
+    ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/link", "//etc/passwd", "/index.html%00"],
 )
 def test_never_reads_outside_its_folder(served: tuple[int, ReloadState, Path], path: str) -> None:
     status, body = _get(served[0], path)

@@ -64,6 +64,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
         """The file for a URL path; anything resolving outside the site folder is refused."""
         translated = super().translate_path(path)
         root = os.path.realpath(self.directory)
+        if "\0" in translated:  # `%00`: no file has such a name (and realpath would raise)
+            return str(Path(root) / "__outside_the_site__")
         real = os.path.realpath(translated)
         if real != root and not real.startswith(root + os.sep):
             return str(Path(root) / "__outside_the_site__")  # never exists: answered with 404
