@@ -689,3 +689,23 @@ def test_markdown_too_long_to_parse_safely_is_shown_as_plain_paragraphs() -> Non
     assert to_html(slow).endswith("<p>&lt;b&gt;x&lt;/b&gt;</p>\n")  # escaped, not parsed
     assert "![![" in to_text(slow)
     assert to_html("**b**") == "<p><strong>b</strong></p>\n"  # shorter text: markdown as before
+
+
+def test_guide_text_on_category_pages_is_escaped_once(tmp_path: Path) -> None:
+    from torchscape.site.markdown import to_text
+
+    text = "Tom & Jerry's loops: use `a<b` when 5 > 3. <script>x()</script>"
+    assert to_text(text) == "Tom & Jerry's loops: use a<b when 5 > 3."  # plain text, not HTML
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Alpha"))), encoding="utf-8")
+    guide = tmp_path / "guide.yml"
+    guide.write_text(
+        dump(
+            {"categories": [{"category": "Cat", "subcategories": [{"subcategory": "Sub", "content": text}]}]}
+        ),
+        encoding="utf-8",
+    )
+    build(data, tmp_path / "site", tmp_path / "cache", guide=guide)
+    page = (tmp_path / "site" / "categories" / "cat" / "index.html").read_text(encoding="utf-8")
+    assert "Tom &amp; Jerry&#39;s loops: use a&lt;b when 5 &gt; 3." in page and "&amp;amp;" not in page
+    assert "<script" not in page.split("</head>")[1].replace('<script type="module"', "")

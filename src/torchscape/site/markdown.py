@@ -10,7 +10,7 @@ scheme not on the list.
 from __future__ import annotations
 
 import functools
-from html import escape
+from html import escape, unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -79,8 +79,9 @@ def to_html(text: str, *, heading_offset: int = 0) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def to_text(text: str) -> str:
-    """Plain text of a markdown snippet (for meta descriptions and search)."""
-    return nh3.clean(_render(text), tags=set()).strip()
+    """Plain text of a markdown snippet (for meta descriptions and search): not HTML, so the
+    templates escape it once (the cleaner's output is HTML, `&amp;` for `&`: unescaped here)."""
+    return unescape(nh3.clean(_render(text), tags=set())).strip()
 
 
 def _render(text: str) -> str:
