@@ -256,19 +256,25 @@ def _check_use_expansion(root: ET.Element) -> None:
     cost(root, ())
 
 
-_MARKER_PROPERTIES: Final = ("marker-start", "marker-mid", "marker-end")
+#: The attributes that can name another element by `url(#id)` (path data, the long ones, cannot).
+_REFERENCING: Final = frozenset(
+    ("fill", "stroke", "mask", "clip-path", "filter", "marker-start", "marker-mid", "marker-end", "style")
+)
 
 
 def _references(node: ET.Element, targets: dict[str | None, ET.Element]) -> list[tuple[int, ET.Element]]:
-    """What drawing `node` draws again, and how many times: the target of a <use>; a marker
-    once at each end, or at every vertex for `marker-mid` (bounded by the count of numbers in
-    the shape's data); anything else named by `url(#...)` (patterns, masks, clip paths) once."""
+    """What drawing `node` draws again, and how many times: what its `href` names (a <use>'s
+    target, a gradient's or pattern's template) once; a marker once at each end, or at every
+    vertex for `marker-mid` (bounded by the count of numbers in the shape's data); anything else
+    named by `url(#...)` (patterns, masks, clip paths, filters) once."""
     found: list[tuple[int, ET.Element]] = []
-    if node.tag == "use":
-        target = targets.get((node.get("href") or "")[1:])
+    href = node.get("href") or ""
+    if href.startswith("#"):  # <use>, and what other elements link to (a gradient, a feImage's source)
+        target = targets.get(href[1:])
         if target is not None:
             found.append((1, target))
-    for name, value in node.attrib.items():
+    for name in _REFERENCING.intersection(node.attrib):
+        value = node.attrib[name]
         if "url(" not in value:
             continue
         for match in _URL.finditer(value):
