@@ -255,3 +255,29 @@ def test_a_settings_image_path_with_a_nul_is_left_out_without_a_traceback(
         == 0
     )
     assert "is left out: a path outside the settings file's folder" in capsys.readouterr().out
+
+
+def test_the_footer_logo_is_shown_from_a_file_beside_the_settings(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "footer.svg").write_bytes(LOGO)
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    settings = tmp_path / "settings.yml"
+    settings.write_text(
+        dump({"foundation": "F", "url": "https://f.example", "footer": {"logo": "assets/footer.svg"}}),
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    flags = ["--data-file", str(data), "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(out)]
+    assert main(["build", *flags]) == 0
+    for page in ("index.html", f"projects/{next(iter(torchscape_ids(data)))}/index.html"):
+        footer = (out / page).read_text(encoding="utf-8").split('<footer class="footer">')[1]
+        src = footer.split('class="footer-logo" src="')[1].split('"')[0]
+        assert src.startswith(("logos/footer-logo.", "../../logos/footer-logo.")), src
+        assert b"#ee4c2c" in (out / page).parent.joinpath(src).read_bytes()
+
+
+def torchscape_ids(data: Path) -> list[str]:
+    import torchscape
+
+    return [entry.id for entry in torchscape.load(data)]

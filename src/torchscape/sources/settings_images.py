@@ -23,8 +23,12 @@ FOLDER = "settings-images"
 #: A bigger answer is not an image a page header needs.
 MAX_BYTES = 5 * 1024 * 1024
 #: Settings fields that name an image, as `settings.<section>.<field>`.
-#: (`footer.logo` is not among them: the footer shows no logo.)
-FIELDS: tuple[tuple[str, str], ...] = (("header", "logo"), ("images", "favicon"), ("images", "open_graph"))
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("header", "logo"),
+    ("footer", "logo"),
+    ("images", "favicon"),
+    ("images", "open_graph"),
+)
 
 
 def image_urls(settings: Any) -> dict[str, str]:
