@@ -54,6 +54,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "application/json"
+    drip: float = 0.0  # seconds between the body's bytes, sent one at a time (a "slow loris")
 
 
 @dataclass(frozen=True)
@@ -287,11 +288,13 @@ def _handler(index: FakeIndex) -> type[BaseHTTPRequestHandler]:
                 if fault is not None and fault.delay:
                     index._stop.wait(fault.delay)
                 if fault is not None and (fault.status != 200 or fault.body is not None):
-                    self._send(fault.status, fault.body or b"", fault.content_type, fault.headers)
+                    self._send(fault.status, fault.body or b"", fault.content_type, fault.headers, fault.drip)
                 else:
                     self._send(*index.answer(self.path, accept))
 
-        def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str]) -> None:
+        def _send(
+            self, status: int, body: bytes, content_type: str, headers: dict[str, str], drip: float = 0.0
+        ) -> None:
             with contextlib.suppress(OSError):
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
@@ -299,7 +302,13 @@ def _handler(index: FakeIndex) -> type[BaseHTTPRequestHandler]:
                 for key, value in headers.items():
                     self.send_header(key, value)
                 self.end_headers()
-                self.wfile.write(body)
+                if not drip:
+                    self.wfile.write(body)
+                for position in range(len(body) if drip else 0):
+                    self.wfile.write(body[position : position + 1])
+                    self.wfile.flush()
+                    if index._stop.wait(drip):
+                        break
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

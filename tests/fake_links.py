@@ -24,6 +24,7 @@ class Page:
     location: str | None = None
     head_status: int | None = None  # answer HEAD with this (e.g. 405) instead of `status`
     delay: float = 0.0
+    drip: float = 0.0  # seconds between the bytes of the status line and headers, sent one by one
 
 
 class FakeSites:
@@ -89,6 +90,12 @@ def _handler(sites: FakeSites) -> type[BaseHTTPRequestHandler]:
                 page = sites.answer(method, host, self.path)
                 if page and page.delay:
                     time.sleep(page.delay)
+                if page and page.drip:
+                    for byte in b"HTTP/1.0 200 OK\r\nX-Padding: " + b"x" * 200:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(page.drip)
+                    return
                 status = 404 if page is None else page.status
                 if page is not None and method == "HEAD" and page.head_status is not None:
                     status = page.head_status

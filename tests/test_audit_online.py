@@ -6,6 +6,7 @@ import asyncio
 import json
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,16 @@ def test_unreachable_is_not_dead(tmp_path: Path) -> None:
     assert "timed out after 0.5 s" in found["Slow"].message
     assert "cannot connect" in found["Refused"].message
     assert "HTTP 503" in found["Busy"].message
+
+
+def test_headers_sent_a_byte_at_a_time_are_given_up_on(tmp_path: Path) -> None:
+    with FakeSites() as sites:
+        sites.add(sites.url("/drip"), drip=0.1)  # every read within the timeout, the whole never
+        started = time.monotonic()
+        found = audit_links(tmp_path, {"Drip": sites.url("/drip")}, LinkOptions(timeout=0.5))
+    assert [f.code for f in found] == [AuditCode.LINK_UNREACHABLE]
+    assert "timed out after 0.5 s" in found[0].message
+    assert time.monotonic() - started < 10  # HEAD then GET, 1 s each: not 21 s of dripping each
 
 
 def test_concurrency_is_bounded_per_host(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import logging
 import os
@@ -26,7 +27,7 @@ from torchscape.sources.github import (
     tokens_from_env,
 )
 from torchscape.sources.github_query import WEEKS, build_query, parse_repository, since_for
-from torchscape.sources.http import RetryPolicy
+from torchscape.sources.http import MAX_ANSWER_BYTES, RetryPolicy
 
 TOKEN = "ghp_TestToken0123456789abcdefABCDEF0001"
 TOKEN_B = "ghp_TestToken0123456789abcdefABCDEF0002"
@@ -389,6 +390,16 @@ def test_malformed_answers_fail_the_batch_after_the_retries() -> None:
         gh.faults.append(Fault(body=b"<html>oops</html>", times=None))
         run = fetch(gh, urls(table), retry=RetryPolicy(attempts=3))
     assert len(gh.requests) == 3 and {e.kind for e in run.errors()} == {"malformed"}
+
+
+def test_an_answer_that_inflates_past_the_limit_fails_the_batch_at_once() -> None:
+    table = specs(2)
+    bomb = gzip.compress(b" " * (MAX_ANSWER_BYTES + 2**20))  # about 65 KB on the wire
+    with FakeGitHub(table) as gh:
+        gh.faults.append(Fault(body=bomb, headers={"Content-Encoding": "gzip"}, times=None))
+        run = fetch(gh, urls(table))
+    assert len(gh.requests) == 1 and {e.kind for e in run.errors()} == {"malformed"}
+    assert "the answer is over 64 MB once decoded" in run.errors()[0].message
 
 
 # -- rate limits ------------------------------------------------------------------------------------------

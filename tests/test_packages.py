@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import random
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from fake_index import FakeIndex, Fault, core_metadata, release
 from torchscape.errors import UsageError
 from torchscape.sources import index_parse, packages
 from torchscape.sources.facts import FetchError, FetchStats, PackageFacts
-from torchscape.sources.http import RetryPolicy
+from torchscape.sources.http import MAX_ANSWER_BYTES, RetryPolicy
 from torchscape.sources.packages import PackageIndexClient, resolve_index_url
 
 Results = dict[str, PackageFacts | FetchError]
@@ -299,6 +301,27 @@ def test_timeouts_give_up(index: FakeIndex) -> None:
     index.inject("/simple/alpha/", Fault(delay=2.0), Fault(delay=2.0))
     got = error(index, "alpha", timeout=0.2, retry=RetryPolicy(attempts=2))
     assert got.kind == "timeout"
+
+
+def test_an_answer_that_inflates_past_the_limit_fails_at_once(index: FakeIndex) -> None:
+    add_simple(index)
+    bomb = gzip.compress(b"\0" * (MAX_ANSWER_BYTES + 2**20))  # about 65 KB on the wire
+    index.inject("/simple/alpha/", Fault(body=bomb, headers={"Content-Encoding": "gzip"}))
+    got, stats = fetch(index, "alpha")
+    failure = got["alpha"]
+    assert isinstance(failure, FetchError) and failure.kind == "malformed"
+    assert "the answer is over 64 MB once decoded" in failure.message
+    assert stats.requests == 1  # not asked again: it would answer the same
+
+
+def test_an_answer_sent_a_byte_at_a_time_is_given_up_on(index: FakeIndex) -> None:
+    add_simple(index)
+    drip = Fault(body=b"{" + b" " * 1000 + b"}", drip=0.05)  # every read within the timeout
+    index.inject("/simple/alpha/", drip, drip)
+    started = time.monotonic()
+    got = error(index, "alpha", timeout=0.5, retry=RetryPolicy(attempts=2))
+    assert got.kind == "timeout" and "no whole answer within 1.5 s" in got.message
+    assert time.monotonic() - started < 8  # two attempts of 1.5 s, not 2 x 50 s
 
 
 def test_connection_refused() -> None:

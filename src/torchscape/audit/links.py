@@ -169,7 +169,14 @@ class _Prober:
     async def _send(self, method: str, url: str) -> httpx.Response:
         target, headers = _resolved(url, self.options.resolve or {})
         request = self.client.build_request(method, target, headers=headers)
-        response = await self.client.send(request, stream=True)
+        # The timeout is per read: a server sending its headers a byte at a time would hold the
+        # check forever, so the whole exchange has a deadline too.
+        try:
+            response = await asyncio.wait_for(
+                self.client.send(request, stream=True), self.options.timeout * 2
+            )
+        except TimeoutError:
+            raise httpx.ReadTimeout("no whole answer in time", request=request) from None
         await response.aclose()  # the status and headers are enough; never read a body
         return response
 

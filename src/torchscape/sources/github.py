@@ -52,7 +52,7 @@ from torchscape.sources.github_answer import (
     read_exception,
 )
 from torchscape.sources.github_query import build_query, build_variables, since_for, split_repo_url
-from torchscape.sources.http import RetryPolicy, make_client, redact
+from torchscape.sources.http import RetryPolicy, bounded, make_client, redact
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,14 @@ class _Run:
         self.stats.requests += 1
         started = time.perf_counter()
         try:
-            response = self.http.post(self.client.endpoint, json=payload, headers=headers)
+            response = bounded(
+                self.http,
+                "POST",
+                self.client.endpoint,
+                seconds=self.client.timeout * 3,
+                json=payload,
+                headers=headers,
+            )
         except httpx.HTTPError as exc:
             outcome: Outcome = read_exception(exc)
         else:

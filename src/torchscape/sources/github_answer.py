@@ -17,7 +17,7 @@ import httpx
 
 from torchscape.sources.facts import ErrorKind, FetchError, RepoFacts
 from torchscape.sources.github_query import ShapeError, alias, parse_repository, parse_time, split_repo_url
-from torchscape.sources.http import retry_after
+from torchscape.sources.http import AnswerTooLarge, AnswerTooSlow, retry_after
 
 DEFAULT_LIMIT_WAIT = 60.0  # GitHub: without Retry-After, wait at least a minute after a secondary limit
 _COSTLY = re.compile(r"complexity|\bcost\b|possible nodes|node limit", re.IGNORECASE)
@@ -67,6 +67,10 @@ Outcome = Answered | Failed | Limited | Refused
 
 
 def read_exception(exc: httpx.HTTPError) -> Failed:
+    if isinstance(exc, AnswerTooLarge):  # asking again would get the same
+        return Failed("malformed", f"GitHub's answer is not one ({exc})", "fail")
+    if isinstance(exc, AnswerTooSlow):
+        return Failed("timeout", f"GitHub's answer is too slow ({exc})", "retry")
     if isinstance(exc, httpx.TimeoutException):
         return Failed("timeout", "no answer from GitHub within the timeout", "retry")
     return Failed("network", f"could not reach GitHub ({type(exc).__name__}: {exc})", "retry")

@@ -54,6 +54,46 @@ def make_client(
     )
 
 
+#: The most one answer may hold once decoded (GitHub's batches and the index's pages of packages
+#: with thousands of files stay under a few MB): a compressed "bomb" (1 MB that inflates to
+#: 1 GB) must not fill the memory.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+#: Headers whose meaning ends once the body has been read and decoded here.
+_BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+class AnswerTooLarge(httpx.HTTPError):
+    """The answer is over `MAX_ANSWER_BYTES` once decoded."""
+
+
+class AnswerTooSlow(httpx.TimeoutException):
+    """The whole answer did not arrive in time (each read did: a byte now and then)."""
+
+
+def bounded(
+    client: httpx.Client, method: str, url: str, *, seconds: float, **kwargs: object
+) -> httpx.Response:
+    """`client.request(method, url, **kwargs)`, its body read whole only up to
+    `MAX_ANSWER_BYTES` once decoded and within `seconds` in all (httpx's timeouts are per read:
+    a server sending a byte every few seconds would hold a command forever). The response
+    returned holds the decoded body. Raises `AnswerTooLarge` or `AnswerTooSlow` (httpx errors)."""
+    ends = time.monotonic() + seconds
+    with client.stream(method, url, **kwargs) as response:  # type: ignore[arg-type]
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise AnswerTooLarge(f"the answer is over {MAX_ANSWER_BYTES // 2**20} MB once decoded")
+            if time.monotonic() > ends:
+                raise AnswerTooSlow(f"no whole answer within {seconds:g} s", request=response.request)
+            chunks.append(chunk)
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _BODY_HEADERS]
+    return httpx.Response(
+        response.status_code, headers=headers, content=b"".join(chunks), request=response.request
+    )
+
+
 def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
     """Seconds to wait that the server asked for (Retry-After, or X-RateLimit-Reset when exhausted)."""
     header = response.headers.get("Retry-After")

@@ -25,7 +25,15 @@ from packaging.utils import canonicalize_name
 
 from torchscape.errors import UsageError
 from torchscape.sources.facts import FetchError, FetchStats, PackageFacts
-from torchscape.sources.http import RETRY_STATUSES, RetryPolicy, make_client, retry_after
+from torchscape.sources.http import (
+    RETRY_STATUSES,
+    AnswerTooLarge,
+    AnswerTooSlow,
+    RetryPolicy,
+    bounded,
+    make_client,
+    retry_after,
+)
 from torchscape.sources.index_parse import (
     SIMPLE_JSON,
     CoreMetadata,
@@ -293,7 +301,11 @@ class PackageIndexClient:
         where = display_url(url)
         tally.requests += 1
         try:
-            response = client.get(url, headers={"Accept": accept})
+            response = bounded(client, "GET", url, seconds=self.timeout * 3, headers={"Accept": accept})
+        except AnswerTooLarge as error:  # asking again would get the same
+            return FetchError(name, "malformed", f"{where}: {error}")
+        except AnswerTooSlow as error:
+            return _Again(FetchError(name, "timeout", f"{where}: {error}"))
         except httpx.TimeoutException:
             return _Again(FetchError(name, "timeout", f"{where}: no answer within {self.timeout:g} s"))
         except httpx.HTTPError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -115,7 +116,13 @@ def fetch_images(
     return fetched, fresh, failures
 
 
+#: The longest a whole download may take (the client's timeout is per read: a server sending a
+#: byte now and then would hold `refresh` forever).
+MAX_SECONDS = 60.0
+
+
 def _download(client: httpx.Client, url: str) -> bytes:
+    ends = time.monotonic() + MAX_SECONDS
     with client.stream("GET", url) as response:
         if response.status_code != 200:
             raise ValueError(f"HTTP {response.status_code}")
@@ -124,6 +131,8 @@ def _download(client: httpx.Client, url: str) -> bytes:
             body += chunk
             if len(body) > MAX_BYTES:
                 raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+            if time.monotonic() > ends:
+                raise ValueError(f"not downloaded within {MAX_SECONDS:g} s")
     return bytes(body)
 
 
