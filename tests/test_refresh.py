@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -156,3 +160,33 @@ def test_refresh_github_then_build(
     for path in [*site.rglob("*"), *cache.rglob("*")]:
         if path.is_file():
             assert secret.encode() not in path.read_bytes(), path
+
+
+def test_ctrl_c_ends_a_refresh_at_once_while_the_index_keeps_a_request_waiting(
+    landscape_file: Path, tmp_path: Path
+) -> None:
+    """The package requests run in daemon threads: Ctrl-C ends the command without waiting for a
+    server that sends an answer a byte at a time (a pool's threads are waited for at exit)."""
+    with fake_index() as index:
+        slow = Fault(body=b"{" + b" " * 10_000 + b"}", drip=0.5)
+        for name in ("alpha-pkg", "beta-pkg", "missing-pkg"):
+            index.inject(f"/simple/{name}/", slow, slow, slow, slow)
+        args = refresh_args(
+            landscape_file, tmp_path / "cache", "--only", "packages", "--index-url", index.url
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "torchscape.cli", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while not index.log and time.monotonic() < deadline:  # the requests have started
+            time.sleep(0.05)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        try:
+            _, err = process.communicate(timeout=10)
+        finally:
+            process.kill()
+    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err, err

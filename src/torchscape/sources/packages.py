@@ -11,14 +11,15 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import queue
 import random
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from packaging.utils import canonicalize_name
@@ -165,20 +166,43 @@ class PackageIndexClient:
     def fetch(
         self, names: Sequence[str], on_result: Callable[[str, PackageFacts | FetchError], None]
     ) -> FetchStats:
-        """Fetch every name; `on_result(name, facts or error)` runs once per name, in this thread."""
+        """Fetch every name; `on_result(name, facts or error)` runs once per name, in this thread.
+
+        The requests run in daemon threads, which this thread waits for: Ctrl-C here ends the
+        command at once (what arrived is stored already), even while a server keeps a request
+        waiting; a pool's threads would be waited for at exit."""
         stats = FetchStats()
+        unique = list(dict.fromkeys(names))
+        todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for name in unique:
+            todo.put(name)
+        done: queue.SimpleQueue[tuple[str, Any, BaseException | None]] = queue.SimpleQueue()
+        stop = threading.Event()
         with self._client() as client:
-            pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="package-index")
+
+            def work() -> None:
+                while not stop.is_set():
+                    try:
+                        name = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    try:
+                        done.put((name, self._fetch_one(client, name), None))
+                    except BaseException as exc:  # a bug of ours: raised in the calling thread
+                        done.put((name, None, exc))
+
+            for number in range(min(self.concurrency, len(unique))):
+                threading.Thread(target=work, name=f"package-index-{number}", daemon=True).start()
             try:
-                futures: dict[Future[tuple[PackageFacts | FetchError, _Tally]], str] = {
-                    pool.submit(self._fetch_one, client, name): name for name in dict.fromkeys(names)
-                }
-                for future in as_completed(futures):
-                    result, tally = future.result()
+                for _ in unique:
+                    name, outcome, error = done.get()
+                    if error is not None:
+                        raise error
+                    result, tally = outcome
                     _count(stats, result, tally)
-                    on_result(futures[future], result)
+                    on_result(name, result)
             finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+                stop.set()
         return stats
 
     def fetch_one(self, name: str) -> PackageFacts | FetchError:
