@@ -201,10 +201,32 @@ def test_weekly_commits_only_when_the_whole_year_fits() -> None:
 
 def test_parse_repository_rejects_a_wrong_shape() -> None:
     since = since_for(dt.datetime.now(dt.UTC))
+    url = "https://github.com/a/b"
     with pytest.raises(ValueError, match="integer"):
-        parse_repository(
-            "https://github.com/a/b", {"nameWithOwner": "a/b", "url": "u", "stargazerCount": "1"}, since
-        )
+        parse_repository(url, {"nameWithOwner": "a/b", "url": url, "stargazerCount": "1"}, since)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("nameWithOwner", "evil/y\n      injected: true", "not an owner/name"),
+        ("nameWithOwner", "evil/x #comment", "not an owner/name"),
+        ("nameWithOwner", "../x", "not an owner/name"),
+        ("nameWithOwner", "a/..", "not an owner/name"),
+        ("url", "javascript:alert(1)", "not a web address"),
+    ],
+)
+def test_parse_repository_refuses_what_would_become_a_bad_link(field: str, value: str, problem: str) -> None:
+    """`audit --fix` makes `repo_url` of nameWithOwner: a hostile answer must not edit the catalog."""
+    answer = {"nameWithOwner": "a/b", "url": "https://github.com/a/b", "stargazerCount": 1, field: value}
+    with pytest.raises(ValueError, match=problem):
+        parse_repository("https://github.com/a/b", answer, since_for(dt.datetime.now(dt.UTC)))
+    answer = {**answer, field: "a/b" if field == "nameWithOwner" else "https://github.com/a/b"}
+    answer.update(forkCount=0, isArchived=False, isFork=False, homepageUrl="javascript:x()")
+    assert (
+        parse_repository("https://github.com/a/b", answer, since_for(dt.datetime.now(dt.UTC))).homepage
+        is None
+    )
 
 
 # -- splitting --------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from torchscape.audit.observed import AuditFacts, ItemFacts
 from torchscape.catalog.fixes import Fix
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.urls import canonical_repo, github_repo_problem
+from torchscape.sources.facts import is_owner_name
 from torchscape.sources.observed import Thresholds, classify
 
 #: Below this share of shared words, a description is "far" from the repository's own.
@@ -167,7 +168,8 @@ def _repository(item: Item, facts: ItemFacts) -> Iterator[Finding]:
 def _renamed(repo: Mapping[str, Any]) -> bool:
     requested = str(repo.get("requested") or "").removeprefix("https://github.com/").lower()
     current = str(repo.get("name_with_owner") or "").lower()
-    return bool(requested and current and requested != current)
+    # what a cache written by an older version holds is checked again: it becomes a repo_url
+    return bool(requested and current and requested != current and is_owner_name(current))
 
 
 # --- packages -------------------------------------------------------------------------------

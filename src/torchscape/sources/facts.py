@@ -110,7 +110,14 @@ def utc_now() -> dt.datetime:
 # --- facts read back from a file (observed.jsonl is committed and edited in pull requests) ------
 
 _URL_FIELDS = frozenset({"url", "homepage", "index_url", "page_url", "requested"})
-_OWNER_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
+#: GitHub's `owner/name`: an account (letters, digits, hyphens) and a repository name (also `.`
+#: and `_`, but not `.` or `..` alone).
+_OWNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/(?!\.\.?\Z)[A-Za-z0-9_.-]+")
+
+
+def is_owner_name(value: str) -> bool:
+    """Whether `value` is a GitHub `owner/name` (`audit --fix` makes a repository URL of it)."""
+    return bool(_OWNER_NAME.fullmatch(value))
 
 
 def clean_data(record: type[RepoFacts] | type[PackageFacts], data: dict[str, Any]) -> dict[str, Any]:
@@ -187,5 +194,5 @@ def _fits_text(name: str, value: str) -> bool:
     if name in _URL_FIELDS:
         return value.startswith(("https://", "http://"))
     if name == "name_with_owner":  # audit --fix makes a repository URL of it
-        return bool(_OWNER_NAME.match(value))
+        return is_owner_name(value)
     return True

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from torchscape.sources.facts import RepoFacts
+from torchscape.sources.facts import RepoFacts, is_owner_name
 
 WEEKS = 52
 RELEASES_PAGE = 100  # newest releases read to count those of the last year (at most 100 per page)
@@ -125,12 +125,19 @@ def parse_repository(requested: str, node: object, since: dt.datetime) -> RepoFa
     commit = _opt_obj(branch.get("target")) if branch else None
     latest = _opt_obj(repo.get("latestRelease"))
     yearly = _opt_obj(commit.get("yearly")) if commit else None
+    name_with_owner = _str(repo.get("nameWithOwner"))
+    if not is_owner_name(name_with_owner):  # `audit --fix` would write it into repo_url
+        raise ShapeError(f"not an owner/name: {name_with_owner[:80]!r}")
+    url = _str(repo.get("url"))
+    if not url.startswith(("https://", "http://")):
+        raise ShapeError(f"not a web address: {url[:80]!r}")
+    homepage = _opt_str(repo.get("homepageUrl")) or None
     return RepoFacts(
         requested=requested,
-        name_with_owner=_str(repo.get("nameWithOwner")),
-        url=_str(repo.get("url")),
+        name_with_owner=name_with_owner,
+        url=url,
         description=_opt_str(repo.get("description")) or None,
-        homepage=_opt_str(repo.get("homepageUrl")) or None,
+        homepage=homepage if homepage and homepage.startswith(("https://", "http://")) else None,
         stars=_int(repo.get("stargazerCount")),
         forks=_int(repo.get("forkCount")),
         open_issues=_total(repo.get("issues")) or 0,
