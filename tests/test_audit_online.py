@@ -149,6 +149,29 @@ def test_headers_sent_a_byte_at_a_time_are_given_up_on(tmp_path: Path) -> None:
     assert time.monotonic() - started < 10  # HEAD then GET, 1 s each: not 21 s of dripping each
 
 
+def test_hostile_redirects_are_reported_never_written_into_the_catalog(tmp_path: Path) -> None:
+    with FakeSites() as sites:
+        hostile = {
+            "Script": "javascript:alert(1)",  # was an httpx traceback that lost the whole audit
+            "Space": "/new path #frag",  # a fix would have made the catalog invalid
+            "Quote": "/a'b",
+            "Ftp": "ftp://files.example/x",
+            "Bidi": "/x\u202egnp.exe".encode().decode("latin-1"),  # its UTF-8 bytes on the wire
+        }
+        links = {}
+        for name, location in hostile.items():
+            links[name] = sites.add(sites.url(f"/{name.lower()}"), status=301, location=location)
+        sites.add(sites.url("/fine"), status=200)
+        links["Fine"] = sites.add(sites.url("/old"), status=301, location="/fine")
+        found = by_name(audit_links(tmp_path, links, LinkOptions()))
+    assert found["Script"].code is AuditCode.LINK_UNREACHABLE
+    assert "could not be checked" in found["Script"].message  # httpx refuses to read it as a URL
+    assert "redirects to something other than a web address (ftp://files.example/x)" in found["Ftp"].message
+    for name in ("Space", "Quote", "Bidi"):
+        assert found[name].fix is None, name  # reported, left for a person to judge
+    assert found["Fine"].code is AuditCode.LINK_MOVED and found["Fine"].fix is not None
+
+
 def test_concurrency_is_bounded_per_host(tmp_path: Path) -> None:
     with FakeSites() as sites:
         resolve = sites.resolve("https://one.example", "https://two.example")

@@ -24,7 +24,8 @@ import httpx
 from torchscape.audit.checks import finding, make_fix
 from torchscape.audit.findings import AuditCode, Finding
 from torchscape.catalog.model import Item, Landscape
-from torchscape.catalog.urls import canonical_repo, github_repo_problem
+from torchscape.catalog.urls import UrlProblem, canonical_repo, check_url, github_repo_problem
+from torchscape.errors import printable
 from torchscape.sources.http import USER_AGENT
 
 MAX_HOPS = 5
@@ -142,11 +143,14 @@ class _Prober:
                 return LinkResult(
                     url, None, tuple(hops), f"timed out after {self.options.timeout:g} s", method
                 )
-            except (httpx.HTTPError, ValueError) as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
                 return LinkResult(url, None, tuple(hops), _describe(exc), method)
             if status in PERMANENT | TEMPORARY and location:
                 current = urljoin(current, location)
                 hops.append((status, current))
+                if urlsplit(current).scheme not in ("http", "https"):
+                    error = f"redirects to something other than a web address ({printable(current[:80])})"
+                    return LinkResult(url, None, tuple(hops), error, method)
                 continue
             return LinkResult(url, status, tuple(hops), None, method)
         return LinkResult(url, None, tuple(hops), f"more than {MAX_HOPS} redirects", method)
@@ -232,7 +236,8 @@ def _judge(target: LinkTarget, result: LinkResult, secure: LinkResult | None) ->
         return
     moved_to = _permanent_target(result)
     if moved_to:
-        fixable = _same_site(url, moved_to) and field != "extra.other_links"
+        # The new address comes from a server: written into the catalog only if it is one we accept there
+        fixable = _same_site(url, moved_to) and field != "extra.other_links" and _acceptable(moved_to)
         fix = (
             make_fix(item, field, url, moved_to, f"{url} redirects permanently to {moved_to}")
             if fixable
@@ -253,6 +258,18 @@ def _insecure(target: LinkTarget, evidence: list[tuple[str, str]], secure: LinkR
     evidence = [*evidence, ("https", f"{new} answered {secure.status}")]
     fix = make_fix(item, field, url, new, f"{new} works") if field != "extra.other_links" else None
     return finding(AuditCode.LINK_INSECURE, item, field, "http:// link where https:// works", evidence, fix)
+
+
+def _acceptable(url: str) -> bool:
+    """Whether a URL a server gave may go into the catalog: plain ASCII (no direction marks or
+    look-alikes) and valid there (no spaces, quotes that end YAML values, other schemes)."""
+    if not url.isascii() or any(c in url for c in "'\"<>`"):
+        return False
+    try:
+        check_url(url)
+    except UrlProblem:
+        return False
+    return True
 
 
 def _hop_evidence(result: LinkResult) -> list[tuple[str, str]]:
