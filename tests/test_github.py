@@ -414,6 +414,15 @@ def test_malformed_answers_fail_the_batch_after_the_retries() -> None:
     assert len(gh.requests) == 3 and {e.kind for e in run.errors()} == {"malformed"}
 
 
+def test_an_answer_nested_too_deeply_fails_the_batch_without_a_traceback() -> None:
+    table = specs(2)
+    with FakeGitHub(table) as gh:
+        gh.faults.append(Fault(body=b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", times=None))
+        run = fetch(gh, urls(table))
+    assert len(gh.requests) == 1 and {e.kind for e in run.errors()} == {"malformed"}
+    assert "nested too deeply" in run.errors()[0].message
+
+
 def test_an_answer_that_inflates_past_the_limit_fails_the_batch_at_once() -> None:
     table = specs(2)
     bomb = gzip.compress(b" " * (MAX_ANSWER_BYTES + 2**20))  # about 65 KB on the wire

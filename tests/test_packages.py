@@ -314,6 +314,13 @@ def test_an_answer_that_inflates_past_the_limit_fails_at_once(index: FakeIndex) 
     assert stats.requests == 1  # not asked again: it would answer the same
 
 
+def test_an_answer_nested_too_deeply_is_malformed(index: FakeIndex) -> None:
+    add_simple(index)
+    index.inject("/simple/alpha/", Fault(body=b"[" * 100_000 + b"]" * 100_000), Fault(body=b"[" * 100_000))
+    got = error(index, "alpha", retry=RetryPolicy(attempts=2))
+    assert got.kind == "malformed" and "nested too deeply" in got.message
+
+
 def test_an_answer_sent_a_byte_at_a_time_is_given_up_on(index: FakeIndex) -> None:
     add_simple(index)
     drip = Fault(body=b"{" + b" " * 1000 + b"}", drip=0.05)  # every read within the timeout

@@ -101,6 +101,8 @@ def _read_body(
         body = response.json()
     except ValueError:
         return Failed("malformed", "GitHub's answer is not JSON", "retry")
+    except RecursionError:
+        return Failed("malformed", "GitHub's answer is nested too deeply", "fail")
     errors = (body.get("errors") or []) if isinstance(body, dict) else None
     if not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors):
         return Failed("malformed", "GitHub's answer does not have the shape of a GraphQL response", "retry")
@@ -204,7 +206,7 @@ def _detail(response: httpx.Response) -> str:
     """': <GitHub's message>' from an error body, or ''."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     message = body.get("message") if isinstance(body, dict) else None
     return f": {_short(message)}" if isinstance(message, str) and message else ""

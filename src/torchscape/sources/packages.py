@@ -376,6 +376,8 @@ def _json(response: httpx.Response) -> object:
         return json.loads(response.content)
     except ValueError as error:
         raise MalformedResponse(f"malformed JSON ({error})") from error
+    except RecursionError:
+        raise MalformedResponse("JSON nested too deeply") from None
 
 
 def _merge(facts: PackageFacts, meta: CoreMetadata, source: str, notes: list[str]) -> PackageFacts:
