@@ -86,6 +86,15 @@ def test_versions_with_first_upload_times(index: FakeIndex) -> None:
     assert got.name == "alpha" and got.index_url == index.url
 
 
+def test_an_upload_time_no_datetime_holds_in_utc_is_unknown_not_the_whole_package(index: FakeIndex) -> None:
+    files = release("alpha", "1.0", 3) + release("alpha", "1.1", 4, sdist=False)
+    files[0].upload_time = "0001-01-01T00:00:00+01:00"  # parses, but is before year 1 in UTC
+    files[2].upload_time = "9999-12-31T23:59:59-01:00"  # and this after year 9999
+    index.add("alpha", files)
+    got = facts(index, "alpha")  # was "unexpected error: OverflowError" for the whole package
+    assert got.versions == (("1.0", "2024-01-03T10:01:00Z"), ("1.1", None))
+
+
 def test_latest_skips_yanked_and_pre_releases(index: FakeIndex) -> None:
     files = (
         release("alpha", "1.0", 1)

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from torchscape.sources.facts import RepoFacts, is_owner_name
+from torchscape.sources.facts import RepoFacts, is_owner_name, utc_time
 
 WEEKS = 52
 RELEASES_PAGE = 100  # newest releases read to count those of the last year (at most 100 per page)
@@ -104,11 +104,10 @@ def iso(moment: dt.datetime) -> str:
 def parse_time(value: object) -> dt.datetime | None:
     if value is None:
         return None
-    try:
-        moment = dt.datetime.fromisoformat(_str(value))
-    except ValueError as exc:
-        raise ShapeError(f"not a timestamp: {value!r}") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    moment = utc_time(_str(value))  # None too for a time no datetime holds in UTC
+    if moment is None:
+        raise ShapeError(f"not a timestamp: {str(value)[:80]!r}")
+    return moment
 
 
 def parse_repository(requested: str, node: object, since: dt.datetime) -> RepoFacts:

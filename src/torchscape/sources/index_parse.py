@@ -6,7 +6,6 @@ PEP 658/714 core-metadata files), core metadata itself, and the index's JSON pro
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 from packaging.version import InvalidVersion, Version
+
+from torchscape.sources.facts import utc_time
 
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 LICENSE_MAX = 80  # longer (or multi-line) License fields hold a licence's text, not its name
@@ -188,13 +189,8 @@ def iso_time(value: object) -> str | None:
     """An ISO 8601 time as `YYYY-MM-DDTHH:MM:SSZ` (UTC); None when absent or unreadable."""
     if not isinstance(value, str):
         return None
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = utc_time(value)  # None too for a time no datetime holds in UTC ("0001-01-01T00:00+01:00")
+    return None if when is None else when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def version_history(page: ProjectPage) -> tuple[tuple[str, str | None], ...]:
