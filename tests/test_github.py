@@ -214,14 +214,19 @@ def test_parse_repository_rejects_a_wrong_shape() -> None:
         ("nameWithOwner", "../x", "not an owner/name"),
         ("nameWithOwner", "a/..", "not an owner/name"),
         ("url", "javascript:alert(1)", "not a web address"),
+        ("stargazerCount", 10**300, "not a count"),
+        ("forkCount", -5, "not a count"),
     ],
 )
-def test_parse_repository_refuses_what_would_become_a_bad_link(field: str, value: str, problem: str) -> None:
+def test_parse_repository_refuses_what_would_become_a_bad_link(
+    field: str, value: object, problem: str
+) -> None:
     """`audit --fix` makes `repo_url` of nameWithOwner: a hostile answer must not edit the catalog."""
     answer = {"nameWithOwner": "a/b", "url": "https://github.com/a/b", "stargazerCount": 1, field: value}
     with pytest.raises(ValueError, match=problem):
         parse_repository("https://github.com/a/b", answer, since_for(dt.datetime.now(dt.UTC)))
-    answer = {**answer, field: "a/b" if field == "nameWithOwner" else "https://github.com/a/b"}
+    good = {"nameWithOwner": "a/b", "url": "https://github.com/a/b", "stargazerCount": 1, "forkCount": 0}
+    answer = {**answer, field: good[field]}
     answer.update(forkCount=0, isArchived=False, isFork=False, homepageUrl="javascript:x()")
     assert (
         parse_repository("https://github.com/a/b", answer, since_for(dt.datetime.now(dt.UTC))).homepage

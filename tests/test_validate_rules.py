@@ -888,3 +888,10 @@ def test_a_trailing_newline_does_not_pass_a_pattern(tmp_path: Path) -> None:
     fields = {p.field: p.message for p in result.problems}
     assert "is not a usable slug" in fields["extra.annotations.slug"]
     assert "is not usable as the tab's anchor" in fields["groups[0].alias"]
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u200b", "\u2066", "\ufeff"])
+def test_a_url_with_an_invisible_direction_or_width_character_is_refused(tmp_path: Path, mark: str) -> None:
+    result = run_check(tmp_path, catalog(item(homepage_url=f"https://example.org/doc{mark}exe.gpj")))
+    (problem,) = [p for p in result.problems if p.field == "homepage_url"]
+    assert problem.blocking and "contains spaces or control characters" in problem.message

@@ -130,13 +130,12 @@ def parse_repository(requested: str, node: object, since: dt.datetime) -> RepoFa
     url = _str(repo.get("url"))
     if not url.startswith(("https://", "http://")):
         raise ShapeError(f"not a web address: {url[:80]!r}")
-    homepage = _opt_str(repo.get("homepageUrl")) or None
     return RepoFacts(
         requested=requested,
         name_with_owner=name_with_owner,
         url=url,
         description=_opt_str(repo.get("description")) or None,
-        homepage=homepage if homepage and homepage.startswith(("https://", "http://")) else None,
+        homepage=_opt_str(repo.get("homepageUrl")) or None,  # checked where it is used (add, pages)
         stars=_int(repo.get("stargazerCount")),
         forks=_int(repo.get("forkCount")),
         open_issues=_total(repo.get("issues")) or 0,
@@ -246,9 +245,15 @@ def _opt_str(value: object) -> str | None:
     return None if value is None else _str(value)
 
 
+#: No count GitHub gives (stars, forks, issues, commits, people) comes near this.
+_MAX_COUNT = 10**12
+
+
 def _int(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ShapeError(f"expected an integer, got {type(value).__name__}")
+    if not 0 <= value <= _MAX_COUNT:
+        raise ShapeError(f"not a count: {str(value)[:20]}")
     return value
 
 
