@@ -452,6 +452,24 @@ def test_primary_rate_limit_waits_when_the_wait_is_short() -> None:
     assert [r.status for r in gh.requests] == [403, 200, 200]
 
 
+def test_a_limit_that_resets_soon_every_time_is_waited_for_twice_its_longest_wait_at_most() -> None:
+    table = specs(3)
+    with FakeGitHub(table) as gh:
+        gh.faults.append(primary_limit(100, times=None))  # "reset in 100 s", answer after answer
+        run = fetch(gh, urls(table))
+    assert len(run.sleeps) == 2 and sum(run.sleeps) <= 2 * RetryPolicy().max_wait  # not 5 waits
+    assert {e.kind for e in run.errors()} == {"rate-limited"} and len(gh.requests) == 3
+
+
+def test_a_redirect_is_not_followed_with_the_query() -> None:
+    table = specs(2)
+    with FakeGitHub(table) as gh:
+        gh.faults.append(Fault(status=307, headers={"Location": "http://127.0.0.2:9/graphql"}, times=None))
+        run = fetch(gh, urls(table))
+    assert len(gh.requests) == 1 and {e.kind for e in run.errors()} == {"refused"}
+    assert "GitHub answered HTTP 307" in run.errors()[0].message
+
+
 def test_secondary_rate_limit_honours_retry_after() -> None:
     table = specs(3)
     with FakeGitHub(table) as gh:

@@ -114,7 +114,9 @@ class GitHubClient:
     def fetch(self, repos: Sequence[str], on_result: OnResult) -> FetchStats:
         """Fetch each repository URL; `on_result(url, facts or error)` once per URL, as batches answer."""
         stats = FetchStats()
-        with make_client(timeout=self.timeout, transport=self._transport, max_connections=1) as http:
+        with make_client(
+            timeout=self.timeout, transport=self._transport, max_connections=1, follow_redirects=False
+        ) as http:  # the API does not redirect: a redirect would send the query elsewhere
             _Run(self, http, on_result, stats).run(repos)
         return stats
 
@@ -170,6 +172,7 @@ class _Run:
         self.tokens = _Tokens(len(client._tokens))
         self.queue: deque[_Batch] = deque()
         self.failures_in_a_row = 0
+        self.waited = 0.0  # seconds spent waiting for rate limits: at most twice `retry.max_wait`
         self.since = since_for(dt.datetime.fromtimestamp(client._clock(), dt.UTC))
 
     def run(self, repos: Sequence[str]) -> None:
@@ -308,9 +311,11 @@ class _Run:
             self.fail_all("auth", "GitHub refused every token; check GITHUB_TOKEN or GITHUB_TOKENS")
             return
         wait = max(0.0, soonest - self.client._clock())
-        if wait <= self.client.retry.max_wait:
-            log.info("GitHub: every token is rate-limited; waiting %.0f s", wait)
+        max_wait = self.client.retry.max_wait
+        if wait <= max_wait and self.waited + wait <= 2 * max_wait:  # a limit "reset soon" every time
+            log.warning("GitHub: every token is rate-limited; waiting %.0f s", wait)  # shown: not silent
             self.client._sleep(wait)
+            self.waited += wait
             self.tokens.release(soonest)
             return
         minutes = max(1, round(wait / 60))

@@ -42,6 +42,7 @@ def make_client(
     headers: dict[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
     max_connections: int = 16,
+    follow_redirects: bool = True,
 ) -> httpx.Client:
     """An httpx client with our defaults (timeouts, pool size, user agent, redirects followed)."""
     return httpx.Client(
@@ -49,7 +50,7 @@ def make_client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         headers={"User-Agent": USER_AGENT, **(headers or {})},
         limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-        follow_redirects=True,
+        follow_redirects=follow_redirects,
         transport=transport,
     )
 
