@@ -210,13 +210,7 @@ def test_validate_warns_of_a_settings_image_file_that_is_not_there(tmp_path: Pat
     import torchscape
     from torchscape.errors import Code, Severity
 
-    data = tmp_path / "landscape.yml"
-    data.write_text(dump(catalog(item())), encoding="utf-8")
-    settings = tmp_path / "settings.yml"
-    settings.write_text(
-        dump({"foundation": "F", "url": "https://f.example", "header": {"logo": "./assets/gone.svg"}}),
-        encoding="utf-8",
-    )
+    data, settings = _one_item(tmp_path, {"header": {"logo": "./assets/gone.svg"}})
     problems = torchscape.check(data, settings).problems
     assert [(p.code, p.severity, p.field) for p in problems] == [
         (Code.LOGO_MISSING, Severity.WARNING, "header.logo")
@@ -260,13 +254,7 @@ def test_a_settings_image_path_with_a_nul_is_left_out_without_a_traceback(
 def test_the_footer_logo_is_shown_from_a_file_beside_the_settings(tmp_path: Path) -> None:
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "footer.svg").write_bytes(LOGO)
-    data = tmp_path / "landscape.yml"
-    data.write_text(dump(catalog(item())), encoding="utf-8")
-    settings = tmp_path / "settings.yml"
-    settings.write_text(
-        dump({"foundation": "F", "url": "https://f.example", "footer": {"logo": "assets/footer.svg"}}),
-        encoding="utf-8",
-    )
+    data, _ = _one_item(tmp_path, {"footer": {"logo": "assets/footer.svg"}})
     out = tmp_path / "site"
     flags = ["--data-file", str(data), "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(out)]
     assert main(["build", *flags]) == 0
@@ -281,3 +269,11 @@ def torchscape_ids(data: Path) -> list[str]:
     import torchscape
 
     return [entry.id for entry in torchscape.load(data)]
+
+
+def _one_item(folder: Path, settings: dict[str, object]) -> tuple[Path, Path]:
+    """A landscape of one item in `folder`, with these settings (and a foundation and url)."""
+    data, path = folder / "landscape.yml", folder / "settings.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    path.write_text(dump({"foundation": "F", "url": "https://f.example", **settings}), encoding="utf-8")
+    return data, path
