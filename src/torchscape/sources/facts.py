@@ -110,9 +110,9 @@ def utc_now() -> dt.datetime:
 # --- facts read back from a file (observed.jsonl is committed and edited in pull requests) ------
 
 _URL_FIELDS = frozenset({"url", "homepage", "index_url", "page_url", "requested"})
-#: GitHub's `owner/name`: an account (letters, digits, hyphens) and a repository name (also `.`
-#: and `_`, but not `.` or `..` alone).
-_OWNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/(?!\.\.?\Z)[A-Za-z0-9_.-]+")
+#: GitHub's `owner/name`: an account (letters, digits, hyphens; `_` in GitHub Enterprise's managed
+#: users) and a repository name (also `.`, but not `.` or `..` alone).
+_OWNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*/(?!\.\.?\Z)[A-Za-z0-9_.-]+")
 
 
 def is_owner_name(value: str) -> bool:
