@@ -179,6 +179,9 @@ def test_ctrl_c_ends_a_refresh_at_once_while_the_index_keeps_a_request_waiting(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # as a terminal starts it: a shell starts background jobs with SIGINT ignored, and a
+            # child keeps that (Python then installs no KeyboardInterrupt handler)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + 30
         while not index.log and time.monotonic() < deadline:  # the requests have started

@@ -138,8 +138,13 @@ def test_setup_page_writes_the_snippet_and_previews(page: Page, bundled_site: Si
     assert "size=small" in snippet and "headers=0" in snippet and "accent=ff0000" in snippet
     preview = page.locator("[data-preview]")
     assert "embed/training/distributed/?" in (preview.get_attribute("src") or "")
-    frame = _frame(page, "embed/training/distributed/")
-    frame.wait_for_load_state()
+    # Each option changed above navigated the preview again: wait for the last one to be loaded
+    # before reading its height (reading it mid-navigation fails).
+    page.wait_for_function(
+        "() => { const w = document.querySelector('[data-preview]').contentWindow;"
+        " return w.location.href.includes('accent=ff0000') && w.document.readyState === 'complete'; }"
+    )
+    frame = _frame(page, "accent=ff0000")
     page.wait_for_function(
         "h => Math.abs(document.querySelector('[data-preview]').getBoundingClientRect().height - h) <= 1",
         arg=frame.evaluate(CONTENT_HEIGHT),
