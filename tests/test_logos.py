@@ -361,6 +361,13 @@ def test_hostile_svg_is_refused(text: str, problem: str, process: Callable[..., 
     assert_safe(logo.data)
 
 
+def test_many_shapes_sharing_a_gradient_are_not_a_bomb(process: Callable[..., ProcessedLogo]) -> None:
+    stops = "".join(f'<stop offset="{n / 10}" stop-color="#{n}{n}{n}"/>' for n in range(10))
+    shapes = '<rect width="1" height="1" fill="url(#g)"/>' * 20_000  # 20,000 x 11 would be over 100,000
+    logo = process(svg(f'<defs><linearGradient id="g">{stops}</linearGradient></defs>{shapes}'))
+    assert not logo.placeholder, logo.problem
+
+
 def test_huge_dimensions(process: Callable[..., ProcessedLogo]) -> None:
     big = process(svg("", 'width="100000000" height="100000000"'))
     root = assert_safe(big.data)

@@ -256,6 +256,7 @@ def _check_use_expansion(root: ET.Element) -> None:
     cost(root, ())
 
 
+_GRADIENTS: Final = frozenset(("linearGradient", "radialGradient"))
 #: The attributes that can name another element by `url(#id)` (path data, the long ones, cannot).
 _REFERENCING: Final = frozenset(
     ("fill", "stroke", "mask", "clip-path", "filter", "marker-start", "marker-mid", "marker-end", "style")
@@ -266,12 +267,13 @@ def _references(node: ET.Element, targets: dict[str | None, ET.Element]) -> list
     """What drawing `node` draws again, and how many times: what its `href` names (a <use>'s
     target, a gradient's or pattern's template) once; a marker once at each end, or at every
     vertex for `marker-mid` (bounded by the count of numbers in the shape's data); anything else
-    named by `url(#...)` (patterns, masks, clip paths, filters) once."""
+    named by `url(#...)` (patterns, masks, clip paths, filters) once. Gradients are left out: a
+    few stops, drawing nothing else, that thousands of shapes of a real logo may share."""
     found: list[tuple[int, ET.Element]] = []
     href = node.get("href") or ""
-    if href.startswith("#"):  # <use>, and what other elements link to (a gradient, a feImage's source)
+    if href.startswith("#"):  # <use>, and what other elements link to (a pattern, a feImage's source)
         target = targets.get(href[1:])
-        if target is not None:
+        if target is not None and target.tag not in _GRADIENTS:
             found.append((1, target))
     for name in _REFERENCING.intersection(node.attrib):
         value = node.attrib[name]
@@ -279,7 +281,7 @@ def _references(node: ET.Element, targets: dict[str | None, ET.Element]) -> list
             continue
         for match in _URL.finditer(value):
             target = targets.get(match.group(2)[1:])
-            if target is None:
+            if target is None or target.tag in _GRADIENTS:
                 continue
             times = 1
             if name == "marker-mid":
