@@ -9,7 +9,6 @@ from types import MappingProxyType
 
 from torchscape.catalog.ids import landscape2_id, section_id
 from torchscape.catalog.model import (
-    MAX_SECOND_PATHS,
     Category,
     Item,
     Landscape,
@@ -21,7 +20,7 @@ from torchscape.catalog.model import (
 )
 from torchscape.catalog.raw import RawGuide, RawSettings, StatusSetting
 from torchscape.catalog.urls import repo_key
-from torchscape.catalog.validate_data import CheckedItem, DataChecker, DataResult
+from torchscape.catalog.validate_data import CheckedItem, DataChecker, DataResult, second_places
 from torchscape.catalog.validate_settings import (
     check_guide,
     check_settings,
@@ -192,6 +191,7 @@ def _build(
 
 def _item(checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[tuple[str, str]]) -> Item:
     raw = checked.raw
+    own = (checked.category, checked.subcategory)
     extra = raw.extra
     annotations = dict((extra.annotations or {}) if extra else {})
     repos = [Repository(raw.repo_url, raw.branch, True)] if raw.repo_url else []
@@ -210,7 +210,7 @@ def _item(checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[
         description=raw.description.strip() if raw.description else None,
         repo_url=raw.repo_url,
         repositories=tuple(repos),
-        second_paths=_second_paths(raw.second_path or (), places, checked),
+        second_paths=tuple(Placement(*p) for p in second_places(raw.second_path or (), places, own)[0]),
         status=_status(raw.project, statuses),
         license=raw.license,
         joined=raw.joined,
@@ -230,22 +230,6 @@ def _item(checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[
         landscape2_id=landscape2_id(checked.category, checked.subcategory, raw.name),
         line=checked.scope.at()[0],
     )
-
-
-def _second_paths(
-    entries: tuple[str, ...] | list[str], places: set[tuple[str, str]], checked: CheckedItem
-) -> tuple[Placement, ...]:
-    found: dict[tuple[str, str], Placement] = {}  # in order; a dict, as lists can be long
-    for entry in entries:
-        parts = [p.strip() for p in entry.split("/")]
-        if len(parts) != 2:
-            continue
-        place = (parts[0], parts[1])
-        if place in places and place != (checked.category, checked.subcategory) and place not in found:
-            found[place] = Placement(*place)
-            if len(found) == MAX_SECOND_PATHS:  # validate warns of the rest
-                break
-    return tuple(found.values())
 
 
 def _status(value: str | None, statuses: dict[str, StatusSetting]) -> Status | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
@@ -522,21 +523,11 @@ class DataChecker:
     def _second_paths(self) -> None:
         places = {(c, s) for c, subs in self.result.categories for s, _ in subs}
         for checked in self.result.items:
-            shown: set[tuple[str, str]] = set()
-            for index, entry in enumerate(checked.raw.second_path or ()):
+            entries = checked.raw.second_path or ()
+            _, over = second_places(entries, places, (checked.category, checked.subcategory))
+            for index, entry in enumerate(entries[:over]):
                 parts = entry.split("/")
                 steps = ("second_path", index)
-                place = (parts[0].strip(), parts[-1].strip())
-                own = place == (checked.category, checked.subcategory)
-                if len(parts) == 2 and place in places and place not in shown and not own:
-                    shown.add(place)
-                    if len(shown) > MAX_SECOND_PATHS:
-                        message = (
-                            f"more than {MAX_SECOND_PATHS} second paths: this one and the rest "
-                            "are ignored (an item shown everywhere helps no reader)"
-                        )
-                        checked.scope.warn(steps, Code.SECOND_PATH_INVALID, message)
-                        break
                 if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
                     message = f"'{shorten(entry)}' is not 'Category / Subcategory' (ignored)"
                     checked.scope.warn(steps, Code.SECOND_PATH_INVALID, message)
@@ -547,6 +538,12 @@ class DataChecker:
                         f"(ignored){suggest(entry.strip(), names)}"
                     )
                     checked.scope.warn(steps, Code.SECOND_PATH_UNKNOWN, message)
+            if over is not None:
+                message = (
+                    f"more than {MAX_SECOND_PATHS} second paths: this one and the rest "
+                    "are ignored (an item shown everywhere helps no reader)"
+                )
+                checked.scope.warn(("second_path", over), Code.SECOND_PATH_INVALID, message)
 
     def _shared_crunchbase(self) -> None:
         users: dict[str, list[CheckedItem]] = defaultdict(list)
@@ -561,6 +558,24 @@ class DataChecker:
                     "its company data would be shown on all of them"
                 )
                 items[0].scope.warn(("crunchbase",), Code.SHARED_CRUNCHBASE, message)
+
+
+def second_places(
+    entries: Sequence[str], places: Collection[tuple[str, str]], own: tuple[str, str]
+) -> tuple[list[tuple[str, str]], int | None]:
+    """The distinct places (category, subcategory) that `second_path` entries name among
+    `places`, other than the item's `own`, in order and at most MAX_SECOND_PATHS; and the index
+    of the entry that went over that limit (None when none did). Validation and the loader
+    both follow it."""
+    found: dict[tuple[str, str], None] = {}  # in order; a dict, as lists can be long
+    for index, entry in enumerate(entries):
+        parts = [part.strip() for part in entry.split("/")]
+        place = (parts[0], parts[-1])
+        if len(parts) == 2 and place in places and place != own and place not in found:
+            if len(found) == MAX_SECOND_PATHS:
+                return list(found), index
+            found[place] = None
+    return list(found), None
 
 
 #: C0 and C1 control characters, DEL, and the two non-characters XML refuses.
