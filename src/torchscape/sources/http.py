@@ -72,10 +72,16 @@ class AnswerTooSlow(httpx.TimeoutException):
 
 
 def bounded(
-    client: httpx.Client, method: str, url: str, *, seconds: float, **kwargs: object
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    seconds: float,
+    max_bytes: int = MAX_ANSWER_BYTES,
+    **kwargs: object,
 ) -> httpx.Response:
     """`client.request(method, url, **kwargs)`, its body read whole only up to
-    `MAX_ANSWER_BYTES` once decoded and within `seconds` in all (httpx's timeouts are per read:
+    `max_bytes` once decoded and within `seconds` in all (httpx's timeouts are per read:
     a server sending a byte every few seconds would hold a command forever). The response
     returned holds the decoded body. Raises `AnswerTooLarge` or `AnswerTooSlow` (httpx errors)."""
     ends = time.monotonic() + seconds
@@ -84,8 +90,8 @@ def bounded(
         size = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                raise AnswerTooLarge(f"the answer is over {MAX_ANSWER_BYTES // 2**20} MB once decoded")
+            if size > max_bytes:
+                raise AnswerTooLarge(f"the answer is over {max_bytes // 2**20} MB once decoded")
             if time.monotonic() > ends:
                 raise AnswerTooSlow(f"no whole answer within {seconds:g} s", request=response.request)
             chunks.append(chunk)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -122,18 +121,12 @@ MAX_SECONDS = 60.0
 
 
 def _download(client: httpx.Client, url: str) -> bytes:
-    ends = time.monotonic() + MAX_SECONDS
-    with client.stream("GET", url) as response:
-        if response.status_code != 200:
-            raise ValueError(f"HTTP {response.status_code}")
-        body = bytearray()
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > MAX_BYTES:
-                raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-            if time.monotonic() > ends:
-                raise ValueError(f"not downloaded within {MAX_SECONDS:g} s")
-    return bytes(body)
+    from torchscape.sources.http import bounded  # here: it imports the package's version
+
+    response = bounded(client, "GET", url, seconds=MAX_SECONDS, max_bytes=MAX_BYTES)
+    if response.status_code != 200:
+        raise ValueError(f"HTTP {response.status_code}")
+    return response.content
 
 
 def _as_png_if_icon(body: bytes) -> bytes:
