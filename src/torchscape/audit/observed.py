@@ -144,8 +144,7 @@ def _read_snapshot(found: AuditFacts, path: Path) -> None:
     bad: list[str] = []
     with Cache.open_memory() as memory:
         try:
-            with path.open(encoding="utf-8", errors="surrogateescape") as lines:  # see import_jsonl
-                memory.import_jsonl(lines, lambda number, why: bad.append(f"{path}:{number}: {why}"))
+            memory.import_file(path, lambda number, why: bad.append(f"{path}:{number}: {why}"))
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read {path}: {exc}") from exc
         for source in (GITHUB, PACKAGES):

@@ -268,6 +268,11 @@ class Cache:
             count += 1
         return count
 
+    def import_file(self, path: Path, on_bad_line: Callable[[int, str], None] | None = None) -> int:
+        """`import_jsonl` of a file, read as that method wants untrusted lines read."""
+        with path.open(encoding="utf-8", errors="surrogateescape") as lines:
+            return self.import_jsonl(lines, on_bad_line)
+
     def _merge(self, source: str, key: str, fetched_at: str, text: str) -> None:
         with self._transaction():
             self._db.execute(

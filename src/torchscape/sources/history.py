@@ -24,8 +24,7 @@ def observed_history(data_dir: Path, cache_dir: Path | None) -> History:
     snapshot = data_dir / SNAPSHOT_NAME
     if snapshot.is_file():
         with Cache.open_memory() as memory:  # the same checks as every other reading of it
-            with snapshot.open(encoding="utf-8", errors="surrogateescape") as lines:
-                memory.import_jsonl(lines)
+            memory.import_file(snapshot)
             for fact in memory.all_history():
                 history[(fact.source, fact.key)][fact.fetched_at] = fact.data
     cache = open_readonly(cache_dir)

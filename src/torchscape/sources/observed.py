@@ -107,8 +107,7 @@ def _snapshot(path: Path) -> dict[tuple[str, str], Fact]:
         return facts
     memory = Cache.open_memory()
     with memory:
-        with path.open(encoding="utf-8", errors="surrogateescape") as lines:  # see import_jsonl
-            memory.import_jsonl(lines)
+        memory.import_file(path)
         for source in (GITHUB, PACKAGES):
             for fact in memory.facts(source).values():
                 facts[(source, fact.key)] = fact
