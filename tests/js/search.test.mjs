@@ -66,9 +66,15 @@ describe("tokens and stems", () => {
       ["quantized", "quantize"],
       ["images", "image"],
       ["imaging", "image"],
+      ["deployment", "deploy"],
+      ["deployments", "deploying"],
+      ["robotics", "robot"],
+      ["agentic", "agents"],
+      ["genomics", "genome"],
     ];
     for (const [a, b] of same) assert.equal(stem(a), stem(b), `${a} ~ ${b}`);
-    for (const word of ["class", "status", "analysis", "speed", "string", "gnn", "c++", "3d"]) {
+    const kept = ["class", "status", "analysis", "speed", "string", "gnn", "c++", "3d", "topic", "music"];
+    for (const word of [...kept, "segment"]) {
       assert.equal(stem(word), word, word);
     }
     assert.notEqual(stem("speed"), stem("speech"));

@@ -73,6 +73,8 @@ const BUNDLED = [
   ["molecular dynamics", ["torchmd-net", "schnetpack", "torchani", "mace"]],
   ["ocr", ["easyocr", "doctr", "mmocr"]],
   ["explainability", ["captum", "pytorch-grad-cam"]],
+  ["robotics", ["lerobot", "pypose", "theseus"]],
+  ["deployment", ["lmdeploy", "torchserve", "bentoml", "kserve", "modal"]],
   ["pytorh lightn", ["pytorch-lightning"], 1],
   ["diff priv", ["opacus"], 1],
 ];
@@ -115,6 +117,7 @@ const FIXTURE = [
   ["quantum", ["pennylane", "torchquantum"]],
   ["ocr", ["doctr"]],
   ["autonomous driving", ["l5kit"]],
+  ["robotics", ["pypose"]],
   ["pytorh lightn", ["pytorch-lightning"], 1],
   ["diff priv", ["opacus"], 1],
 ];

@@ -11,7 +11,9 @@
  *      (not -ss, -us, -is) is dropped from words of 4+ letters;
  *   2. -ization/-isation -> -iz; else -ing or -ed is dropped when 4+ letters remain, and a
  *      doubled final consonant is undoubled (embedded -> embed);
- *   3. a final -e is dropped from words of 5+ letters (serve, serving, served -> serv).
+ *   3. -ment is dropped when 5+ letters remain (deployment -> deploy); else -ic when 4+ remain
+ *      (robotics, robotic -> robot; agentic -> agent);
+ *   4. a final -e is dropped from words of 5+ letters (serve, serving, served -> serv).
  * Stems decide "exact" matches only; prefixes and typos are judged on the words as written.
  *
  * An item has five fields, from most to least weighty: its name; parts of its name (CamelCase
@@ -103,6 +105,9 @@ export function stem(word) {
   if (w.length >= 10 && (w.endsWith("ization") || w.endsWith("isation"))) w = `${w.slice(0, -7)}iz`;
   else if (w.length >= 7 && w.endsWith("ing")) w = undouble(w.slice(0, -3));
   else if (w.length >= 6 && w.endsWith("ed")) w = undouble(w.slice(0, -2));
+
+  if (w.length >= 9 && w.endsWith("ment")) w = w.slice(0, -4);
+  else if (w.length >= 6 && w.endsWith("ic")) w = w.slice(0, -2);
 
   if (w.length >= 5 && w.endsWith("e")) w = w.slice(0, -1);
   return w;
