@@ -210,6 +210,24 @@ describe("search on small catalogs", () => {
     assert.deepEqual(ids(flow, "flow"), ["flow", "flower"]);
   });
 
+  test("the word as written beats another word of the same stem", () => {
+    const index = buildIndex([
+      item("devices", { keywords: ["embedded"] }),
+      item("vectors", { keywords: ["embeddings"] }),
+    ]);
+    assert.deepEqual(ids(index, "embeddings"), ["vectors", "devices"]);
+    assert.deepEqual(ids(index, "embedded"), ["devices", "vectors"]);
+  });
+
+  test("of items matching alike, the one with the word among its first keywords comes first", () => {
+    const index = buildIndex([
+      item("a", { keywords: ["nlp", "tagging", "embeddings"] }),
+      item("b", { keywords: ["embeddings", "semantic search"] }),
+      item("c", { name: "Embeddings", keywords: ["tools"] }),
+    ]);
+    assert.deepEqual(ids(index, "embeddings"), ["c", "b", "a"]);
+  });
+
   test("one letter is a prefix too (the list narrows as the word is typed), the exact word first", () => {
     const index = buildIndex([item("quantum", { name: "Quantum" }), item("q", { name: "Q" }), item("z", { name: "Zeta" })]);
     assert.deepEqual(ids(index, "q"), ["q", "quantum"]);

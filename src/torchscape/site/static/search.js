@@ -31,9 +31,12 @@
  * A query is tokenised the same way, and every query word must match (AND). A word matches a
  * token exactly (same stem), as a prefix (the word, 2+ characters, starts the token) or with a
  * typo (Damerau-Levenshtein distance 1 for words of 4+ characters, 2 for 8+), typos only for
- * words that the catalog does not hold as typed. A word scores its best match (field weight
- * times match weight) plus a share of its best matches in other fields, times a rarity factor
- * (a word found in few items counts more). Query words matched in a row inside one field earn a
+ * words that the catalog does not hold as typed; a token written as the word is typed beats
+ * one that only shares its stem ("embeddings" vs "embedded"). A word scores its best match
+ * (field weight times match weight) plus a share of its best matches in other fields, times a
+ * rarity factor (a word found in few items counts more); among items that match alike, one
+ * listing the word among its first keywords (a catalog lists an item's main topics first)
+ * comes first. Query words matched in a row inside one field earn a
  * phrase bonus ("differential privacy"); a query covering every word of the name earns a bonus.
  */
 
@@ -50,10 +53,15 @@ const FIELD_COUNT = FIELDS.length;
 const TYPO2 = 1;
 const TYPO1 = 2;
 const PREFIX = 3;
-const EXACT = 4;
-const KIND_WEIGHT = [0, 0.3, 0.45, 0.7, 1];
+const STEM = 4;
+const EXACT = 5;
+const KIND_WEIGHT = [0, 0.3, 0.45, 0.7, 0.95, 1];
 /** Share of a word's best matches in its other fields added to its best match. */
 const OTHER_FIELDS = 0.25;
+/** Among items that match alike, the one listing the word among its first keywords (a
+ * catalog lists an item's main topics first) comes first: at most this much, less further on. */
+const LEADING_KEYWORD = 0.004;
+const KEYWORDS_WEIGHED = 16;
 /** Phrase bonus per extra query word matched in a row, as a share of that field's weight. */
 const PHRASE = 1.5;
 /** Bonus for a query that covers the whole name, as a share of the name's weight. */
@@ -486,7 +494,7 @@ function matchWord(index, word) {
   const kinds = new Uint8Array(vocab.length);
   const matched = [];
   for (const id of byStem.get(stem(word)) || []) {
-    kinds[id] = EXACT;
+    kinds[id] = vocab[id] === word ? EXACT : STEM;
     matched.push(id);
   }
   const exact = matched.length > 0;
@@ -525,7 +533,7 @@ function matchWord(index, word) {
   }
   // Rarity, from the number of items holding the commonest token matched (exactly, if any).
   let most = 0;
-  for (const id of matched) if ((!exact || kinds[id] === EXACT) && df[id] > most) most = df[id];
+  for (const id of matched) if ((!exact || kinds[id] >= STEM) && df[id] > most) most = df[id];
   const rarity = 1 + 0.5 * Math.log(index.items.length / Math.max(1, most));
   return { kinds, rarity, ids: Int32Array.from(matched) };
 }
@@ -601,17 +609,20 @@ export function match(index, query) {
       const kinds = matcher.kinds;
       let best = 0;
       let sum = 0;
+      let lead = 0;
       for (let f = 0; f < FIELD_COUNT; f++) {
         let kind = 0;
         for (let p = offsets[base + f], end = offsets[base + f + 1]; p < end; p++) {
           const token = tokens[p];
-          if (token !== BREAK && kinds[token] > kind) kind = kinds[token];
+          if (token === BREAK || kinds[token] === 0) continue;
+          if (kinds[token] > kind) kind = kinds[token];
+          if (f === KEYWORDS && lead === 0) lead = Math.max(0, KEYWORDS_WEIGHED - (p - offsets[base + f]));
         }
         const score = FIELD_WEIGHT[f] * KIND_WEIGHT[kind];
         sum += score;
         if (score > best) best = score;
       }
-      total += (best + OTHER_FIELDS * (sum - best)) * matcher.rarity;
+      total += (best + OTHER_FIELDS * (sum - best) + (LEADING_KEYWORD * lead) / KEYWORDS_WEIGHED) * matcher.rarity;
     }
     if (n > 1) {
       let bonus = 0;
