@@ -228,6 +228,16 @@ describe("search on small catalogs", () => {
     assert.deepEqual(ids(index, "embeddings"), ["c", "b", "a"]);
   });
 
+  test("a word found only in a description counts less in a long one", () => {
+    const filler = "a company that builds many products for many customers in many markets";
+    const index = buildIndex([
+      item("company", { description: `${filler} and sells recommendation engines. ${filler}.` }),
+      item("library", { description: "A library of recommendation models." }),
+      item("third", { description: "Another short text about something else." }),
+    ]);
+    assert.deepEqual(ids(index, "recommendation"), ["library", "company"]);
+  });
+
   test("one letter is a prefix too (the list narrows as the word is typed), the exact word first", () => {
     const index = buildIndex([item("quantum", { name: "Quantum" }), item("q", { name: "Q" }), item("z", { name: "Zeta" })]);
     assert.deepEqual(ids(index, "q"), ["q", "quantum"]);

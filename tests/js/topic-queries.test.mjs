@@ -121,6 +121,10 @@ const FIXTURE = [
   ["ocr", ["doctr"]],
   ["autonomous driving", ["l5kit"]],
   ["robotics", ["pypose"]],
+  // Member organisations' long texts mention these words too; the project comes first.
+  ["recommender systems", ["torchrec"], 1],
+  ["healthcare", ["monai"], 1],
+  ["monitoring", ["torchdrift"], 1],
   ["pytorh lightn", ["pytorch-lightning"], 1],
   ["diff priv", ["opacus"], 1],
 ];

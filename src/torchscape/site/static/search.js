@@ -34,7 +34,10 @@
  * words that the catalog does not hold as typed; a token written as the word is typed beats
  * one that only shares its stem ("embeddings" vs "embedded"). A word scores its best match
  * (field weight times match weight) plus a share of its best matches in other fields, times a
- * rarity factor (a word found in few items counts more); among items that match alike, one
+ * rarity factor (a word found in few items counts more). A word found in an item's description
+ * and nowhere else counts less the longer the description is than the catalog's mean (an
+ * organisation's long text about itself says less about a topic than one sentence about a
+ * project, which it would otherwise outnumber). Among items that match alike, one
  * listing the word among its first keywords (a catalog lists an item's main topics first)
  * comes first. Query words matched in a row inside one field earn a
  * phrase bonus ("differential privacy"); a query covering every word of the name earns a bonus.
@@ -58,6 +61,10 @@ const EXACT = 5;
 const KIND_WEIGHT = [0, 0.3, 0.45, 0.7, 0.95, 1];
 /** Share of a word's best matches in its other fields added to its best match. */
 const OTHER_FIELDS = 0.25;
+/** How much a description's length lowers what a word found in it counts (0: not at all; 1:
+ * in proportion): a word in one sentence about a project says more than the same word in a
+ * long text about an organisation. Relative to the catalog's mean description. */
+const LONG_TEXT = 0.5;
 /** Among items that match alike, the one listing the word among its first keywords (a
  * catalog lists an item's main topics first) comes first: at most this much, less further on. */
 const LEADING_KEYWORD = 0.004;
@@ -401,6 +408,12 @@ export function* indexSteps(items) {
     });
   }
   offsets[items.length * FIELD_COUNT] = flat.length;
+  let described = 0;
+  let descriptionTokens = 0;
+  for (let i = 0; i < items.length; i++) {
+    const length = offsets[i * FIELD_COUNT + DESCRIPTION + 1] - offsets[i * FIELD_COUNT + DESCRIPTION];
+    if (length > 0) (described += 1), (descriptionTokens += length);
+  }
   yield;
 
   // Sorted ids: the words a query word starts are then one contiguous run.
@@ -447,6 +460,7 @@ export function* indexSteps(items) {
     tokens,
     offsets,
     nameLength,
+    descriptionMean: described ? descriptionTokens / described : 1,
     postStart,
     postItems,
     acronyms,
@@ -618,7 +632,12 @@ export function match(index, query) {
           if (kinds[token] > kind) kind = kinds[token];
           if (f === KEYWORDS && lead === 0) lead = Math.max(0, KEYWORDS_WEIGHED - (p - offsets[base + f]));
         }
-        const score = FIELD_WEIGHT[f] * KIND_WEIGHT[kind];
+        let score = FIELD_WEIGHT[f] * KIND_WEIGHT[kind];
+        if (f === DESCRIPTION && kind !== 0 && best === 0) {
+          // Found in the description alone: the longer the text, the less it says.
+          const length = offsets[base + f + 1] - offsets[base + f];
+          score /= 1 - LONG_TEXT + (LONG_TEXT * length) / index.descriptionMean;
+        }
         sum += score;
         if (score > best) best = score;
       }
