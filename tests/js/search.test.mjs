@@ -236,6 +236,13 @@ describe("search on small catalogs", () => {
       item("third", { description: "Another short text about something else." }),
     ]);
     assert.deepEqual(ids(index, "recommendation"), ["library", "company"]);
+    // Not so much that a word merely started in a short text beats the word itself in a longer one.
+    const semi = buildIndex([
+      item("chips", { description: "A semiconductor company." }),
+      item("ssl", { description: "Benchmark for semi supervised learning algorithms on vision, text and audio tasks." }),
+      item("other", { description: `${filler}, ${filler}.` }),
+    ]);
+    assert.deepEqual(ids(semi, "semi"), ["ssl", "chips"]);
   });
 
   test("one letter is a prefix too (the list narrows as the word is typed), the exact word first", () => {

@@ -64,7 +64,7 @@ const OTHER_FIELDS = 0.25;
 /** How much a description's length lowers what a word found in it counts (0: not at all; 1:
  * in proportion): a word in one sentence about a project says more than the same word in a
  * long text about an organisation. Relative to the catalog's mean description. */
-const LONG_TEXT = 0.5;
+const LONG_TEXT = 0.3;
 /** Among items that match alike, the one listing the word among its first keywords (a
  * catalog lists an item's main topics first) comes first: at most this much, less further on. */
 const LEADING_KEYWORD = 0.004;
