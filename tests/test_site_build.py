@@ -310,7 +310,7 @@ def test_cli_build_defaults(chdir_tmp: Path, capsys: pytest.CaptureFixture[str])
     assert main(["build", "--cache-dir", str(chdir_tmp / "cache")]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "building the bundled PyTorch landscape (no landscape.yml in this folder)"
-    assert "built 340 items" in out and (chdir_tmp / "site" / "index.html").is_file()
+    assert "built 346 items" in out and (chdir_tmp / "site" / "index.html").is_file()
     (chdir_tmp / "landscape.yml").write_text(dump(catalog(item())), encoding="utf-8")
     assert main(["build", "--cache-dir", str(chdir_tmp / "cache")]) == 0
     assert "built 1 items" in capsys.readouterr().out
@@ -434,7 +434,7 @@ def test_stats_page_has_charts_and_numbers(bundled_site: Path) -> None:
         assert f'id="{chart}"' in html
     assert '<svg class="chart"' in html and 'role="img"' in html
     assert "<td>Retired from the ecosystem</td><td>68</td>" in html
-    assert "<td>Modeling</td><td>135</td>" in html  # 134 listed there first, plus one second placement
+    assert "<td>Modeling</td><td>141</td>" in html  # 140 listed there first, plus one second placement
 
 
 def test_items_without_a_logo_are_drawn_as_text_in_tiles_and_cards(tmp_path: Path) -> None:
