@@ -210,6 +210,15 @@ describe("search on small catalogs", () => {
     assert.deepEqual(ids(flow, "flow"), ["flow", "flower"]);
   });
 
+  test("a word the catalog holds whole counts less as the start of a longer word", () => {
+    const index = buildIndex([
+      item("gantry", { name: "Gantry" }),
+      item("toolkit", { name: "Adversarial Toolkit", keywords: ["gan", "images"] }),
+    ]);
+    assert.deepEqual(ids(index, "gan"), ["toolkit", "gantry"]);
+    assert.equal(ids(index, "gant")[0], "gantry"); // not a word of the catalog: a prefix as usual
+  });
+
   test("the word as written beats another word of the same stem", () => {
     const index = buildIndex([
       item("devices", { keywords: ["embedded"] }),

@@ -32,7 +32,9 @@
  * token exactly (same stem), as a prefix (the word, 2+ characters, starts the token) or with a
  * typo (Damerau-Levenshtein distance 1 for words of 4+ characters, 2 for 8+), typos only for
  * words that the catalog does not hold as typed; a token written as the word is typed beats
- * one that only shares its stem ("embeddings" vs "embedded"). A word scores its best match
+ * one that only shares its stem ("embeddings" vs "embedded"), and when the catalog holds a
+ * word of 3+ letters as typed, a token it only starts counts half as much as a prefix
+ * otherwise does, and does not cover a name ("gan" in "GaNDLF" is another word). A word scores its best match
  * (field weight times match weight) plus a share of its best matches in other fields, times a
  * rarity factor (a word found in few items counts more). A word found in an item's description
  * and nowhere else counts less the longer the description is than the catalog's mean (an
@@ -55,10 +57,13 @@ const FIELD_COUNT = FIELDS.length;
 // Match kinds, from worst to best, and the share of the field weight each earns.
 const TYPO2 = 1;
 const TYPO1 = 2;
-const PREFIX = 3;
-const STEM = 4;
-const EXACT = 5;
-const KIND_WEIGHT = [0, 0.3, 0.45, 0.7, 0.95, 1];
+/** A prefix of a token when the catalog also holds the word itself: "gan" in "GaNDLF" while
+ * other items say "GAN"; more likely another word than the one meant. */
+const OTHER_WORD = 3;
+const PREFIX = 4;
+const STEM = 5;
+const EXACT = 6;
+const KIND_WEIGHT = [0, 0.3, 0.45, 0.35, 0.7, 0.95, 1];
 /** Share of a word's best matches in its other fields added to its best match. */
 const OTHER_FIELDS = 0.25;
 /** How much a description's length lowers what a word found in it counts (0: not at all; 1:
@@ -515,7 +520,7 @@ function matchWord(index, word) {
   { // a prefix, even of one letter: typing "torch v" already narrows to what "torch v…" can become
     for (let id = lowerBound(vocab, word); id < vocab.length && vocab[id].startsWith(word); id++) {
       if (kinds[id] === 0) {
-        kinds[id] = PREFIX;
+        kinds[id] = exact && word.length >= 3 ? OTHER_WORD : PREFIX;
         matched.push(id);
       }
     }
@@ -655,7 +660,7 @@ export function match(index, query) {
     const start = offsets[base + NAME];
     let whole = nameLength[item] > 0;
     for (let p = start; whole && p < start + nameLength[item]; p++) {
-      whole = matchers.some((matcher) => matcher.kinds[tokens[p]] !== 0);
+      whole = matchers.some((matcher) => matcher.kinds[tokens[p]] !== 0 && matcher.kinds[tokens[p]] !== OTHER_WORD);
     }
     if (whole) total += FIELD_WEIGHT[NAME] * WHOLE_NAME;
     found.push({ item, score: Math.round(total * 1000) / 1000 });
