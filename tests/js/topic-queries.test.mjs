@@ -42,7 +42,7 @@ const BUNDLED = [
       "text-generation-inference",
     ],
   ],
-  ["reinforcement learning", ["torchrl", "stable-baselines3", "cleanrl", "tianshou", "pfrl"]],
+  ["reinforcement learning", ["torchrl", "stable-baselines3", "cleanrl", "tianshou", "pfrl", "rlinf"], 1],
   ["speech recognition", ["whisper", "espnet", "speechbrain", "nemo"]],
   ["experiment tracking", ["mlflow", "weights-biases", "aim", "clearml", "tensorboard"]],
   ["hyperparameter tuning", ["optuna", "ax", "nevergrad", "botorch"]],
