@@ -34,13 +34,13 @@
  * words that the catalog does not hold as typed; a token written as the word is typed beats
  * one that only shares its stem ("embeddings" vs "embedded"), and when the catalog holds a
  * word of 3+ letters as typed, a token it only starts counts half as much as a prefix
- * otherwise does, and does not cover a name ("gan" in "GaNDLF" is another word). A word scores its best match
- * (field weight times match weight) plus a share of its best matches in other fields, times a
- * rarity factor (a word found in few items counts more). A word found in an item's description
- * and nowhere else counts less the longer the description is than the catalog's mean (an
- * organisation's long text about itself says less about a topic than one sentence about a
- * project, which it would otherwise outnumber). Among items that match alike, one
- * listing the word among its first keywords (a catalog lists an item's main topics first)
+ * otherwise does, and does not cover a name ("gan" in "GaNDLF" is another word). A word
+ * scores its best match (field weight times match weight) plus a share of its best matches in
+ * other fields, times a rarity factor (a word found in few items counts more). A word found in
+ * an item's description and nowhere else counts less the longer the description is than the
+ * catalog's mean (an organisation's long text about itself says less about a topic than one
+ * sentence about a project, which it would otherwise outnumber). Among items that match alike,
+ * one listing the word among its first keywords (a catalog lists an item's main topics first)
  * comes first. Query words matched in a row inside one field earn a
  * phrase bonus ("differential privacy"); a query covering every word of the name earns a bonus.
  */
@@ -56,14 +56,15 @@ const FIELD_COUNT = FIELDS.length;
 
 // Match kinds, from worst to best, and the share of the field weight each earns.
 const TYPO2 = 1;
-const TYPO1 = 2;
 /** A prefix of a token when the catalog also holds the word itself: "gan" in "GaNDLF" while
- * other items say "GAN"; more likely another word than the one meant. */
-const OTHER_WORD = 3;
+ * other items say "GAN"; more likely another word than the one meant. (Typos are looked for
+ * only when the catalog does not hold the word, so a word never has both kinds.) */
+const OTHER_WORD = 2;
+const TYPO1 = 3;
 const PREFIX = 4;
 const STEM = 5;
 const EXACT = 6;
-const KIND_WEIGHT = [0, 0.3, 0.45, 0.35, 0.7, 0.95, 1];
+const KIND_WEIGHT = [0, 0.3, 0.35, 0.45, 0.7, 0.95, 1];
 /** Share of a word's best matches in its other fields added to its best match. */
 const OTHER_FIELDS = 0.25;
 /** How much a description's length lowers what a word found in it counts (0: not at all; 1:
