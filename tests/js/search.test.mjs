@@ -71,6 +71,8 @@ describe("tokens and stems", () => {
       ["robotics", "robot"],
       ["agentic", "agents"],
       ["genomics", "genome"],
+      ["generation", "generate"],
+      ["translation", "translating"],
     ];
     for (const [a, b] of same) assert.equal(stem(a), stem(b), `${a} ~ ${b}`);
     const kept = ["class", "status", "analysis", "speed", "string", "gnn", "c++", "3d", "topic", "music"];
@@ -217,6 +219,21 @@ describe("search on small catalogs", () => {
     ]);
     assert.deepEqual(ids(index, "gan"), ["toolkit", "gantry"]);
     assert.equal(ids(index, "gant")[0], "gantry"); // not a word of the catalog: a prefix as usual
+  });
+
+  test("words most items have are not required beside rarer ones, but count; the last word is", () => {
+    // "library" and "for" are in more than a sixth of these descriptions; "graph" is rare.
+    const many = Array.from({ length: 24 }, (_, i) => item(`lib${i}`, { description: `A library for task ${i}.` }));
+    const index = buildIndex([
+      ...many,
+      item("gnn", { name: "Graphs", description: "Graph neural networks." }),
+      item("gnnlib", { name: "Graph Kit", description: "A library for graph neural networks." }),
+    ]);
+    assert.deepEqual(ids(index, "library for graph neural networks"), ["gnnlib", "gnn"]);
+    const hits = matching(index, "library for graph neural networks");
+    assert.deepEqual(hits.kept, hits.words); // every hit counts as a match of the whole query
+    // The word being typed still narrows: "graph l" is not "graph".
+    assert.deepEqual(ids(index, "graph l"), ["gnnlib"]);
   });
 
   test("the word as written beats another word of the same stem", () => {

@@ -9,7 +9,8 @@
  * applied in this order (each step at most once):
  *   1. plurals: -ies -> -y; -sses -> -ss; -xes, -zes, -ches, -shes lose "es"; else a final -s
  *      (not -ss, -us, -is) is dropped from words of 4+ letters;
- *   2. -ization/-isation -> -iz; else -ing or -ed is dropped when 4+ letters remain, and a
+ *   2. -ization/-isation -> -iz; else -ation -> -ate in words of 8+ letters (generation,
+ *      generating -> generat); else -ing or -ed is dropped when 4+ letters remain, and a
  *      doubled final consonant is undoubled (embedded -> embed);
  *   3. -ment is dropped when 5+ letters remain (deployment -> deploy); else -ic when 4+ remain
  *      (robotics, robotic -> robot; agentic -> agent);
@@ -124,6 +125,7 @@ export function stem(word) {
   else if (w.length >= 4 && w.endsWith("s") && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
 
   if (w.length >= 10 && (w.endsWith("ization") || w.endsWith("isation"))) w = `${w.slice(0, -7)}iz`;
+  else if (w.length >= 8 && w.endsWith("ation")) w = `${w.slice(0, -5)}ate`;
   else if (w.length >= 7 && w.endsWith("ing")) w = undouble(w.slice(0, -3));
   else if (w.length >= 6 && w.endsWith("ed")) w = undouble(w.slice(0, -2));
 
@@ -613,9 +615,9 @@ export function match(index, query) {
   const words = tokenize(query);
   if (words.length === 0) return index.items.map((_, item) => ({ item, score: 0 }));
   const every = words.map((word) => wordMatcher(index, word));
-  const { masks, want } = coverage(index, every);
+  const { masks, want, scored } = coverage(index, every);
   if (want === 0) return [];
-  const matchers = every.filter((_, q) => want & (1 << q)); // the words the hits match
+  const matchers = every.filter((_, q) => scored & (1 << q)); // the words that count
   const { tokens, offsets, nameLength } = index;
   const n = matchers.length;
   const previous = new Int32Array(n);
@@ -688,8 +690,8 @@ export function matching(index, query) {
   const words = tokenize(query);
   const hits = Object.assign(new Uint8Array(count), { words, kept: words });
   if (words.length === 0) return hits.fill(1);
-  const { masks, want } = coverage(index, words.map((word) => wordMatcher(index, word)));
-  hits.kept = words.filter((_, q) => want & (1 << q));
+  const { masks, want, narrowed } = coverage(index, words.map((word) => wordMatcher(index, word)));
+  hits.kept = narrowed ? words.filter((_, q) => want & (1 << q)) : words;
   if (want === 0) return hits;
   for (let item = 0; item < count; item++) if ((masks[item] & want) === want) hits[item] = 1;
   return hits;
@@ -703,8 +705,13 @@ const COMMON = 6;
 const COMMON_FLOOR = 10;
 
 /** Which of the query words (given by their matchers) each item matches, as bits (word q:
- * bit q); and the set of words the hits must match: all of them if some item does, else the
- * largest set that some item matches, the rarer words first. 0: no word matches anything. */
+ * bit q); the set of words the hits must match (`want`) and the words that count in their
+ * ranking (`scored`). Words that many items match ("for", "library", "learning": see COMMON)
+ * are not required beside rarer ones, except the last, the word being typed: "library for
+ * graph neural networks" finds the graph libraries whose text never says "library for", and
+ * ranks those that do first. If some item matches every required word, that is all; else
+ * (`narrowed`) the hits match the largest set of words that some item matches, the rarer words
+ * first. `want` 0: no word matches anything. */
 function coverage(index, matchers) {
   const count = index.items.length;
   const { postStart, postItems } = index;
@@ -716,7 +723,6 @@ function coverage(index, matchers) {
   });
   const words = Math.min(matchers.length, MAX_QUERY_WORDS);
   const all = 2 ** words - 1;
-  if (masks.includes(all)) return { masks, want: all };
   // A word that more than a sixth of the items match ("of", "learning"), in a catalog large
   // enough for that to say something, is too vague to stand for the query without a rarer one.
   let common = 0;
@@ -724,6 +730,11 @@ function coverage(index, matchers) {
     let hits = 0;
     for (let item = 0; item < count; item++) hits += (masks[item] >>> q) & 1;
     if (hits > COMMON_FLOOR && hits * COMMON > count) common |= 1 << q;
+  }
+  const last = 1 << (words - 1);
+  const required = all & ~common ? all & (~common | last) : all;
+  for (let item = 0; item < count; item++) {
+    if ((masks[item] & required) === required) return { masks, want: required, scored: all, narrowed: false };
   }
   let want = 0;
   let size = 0;
@@ -742,7 +753,7 @@ function coverage(index, matchers) {
       [want, size, weight] = [mask, bits, rarity];
     }
   }
-  return { masks, want };
+  return { masks, want, scored: want, narrowed: true };
 }
 
 /**
