@@ -88,6 +88,12 @@ const BUNDLED = [
   ["sparse convolution", ["torchsparse", "minkowskiengine"]],
   ["multi-object tracking", ["boxmot"]],
   ["data augmentation", ["albumentations", "torchio", "kornia", "torch-audiomentations", "nvidia-dali"]],
+  // Acronyms the catalog's keywords spell out ("cv" beside "computer vision", and so on).
+  ["cv", ["torchvision", "kornia", "albumentations", "openmmlab"]],
+  ["rag", ["sentence-transformers"]],
+  ["xai", ["captum", "pytorch-grad-cam"]],
+  ["moe", ["megatron-lm", "ktransformers", "deepspeed"]],
+  ["retrieval augmented generation", ["sentence-transformers"]],
   ["mlops", ["mlflow", "clearml", "zenml", "polyaxon", "kubeflow-trainer", "determined"]],
   ["cuda kernels", ["flashattention", "triton", "liger-kernel", "flashinfer", "xformers", "helion"]],
   ["deployment", ["lmdeploy", "torchserve", "bentoml", "kserve", "modal"]],
