@@ -591,8 +591,8 @@ function longestRun(tokens, start, end, matchers, previous, current) {
 }
 
 /**
- * Searches the index: the items that match every query word; when none does, those that
- * match the most of them (see {@link coverage}).
+ * Searches the index: the items that match every query word (words most items have aside);
+ * when none does, those that match the most of them (see {@link coverage}).
  * @param {object} index from {@link buildIndex}
  * @param {string} query
  * @returns {Array<{id: string, score: number}>} best first (then by name); for an empty query,
@@ -663,7 +663,7 @@ export function match(index, query) {
     const start = offsets[base + NAME];
     let whole = nameLength[item] > 0;
     for (let p = start; whole && p < start + nameLength[item]; p++) {
-      whole = matchers.some((matcher) => matcher.kinds[tokens[p]] !== 0 && matcher.kinds[tokens[p]] !== OTHER_WORD);
+      whole = matchers.some(({ kinds }) => kinds[tokens[p]] !== 0 && kinds[tokens[p]] !== OTHER_WORD);
     }
     if (whole) total += FIELD_WEIGHT[NAME] * WHOLE_NAME;
     found.push({ item, score: Math.round(total * 1000) / 1000 });
@@ -673,7 +673,8 @@ export function match(index, query) {
 
 /**
  * Which items match a query: those that match every query word (a word of the item matches
- * it). When none does, the query is narrowed to the words that some items do match together:
+ * it), words most items have aside (see {@link coverage}). When none does, the query is
+ * narrowed to the words that some items do match together:
  * the most words, and of equally many, the rarer ones ("causal inference" where nothing says
  * "causal": the items that match "inference"; "uncertainty estimation" where no item has both:
  * those that match the rarer word). Every hit then matches the same words, which
@@ -683,7 +684,7 @@ export function match(index, query) {
  * @param {string} query
  * @returns {Uint8Array & {words: string[], kept: string[]}} 1 at the position of each
  *   matching item (all 1 for an empty query); the query's words, and those the hits match
- *   (all of them unless no item does)
+ *   (all of them unless the query was narrowed)
  */
 export function matching(index, query) {
   const count = index.items.length;
@@ -716,21 +717,22 @@ function coverage(index, matchers) {
   const count = index.items.length;
   const { postStart, postItems } = index;
   const masks = new Uint32Array(count);
-  matchers.slice(0, MAX_QUERY_WORDS).forEach((matcher, q) => {
-    for (const id of matcher.ids) {
-      for (let p = postStart[id], end = postStart[id + 1]; p < end; p++) masks[postItems[p]] |= 1 << q;
-    }
-  });
   const words = Math.min(matchers.length, MAX_QUERY_WORDS);
-  const all = 2 ** words - 1;
   // A word that more than a sixth of the items match ("of", "learning"), in a catalog large
   // enough for that to say something, is too vague to stand for the query without a rarer one.
   let common = 0;
   for (let q = 0; q < words; q++) {
-    let hits = 0;
-    for (let item = 0; item < count; item++) hits += (masks[item] >>> q) & 1;
-    if (hits > COMMON_FLOOR && hits * COMMON > count) common |= 1 << q;
+    const bit = 1 << q;
+    let hits = 0; // the items this word matches, counted as their bits are set
+    for (const id of matchers[q].ids) {
+      for (let p = postStart[id], end = postStart[id + 1]; p < end; p++) {
+        const item = postItems[p];
+        if ((masks[item] & bit) === 0) (masks[item] |= bit), hits++;
+      }
+    }
+    if (hits > COMMON_FLOOR && hits * COMMON > count) common |= bit;
   }
+  const all = 2 ** words - 1;
   const last = 1 << (words - 1);
   const required = all & ~common ? all & (~common | last) : all;
   for (let item = 0; item < count; item++) {
