@@ -8,6 +8,7 @@
 //   .venv/bin/torchscape build --output-dir OUT --cache-dir CACHE                 (bundled)
 //   .venv/bin/torchscape build --data-file ../shared/fixtures/pytorch-landscape/landscape.yml \
 //     --settings-file ../shared/fixtures/pytorch-landscape/settings.yml --output-dir OUT --cache-dir CACHE
+// then: .venv/bin/python scripts/make_search_test_data.py OUT/api/items.json bundled|fixture
 //
 // The bundled catalog has keywords; the real PyTorch landscape (the fixture) has none, so there
 // only names, descriptions and categories can answer.
