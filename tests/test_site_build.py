@@ -691,6 +691,26 @@ def test_markdown_too_long_to_parse_safely_is_shown_as_plain_paragraphs() -> Non
     assert to_html("**b**") == "<p><strong>b</strong></p>\n"  # shorter text: markdown as before
 
 
+def test_category_pages_show_the_first_paragraph_of_a_subcategory_guide_section(tmp_path: Path) -> None:
+    from torchscape.site.markdown import first_paragraph
+
+    # A heading right after the first paragraph used to run into it ("... of them. Lightning vs
+    # Ignite All four wrap ..."): block boundaries were lost when the tags were stripped.
+    text = "Libraries that organise\nthe **loop**.\n\n#### A vs B\n\nBoth wrap a loop.\n\n- A\n- B\n"
+    assert first_paragraph(text) == "Libraries that organise the loop."
+    assert first_paragraph("#### Only a heading\n\n- and\n- a list\n") == ""
+    assert first_paragraph("> a quote\n\nThen words.") == "Then words."
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Alpha"))), encoding="utf-8")
+    guide = tmp_path / "guide.yml"
+    sub = {"subcategory": "Sub", "content": text}
+    guide.write_text(dump({"categories": [{"category": "Cat", "subcategories": [sub]}]}), encoding="utf-8")
+    build(data, tmp_path / "site", tmp_path / "cache", guide=guide)
+    page = (tmp_path / "site" / "categories" / "cat" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="muted">Libraries that organise the loop.</p>' in page
+    assert "A vs B" not in page and "Both wrap" not in page
+
+
 def test_guide_text_on_category_pages_is_escaped_once(tmp_path: Path) -> None:
     from torchscape.site.markdown import to_text
 

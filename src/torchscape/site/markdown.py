@@ -10,6 +10,7 @@ scheme not on the list.
 from __future__ import annotations
 
 import functools
+import itertools
 from html import escape, unescape
 
 import nh3
@@ -82,6 +83,21 @@ def to_text(text: str) -> str:
     """Plain text of a markdown snippet (for meta descriptions and search): not HTML, so the
     templates escape it once (the cleaner's output is HTML, `&amp;` for `&`: unescaped here)."""
     return unescape(nh3.clean(_render(text), tags=set())).strip()
+
+
+def first_paragraph(text: str) -> str:
+    """Plain text of a markdown snippet's first top-level paragraph (a category page's line
+    under a subcategory's heading): headings, lists and later paragraphs left out; "" when it
+    has no paragraph."""
+    if len(text) > MAX_MARKDOWN_CHARS:
+        return " ".join(text.strip().split("\n\n", 1)[0].split())  # shown escaped, as it is
+    renderer = _renderer()
+    tokens = renderer.parse(text)
+    for opening, inline in itertools.pairwise(tokens):
+        if opening.type == "paragraph_open" and opening.level == 0 and inline.type == "inline":
+            html = renderer.renderer.renderInline(inline.children or [], renderer.options, {})
+            return " ".join(unescape(nh3.clean(html, tags=set())).split())
+    return ""
 
 
 def _render(text: str) -> str:

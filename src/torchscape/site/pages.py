@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from torchscape.catalog.ids import claim, normalize_name
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import GuideCategory
-from torchscape.site.markdown import to_html, to_text
+from torchscape.site.markdown import first_paragraph, to_html
 from torchscape.site.model import SiteModel
 from torchscape.site.related import CompareTables, item_relations
 from torchscape.site.render import render
@@ -363,7 +363,7 @@ def _guide_for(landscape: Landscape, category: str, ids: set[str]) -> dict[str, 
     if chapter.content:
         found[""] = _guide_links(to_html(chapter.content), ids, "../../guide/")
     for sub in chapter.subcategories or ():
-        found.setdefault(sub.subcategory, to_text(sub.content).split("\n\n")[0])  # the first
+        found.setdefault(sub.subcategory, first_paragraph(sub.content))
     return found
 
 
