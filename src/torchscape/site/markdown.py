@@ -95,7 +95,7 @@ def first_paragraph(text: str) -> str:
     tokens = renderer.parse(text)
     for opening, inline in itertools.pairwise(tokens):
         if opening.type == "paragraph_open" and opening.level == 0 and inline.type == "inline":
-            html = renderer.renderer.renderInline(inline.children or [], renderer.options, {})
+            html = renderer.renderInline(inline.content)
             return " ".join(unescape(nh3.clean(html, tags=set())).split())
     return ""
 
