@@ -218,6 +218,10 @@ def test_a_landscape2_link_into_the_guide_lands_on_its_section(
     expect(page.locator("#guide-introduction--curation-statuses")).to_be_in_viewport()
     page.goto(bundled_site.url("guide/#no-such-section"), wait_until="networkidle")
     expect(page).to_have_url(re.compile(r"guide/#no-such-section$"))  # left alone
+    # A malformed escape in the fragment (decodeURIComponent throws on it) stopped the rest of
+    # the page's script: no comparison button, no copy buttons.
+    page.goto(bundled_site.url("projects/pyro/#%E0"), wait_until="networkidle")
+    expect(page.locator("h1 + button[data-pick]")).to_have_text("Add to comparison")
     monitor.assert_no_failures()
 
 

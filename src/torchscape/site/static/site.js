@@ -70,7 +70,12 @@ function relativeDates() {
 // landscape2's links into its guide (guide#category--subcategory) land on our sections, whose
 // ids start with "guide-".
 function followGuideAnchor() {
-  const id = decodeURIComponent(location.hash.slice(1));
+  let id;
+  try {
+    id = decodeURIComponent(location.hash.slice(1));
+  } catch {
+    return; // a malformed escape ("#%E0") names no section: the page's other scripts still run
+  }
   if (id && !document.getElementById(id) && document.getElementById(`guide-${id}`)) {
     location.replace(`#guide-${id}`);
   }
