@@ -147,6 +147,27 @@ def test_embed_setup_lists_every_view_and_writes_a_snippet(
     assert parsed.inline_scripts == [] and parsed.style_attributes == 0
 
 
+def test_embed_snippet_quotes_names_for_the_page_it_is_pasted_into(tmp_path: Path) -> None:
+    import html as htmllib
+    import re
+
+    # Shown as text to copy: with the names only escaped for this page, a `"` in them came out
+    # raw in the copied snippet and closed the attribute on the reader's own site.
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Alpha"), category='<b>Cat</b> & "co"')), encoding="utf-8")
+    settings = tmp_path / "settings.yml"
+    settings.write_text(dump({"foundation": 'X"><script>alert(1)</script>', "url": "https://example.org"}))
+    build(data, tmp_path / "site", tmp_path / "cache", settings=settings)
+    page = (tmp_path / "site" / "embed" / "index.html").read_text(encoding="utf-8")
+    code = re.search(r'<code id="embed-iframe" data-iframe-snippet>(.*?)</code>', page, re.S)
+    assert code is not None
+    snippet = htmllib.unescape(code.group(1))  # the text a reader copies
+    assert snippet.startswith('<iframe src="https://example.org/embed/')
+    title = re.search(r' title="([^"]*)"', snippet)
+    assert title is not None and "<script" not in snippet
+    assert htmllib.unescape(title.group(1)).startswith('X"><script>alert(1)</script>')
+
+
 # --- API schemas ----------------------------------------------------------------------------
 
 

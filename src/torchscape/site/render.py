@@ -33,7 +33,16 @@ def environment() -> jinja2.Environment:
     env.filters["plural"] = plural
     env.filters["slug"] = normalize_name
     env.filters["badge_snippets"] = badge_snippets
+    env.filters["snippet_attr"] = snippet_attr
     return env
+
+
+def snippet_attr(value: object) -> str:
+    """A value quoted for an attribute of HTML shown as text for people to copy (the embed
+    snippet), as `reuse.js` quotes it: the page escapes the result once more, so the copied
+    text carries `&quot;` where the value has `"` and cannot close the attribute."""
+    text = str(value)
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class _DedentingLoader(jinja2.PackageLoader):
