@@ -83,6 +83,36 @@ def test_status_labels_from_settings(tmp_path: Path) -> None:
     ]
 
 
+def test_did_you_mean_hints_have_a_budget_and_known_lists_a_length(tmp_path: Path) -> None:
+    from torchscape.catalog.checks import SUGGESTION_BUDGET
+
+    # Each unknown name was compared with every known one: settings naming 2,000 unknown
+    # categories against 2,000 known took minutes to validate. Past the budget, no more hints.
+    count = 300
+    categories = [
+        {"name": f"Category number {i}", "subcategories": [{"name": "Sub", "items": [item(f"I{i}")]}]}
+        for i in range(count)
+    ]
+    statuses = {f"status{i}": {"label": f"S{i}"} for i in range(30)}
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "categories": [{"name": f"Kategory numbr {i}", "subcategories": []} for i in range(count)],
+        "torchscape": {"statuses": statuses},
+    }
+    categories[0]["subcategories"][0]["items"][0]["project"] = "statos1"  # type: ignore[index]
+    result = run_check(tmp_path, {"categories": categories}, settings)
+    unknown = only(result, Code.UNKNOWN_CATEGORY)
+    assert len(unknown) == count
+    hinted = [message for message in unknown if "did you mean" in message]
+    assert 0 < len(hinted) <= SUGGESTION_BUDGET // count < count
+    assert "did you mean 'Category number 0'?" in hinted[0]
+    # The known statuses are listed up to a length, so thousands of them do not make every
+    # message about an unknown one thousands of names long.
+    [status] = only(result, Code.UNKNOWN_STATUS)
+    assert "(known: status0, status1, status10, " in status and ", status19 and 18 more)" in status
+
+
 def test_every_extra_field_of_the_reference_is_known(tmp_path: Path) -> None:
     extra = {
         "accepted": "2024-05-14",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import functools
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
@@ -292,7 +294,42 @@ def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+#: Names the "did you mean" hints of one check may compare in all. Each unknown name is compared
+#: with every name it could have meant (up to 60 microseconds a pair for alike names of 20-odd
+#: letters), so settings naming 2,000 unknown categories against 2,000 known ones took
+#: minutes to validate; past this many comparisons (about 0.3 s) the hints stop. A real
+#: landscape's typos cost a few hundred.
+SUGGESTION_BUDGET: Final = 5_000
+_suggestions_left: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "suggestions", default=None
+)
+
+
+@contextlib.contextmanager
+def suggestion_budget(comparisons: int = SUGGESTION_BUDGET) -> Iterator[None]:
+    """Bound the work of `suggest` within the block (one check of a landscape's files)."""
+    token = _suggestions_left.set([comparisons])
+    try:
+        yield
+    finally:
+        _suggestions_left.reset(token)
+
+
 def suggest(value: str, options: Iterable[str]) -> str:
-    """`; did you mean 'x'?` or nothing."""
-    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
+    """`; did you mean 'x'?` or nothing (also once the budget of the check is spent)."""
+    candidates = list(options)
+    left = _suggestions_left.get()
+    if left is not None:
+        if left[0] < len(candidates):
+            return ""
+        left[0] -= len(candidates)
+    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def listing(names: Iterable[str], limit: int = 12) -> str:
+    """Names joined with commas, at most `limit` of them, then how many more: messages that
+    list what is known stay short when thousands are (each unknown value repeats the list)."""
+    names = list(names)
+    shown = ", ".join(shorten(name, 40) for name in names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from torchscape.catalog.checks import suggestion_budget
 from torchscape.catalog.ids import landscape2_id, section_id
 from torchscape.catalog.model import (
     Category,
@@ -73,6 +74,13 @@ def check(
     guide_path = _existing(guide_file, "guide file") if guide_file else None
     logos = _logos_dir(logos_path, data_path)
 
+    with suggestion_budget():
+        return _check(data_path, settings_path, guide_path, logos)
+
+
+def _check(
+    data_path: Path, settings_path: Path | None, guide_path: Path | None, logos: Path | None
+) -> CheckResult:
     data = read_yaml(data_path)
     settings_parsed = read_yaml(settings_path) if settings_path else None
     statuses = _statuses_hint(settings_parsed)

@@ -14,6 +14,7 @@ from torchscape.catalog.checks import (
     Scope,
     check_url_field,
     describe_value,
+    listing,
     shorten,
     suggest,
     unknown_key_message,
@@ -432,7 +433,7 @@ class DataChecker:
             known = sorted(self.statuses)
             message = (
                 f"status '{shorten(raw.project)}' is not described in settings "
-                f"(known: {', '.join(known)}){suggest(raw.project, known)}"
+                f"(known: {listing(known)}){suggest(raw.project, known)}"
             )
             scope.warn(("project",), Code.UNKNOWN_STATUS, message)
 
