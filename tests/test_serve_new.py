@@ -78,6 +78,19 @@ def test_never_reads_outside_its_folder(served: tuple[int, ReloadState, Path], p
     assert status == 404 and b"secret" not in body
 
 
+def test_lists_no_folder_and_serves_no_dot_file(served: tuple[int, ReloadState, Path]) -> None:
+    port, _, site = served
+    (site / "static").mkdir()
+    (site / "static" / "site.css").write_text("body{}", encoding="utf-8")
+    (site / ".torchscape-site").write_text("{}", encoding="utf-8")
+    (site / "docs").mkdir()
+    (site / "docs" / "index.html").write_text("<h1>docs</h1>", encoding="utf-8")
+    assert _get(port, "/static/site.css") == (200, b"body{}")
+    assert _get(port, "/static/") == (404, b"<h1>Page not found</h1>")  # was a listing
+    assert _get(port, "/.torchscape-site")[0] == 404
+    assert _get(port, "/docs/") == (200, b"<h1>docs</h1>")
+
+
 def test_live_reload_long_poll(served: tuple[int, ReloadState, Path]) -> None:
     port, state, _ = served
     assert json.loads(_get(port, "/__torchscape/reload?version=")[1]) == {"version": 0}
@@ -115,6 +128,55 @@ def test_rebuilds_and_bumps_on_change(tmp_path: Path) -> None:
         assert (tmp_path / "site" / "projects" / "beta" / "index.html").is_file()
     finally:
         stop.set()
+
+
+def test_watching_survives_a_file_renamed_away_and_back_and_a_link_to_the_root(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item())), encoding="utf-8")
+    logos = tmp_path / "logos"
+    logos.mkdir()
+    (logos / "alpha.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>',
+        encoding="utf-8",
+    )
+    (logos / "rootlink").symlink_to("/")  # the watcher walked the whole disk and died on /proc
+    request = BuildRequest(
+        resolve_sources(str(data), None, None, str(logos)), tmp_path / "site", None, dev=True
+    )
+    build_site(request)
+    state, stop = ReloadState(), threading.Event()
+    watch_and_rebuild([data, logos], lambda: build_site(request), state, stop)
+
+    def settles_on(version: int) -> None:
+        deadline = time.monotonic() + 20
+        while state.version < version and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert state.version >= version
+
+    try:
+        time.sleep(0.5)
+        # An editor saving by rename, or a checkout: the file is gone for a moment. The rebuild
+        # that sees it gone fails (said in a line); the watching goes on.
+        data.rename(tmp_path / "landscape.bak")
+        time.sleep(0.8)
+        (tmp_path / "landscape.bak").rename(data)
+        time.sleep(0.8)
+        version = state.version
+        data.write_text(dump(catalog(item(), item("Beta"))), encoding="utf-8")
+        settles_on(version + 1)
+        assert (tmp_path / "site" / "projects" / "beta" / "index.html").is_file()
+        (logos / "beta").mkdir()  # a new logo folder is watched too
+        time.sleep(0.8)
+        version = state.version
+        (logos / "beta" / "b.svg").write_text((logos / "alpha.svg").read_text(), encoding="utf-8")
+        settles_on(version + 1)
+    finally:
+        stop.set()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception in thread" not in err
+    assert "rebuild failed: " in err and "still serving the last good build" in err
 
 
 def test_new_creates_a_landscape_that_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

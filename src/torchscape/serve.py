@@ -69,7 +69,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
         real = os.path.realpath(translated)
         if real != root and not real.startswith(root + os.sep):
             return str(Path(root) / "__outside_the_site__")  # never exists: answered with 404
+        if any(part.startswith(".") for part in Path(translated).relative_to(self.directory).parts):
+            return str(Path(root) / "__outside_the_site__")  # `.torchscape-site` and such: ours
         return translated
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """A folder without an index page is not found: no listing of what it holds."""
+        self.send_error(HTTPStatus.NOT_FOUND)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -151,23 +157,75 @@ def temporary_site() -> Iterator[Path]:
 def watch_and_rebuild(
     paths: list[Path], rebuild: Callable[[], None], state: ReloadState, stop: threading.Event
 ) -> threading.Thread:
-    """Rebuild when any of `paths` changes; a failed rebuild keeps serving the last good site."""
-    from watchfiles import watch
+    """Rebuild when any of `paths` (the catalog's files, the logos folder) changes; a failed
+    rebuild keeps serving the last good site, and the watching goes on whatever happens.
 
-    existing = [str(p) for p in paths if p.exists()]
+    Nothing is watched recursively. A file is seen through its folder, so that one an editor
+    saves by writing a copy and renaming it (or a checkout replaces) is still seen afterwards;
+    a folder through each real folder below it, symbolic links not followed (a link to `/` in
+    the logos folder made the watcher walk the whole disk and die on `/proc`). The folders are
+    listed again after each rebuild, so new logo folders are watched too.
+    """
+    from watchfiles import Change, DefaultFilter, watch
+
+    files = {str(p.resolve()) for p in paths if not p.is_dir()}
+    roots = [str(p.resolve()) for p in paths if p.is_dir()]
+    ignored = DefaultFilter()  # editors' swap and backup files
+
+    def folders() -> list[str]:
+        found = {str(Path(f).parent) for f in files}
+        for root in roots:
+            for top, _subs, _files in os.walk(root):  # links to folders are not followed
+                found.add(top)
+        return sorted(f for f in found if Path(f).is_dir())
+
+    def relevant(change: Change, path: str) -> bool:
+        inside = any(path == root or path.startswith(root + os.sep) for root in roots)
+        return (path in files or inside) and ignored(change, path)
 
     def run() -> None:
-        for _changes in watch(*existing, stop_event=stop, debounce=300, step=50, yield_on_timeout=False):
+        while not stop.is_set():
+            watched = folders()
             try:
-                rebuild()
-            except CatalogError as exc:
-                for problem in exc.problems:
-                    if problem.blocking:
-                        print(problem.format(), file=sys.stderr)
-                print("rebuild refused; still serving the last good build", file=sys.stderr)
-                continue
-            state.bump()
+                for _changes in watch(
+                    *watched,
+                    watch_filter=relevant,
+                    recursive=False,
+                    ignore_permission_denied=True,
+                    stop_event=stop,
+                    debounce=300,
+                    step=50,
+                    yield_on_timeout=False,
+                ):
+                    _rebuild_once(rebuild, state)
+                    if folders() != watched:
+                        break  # a logo folder came or went: watch the new list
+            except Exception as exc:  # a folder removed while being watched, and the like
+                print(f"live reload: watching stopped ({exc}); watching again", file=sys.stderr)
+                stop.wait(1.0)
 
     thread = threading.Thread(target=run, name="torchscape-watch", daemon=True)
     thread.start()
     return thread
+
+
+def _rebuild_once(rebuild: Callable[[], None], state: ReloadState) -> None:
+    """One rebuild; whatever goes wrong is said in a line and the last good site stays."""
+    try:
+        rebuild()
+    except CatalogError as exc:
+        for problem in exc.problems:
+            if problem.blocking:
+                print(problem.format(), file=sys.stderr)
+        print("rebuild refused; still serving the last good build", file=sys.stderr)
+        return
+    except (UsageError, OSError) as exc:  # a file renamed away for a moment, unreadable, ...
+        print(f"rebuild failed: {exc}; still serving the last good build", file=sys.stderr)
+        return
+    except Exception as exc:  # a bug of ours must not end live reload either
+        print(
+            f"rebuild failed ({type(exc).__name__}: {exc}); still serving the last good build",
+            file=sys.stderr,
+        )
+        return
+    state.bump()
