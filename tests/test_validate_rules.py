@@ -880,6 +880,9 @@ def test_control_characters_in_names_and_descriptions_are_warned_of(tmp_path: Pa
     data = catalog(
         item(name="Bad\x1b[2J name", description="Fine\nacross lines\tand tabbed"),
         item(name="Other", description="A bell\x07 rings"),
+        # A direction override shows another name and runs on past it (into a page's title);
+        # the right-to-left mark (U+200F) that such text uses is fine.
+        item(name="Good\u202eliveD", license="MIT\u2066", description="\u05e9\u05dc\u05d5\u05dd\u200f ok"),
         category="Cat\x00egory",
     )
     result = run_check(tmp_path, data)
@@ -888,6 +891,8 @@ def test_control_characters_in_names_and_descriptions_are_warned_of(tmp_path: Pa
         ("name", "has a control character (U+0000) at position 4: remove it"),
         ("name", "has a control character (U+001B) at position 4: remove it"),
         ("description", "has a control character (U+0007) at position 7: remove it"),
+        ("name", "has a writing-direction control character (U+202E) at position 5: remove it"),
+        ("license", "has a writing-direction control character (U+2066) at position 4: remove it"),
     ]
     assert result.landscape is not None  # a warning: the site escapes them where it matters
 

@@ -323,6 +323,7 @@ class DataChecker:
         self._status(raw, scope)
         _control_characters(raw.name, ("name",), scope)
         _control_characters(raw.description, ("description",), scope, allowed="\t\n\r")
+        _control_characters(raw.license, ("license",), scope)
         if raw.description is None or not raw.description.strip():
             annotations = (raw.extra.annotations if raw.extra else None) or {}
             if raw.repo_url or annotations.get("pypi"):
@@ -579,8 +580,12 @@ def second_places(
     return list(found), None
 
 
-#: C0 and C1 control characters, DEL, and the two non-characters XML refuses.
-_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+#: C0 and C1 control characters, DEL, the two non-characters XML refuses, and the characters
+#: that override or embed a writing direction (U+202A-U+202E, U+2066-U+2069): "Good\u202eliveD"
+#: shows as another name, and the reversal runs on past it (into a page's title). The marks
+#: U+200E and U+200F, which right-to-left text uses, are not among them.
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_DIRECTION: Final = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _control_characters(
@@ -592,7 +597,8 @@ def _control_characters(
     for match in _CONTROL.finditer(text or ""):
         if match.group() not in allowed:
             code = f"U+{ord(match.group()):04X}"
-            message = f"has a control character ({code}) at position {match.start() + 1}: remove it"
+            kind = "a writing-direction control" if _DIRECTION.match(match.group()) else "a control"
+            message = f"has {kind} character ({code}) at position {match.start() + 1}: remove it"
             scope.warn(steps, Code.CONTROL_CHARACTER, message)
             return
 
