@@ -389,10 +389,20 @@ def test_logos(tmp_path: Path) -> None:
         item("D", logo="../secret.svg"),
         item("E", logo="/etc/passwd"),
         item("F", logo="https://a.example/logo.svg"),
+        item("G", logo="empty.svg"),  # the build shows a monogram for it: validate says so
+        item("H", logo="sub/empty.svg"),
     )
-    result = run_check(tmp_path, data, logos={"a.svg": "<svg/>", "c.png": "x"})
+    logos = {"a.svg": "<svg/>", "c.png": "x", "empty.svg": "", "sub/empty.svg": ""}
+    (tmp_path / "logos" / "sub").mkdir(parents=True)
+    result = run_check(tmp_path, data, logos=logos)
     got = {(p.context[2], p.code) for p in result.problems}
+    empty = [p.message for p in result.problems if "empty file" in p.message]
+    assert empty == [
+        f"'{name}' is an empty file; a placeholder is shown instead" for name in logos if "empty" in name
+    ]
     assert got == {
+        ("G", Code.LOGO_MISSING),
+        ("H", Code.LOGO_MISSING),
         ("B", Code.LOGO_MISSING),
         ("C", Code.LOGO_NOT_SVG),
         ("D", Code.LOGO_OUTSIDE),

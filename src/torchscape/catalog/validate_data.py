@@ -92,7 +92,7 @@ class DataChecker:
     logos_path: Path | None
     statuses: dict[str, StatusSetting] | None
     result: DataResult = field(default_factory=DataResult)
-    _logo_names: set[str] | None = None
+    _logo_sizes: dict[str, int] | None = None  # file name -> bytes, of the logos folder's files
     _slashed: list[tuple[Scope, str]] = field(default_factory=list)  # names with '/'
 
     def run(self) -> DataResult:
@@ -459,26 +459,32 @@ class DataChecker:
             shown = "torchscape shows PNG, JPEG, GIF and WebP logos too, shrunk and re-encoded"
             extra = f" (landscape2 wants SVG; {shown})" if suffix in _IMAGE_SUFFIXES else ""
             scope.warn(("logo",), Code.LOGO_NOT_SVG, f"'{shorten(logo)}' is not an SVG file{extra}")
-        if self.logos_path is not None and not self._logo_exists(logo):
+        size = self._logo_size(logo) if self.logos_path is not None else 0
+        if size is None:
             message = f"'{shorten(logo)}' is not in {self.logos_path}; a placeholder is shown instead"
             scope.report(("logo",), Code.LOGO_MISSING, message)
+        elif self.logos_path is not None and size == 0:
+            message = f"'{shorten(logo)}' is an empty file; a placeholder is shown instead"
+            scope.report(("logo",), Code.LOGO_MISSING, message)
 
-    def _logo_exists(self, logo: str) -> bool:
+    def _logo_size(self, logo: str) -> int | None:
+        """The size of a logo file inside the logos folder, or None when there is none."""
         assert self.logos_path is not None
-        if self._logo_names is None:
+        if self._logo_sizes is None:
+            self._logo_sizes = {}
             try:
                 root = self.logos_path.resolve()  # a link out of the folder is not followed
-                self._logo_names = {
-                    p.name
-                    for p in self.logos_path.iterdir()
-                    if p.is_file() and p.resolve().is_relative_to(root)
-                }
+                for path in self.logos_path.iterdir():
+                    if path.is_file() and path.resolve().is_relative_to(root):
+                        self._logo_sizes[path.name] = path.stat().st_size
             except OSError:
-                self._logo_names = set()
+                pass
         if "/" not in logo:
-            return logo in self._logo_names
+            return self._logo_sizes.get(logo)
         target = (self.logos_path / logo).resolve()
-        return target.is_relative_to(self.logos_path.resolve()) and target.is_file()
+        if not (target.is_relative_to(self.logos_path.resolve()) and target.is_file()):
+            return None
+        return target.stat().st_size
 
     # --- across items -----------------------------------------------------------------------
 
