@@ -359,3 +359,20 @@ def test_a_category_called_item_does_not_collide_with_item_cards(tmp_path: Path)
     assert (embed / "item-category" / "sub" / "index.html").is_file()
     assert (embed / "item" / "sub.html").is_file()  # the item card of the item called "Sub"
     assert "embed-card" in (embed / "item" / "sub.html").read_text(encoding="utf-8")
+
+
+def test_a_category_called_item_does_not_take_the_folder_of_one_called_item_category(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    first = catalog(item("Foo"), category="Item", subcategory="Sub")
+    second = catalog(item("Bar"), category="Item Category", subcategory="Sub")
+    first["categories"] += second["categories"]  # type: ignore[operator]
+    data.write_text(dump(first), encoding="utf-8")
+    build(data, tmp_path / "site", tmp_path / "cache")
+    embed = tmp_path / "site" / "embed"
+    # Both went to embed/item-category/: the second overwrote the first's view.
+    own = (embed / "item-category" / "index.html").read_text(encoding="utf-8")
+    moved = (embed / "item-category-2" / "index.html").read_text(encoding="utf-8")
+    assert 'data-id="bar"' in own and 'data-id="foo"' not in own
+    assert 'data-id="foo"' in moved and 'data-id="bar"' not in moved
+    setup = (embed / "index.html").read_text(encoding="utf-8")
+    assert setup.count('value="embed/item-category/"') == 1 and 'value="embed/item-category-2/"' in setup

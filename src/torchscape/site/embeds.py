@@ -12,9 +12,11 @@ page, so it adds nothing to its weight.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from torchscape.catalog.ids import claim
 from torchscape.catalog.model import Item, Landscape
 from torchscape.site.model import CategoryView, SiteModel, SubcategoryView
 from torchscape.site.render import render
@@ -35,15 +37,22 @@ class EmbedTarget:
     key: str  # "category:<id>", "subcategory:<category id>/<id>", "item:<id>" (setup page's ?view=)
 
 
-def category_folder(category: CategoryView) -> str:
-    """embed/item/ holds the item cards; a category whose id is `item` moves aside."""
-    return f"{category.id}-category" if category.id == ITEM_FOLDER else category.id
+def category_folders(categories: Sequence[CategoryView]) -> dict[str, str]:
+    """Each category's folder under embed/ (by category id): its id, except that embed/item/
+    holds the item cards, so a category whose id is `item` moves aside, to `item-category`
+    unless another category has that id (then `item-category-2`, ...)."""
+    used = {ITEM_FOLDER, *(category.id for category in categories)}
+    return {
+        category.id: claim(f"{ITEM_FOLDER}-category", used) if category.id == ITEM_FOLDER else category.id
+        for category in categories
+    }
 
 
 def targets(landscape: Landscape, model: SiteModel) -> list[EmbedTarget]:
     found: list[EmbedTarget] = []
+    folders = category_folders(model.categories)
     for category in model.categories:
-        folder = category_folder(category)
+        folder = folders[category.id]
         found.append(EmbedTarget(f"embed/{folder}/", category.name, "category", f"category:{category.id}"))
         found += [
             EmbedTarget(
@@ -63,8 +72,9 @@ def write_embeds(
 ) -> int:
     """Every embed page and the setup page; returns how many pages."""
     count = 0
+    folders = category_folders(model.categories)
     for category in model.categories:
-        folder = category_folder(category)
+        folder = folders[category.id]
         count += _write_view(writer, f"embed/{folder}/", model, assets, category, category.subcategories)
         for sub in category.subcategories:
             count += _write_view(writer, f"embed/{folder}/{sub.id}/", model, assets, category, (sub,))
