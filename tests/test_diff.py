@@ -142,8 +142,13 @@ def test_markdown_is_inert() -> None:
     found = diff_landscapes(read_entries(OLD, "o"), read_entries(NEW, "n"))
     text = format_markdown(found)
     assert "### Added (1)" in text and "### Curation status (1)" in text
-    assert r"- Fresh \<b\>\*bold\*\</b\> added to Modeling / Vision" in text
+    assert r"- Fresh &lt;b&gt;\*bold\*&lt;/b&gt; added to Modeling / Vision" in text
     assert "<b>" not in text
+    # A mention notifies someone and "#1" links an issue when the report is posted on GitHub.
+    old = catalog([item("Kornia", description="Vision.")], [])
+    new = catalog([item("Kornia", description="Ask @admin about #1.")], [])
+    text = format_markdown(diff_landscapes(read_entries(old, "o"), read_entries(new, "n")))
+    assert "&#64;admin" in text and "&#35;1" in text and "@admin" not in text and "#1" not in text
 
 
 def test_text_escapes_what_would_drive_a_terminal() -> None:

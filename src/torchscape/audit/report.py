@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 
 from torchscape.audit.findings import GROUPS, AuditCode, Finding, counts
 from torchscape.errors import Severity, capped_warnings, left_out_lines
+from torchscape.mdtext import md_inert
 
 JSON_VERSION = 1
 MAX_VALUE = 300  # characters of one evidence value shown in text and markdown
-_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", "#": "&#35;"}
-_MD_SPECIAL = frozenset("\\`*_[]|~")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +106,8 @@ def to_json(report: AuditReport) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Plain text for GitHub markdown: no markup, no HTML, no mentions, no references."""
-    text = _short(text)
-    return "".join(_MD_ENTITIES.get(ch) or ("\\" + ch if ch in _MD_SPECIAL else ch) for ch in text)
+    """Plain text for GitHub markdown (no markup, HTML, mentions, references), shortened."""
+    return md_inert(_short(text))
 
 
 def to_markdown(report: AuditReport) -> str:

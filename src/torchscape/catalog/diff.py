@@ -22,6 +22,7 @@ from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.urls import canonical_repo
 from torchscape.catalog.yamlio import ParsedFile, YMap, parse_text, read_yaml
 from torchscape.errors import UsageError, printable
+from torchscape.mdtext import md_inert
 
 Kind = Literal["added", "removed", "renamed", "moved", "status", "changed"]
 KINDS: tuple[Kind, ...] = ("added", "removed", "renamed", "moved", "status", "changed")
@@ -352,15 +353,9 @@ def format_text(changes: Sequence[Change]) -> str:
     return "\n".join(printable(line) for line in lines) + "\n"
 
 
-#: Characters with a meaning inside a Markdown line (GitHub's flavour); our lines never start with
-#: catalog text, so block markers (`-`, `#`, `1.`) cannot take effect.
-_MD_SPECIAL = set("\\`*_[]<>|~&")
-
-
 def md_escape(text: str) -> str:
-    """Catalog text made inert in Markdown (GitHub comments): specials escaped, one line."""
-    text = " ".join(text.split())
-    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in text)
+    """Catalog text made inert in Markdown (GitHub comments): one line, no markup, no mentions."""
+    return md_inert(text)
 
 
 def format_markdown(changes: Sequence[Change]) -> str:
