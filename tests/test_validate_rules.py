@@ -940,3 +940,15 @@ def test_a_url_with_an_invisible_direction_or_width_character_is_refused(tmp_pat
     result = run_check(tmp_path, catalog(item(homepage_url=f"https://example.org/doc{mark}exe.gpj")))
     (problem,) = [p for p in result.problems if p.field == "homepage_url"]
     assert problem.blocking and "contains spaces or control characters" in problem.message
+
+
+def test_a_site_url_with_a_query_or_fragment_is_warned_of_and_left_without_them(tmp_path: Path) -> None:
+    from torchscape.site.model import base_url
+
+    settings = {"foundation": "F", "url": "https://example.org/land?ref=x#top"}
+    result = run_check(tmp_path, catalog(item()), settings)
+    [problem] = [p for p in result.problems if p.field == "url"]
+    assert problem.code is Code.BROKEN_URL and not problem.blocking
+    assert result.landscape is not None
+    # Pages' addresses were "https://example.org/land?ref=x#top/projects/alpha/".
+    assert base_url(result.landscape.settings) == "https://example.org/land"

@@ -170,7 +170,14 @@ def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
             "('//', '\\', spaces or control characters could name another host)"
         )
         scope.report(("base_path",), Code.INVALID_VALUE, message)
-    path = urlsplit(settings.url.strip()).path if settings.url else ""
+    parts = urlsplit(settings.url.strip()) if settings.url else None
+    if parts is not None and (parts.query or parts.fragment or settings.url.strip().endswith(("?", "#"))):
+        message = (
+            "has a query or a fragment ('?...', '#...'), which the address of the site's pages cannot "
+            "start with: they are left out of the canonical links, sitemap, feed and snippets"
+        )
+        scope.warn(("url",), Code.BROKEN_URL, message)
+    path = parts.path if parts is not None else ""
     if "//" in path:
         message = "has '//' in its path: the site's own links would name another host"
         scope.report(("url",), Code.INVALID_VALUE, message)

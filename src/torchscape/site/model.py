@@ -165,10 +165,11 @@ def site_title(settings: RawSettings | None) -> str:
 
 
 def base_url(settings: RawSettings | None) -> str:
-    """The absolute URL of the site root (settings `url`, plus `base_path` when not in it)."""
+    """The absolute URL of the site root (settings `url`, plus `base_path` when not in it),
+    without a query or fragment: every page's address starts with it (validate warns of them)."""
     if settings is None:
         return ""
-    url = settings.url.rstrip("/")
+    url = urlsplit(settings.url.strip())._replace(query="", fragment="").geturl().rstrip("/")
     base_path = (settings.base_path or "").rstrip("/")
     if base_path and not urlsplit(url).path.rstrip("/").endswith(base_path):
         url += base_path
