@@ -287,6 +287,13 @@ def test_unknown_keys_warn_with_a_suggestion(tmp_path: Path, key: str, suggestio
             "https://github.com/a/b/graphs/commit-activity",
             "points at a page inside a repository (/graphs/commit-activity)",
         ),
+        # These were all "points at a page inside a repository (/)".
+        (
+            "https://github.com/\u0440\u0443torch/pytorch",
+            "has characters GitHub does not allow in an owner's or repository's name (A-Z 0-9 - _ .)",
+        ),
+        ("https://github.com/a/b?tab=readme", "has a query or fragment after the repository's address"),
+        ("https://www.github.com/a/b", "is not written as https://github.com/OWNER/REPO"),
     ],
 )
 def test_repo_url_that_is_not_a_repository(tmp_path: Path, url: str, what: str) -> None:

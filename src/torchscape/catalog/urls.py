@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 _CRUNCHBASE = re.compile(r"^https://www\.crunchbase\.com/organization/[^/]+/?\Z")
 _GITHUB_REPO = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
+_GITHUB_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _DANGEROUS = ("javascript", "data", "vbscript", "file")
 #: Control characters, and the invisible ones that change how text around them reads (direction
 #: overrides and marks, zero-width characters): a URL holding one is not what it shows.
@@ -108,7 +109,13 @@ def github_repo_problem(url: str) -> str | None:
     segments = [s for s in parts.path.split("/") if s]
     if len(segments) < 2:
         return "points at a GitHub organisation or user, not a repository"
-    return f"points at a page inside a repository (/{'/'.join(segments[2:])})"
+    if len(segments) > 2 and segments[2:] != [".git"]:
+        return f"points at a page inside a repository (/{'/'.join(segments[2:])})"
+    if parts.query or parts.fragment:
+        return "has a query or fragment after the repository's address"
+    if not all(_GITHUB_NAME.fullmatch(segment) for segment in segments[:2]):
+        return "has characters GitHub does not allow in an owner's or repository's name (A-Z 0-9 - _ .)"
+    return "is not written as https://github.com/OWNER/REPO"
 
 
 def github_repo_url(url: str) -> str | None:
