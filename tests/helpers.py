@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 
 import torchscape
@@ -94,3 +100,34 @@ landscape:
         name: Nothing
         items:
 """
+
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """`folder` unwritable for the block, for root too: `chattr +i` as root (root writes through
+    any mode), `chmod 555` otherwise. Skips the test where neither holds (a file system without
+    the attribute), after checking that a file really cannot be made there."""
+    as_root = os.geteuid() == 0
+    if as_root:
+        if shutil.which("chattr") is None:
+            pytest.skip("root, and no chattr to make a folder read-only")
+        made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
+        if made.returncode != 0:
+            pytest.skip(f"chattr +i does not work here: {made.stderr.decode(errors='replace').strip()}")
+    else:
+        folder.chmod(0o555)
+    try:
+        probe = folder / ".probe"
+        try:
+            probe.write_text("", encoding="utf-8")
+        except OSError:
+            pass
+        else:
+            probe.unlink()
+            pytest.skip(f"{folder} could not be made read-only")
+        yield
+    finally:
+        if as_root:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        else:
+            folder.chmod(0o755)

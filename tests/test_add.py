@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -505,5 +507,84 @@ def test_items_shared_through_an_alias_are_not_added_to(
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "its items are shared with another place through a YAML anchor and alias" in err
+    assert data.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in (tmp_path / "logos").iterdir()) == ["a.svg"]
+
+
+def test_a_linked_data_file_is_edited_where_it_lives(
+    landscape: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The link used to be replaced by a regular file holding the new item, and the real file
+    never had it."""
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "landscape.yml").symlink_to(landscape)
+    shutil.copytree(landscape.parent / "logos", linked / "logos")
+    args = add_args(linked / "landscape.yml", "https://github.com/foo/zzz", "--offline", "--name", "Zzz")
+    assert main([*args, "--category", "Modeling / Vision"]) == 0
+    assert "added 'Zzz' to Modeling / Vision" in capsys.readouterr().out
+    assert (linked / "landscape.yml").is_symlink()
+    assert [i["name"] for i in items_of(landscape, "Modeling", "Vision")][-1] == "Zzz"
+    assert (linked / "logos" / "zzz.svg").is_file()
+    assert sorted(p.name for p in landscape.parent.iterdir()) == ["landscape.yml", "logos"]  # no leftovers
+
+
+def test_a_dangling_link_in_the_logos_folder_is_not_written_through(
+    landscape: Path, env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (landscape.parent / "logos" / "zzz.svg").symlink_to(elsewhere / "zzz.svg")
+    args = add_args(landscape, "https://github.com/foo/zzz", "--offline", "--category", "Modeling / Vision")
+    assert main(args) == 0
+    assert list(elsewhere.iterdir()) == []
+    assert (landscape.parent / "logos" / "zzz.svg").is_symlink()
+    assert (landscape.parent / "logos" / "zzz-2.svg").is_file()
+    assert items_of(landscape, "Modeling", "Vision")[-1]["logo"] == "zzz-2.svg"
+
+
+@pytest.mark.parametrize("locked", ["logos", "."])
+def test_a_folder_that_cannot_be_written_is_one_line_and_writes_nothing(
+    landscape: Path, env: pytest.MonkeyPatch, locked: str
+) -> None:
+    from helpers import read_only
+
+    before = landscape.read_bytes()
+    logos_before = sorted(p.name for p in (landscape.parent / "logos").iterdir())
+    args = add_args(landscape, "https://github.com/foo/zzz", "--offline", "--category", "Modeling / Vision")
+    with read_only(landscape.parent / locked):
+        proc = subprocess.run(
+            [sys.executable, "-m", "torchscape.cli", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=landscape.parent,
+        )
+    assert proc.returncode == 1, proc.stderr
+    shown = "logos/zzz.svg" if locked == "logos" else "in ."
+    assert proc.stderr.startswith(f"torchscape: error: cannot write {shown}: "), proc.stderr
+    assert proc.stderr.endswith("; nothing was written\n") and len(proc.stderr.splitlines()) == 1
+    assert landscape.read_bytes() == before
+    assert sorted(p.name for p in (landscape.parent / "logos").iterdir()) == logos_before
+
+
+def test_items_in_a_flow_list_are_refused_naming_the_file(
+    tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "landscape.yml"
+    text = (
+        "categories:\n- name: Training\n  subcategories:\n  - name: Frameworks\n"
+        "    items: [{name: A, homepage_url: 'https://a.example/', logo: a.svg}]\n"
+    )
+    data.write_text(text, encoding="utf-8")
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "a.svg").write_text(SVG, encoding="utf-8")
+    args = add_args(data, "https://github.com/b/zed", "--offline", "--category", "Training / Frameworks")
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"torchscape: error: {data}:5: Training / Frameworks: the items are not written as a block list; "
+        "write them one per line as `- name: ...`"
+    ) in err
     assert data.read_text(encoding="utf-8") == text
     assert sorted(p.name for p in (tmp_path / "logos").iterdir()) == ["a.svg"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -302,21 +304,28 @@ categories:
 """
 
 
-def test_fix_rewrites_a_renamed_repository(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def renamed_upstream(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """FIX_YAML in `folder`, and a cache refreshed from fake GitHub where `org/old-name` is now
+    `org/new-name`: (data file, cache folder)."""
     from fake_github import FakeGitHub, days_ago, repo
 
-    data = tmp_path / "landscape.yml"
+    data = folder / "landscape.yml"
     data.write_text(FIX_YAML, encoding="utf-8")
-    (tmp_path / "settings.yml").write_text(SETTINGS, encoding="utf-8")
-    cache = tmp_path / "cache"
+    (folder / "settings.yml").write_text(SETTINGS, encoding="utf-8")
+    cache = folder / "cache"
     repos = [repo("org/new-name", commits=[days_ago(400)]), repo("org/stays")]
     with FakeGitHub(repos) as github:
         github.rename("org/old-name", "org/new-name")
         monkeypatch.setenv("GITHUB_TOKEN", "test-token")
         monkeypatch.setenv("GITHUB_GRAPHQL_URL", github.url)
         assert main(["refresh", "--data-file", str(data), "--cache-dir", str(cache), "--only", "github"]) == 0
+    return data, cache
+
+
+def test_fix_rewrites_a_renamed_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, cache = renamed_upstream(tmp_path, monkeypatch)
     capsys.readouterr()
     args = ["audit", "--data-file", str(data), "--cache-dir", str(cache), "--now", TODAY]
     assert main([*args, "--fix"]) == 0
@@ -329,6 +338,41 @@ def test_fix_rewrites_a_renamed_repository(
     assert main([*args, "--fix"]) == 0  # nothing left to fix
     assert "fix: nothing to fix" in capsys.readouterr().err
     assert data.read_text(encoding="utf-8") == expected
+
+
+def test_fix_edits_a_linked_data_file_where_it_lives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The link used to be replaced by a fixed copy, and the real file never changed."""
+    real = tmp_path / "real"
+    real.mkdir()
+    data, cache = renamed_upstream(real, monkeypatch)
+    (tmp_path / "linked").mkdir()
+    link = tmp_path / "linked" / "landscape.yml"
+    link.symlink_to(data)
+    args = ["audit", "--data-file", str(link), "--settings-file", str(real / "settings.yml")]
+    assert main([*args, "--cache-dir", str(cache), "--now", TODAY, "--fix"]) == 0
+    assert "fix: applied 1 fix(es)" in capsys.readouterr().err
+    assert link.is_symlink()
+    assert data.read_text(encoding="utf-8") == FIX_YAML.replace("org/old-name", "org/new-name")
+    assert sorted(p.name for p in real.iterdir()) == ["cache", "landscape.yml", "settings.yml"]
+
+
+def test_fix_into_a_folder_that_cannot_be_written_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import read_only
+
+    data, cache = renamed_upstream(tmp_path, monkeypatch)
+    argv = ["audit", "--data-file", str(data), "--cache-dir", str(cache), "--now", TODAY, "--fix"]
+    with read_only(data.parent):
+        proc = subprocess.run(
+            [sys.executable, "-m", "torchscape.cli", *argv], capture_output=True, text=True, check=False
+        )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines()[-1].startswith(f"torchscape: error: {data}: cannot write the file: ")
+    assert proc.stderr.endswith("; nothing was written\n") and "Traceback" not in proc.stderr
+    assert data.read_text(encoding="utf-8") == FIX_YAML
 
 
 def test_fetched_text_cannot_drive_the_terminal() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +16,14 @@ from pathlib import Path
 import pytest
 
 from torchscape.cli import main
-from torchscape.sources.cache import FILE_NAME, SCHEMA_VERSION, Cache, CacheError
+from torchscape.sources.cache import (
+    FILE_NAME,
+    MAX_LINE_CHARS,
+    SCHEMA_VERSION,
+    Cache,
+    CacheError,
+    read_lines,
+)
 
 REPO = "https://github.com/a/b"
 
@@ -180,3 +188,66 @@ def test_facts_read_from_a_file_keep_only_well_typed_fields() -> None:
             "topics": ["ml"],
         }
         assert cache.facts("packages")["b"].data == {"name": "b", "index_url": "https://i.example/"}
+
+
+def test_history_import_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    """`history import /dev/zero` used to read until memory ran out, and a named pipe waited for
+    a writer forever; both are refused before anything is read, as a folder is."""
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    for given, message in [
+        (fifo, f"{fifo} is not a regular file (a pipe or a device)"),
+        (Path("/dev/zero"), "/dev/zero is not a regular file (a pipe or a device)"),
+        (tmp_path, f"{tmp_path} is a folder"),
+        (tmp_path / "none.jsonl", f"cannot read {tmp_path / 'none.jsonl'}: no such file or directory"),
+    ]:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "torchscape.cli",
+                "history",
+                "import",
+                str(given),
+                "--cache-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr == f"torchscape: error: {message}\n" or proc.stderr.startswith(
+            f"torchscape: error: {message}: give a JSON Lines file"
+        ), proc.stderr
+
+
+def test_an_overlong_history_line_is_skipped_not_held(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = json.dumps({"source": "github", "key": REPO, "fetched_at": "2026-01-01T00:00:00Z", "data": {}})
+    history = tmp_path / "h.jsonl"
+    history.write_text(
+        f"{'x' * (MAX_LINE_CHARS + 10)}\n{good}\n{'y' * (MAX_LINE_CHARS + 1)}", encoding="utf-8"
+    )
+    assert main(["history", "import", str(history), "--cache-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"skipped {history}:1: longer than {MAX_LINE_CHARS:,} characters" in err
+    assert f"skipped {history}:3: longer than" in err and "imported 1 snapshot(s)" in err
+    with Cache.open(tmp_path) as cache:
+        assert list(cache.facts("github")) == [REPO]
+
+
+def test_reading_history_stops_at_the_most_it_may_hold(tmp_path: Path) -> None:
+    """A stream that never ends (standard input from `/dev/zero`) is given up on: at most
+    `MAX_HISTORY_BYTES` characters are read, a piece at a time, line breaks or not."""
+    lines = tmp_path / "h.jsonl"
+    lines.write_text("a\n" + "z" * 5000, encoding="utf-8")
+    with lines.open(encoding="utf-8") as handle:
+        read = read_lines(handle, "h.jsonl", most=1000)
+        assert next(read) == "a\n"
+        with pytest.raises(
+            CacheError, match=r"h\.jsonl holds more than 1,000 characters; the rest is not read"
+        ):
+            next(read)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -245,3 +247,159 @@ def test_the_summary_says_when_no_error_stops_a_build(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert proc.stdout.splitlines()[-1].startswith("not valid: 1 items, 1 error(s) (none stops `build`), ")
+
+
+def write_landscape(folder: Path) -> Path:
+    """A landscape with data, settings and guide files, and a history beside them."""
+    data = write_catalog(folder, item())
+    (folder / "settings.yml").write_text("foundation: F\nurl: https://f.example\n", encoding="utf-8")
+    (folder / "guide.yml").write_text("categories: []\n", encoding="utf-8")
+    record = {"source": "github", "key": "https://github.com/a/b", "fetched_at": "2026-01-01T00:00:00Z"}
+    (folder / "observed.jsonl").write_text(json.dumps({**record, "data": {}}) + "\n", encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["export", "-o", "landscape.yml"], "--output landscape.yml is the data file in use"),
+        (
+            ["export", "--format", "json", "-o", "./settings.yml"],
+            "--output settings.yml is the settings file",
+        ),
+        (["export", "-o", "alias.yml"], "--output alias.yml is the data file in use"),  # a link to it
+        (["export", "-o", "observed.jsonl"], "--output observed.jsonl is the observed-data history"),
+        (["poster", "-o", "landscape.yml", "--format", "svg"], "--output landscape.yml is the data file"),
+        (["poster", "-o", "guide.yml", "--format", "svg"], "--output guide.yml is the guide file in use"),
+        (["schema", "-o", "landscape.yml"], "--output landscape.yml is the data file in use"),
+        (["schema", "--kind", "settings", "-o", "settings.yml"], "--output settings.yml is the settings"),
+        (["history", "export", "landscape.yml"], "history export landscape.yml is the data file in use"),
+        (
+            ["history", "export", "cache/observed.sqlite3"],
+            "history export cache/observed.sqlite3 is the cache's database in use",
+        ),
+    ],
+)
+def test_no_output_overwrites_a_file_in_use(
+    chdir_tmp: Path, argv: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export -o landscape.yml` used to leave a CSV where the catalog was (exit 0)."""
+    write_landscape(chdir_tmp)
+    (chdir_tmp / "alias.yml").symlink_to("landscape.yml")
+    assert main(["history", "import", "observed.jsonl", "--cache-dir", "cache"]) == 0  # makes the cache
+    before = {p: p.read_bytes() for p in chdir_tmp.rglob("*") if p.is_file()}
+    flags = ["--cache-dir", "cache"] if argv[0] in ("history", "poster") else []
+    assert main([*argv, *flags]) == 2
+    err = capsys.readouterr().err
+    assert f"torchscape: error: {named}" in err and "choose another file" in err, err
+    assert {p: p.read_bytes() for p in chdir_tmp.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "-o", "out/x"],
+        ["poster", "--format", "svg", "-o", "out/x"],
+        ["schema", "-o", "out/x"],
+        ["history", "export", "out/x", "--cache-dir", "cache"],
+    ],
+)
+def test_outputs_replace_the_file_a_link_points_to_whole(chdir_tmp: Path, argv: list[str]) -> None:
+    """Every output is a new file renamed into place (an old one is never rewritten in place:
+    a reader sees it whole), and a link is followed, not replaced."""
+    write_landscape(chdir_tmp)
+    assert main(["history", "import", "observed.jsonl", "--cache-dir", "cache"]) == 0
+    (chdir_tmp / "real").mkdir()
+    old = chdir_tmp / "real" / "x"
+    old.write_text("old", encoding="utf-8")
+    old.chmod(0o640)
+    inode = old.stat().st_ino
+    (chdir_tmp / "out").mkdir()
+    (chdir_tmp / "out" / "x").symlink_to(old)
+    assert main(argv) == 0
+    assert (chdir_tmp / "out" / "x").is_symlink()
+    assert old.read_text(encoding="utf-8") not in ("old", "")
+    assert old.stat().st_ino != inode and old.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in (chdir_tmp / "real").iterdir()) == ["x"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("argv", "message", "code"),
+    [
+        (["history", "export", "."], "history export . is a folder: give the name of a file to write", 2),
+        (["schema", "-o", "landscape.yml/x"], "--output landscape.yml/x: the folder", 2),
+        (["new", "landscape.yml/sub"], "cannot create the example in landscape.yml/sub: not a directory", 2),
+        (["new", "/proc/torchscape-x"], "cannot create the example in /proc/torchscape-x: ", 2),
+        (["history", "export", "h.jsonl", "--cache-dir", "landscape.yml"], "cannot use landscape.yml", 1),
+        (["refresh", "--max-age", "99999999999999d"], "--max-age '99999999999999d' is longer than 36500d", 2),
+        (["refresh", "--max-age", "99999999d"], "--max-age '99999999d' is longer than 36500d", 2),
+        (["refresh", "--max-age", "9" * 400], "is longer than 36500d (100 years), the most it can be", 2),
+    ],
+)
+def test_unusable_paths_and_values_are_one_line_errors(
+    chdir_tmp: Path, argv: list[str], message: str, code: int
+) -> None:
+    write_landscape(chdir_tmp)
+    proc = subprocess.run(
+        [sys.executable, "-m", "torchscape.cli", *argv], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == code, proc.stderr
+    assert proc.stderr.startswith("torchscape: error: ") and message in proc.stderr, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_a_folder_that_cannot_be_written_is_one_line_error(chdir_tmp: Path) -> None:
+    from helpers import read_only
+
+    write_landscape(chdir_tmp)
+    (chdir_tmp / "locked").mkdir()
+    with read_only(chdir_tmp / "locked"):
+        for argv in (["export", "-o", "locked/x.csv"], ["new", "locked/example"]):
+            proc = subprocess.run(
+                [sys.executable, "-m", "torchscape.cli", *argv], capture_output=True, text=True, check=False
+            )
+            assert proc.returncode == 2, proc.stderr
+            assert proc.stderr.startswith("torchscape: error: cannot "), proc.stderr
+            assert "locked/" in proc.stderr and "Traceback" not in proc.stderr
+        assert list((chdir_tmp / "locked").iterdir()) == []
+
+
+def test_interrupts_and_catalog_errors_keep_their_exit_codes(tmp_path: Path) -> None:
+    """The catch-all for refused file operations does not swallow Ctrl-C or catalog problems."""
+    path = write_catalog(tmp_path, item(logo="../outside.svg"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "torchscape.cli", "export", "--data-file", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1 and "export refused: 1 blocking problem(s)" in proc.stderr
+    # A `history import -` waiting on its standard input, interrupted.
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "torchscape.cli",
+            "history",
+            "import",
+            "-",
+            "--cache-dir",
+            str(tmp_path / "c"),
+        ],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as waiting:
+        assert waiting.stdin is not None and waiting.stderr is not None
+        waiting.stdin.write(
+            '{"source": "github", "key": "k", "fetched_at": "2026-01-01T00:00:00Z", "data": {}}\n'
+        )
+        waiting.stdin.flush()
+        database = tmp_path / "c" / "observed.sqlite3"  # made once the command runs, before it reads
+        deadline = time.monotonic() + 60
+        while not database.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        waiting.send_signal(signal.SIGINT)
+        assert waiting.wait(timeout=30) == 130
+        assert waiting.stderr.read() == "torchscape: interrupted\n"

@@ -24,10 +24,11 @@ from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.insert import Fields, insert_item
 from torchscape.catalog.loader import CheckResult, check, outside_landscape
 from torchscape.catalog.model import Landscape
-from torchscape.catalog.roundtrip import read_source, unified_diff, write_atomically
+from torchscape.catalog.roundtrip import read_source, unified_diff
 from torchscape.catalog.suggest import Suggester, examples_from, item_words
 from torchscape.catalog.urls import UrlProblem, canonical_repo, check_url, github_repo_url
 from torchscape.errors import CatalogError, Code, TorchscapeError, UsageError
+from torchscape.outputs import os_reason, write_atomically
 from torchscape.paths import Sources, display_path
 from torchscape.site.monogram import monogram_svg
 from torchscape.sources.cache import Cache
@@ -339,9 +340,10 @@ def place(landscape: Landscape, fields: Fields, category: str | None, topics: tu
 
 
 def logo_name(logos: Path | None, identifier: str) -> str:
-    """A logo file name that is not taken yet: `<id>.svg`, else `<id>-2.svg`, ..."""
+    """A logo file name that is not taken yet: `<id>.svg`, else `<id>-2.svg`, ... A link whose
+    target is missing takes its name too: the logo would be written where it points."""
     candidate, n = f"{identifier}.svg", 2
-    while logos is not None and (logos / candidate).exists():
+    while logos is not None and ((logos / candidate).exists() or (logos / candidate).is_symlink()):
         candidate, n = f"{identifier}-{n}.svg", n + 1
     return candidate
 
@@ -409,14 +411,29 @@ def add_item(
     ]
     diff = unified_diff(source.text, new_text, str(sources.data_file))
     if not dry_run:
-        logos.mkdir(parents=True, exist_ok=True)
-        write_atomically(logo_path, monogram_svg(name))
+        try:
+            logos.mkdir(parents=True, exist_ok=True)
+            write_atomically(logo_path, monogram_svg(name))
+        except OSError as exc:  # a read-only logos folder, a file in its place
+            raise AddNotWritten(f"cannot write {display_path(logo_path)}: {os_reason(exc)}") from exc
         try:
             write_atomically(sources.data_file, source.bom + new_text)
-        except BaseException:
+        except BaseException as exc:
             logo_path.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise AddNotWritten(
+                    f"cannot write {display_path(sources.data_file)}: {os_reason(exc)}"
+                ) from exc
             raise
     return AddResult(fields, placement, diff, logo_path, warnings, written=not dry_run)
+
+
+class AddNotWritten(TorchscapeError):
+    """The logo or the data file could not be written (the disk, not the catalog); the data
+    file is as it was and no new logo is left behind."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message}; nothing was written")
 
 
 class AddRefusedWith(CatalogError):
@@ -425,17 +442,22 @@ class AddRefusedWith(CatalogError):
 
 def _validate(sources: Sources, text: str, logos: Path) -> CheckResult:
     """Check the new text as if it were the data file (in a temporary folder beside it)."""
-    with tempfile.TemporaryDirectory(dir=sources.data_file.parent, prefix=".torchscape-add-") as temp:
-        data = Path(temp) / sources.data_file.name
-        data.write_text(text, encoding="utf-8", newline="")
-        result = check(data, sources.settings_file, sources.guide_file, logos if logos.is_dir() else None)
-        staged = {str(data), display_path(data)}
+    folder = sources.data_file.parent
+    try:
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".torchscape-add-") as temp:
+            data = Path(temp) / sources.data_file.name
+            data.write_text(text, encoding="utf-8", newline="")
+            result = check(data, sources.settings_file, sources.guide_file, logos if logos.is_dir() else None)
+            staged = {str(data), display_path(data)}
+    except OSError as exc:  # a read-only folder: the data file could not be written either
+        raise AddNotWritten(f"cannot write in {display_path(folder) or '.'}: {os_reason(exc)}") from exc
     display = display_path(sources.data_file)
     problems = tuple(replace(p, file=display) if p.file in staged else p for p in result.problems)
     return CheckResult(problems, result.landscape)
 
 
 __all__ = [
+    "AddNotWritten",
     "AddRefusedWith",
     "AddResult",
     "AlreadyListed",

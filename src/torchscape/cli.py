@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import sys
 import threading
 from collections import Counter
@@ -38,6 +39,7 @@ from torchscape.errors import (
     printable,
 )
 from torchscape.new import create_example
+from torchscape.outputs import check_output, landscape_files, os_reason, replacing, write_output
 from torchscape.paths import Sources, display_path, resolve_sources
 from torchscape.schema import KINDS, dumps
 from torchscape.site.build import BuildRequest, build_site, load_catalog
@@ -67,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("torchscape: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `torchscape validate | head`
+        return 1
+    except OSError as exc:  # a file the system refused (read-only, full, not a folder): one line
+        where = f"{printable(str(exc.filename))}: " if exc.filename is not None else ""
+        print(f"torchscape: error: {where}{os_reason(exc)}", file=sys.stderr)
         return 1
     finally:
         if previous is not None:
@@ -436,6 +442,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     except OSError as exc:  # the disk, not the catalog: full, read-only, a name it refuses
         where = f" ({printable(str(exc.filename))})" if exc.filename else ""
+        where += "".join(f"; {printable(note)}" for note in getattr(exc, "__notes__", ()))  # the site's state
         print(f"torchscape: error: could not write the site: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     print(report.summary())
@@ -507,11 +514,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from torchscape.refresh import parse_duration, refresh
     from torchscape.sources.facts import utc_now
 
+    max_age = parse_duration(args.max_age)  # a typo is told before the catalog is even read
     sources = sources_from(args)
     landscape = _loaded(sources, "refresh", "nothing fetched")
     if landscape is None:
         return 1
-    max_age = parse_duration(args.max_age)
     factories = _source_factories(args, dict(os.environ))
     if args.only:
         factories = {args.only: factories[args.only]} if args.only in factories else {}
@@ -649,35 +656,86 @@ def _apply_fixes(data_file: Path, fixes: list[Fix], diff_stream: TextIO) -> list
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from torchscape.sources.cache import Cache
+    from torchscape.sources.cache import Cache, read_lines
 
-    with Cache.open(cache_dir(args.cache_dir)) as cache:
-        if args.action == "export":
-            if str(args.file) == "-":
-                count = cache.export_jsonl(sys.stdout)
-            else:
-                with args.file.open("w", encoding="utf-8") as out:
-                    count = cache.export_jsonl(out)
-            print(f"exported {count} snapshot(s)", file=sys.stderr)
-            return 0
-        bad: list[str] = []
+    folder = cache_dir(args.cache_dir)
+    if args.action == "export":
         if str(args.file) == "-":
-            source: TextIO = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
+            with Cache.open(folder) as cache:
+                count = cache.export_jsonl(sys.stdout)
         else:
-            source = _open_for_import(args.file)
-        with source:
-            count = cache.import_jsonl(source, lambda n, why: bad.append(f"{args.file}:{n}: {why}"))
+            count = _export_history(args.file, folder)
+        print(f"exported {count} snapshot(s)", file=sys.stderr)
+        return 0
+    bad: list[str] = []
+    if str(args.file) == "-":
+        source: TextIO = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
+    else:
+        source = _open_for_import(args.file)
+    with source, Cache.open(folder) as cache:
+        lines = read_lines(source, "standard input" if str(args.file) == "-" else str(args.file))
+        count = cache.import_jsonl(lines, lambda n, why: bad.append(f"{args.file}:{n}: {why}"))
     for line in bad:
         print(f"skipped {line}", file=sys.stderr)
     print(f"imported {count} snapshot(s)", file=sys.stderr)
     return 1 if bad else 0
 
 
+def _export_history(file: Path, folder: Path) -> int:
+    """Write the cache's history to `file` whole (a temporary file, then a rename); returns how
+    many snapshots. Refused before anything is written when `file` is the cache's own database
+    or a file of the landscape in the working folder (`history export landscape.yml`)."""
+    from torchscape.sources.cache import FILE_NAME, Cache
+
+    database = folder / FILE_NAME
+    kept = [
+        *landscape_files(resolve_sources(None, None, None, None), history=False),
+        *(("the cache's database", database.with_name(database.name + end)) for end in ("", "-wal", "-shm")),
+    ]
+    check_output(file, "history export", kept)
+    with Cache.open(folder) as cache:
+        try:
+            with replacing(file) as raw:
+                out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+                count = cache.export_jsonl(out)
+                out.flush()
+                out.detach()  # `replacing` closes the file itself, after syncing it
+        except OSError as exc:
+            raise UsageError(f"cannot write {printable(str(file))}: {os_reason(exc)}") from exc
+    return count
+
+
 def _open_for_import(path: Path) -> TextIO:
+    """The history file to import, open for reading: a regular file of at most
+    `MAX_HISTORY_BYTES`. It is opened without waiting and checked once open, so a named pipe
+    (which would wait for a writer) or a device (`/dev/zero` never ends) is refused, not read."""
+    from torchscape.sources.cache import MAX_HISTORY_BYTES
+
+    shown = printable(str(path))
     try:
-        return path.open(encoding="utf-8", errors="surrogateescape")  # see Cache.import_jsonl
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise UsageError(f"cannot read {shown}: {os_reason(exc)}") from exc
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"{shown} is a folder: give a JSON Lines file ('-' reads standard input)")
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(
+                f"{shown} is not a regular file (a pipe or a device): give a JSON Lines file "
+                "('-' reads standard input)"
+            )
+        if info.st_size > MAX_HISTORY_BYTES:
+            raise UsageError(
+                f"{shown} is larger than {MAX_HISTORY_BYTES // 1024**3} GiB: not a history torchscape "
+                "wrote; nothing was imported"
+            )
+        os.set_blocking(fd, True)
+        # An open file, not a path, is what was checked; errors="surrogateescape": Cache.import_jsonl
+        return open(fd, encoding="utf-8", errors="surrogateescape")  # noqa: PTH123
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -778,20 +836,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    # No input flags: the files in use are those of the landscape in the working folder.
+    check_output(args.output, "--output", landscape_files(resolve_sources(None, None, None, None)))
+    write_output(args.output, text)
     print(f"wrote the {args.kind} schema to {args.output}", file=sys.stderr)
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from torchscape.export import Selection, render, select, write_atomically
+    from torchscape.export import Selection, render, select
 
     if args.format == "parquet" and args.output is None:
         raise UsageError("--format parquet writes binary data: give --output FILE")
-    landscape = _loaded(sources_from(args), "export", "nothing exported")
+    sources = sources_from(args)
+    if args.output is not None:
+        check_output(args.output, "--output", landscape_files(sources))
+    landscape = _loaded(sources, "export", "nothing exported")
     if landscape is None:
         return 1
     selection = Selection(args.category, args.subcategory, tuple(args.status), args.query)
@@ -801,23 +861,24 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
     else:
-        write_atomically(args.output, data)
+        write_output(args.output, data)
     print(f"exported {len(items)} of {len(landscape)} item(s)", file=sys.stderr)
     return 0
 
 
 def cmd_poster(args: argparse.Namespace) -> int:
-    from torchscape.export import write_atomically
     from torchscape.poster import format_for, poster_svg, render_with_chromium
 
     fmt = format_for(args.output, args.format)
     output = args.output or Path(f"poster.{fmt}")
-    landscape = _loaded(sources_from(args), "poster", "nothing drawn")
+    sources = sources_from(args)
+    check_output(output, "--output", landscape_files(sources))  # before the drawing, not after
+    landscape = _loaded(sources, "poster", "nothing drawn")
     if landscape is None:
         return 1
     svg = poster_svg(landscape, cache_dir(args.cache_dir))
     if fmt == "svg":
-        write_atomically(output, svg.encode("utf-8"))
+        write_output(output, svg)
     else:
         render_with_chromium(svg, fmt, output)
     print(f"wrote a poster of {len(landscape)} items to {output}", file=sys.stderr)

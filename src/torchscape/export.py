@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import os
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import IO
 
 from torchscape.catalog.ids import normalize_name
 from torchscape.catalog.model import Item, Landscape, export_record
@@ -106,31 +101,3 @@ def _parquet(items: Sequence[Item]) -> bytes:
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     return buffer.getvalue()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file beside it: all of it, or nothing."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
-    try:
-        with _temporary(folder, path.name) as (handle, temporary):
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.close()
-            Path(temporary).chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
-            Path(temporary).replace(path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
-@contextlib.contextmanager
-def _temporary(folder: Path, name: str) -> Iterator[tuple[IO[bytes], str]]:
-    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}.", suffix=".part", delete=False)  # noqa: SIM115
-    try:
-        yield handle, handle.name
-    finally:
-        handle.close()
-        with contextlib.suppress(FileNotFoundError):
-            Path(handle.name).unlink()

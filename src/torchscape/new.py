@@ -3,11 +3,13 @@ audit pull requests; refresh, audit, build and deploy to GitHub Pages on a sched
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import yaml
 
 from torchscape.errors import UsageError
+from torchscape.outputs import os_reason
 from torchscape.site.monogram import monogram_svg
 
 EXAMPLE_ITEMS = (
@@ -181,9 +183,16 @@ builds and deploys the site to GitHub Pages (enable Pages with "GitHub Actions" 
 
 
 def create_example(folder: Path) -> list[Path]:
-    """Write the example into `folder` (which must be new or empty); returns the files written."""
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(f"{folder} already exists and is not empty; choose a new folder")
+    """Write the example into `folder` (which must be new or empty); returns the files written.
+
+    A folder that cannot be made or written (read-only, below a file, in `/proc`) is a usage
+    error naming it, and what was written of the example is taken away again: a half example
+    would fail `validate` for reasons that are not the user's."""
+    try:
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise UsageError(f"{folder} already exists and is not empty; choose a new folder")
+    except OSError as exc:  # a folder that cannot be listed
+        raise UsageError(f"cannot use {folder}: {os_reason(exc)}") from exc
     files: dict[str, str] = {
         "landscape.yml": _data(),
         "settings.yml": SETTINGS,
@@ -193,13 +202,34 @@ def create_example(folder: Path) -> list[Path]:
     }
     for _, _, name, _ in EXAMPLE_ITEMS:
         files[f"logos/{_file_stem(name)}.svg"] = monogram_svg(name)
-    written = []
-    for relative, text in files.items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    made: list[Path] = []  # the folders this call created, outermost first
+    written: list[Path] = []
+    try:
+        for relative, text in files.items():
+            path = folder / relative
+            for missing in _missing_folders(path.parent):
+                missing.mkdir()
+                made.append(missing)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        for path in reversed(written):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for made_folder in reversed(made):  # innermost first; each is empty once its files are gone
+            with contextlib.suppress(OSError):
+                made_folder.rmdir()
+        raise UsageError(f"cannot create the example in {folder}: {os_reason(exc)}") from exc
     return written
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders to create for `folder` to exist, outermost first."""
+    missing = []
+    while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing[::-1]
 
 
 def _data() -> str:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from torchscape.catalog.model import Landscape
 from torchscape.chromium import CHROMIUM_ARGS, chromium_path
 from torchscape.errors import TorchscapeError, UsageError
-from torchscape.export import write_atomically
+from torchscape.outputs import write_output
 from torchscape.site.badges import text_width, value_fill
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, SubcategoryView, site_model
@@ -225,7 +225,7 @@ def render_with_chromium(svg: str, fmt: str, output: Path) -> None:
         if not target.is_file() or target.stat().st_size == 0:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
             raise TorchscapeError(f"Chromium made no {fmt} (exit {done.returncode}): {' / '.join(tail)}")
-        write_atomically(output, target.read_bytes())
+        write_output(output, target.read_bytes())
 
 
 def _size(svg: str) -> tuple[int, int]:

@@ -25,6 +25,9 @@ from torchscape.sources.observed import GITHUB, PACKAGES
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*\Z")
 _UNITS = {"": 3600, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+#: The longest `--max-age`: 100 years is "never fetch again" already, and `now - max_age` must
+#: still be a date (Python's end at year 1).
+MAX_AGE_DAYS = 36_500
 
 Progress = Callable[[str, int, int], None]  # (source, done, total)
 
@@ -34,7 +37,10 @@ def parse_duration(text: str) -> dt.timedelta:
     match = _DURATION.match(text)
     if not match:
         raise UsageError(f"--max-age '{text}' is not a duration like 24h, 30m, 7d or 0")
-    return dt.timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]  # inf for 400 digits: caught below
+    if not seconds <= MAX_AGE_DAYS * 86400:
+        raise UsageError(f"--max-age '{text}' is longer than {MAX_AGE_DAYS}d (100 years), the most it can be")
+    return dt.timedelta(seconds=seconds)
 
 
 @dataclass(slots=True)

@@ -53,7 +53,7 @@ def insert_item(source: Source, category: str, subcategory: str, fields: Fields)
     items = get(sub, "items")
     siblings = entries(items)
     if siblings:
-        layout = _layout_from(text, siblings, newline)
+        layout = _layout_from(text, siblings, newline, (str(source.path), f"{category} / {subcategory}"))
         block = render(fields, layout)
         new_text = _splice_among(text, siblings, str(fields["name"]), block, newline)
     else:
@@ -105,13 +105,17 @@ def _line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
-def _layout_from(text: str, siblings: list[MappingNode], newline: str) -> Layout:
+def _layout_from(text: str, siblings: list[MappingNode], newline: str, where: tuple[str, str]) -> Layout:
+    """How the existing items are written, for the new one to be written alike. Only a block
+    list (`- name:` per item) can take a new item without rewriting the others; `where` (the
+    file, the subcategory) is for the message that says so."""
     first = siblings[0]
     start = first.start_mark.index
     prefix = text[_line_start(text, start) : start]
     if prefix.strip() != "-" or not prefix.rstrip().endswith("-"):
         raise EditError(
-            f"line {first.start_mark.line + 1}: items are not written as a block list (`- name:`)"
+            f"{where[0]}:{first.start_mark.line + 1}: {where[1]}: the items are not written as a block list; "
+            "write them one per line as `- name: ...` (not `items: [...]`) and add again; nothing was written"
         )
     step = 2
     legacy = get(first, "item") is not None and first.value[0][0].value == "item"

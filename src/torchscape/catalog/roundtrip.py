@@ -14,12 +14,9 @@ both landscape2 styles: plain (`categories:` / `name:`) and legacy (`landscape:`
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import io
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +27,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from torchscape.catalog.fixes import Fix
 from torchscape.errors import TorchscapeError
+from torchscape.outputs import os_reason
+from torchscape.outputs import write_atomically as write_atomically  # where site/feed.py finds it
 
 _BOM = "\ufeff"
 #: ruamel.yaml marks the places where a folded (`>`) scalar was folded with this character.
@@ -161,29 +160,6 @@ def unified_diff(old: str, new: str, name: str) -> str:
     return "".join(out)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8, no newline translation): a temporary file, then a rename."""
-    directory = path.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):  # the file's mode; a new file's as the umask makes it
-            Path(temp).chmod(path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0o022)  # read by setting it: put straight back
-    os.umask(current)
-    return current
-
-
 def scalar_yaml(value: str, style: str | None = None) -> str:
     """`value` written as a single-line YAML scalar for a block mapping value.
 
@@ -254,7 +230,11 @@ def apply_fixes(data_file: Path, fixes: Sequence[Fix], *, write: bool = True) ->
         _verify(source, new_text, applied)
     diff = unified_diff(text, new_text, str(data_file))
     if write and new_text != text:
-        write_atomically(data_file, source.bom + new_text)
+        try:
+            write_atomically(data_file, source.bom + new_text)
+        except OSError as exc:  # a read-only folder or disk: the file is as it was
+            why = os_reason(exc)
+            raise EditError(f"{data_file}: cannot write the file: {why}; nothing was written") from exc
     return FixResult(diff=diff, applied=applied, skipped=skipped)
 
 

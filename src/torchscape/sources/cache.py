@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from torchscape.errors import TorchscapeError
 from torchscape.sources.facts import PackageFacts, RepoFacts, clean_data, utc_time
 
 #: What each source's facts are, to check those read back from a file (`import_jsonl`).
@@ -27,6 +28,15 @@ _RECORDS: dict[str, type[RepoFacts] | type[PackageFacts]] = {"github": RepoFacts
 
 SCHEMA_VERSION = 1
 FILE_NAME = "observed.sqlite3"
+
+#: The longest line of a history file that is read (characters). A line is one snapshot of one
+#: repository or package; the longest in the bundled landscape's history is 117 KB. A file
+#: without line breaks (or `/dev/zero` behind a link) is read this much at a time, never whole.
+MAX_LINE_CHARS = 4 * 1024 * 1024
+#: The most a history file may hold (bytes; characters from standard input). A daily refresh
+#: of a few hundred items adds about 1.5 MB, so years of history fit; an endless stream does not
+#: fill the disk.
+MAX_HISTORY_BYTES = 2 * 1024**3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -43,8 +53,9 @@ _MIGRATIONS: dict[int, str] = {
 }
 
 
-class CacheError(Exception):
-    """The cache file cannot be used (newer schema, not a torchscape cache, unreadable)."""
+class CacheError(TorchscapeError):
+    """The cache file cannot be used (newer schema, not a torchscape cache, unreadable); the
+    command line prints it as one line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +91,14 @@ class Cache:
                 return cls.open_memory()
             connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
             return cls(connection, path)._ready(create=False)
-        folder.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except OSError as exc:  # a file where the folder should be, a read-only place
+            why = exc.strerror or str(exc)
+            raise CacheError(f"cannot use {folder} as the cache folder: {why[:1].lower()}{why[1:]}") from exc
+        except sqlite3.Error as exc:  # the folder cannot be written, or the file not opened
+            raise CacheError(f"{path} cannot be opened: {exc}") from exc
         return cls(connection, path)._ready(create=True)
 
     @classmethod
@@ -244,6 +261,10 @@ class Cache:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
+            if len(line.rstrip("\r\n")) > MAX_LINE_CHARS:  # `read_lines` cut it short
+                if on_bad_line:
+                    on_bad_line(number, f"longer than {MAX_LINE_CHARS:,} characters")
+                continue
             try:
                 line.encode("utf-8")  # undecodable bytes (see above), lone surrogates
                 record = json.loads(line)
@@ -271,7 +292,7 @@ class Cache:
     def import_file(self, path: Path, on_bad_line: Callable[[int, str], None] | None = None) -> int:
         """`import_jsonl` of a file, read as that method wants untrusted lines read."""
         with path.open(encoding="utf-8", errors="surrogateescape") as lines:
-            return self.import_jsonl(lines, on_bad_line)
+            return self.import_jsonl(read_lines(lines, str(path)), on_bad_line)
 
     def _merge(self, source: str, key: str, fetched_at: str, text: str) -> None:
         with self._transaction():
@@ -287,6 +308,29 @@ class Cache:
             )
 
 
+def read_lines(handle: TextIO, name: str, *, most: int = MAX_HISTORY_BYTES) -> Iterator[str]:
+    """The lines of a history file (`name` is for messages), each at most `MAX_LINE_CHARS` + 1
+    characters: a longer one is cut there (so `import_jsonl` reports it) and the rest of it
+    skipped a piece at a time, so memory stays bounded whatever the file holds. Past `most`
+    characters in all, CacheError: a stream that never ends (a pipe from `/dev/zero`) is given
+    up on, as a file that large is (the lines before it are kept)."""
+    read = 0
+
+    def piece(size: int) -> str:
+        nonlocal read
+        text = handle.readline(size)
+        read += len(text)
+        if read > most:
+            raise CacheError(f"{name} holds more than {most:,} characters; the rest is not read")
+        return text
+
+    while line := piece(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+            while (rest := piece(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+                pass
+        yield line
+
+
 def open_readonly(folder: Path | None) -> Cache | None:
     """The cache for a build (read only), or None when there is no cache folder or file."""
     if folder is None or not (folder / FILE_NAME).is_file():
@@ -294,4 +338,15 @@ def open_readonly(folder: Path | None) -> Cache | None:
     return Cache.open(folder, readonly=True)
 
 
-__all__ = ["FILE_NAME", "SCHEMA_VERSION", "Cache", "CacheError", "Fact", "Failure", "open_readonly"]
+__all__ = [
+    "FILE_NAME",
+    "MAX_HISTORY_BYTES",
+    "MAX_LINE_CHARS",
+    "SCHEMA_VERSION",
+    "Cache",
+    "CacheError",
+    "Fact",
+    "Failure",
+    "open_readonly",
+    "read_lines",
+]

@@ -16,7 +16,7 @@ import httpx
 from PIL import Image
 
 from torchscape.errors import UsageError
-from torchscape.export import write_atomically
+from torchscape.outputs import write_atomically
 
 #: Under the cache folder.
 FOLDER = "settings-images"
