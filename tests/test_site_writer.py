@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -12,16 +13,21 @@ import pytest
 
 from helpers import catalog, dump, item
 from site_helpers import build, tree_digest
+from torchscape.errors import UsageError
 from torchscape.paths import resolve_sources
 from torchscape.site import pages
 from torchscape.site.build import BuildRequest, build_site
-from torchscape.site.writer import MARKER, SiteWriter
+from torchscape.site.writer import MARKER, SiteWriter, owned_files
 
 
 def _catalog(tmp_path: Path, *names: str) -> Path:
     data = tmp_path / "landscape.yml"
     data.write_text(dump(catalog(*(item(name) for name in names))), encoding="utf-8")
     return data
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _mtimes(folder: Path) -> dict[str, int]:
@@ -59,9 +65,7 @@ def test_rebuild_with_nothing_changed_renders_nothing(tmp_path: Path) -> None:
     assert not build_site(BuildRequest(resolve_sources(str(data), None, None, None), out)).unchanged
 
 
-@pytest.mark.parametrize(
-    "change", ["data", "settings", "logo", "snapshot", "output-edit", "output-gone", "output-extra"]
-)
+@pytest.mark.parametrize("change", ["data", "settings", "logo", "snapshot", "output-edit", "output-gone"])
 def test_any_change_in_or_out_means_a_full_build(tmp_path: Path, change: str) -> None:
     data = _catalog(tmp_path, "Alpha", "Beta")
     settings = tmp_path / "settings.yml"
@@ -85,10 +89,8 @@ def test_any_change_in_or_out_means_a_full_build(tmp_path: Path, change: str) ->
         (tmp_path / "observed.jsonl").write_text("", encoding="utf-8")
     elif change == "output-edit":
         page.write_text("defaced", encoding="utf-8")
-    elif change == "output-gone":
-        page.unlink()
     else:
-        (out / "stray.txt").write_text("left over", encoding="utf-8")
+        page.unlink()
     report = build(data, out, cache, settings=settings, logos=logos)
     assert not report.unchanged
     if change in ("data", "logo", "snapshot") or change.startswith("output"):
@@ -128,7 +130,7 @@ def test_rebuild_writes_changed_files_and_removes_stale_ones(tmp_path: Path) -> 
     assert (out / "projects" / "alpha" / "index.html").stat().st_mtime_ns != alpha
 
 
-def test_hand_edits_and_stray_files_are_replaced(tmp_path: Path) -> None:
+def test_hand_edits_are_replaced_and_files_of_others_kept(tmp_path: Path) -> None:
     data = _catalog(tmp_path, "Alpha")
     out = tmp_path / "site"
     build(data, out, tmp_path / "cache")
@@ -138,20 +140,24 @@ def test_hand_edits_and_stray_files_are_replaced(tmp_path: Path) -> None:
     (out / "stray.txt").write_text("left over", encoding="utf-8")
     (out / "old" / "deep").mkdir(parents=True)
     (out / "old" / "deep" / "page.html").write_text("old", encoding="utf-8")
+    (out / "projects" / "notes.md").write_text("mine", encoding="utf-8")  # in a folder of the site
     build(data, out, tmp_path / "cache")
-    assert tree_digest(out) == expected
+    assert tree_digest(out) == {
+        **expected,
+        "stray.txt": _digest("left over"),
+        "old/deep/page.html": _digest("old"),
+        "projects/notes.md": _digest("mine"),
+    }
 
 
-def test_symlinks_inside_the_site_are_removed_not_followed(tmp_path: Path) -> None:
+def test_symlinks_inside_the_site_are_never_followed(tmp_path: Path) -> None:
     data = _catalog(tmp_path, "Alpha")
     out = tmp_path / "site"
     build(data, out, tmp_path / "cache")
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("mine", encoding="utf-8")
-    (out / "linked-folder").symlink_to(outside, target_is_directory=True)
-    (out / "projects" / "alpha").rename(out / "projects" / "moved")
-    (out / "projects" / "alpha").symlink_to(outside, target_is_directory=True)  # a folder the build needs
+    (out / "linked-folder").symlink_to(outside, target_is_directory=True)  # someone's: it stays
     about = out / "about" / "index.html"
     real = about.read_bytes()
     about.unlink()
@@ -159,24 +165,59 @@ def test_symlinks_inside_the_site_are_removed_not_followed(tmp_path: Path) -> No
     build(data, out, tmp_path / "cache")
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
     assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
-    assert not (out / "linked-folder").exists()
+    assert (out / "linked-folder").is_symlink()
     assert not about.is_symlink()
     assert about.read_bytes() == real
-    assert (out / "projects" / "alpha").is_dir() and not (out / "projects" / "alpha").is_symlink()
-    assert not (out / "projects" / "moved").exists()
+    # A link where the build needs a folder is refused: the build never writes through it.
+    before = tree_digest(out)
+    (out / "projects" / "alpha").rename(out / "projects" / "moved")
+    (out / "projects" / "alpha").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UsageError, match=r"projects/alpha was not written by torchscape where the build"):
+        build(data, out, tmp_path / "cache")
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert (out / "projects" / "alpha").is_symlink()
+    (out / "projects" / "alpha").unlink()
+    (out / "projects" / "moved").rename(out / "projects" / "alpha")
+    assert tree_digest(out) == before
 
 
-def test_a_file_in_the_way_of_a_folder_is_replaced(tmp_path: Path) -> None:
+def test_a_file_of_an_earlier_build_in_the_way_of_a_folder_is_replaced(tmp_path: Path) -> None:
     out = tmp_path / "site"
     writer = SiteWriter(out)
     writer.write("index.html", "<p>one</p>")
+    writer.write("a", "a file where the next build puts a folder")
+    writer.write("c/d/e.txt", "a folder where the next build puts a file")
     writer.commit()
     writer = SiteWriter(out)
     writer.write("index.html", "<p>two</p>")
     writer.write("a/b.txt", "x")
-    (out / "a").write_text("a file where a folder must go", encoding="utf-8")
-    writer.commit()  # the file in the way is replaced by the folder
+    writer.write("c", "now a file")
+    writer.commit()
     assert (out / "a" / "b.txt").read_text(encoding="utf-8") == "x"
+    assert (out / "c").read_text(encoding="utf-8") == "now a file"
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "a", "c", "index.html"]
+    assert owned_files(out) == {"index.html", "a/b.txt", "c"}
+
+
+@pytest.mark.parametrize("way", ["file", "folder"])
+def test_something_else_in_the_way_is_refused_before_any_change(tmp_path: Path, way: str) -> None:
+    out = tmp_path / "site"
+    writer = SiteWriter(out)
+    writer.write("index.html", "<p>one</p>")
+    writer.commit()
+    if way == "file":
+        (out / "a").write_text("someone's file where the build puts a folder", encoding="utf-8")
+    else:
+        (out / "a" / "b.txt").mkdir(parents=True)  # someone's folder where the build puts a file
+        (out / "a" / "b.txt" / "notes").write_text("mine", encoding="utf-8")
+    before = tree_digest(out)
+    writer = SiteWriter(out)
+    writer.write("index.html", "<p>two</p>")
+    writer.write("a/b.txt", "x")
+    where = "makes a folder" if way == "file" else "writes a file"
+    with pytest.raises(UsageError, match=f"was not written by torchscape where the build {where}"):
+        writer.commit()
+    assert tree_digest(out) == before
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "a", "index.html"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import multiprocessing
@@ -17,8 +18,8 @@ from typing import Any, NamedTuple
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
 from torchscape.catalog.validate_data import logo_path_problem
-from torchscape.errors import CatalogError
-from torchscape.paths import Sources
+from torchscape.errors import CatalogError, UsageError, printable
+from torchscape.paths import Sources, display_path
 from torchscape.relations import relate
 from torchscape.site import incremental, pages
 from torchscape.site.datasets import write_datasets
@@ -98,6 +99,7 @@ def build_site(request: BuildRequest) -> BuildReport:
     """Build the whole site in memory, then put it in place (see `SiteWriter`)."""
     started = time.perf_counter()
     landscape = load_catalog(request.sources)  # 1. read and check the catalog (blocking -> stop)
+    check_apart(request, landscape)  # 1a. the site's folder holds none of the inputs
     key = _fingerprint(request, landscape)  # 1b. nothing changed since the last build? then nothing to do
     previous = None if key is None or request.force else incremental.unchanged(*_place(request), key)
     if previous is not None:
@@ -159,10 +161,10 @@ def build_site(request: BuildRequest) -> BuildReport:
         seconds=time.perf_counter() - started,
         placeholders=list(logos.placeholders),
         logo_problems=logos.placeholders,
-        notes=image_notes + feed_notes,
+        notes=image_notes + feed_notes + writer.notes,
         landscape=landscape,
     )
-    if key is not None:
+    if key is not None and not writer.left:  # old files left over: the next build tries again
         record = incremental.Record(
             key, report.items, report.pages, report.bytes, list(logos.placeholders), report.notes
         )
@@ -228,6 +230,55 @@ def _feed_of(landscape: Landscape, cache_dir: Path | None) -> tuple[str, list[st
     """feed.xml's text, and notes for the build's summary."""
     settings = landscape.settings
     return feed_text(landscape, cache_dir, base_url(settings), site_title(settings))
+
+
+def check_apart(request: BuildRequest, landscape: Landscape) -> None:
+    """Refuse an output folder that holds an input of the build (the data, settings or guide
+    file, the logos or the cache folder), or that lies in the logos or the cache folder, before
+    anything is written: a site mixed with its own inputs would have them replaced by an update,
+    or read its last build back in as input."""
+    output = request.output_dir
+    sources = request.sources
+    inputs = (
+        ("data file", sources.data_file),
+        ("settings file", sources.settings_file),
+        ("guide file", sources.guide_file),
+        ("logos folder", landscape.logos_path),
+        ("cache folder", request.cache_dir),
+    )
+    flag = {"cache folder": "--cache-dir", "logos folder": "--logos-path"}
+    for what, path in inputs:
+        if path is None:
+            continue
+        other = f" or {flag[what]}" if what in flag else ""
+        if _within(path, output):
+            raise UsageError(
+                f"the {what} {_shown(path)} is inside the output folder {_shown(output)}: "
+                f"keep the site apart from what it is built from (choose another --output-dir{other})"
+            )
+        if what in flag and _within(output, path):
+            raise UsageError(
+                f"the output folder {_shown(output)} is inside the {what} {_shown(path)}: "
+                f"keep the site apart from what it is built from (choose another --output-dir{other})"
+            )
+
+
+def _shown(path: Path) -> str:
+    return printable(display_path(path))
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or inside it, as written or once links are followed."""
+    paths, folders = _spellings(path), _spellings(folder)
+    return any(p.is_relative_to(f) for p in paths for f in folders)
+
+
+def _spellings(path: Path) -> set[Path]:
+    """`path` made absolute, as written and with its links followed (when they can be)."""
+    spellings = {Path(os.path.abspath(path))}  # noqa: PTH100 (no links followed)
+    with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a loop of links
+        spellings.add(path.resolve())
+    return spellings
 
 
 def _place(request: BuildRequest) -> tuple[Path, Path]:

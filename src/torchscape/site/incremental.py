@@ -4,8 +4,9 @@ After each build, a record goes into the cache folder: a fingerprint of everythi
 (the data, settings and guide files, the observed-data snapshot beside them, the logos folder,
 the observed-data cache, the git commit the feed reads, torchscape's own files, and the request)
 and the size and modification time of every file it left in the output folder. A later build into
-the same folder whose fingerprint is the same, and which finds every file there as it was left and
-no other, has nothing to do: it checks the catalog (so its problems are still reported) and stops.
+the same folder whose fingerprint is the same, and which finds every one of those files there as it
+was left, has nothing to do: it checks the catalog (so its problems are still reported) and stops.
+Other files in the folder (a `CNAME`, the owner's own) do not count: builds leave them alone.
 
 Anything else (an edited input, a file touched or removed in the output, a torchscape upgrade, an
 interrupted build) means a full build. Without a cache folder there is no record and every build
@@ -24,10 +25,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 from torchscape import __version__
-from torchscape.site.writer import MARKER
 from torchscape.sources.cache import FILE_NAME as CACHE_FILE
 from torchscape.sources.observed import SNAPSHOT_NAME
 from torchscape.sources.settings_images import FOLDER as SETTINGS_IMAGES
@@ -94,10 +95,7 @@ def unchanged(output_dir: Path, cache_dir: Path, key: str) -> Record | None:
     record = _load(_record_path(output_dir, cache_dir))
     if record is None or record.fingerprint != key:
         return None
-    found: dict[str, tuple[int, int]] = {}
-    if not _scan(str(output_dir), "", found) or found != record.files:
-        return None
-    return record
+    return record if _as_left(str(output_dir), record.files) else None
 
 
 def forget(output_dir: Path, cache_dir: Path) -> None:
@@ -134,25 +132,26 @@ def _load(path: Path) -> Record | None:
         return None
 
 
-def _scan(folder: str, prefix: str, found: dict[str, tuple[int, int]]) -> bool:
-    """Every regular file under `folder` with its size and time; False on a symlink or oddity."""
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                relative = prefix + entry.name
-                if entry.is_symlink():
+def _as_left(root: str, files: dict[str, tuple[int, int]]) -> bool:
+    """Whether each of `files` is still a regular file of its size and time, in real folders
+    (a link on the way, to a folder with the same files, is not the site as it was left)."""
+    folders: set[str] = set()
+    for relative, expected in files.items():
+        folder = relative.rpartition("/")[0]
+        while folder and folder not in folders:
+            try:
+                if not S_ISDIR(os.lstat(os.path.join(root, folder)).st_mode):  # noqa: PTH118
                     return False
-                if entry.is_dir():
-                    if not _scan(entry.path, relative + "/", found):
-                        return False
-                elif entry.is_file():
-                    if relative != MARKER:
-                        stat = entry.stat()
-                        found[relative] = (stat.st_size, stat.st_mtime_ns)
-                else:
-                    return False
-    except OSError:
-        return False
+            except OSError:
+                return False
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+        try:
+            stat = os.lstat(os.path.join(root, relative))  # noqa: PTH118 (thousands of files)
+        except OSError:
+            return False
+        if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != expected:
+            return False
     return True
 
 

@@ -3,12 +3,23 @@
 A failed build therefore leaves the previous site untouched; a folder that torchscape did not make
 is never overwritten. Committing is then one of two things:
 
-- a new output folder is written beside the target and renamed into place at once;
+- a new output folder (none yet, or an empty one) is written beside the target and renamed into
+  place at once;
 - an existing site is updated in place: only files whose bytes changed are written, all of them
   first beside their places under temporary names (if one cannot be written, a full disk say,
   they are removed and the site is as it was), then renamed into place (so no reader ever sees
   half a file), new content-hashed assets and data before the pages that name them, files the
-  new build no longer has removed last. A rebuild with nothing changed writes nothing.
+  new build no longer has removed last. A rebuild with nothing changed writes nothing. Each file
+  replaced is first kept under a second name (a hard link, no copy), so that a rename failing
+  half-way (a file made immutable, say) puts every file already replaced back; when that is not
+  possible the error says the site is partly updated.
+
+The site's marker file lists the files the build wrote, and an update replaces or removes only
+those: a site often shares its folder with files of its owner's (a `CNAME` and `.nojekyll` for
+GitHub Pages, a README), which no build must lose. Anything else standing where the new build
+puts a file or a folder stops the update before it changes anything. During an update the marker
+lists the old files and the new ones together, so that an update cut short (killed, a power cut)
+leaves nothing of torchscape's that the next build would take for someone else's.
 
 An unchanged file is recognised by reading it back: cheaper than writing it, and right even
 when a file was edited by hand since the last build. Forked workers do that reading themselves
@@ -24,23 +35,27 @@ rename, so this changes nothing of the above).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
+import secrets
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import Protocol
 
-from torchscape.errors import UsageError
+from torchscape.errors import UsageError, printable
 
 #: The process's umask (read once, at import: setting it back at once is the only way to read it).
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 MARKER = ".torchscape-site"
-MARKER_TEXT = b"built by torchscape\n"
+MARKER_TEXT = b"built by torchscape\n"  # the marker's first line (all of it before it listed files)
+_MARKER_NOTE = b"# the files it wrote, one JSON string a line: a later build replaces or removes only these\n"
 
 
 #: Staging folders of builds in progress in this process: removed by the CLI's SIGTERM handler,
@@ -120,6 +135,8 @@ class SiteWriter:
         self._staging: Path | None = None
         self.files: dict[str, int] = {}
         self.written = 0  # files actually written by the last commit (the rest were unchanged)
+        self.notes: list[str] = []  # for the build's summary: old files an update could not remove
+        self.left: set[str] = set()  # those files (the next build must try again: no shortcut)
 
     def write(self, relative: str, data: bytes | str) -> None:
         """Add one file (`relative` is a POSIX path inside the site)."""
@@ -209,7 +226,7 @@ class SiteWriter:
     def _swap_in(self, staging: Path) -> None:
         """Rename a complete staging folder into place."""
         try:
-            (staging / MARKER).write_bytes(MARKER_TEXT)
+            (staging / MARKER).write_bytes(marker_bytes(self.files))
             if self.target.exists():  # an empty folder (check_target refused anything else)
                 self.target.rmdir()
             staging.replace(self.target)
@@ -219,33 +236,186 @@ class SiteWriter:
         self.written = len(self.files)
 
     def _update_in_place(self) -> None:
-        """Changed files are first all written beside their places under temporary names (a
-        failure there, a full disk say, removes them: the site stays as it was), then renamed
-        into place in order, then files the build no longer has are removed."""
-        folders: set[Path] = {self.target}
-        changed: list[tuple[tuple[str, ...], Path, bytes]] = []
+        """Update the live site: see the module's docstring. Whatever stands in the way and is not
+        torchscape's is refused before anything changes (`_in_the_way`); a failure while the
+        changes are made undoes those made so far (`_Update`)."""
+        owned = owned_files(self.target)
+        changed: list[tuple[Path, bytes]] = []
         for relative in _ordered(self._pending):
-            parts = _parts(relative)
-            path = self.target.joinpath(*parts)
+            path = self.target.joinpath(*_parts(relative))
             payload = self._pending[relative]
             if not _same(path, payload):
-                changed.append((parts, path, payload))
-        ready: list[tuple[Path, Path]] = []
+                changed.append((path, payload))
+        aside = _in_the_way(self.target, owned, self.files, {path for path, _ in changed})
+        stale = set() if owned is None else owned - self.files.keys()
+        # Listed while the update runs: cut short, it leaves old files and new, all torchscape's.
+        during = marker_bytes(self.files.keys() | stale)
+        marker = self.target / MARKER
+        update = _Update(self.target)
         try:
-            for parts, path, payload in changed:
-                _make_folders(self.target, parts[:-1], folders)
-                ready.append((_write_beside(path, payload), path))
-        except BaseException:
-            for temporary, _ in ready:
-                with contextlib.suppress(OSError):
-                    temporary.unlink()
+            for path in aside:
+                update.move_aside(path)
+            if not _same(marker, during):
+                update.prepare(marker, during)  # renamed in first, before any new file
+            for path, payload in changed:
+                update.prepare(path, payload)
+            update.put_in_place()
+        except BaseException as exc:
+            lost = update.undo()
+            if lost:
+                exc.add_note(
+                    f"the site is partly updated: {len(lost)} file(s) could not be put back as they "
+                    f"were ({lost[0]} first); build again once the cause is fixed"
+                )
+            else:
+                exc.add_note("nothing was changed: the site is as it was")
             raise
-        for temporary, path in ready:
-            if path.is_symlink() or path.is_dir():
-                _remove(path)
-            temporary.replace(path)
-        _remove_others(self.target, set(self.files))  # files found the same are in there too
+        update.finish()
+        self.left = self._remove_stale(stale)
+        after = marker_bytes(self.files.keys() | self.left)
+        if after != during:
+            # Not being able to rewrite it only leaves removed files listed: harmless.
+            with contextlib.suppress(OSError):
+                temporary = _write_beside(marker, after)
+                try:
+                    temporary.replace(marker)
+                except OSError:
+                    temporary.unlink()
         self.written = len(changed)
+
+    def _remove_stale(self, stale: set[str]) -> set[str]:
+        """Remove the files of the last build that this one no longer makes (a link is removed,
+        never followed; a folder now at the place of one is someone else's and stays), then the
+        folders they leave empty; returns those that could not be removed (noted)."""
+        kept: set[str] = set()
+        emptied: set[Path] = set()
+        for relative in sorted(stale):
+            path = self.target.joinpath(*_parts(relative))
+            try:
+                if not S_ISDIR(path.lstat().st_mode):
+                    path.unlink()
+                    emptied.add(path.parent)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as exc:
+                kept.add(relative)
+                self.notes.append(
+                    f"could not remove {path} (no longer part of the site): "
+                    f"{exc.strerror or exc}; the next build tries again"
+                )
+        for folder in sorted(emptied, key=lambda path: len(path.parts), reverse=True):
+            while folder != self.target and folder.is_relative_to(self.target):
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty, or removed already (with its parents, when empty)
+                    break
+                folder = folder.parent
+        return kept
+
+
+class _Update:
+    """The changes an in-place update makes to the live site, in order, each of which `undo`
+    can reverse: things of an earlier build moved aside, folders made, files renamed into place
+    (the file replaced kept under a second name until `finish`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._aside: list[tuple[Path, Path]] = []  # (place, where it went)
+        self._folders: list[Path] = []  # made by this update, parents first
+        self._known: set[Path] = {root}  # real folders
+        self._ready: list[tuple[Path, Path]] = []  # (temporary file, its place), in order
+        self._next = 0  # the first of `_ready` not yet in place
+        self._done: list[tuple[Path, Path | None, bool]] = []  # (place, old file kept, was one there)
+
+    def move_aside(self, path: Path) -> None:
+        """Move a file or folder of an earlier build out of the way of the new one."""
+        spare = _spare_name(path)
+        try:
+            path.rename(spare)
+        except OSError as exc:
+            raise _about(path, exc) from exc
+        self._aside.append((path, spare))
+
+    def prepare(self, path: Path, payload: bytes) -> None:
+        """Write `payload` beside `path` under a temporary name (making the folders it needs)."""
+        folder = path.parent
+        missing: list[Path] = []
+        while folder not in self._known:
+            mode = _mode(folder)
+            if mode is not None and S_ISDIR(mode):  # a real folder (`_in_the_way` refused links)
+                self._known.add(folder)
+                break
+            missing.append(folder)
+            folder = folder.parent
+        try:
+            for folder in reversed(missing):
+                folder.mkdir()
+                self._folders.append(folder)
+                self._known.add(folder)
+            self._ready.append((_write_beside(path, payload), path))
+        except OSError as exc:
+            raise _about(path, exc) from exc
+
+    def put_in_place(self) -> None:
+        """Rename every prepared file into its place, in order, keeping each old file."""
+        while self._next < len(self._ready):
+            temporary, path = self._ready[self._next]
+            kept: Path | None = None
+            try:
+                there = os.path.lexists(path)
+                if there:
+                    kept = _spare_name(path)
+                    try:
+                        os.link(path, kept, follow_symlinks=False)
+                    except OSError:  # no hard links here (or none to this file): no undo for it
+                        kept = None
+                temporary.replace(path)
+            except OSError as exc:
+                if kept is not None:
+                    with contextlib.suppress(OSError):
+                        kept.unlink()
+                raise _about(path, exc) from exc
+            self._next += 1
+            self._done.append((path, kept, there))
+
+    def undo(self) -> list[Path]:
+        """Reverse every change made so far; returns the places that could not be put back."""
+        lost: list[Path] = []
+        for path, kept, there in reversed(self._done):
+            try:
+                if kept is not None:
+                    kept.replace(path)
+                elif there:
+                    lost.append(path)
+                else:
+                    path.unlink()
+            except OSError:
+                lost.append(path)
+        for temporary, _ in self._ready[self._next :]:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        for folder in reversed(self._folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        for path, spare in reversed(self._aside):
+            try:
+                spare.rename(path)
+            except OSError:
+                lost.append(path)
+        self._done.clear()
+        self._ready.clear()
+        self._next = 0
+        return lost
+
+    def finish(self) -> None:
+        """The update is in place: drop the old files kept for `undo`."""
+        for _, kept, _ in self._done:
+            if kept is not None:
+                with contextlib.suppress(OSError):
+                    kept.unlink()
+        for _, spare in self._aside:
+            with contextlib.suppress(OSError):
+                _remove(spare)
 
 
 class _Streamer:
@@ -349,17 +519,18 @@ def _write_beside(path: Path, payload: bytes) -> Path:
     return temporary
 
 
-def _make_folders(root: Path, parts: tuple[str, ...], known: set[Path]) -> None:
-    """Real folders for `parts` under `root`: a file or a symlink in the way is removed first."""
-    folder = root
-    for part in parts:
-        folder = folder / part
-        if folder in known:
-            continue
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-            folder.unlink()
-        folder.mkdir(exist_ok=True)
-        known.add(folder)
+def _spare_name(path: Path) -> Path:
+    """A free name beside `path` for a while (a dot file, as the temporary ones)."""
+    while True:
+        spare = path.with_name(f".{path.name[:200]}.{secrets.token_hex(4)}.old")
+        if not os.path.lexists(spare):
+            return spare
+
+
+def _about(path: Path, exc: OSError) -> OSError:
+    """The error of a step of an update, naming the file of the site it was for (not the
+    temporary name the system names)."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def _remove(path: Path) -> None:
@@ -369,25 +540,108 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def _remove_others(root: Path, keep: set[str]) -> None:
-    """Delete what the new build does not have (never following symlinks), then empty folders."""
+def marker_bytes(files: Iterable[str]) -> bytes:
+    """The marker file of a site of `files` (sorted: same build, same bytes)."""
+    lines = b"".join(json.dumps(relative).encode("ascii") + b"\n" for relative in sorted(files))
+    return MARKER_TEXT + _MARKER_NOTE + lines
 
-    def sweep(folder: str, prefix: str) -> bool:  # True when the folder is left empty
-        empty = True
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                relative = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if sweep(entry.path, relative + "/"):
-                        with contextlib.suppress(OSError):
-                            os.rmdir(entry.path)  # noqa: PTH106 (strings: thousands of entries)
-                            continue
-                    empty = False
-                elif relative in keep or relative == MARKER:
-                    empty = False
-                else:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(entry.path)  # noqa: PTH108 (as above)
-        return empty
 
-    sweep(str(root), "")
+def owned_files(site: Path) -> set[str] | None:
+    """The files the site's marker says torchscape wrote; None when it does not say (a site
+    built before markers listed files, or a marker changed by hand)."""
+    try:
+        lines = (site / MARKER).read_bytes().splitlines(keepends=True)
+    except OSError:
+        return None
+    if len(lines) < 2 or lines[0] != MARKER_TEXT:
+        return None
+    files: set[str] = set()
+    for line in lines[1:]:
+        if line.startswith(b"#"):
+            continue
+        try:
+            relative = json.loads(line)
+            _parts(relative)  # a listed path outside the site is never touched
+        except (ValueError, TypeError):
+            return None
+        files.add(relative)
+    return files
+
+
+def _in_the_way(root: Path, owned: set[str] | None, files: Iterable[str], changed: set[Path]) -> list[Path]:
+    """What stands where the new build puts its files and their folders: raises UsageError for
+    anything torchscape did not write (`owned`; None: a site whose marker does not list its
+    files, where a file at a path the build writes is taken for one of torchscape's) and for a
+    link where a folder goes; returns things of an earlier build to move aside (its file where a
+    folder goes now, or a folder of nothing but its files where a file goes). A file of the build
+    found there is replaced by rename, a link too (a rename replaces the link itself)."""
+    aside: list[Path] = []
+    moved: set[str] = set()  # relative paths of `aside`: everything under them is new
+    folders: set[str] = set()
+
+    def ours(relative: str) -> bool:
+        return owned is None or relative in owned
+
+    for relative in files:
+        parts = _parts(relative)
+        fresh = False
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in moved:
+                fresh = True
+                break
+            if folder in folders:
+                continue
+            folders.add(folder)
+            path = root.joinpath(*parts[:depth])
+            mode = _mode(path)
+            if mode is None or S_ISDIR(mode):
+                continue
+            if S_ISLNK(mode) or not S_ISREG(mode) or not ours(folder):
+                raise _refusal(path, "where the build makes a folder")
+            aside.append(path)
+            moved.add(folder)
+            fresh = True
+            break
+        path = root.joinpath(*parts)
+        if fresh or (owned is not None and relative in owned and path not in changed):
+            continue  # new; or its own file, found the same (a regular file: `_same`)
+        mode = _mode(path)
+        if mode is None:
+            continue
+        if S_ISDIR(mode):
+            if owned is None or not _only(path, relative, owned):
+                raise _refusal(path, "where the build writes a file")
+            aside.append(path)
+            moved.add(relative)
+        elif not ours(relative):
+            raise _refusal(path, "and the build would replace it")
+    return aside
+
+
+def _mode(path: Path) -> int | None:
+    """`path`'s type and mode, not following a link; None when there is nothing."""
+    try:
+        return path.lstat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _only(folder: Path, relative: str, owned: set[str]) -> bool:
+    """Whether a folder holds nothing but files of `owned` (in folders; links count as files)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            inner = f"{relative}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if not _only(Path(entry.path), inner, owned):
+                    return False
+            elif inner not in owned:
+                return False
+    return True
+
+
+def _refusal(path: Path, why: str) -> UsageError:
+    return UsageError(
+        f"{printable(str(path))} was not written by torchscape {why}; the site is unchanged: move "
+        "it out of the output folder (or choose another one) and build again"
+    )
