@@ -151,3 +151,97 @@ def test_broken_file_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
     data.write_text("categories:\n  - name: [unclosed\n", encoding="utf-8")
     with pytest.raises(EditError, match=r"landscape\.yml:\d+: not valid YAML"):
         apply_fixes(data, [fix(PHYSICS, "repo_url", "a", "b")])
+
+
+ANCHORED = """\
+categories:
+  - name: Cat
+    subcategories:
+      - name: Sub
+        items:
+          - name: A
+            homepage_url: &h http://a.example/old
+            logo: a.svg
+          - {name: B, homepage_url: http://b.example/old, logo: b.svg}
+          - name: C
+            homepage_url: !!str http://c.example/old
+            logo: c.svg
+            extra:
+              documentation_url: *h
+"""
+
+
+def test_anchors_flow_mappings_and_tags_in_the_way_of_fixes(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    data.write_text(ANCHORED, encoding="utf-8")
+    at = {name: ("Cat", "Sub", name) for name in "ABC"}
+    fixes = [
+        # The anchor went with the old value, leaving `*h` undefined: every fix was refused with
+        # "not valid YAML". Changing it would also change what the alias names: skipped.
+        fix(at["A"], "homepage_url", "http://a.example/old", "https://a.example/new"),
+        # A plain value in a flow mapping ends at `,` `}` `]`: a redirect there broke the file.
+        fix(at["B"], "homepage_url", "http://b.example/old", "https://b.example/new,x}]"),
+        fix(at["C"], "homepage_url", "http://c.example/old", "https://c.example/new"),  # tag kept
+    ]
+    result = apply_fixes(data, fixes)
+    assert result.applied == fixes[1:]
+    [(skipped, why)] = result.skipped
+    assert skipped is fixes[0] and "anchor &h" in why
+    text = data.read_text(encoding="utf-8")
+    assert "homepage_url: &h http://a.example/old" in text and "documentation_url: *h" in text
+    assert "homepage_url: !!str https://c.example/new" in text
+    items = yaml.safe_load(text)["categories"][0]["subcategories"][0]["items"]
+    assert [i["homepage_url"] for i in items] == [
+        "http://a.example/old",
+        "https://b.example/new,x}]",
+        "https://c.example/new",
+    ]
+    assert items[1]["logo"] == "b.svg"
+
+
+def test_a_value_shared_through_an_anchored_mapping_is_not_changed(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    shared = "            extra: &ex {documentation_url: http://docs.example/old}\n"
+    text = ANCHORED.replace("            logo: a.svg\n", "            logo: a.svg\n" + shared)
+    text = text.replace("              documentation_url: *h\n", "").replace(
+        "            extra:\n", "            extra: *ex\n"
+    )
+    data.write_text(text, encoding="utf-8")
+    change = fix(
+        ("Cat", "Sub", "C"), "extra.documentation_url", "http://docs.example/old", "https://d.example"
+    )
+    result = apply_fixes(data, [change])
+    assert result.applied == [] and "anchor &ex" in result.skipped[0][1]
+    assert data.read_text(encoding="utf-8") == text
+
+
+def test_one_fix_that_does_not_read_back_does_not_cost_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from torchscape.catalog import roundtrip
+
+    data = tmp_path / "landscape.yml"
+    data.write_text(LEGACY_SAMPLE, encoding="utf-8")
+    kornia = ("Modeling", "Vision", "Kornia")
+    spell = roundtrip.scalar_yaml
+    # A spelling of a value that breaks the file (none is known since flow mappings are
+    # handled: this stands for the next one found): the whole batch used to be refused.
+    monkeypatch.setattr(
+        roundtrip,
+        "scalar_yaml",
+        lambda value, *a, **k: "[broken" if "bad" in value else spell(value, *a, **k),
+    )
+    fixes = [
+        fix(kornia, "homepage_url", "https://kornia.github.io", "https://bad.example"),
+        fix(kornia, "description", "Geometry.", "Geometry, fixed."),
+    ]
+    result = apply_fixes(data, fixes)
+    assert result.applied == fixes[1:]
+    assert result.skipped[0][0] is fixes[0] and "could not be written back safely" in result.skipped[0][1]
+    assert "landscape.yml" not in result.skipped[0][1]
+    loaded = yaml.safe_load(data.read_text(encoding="utf-8"))
+    kornia_item = loaded["landscape"][0]["subcategories"][0]["items"][1]
+    assert (
+        kornia_item["description"] == "Geometry, fixed."
+        and kornia_item["homepage_url"] == "https://kornia.github.io"
+    )

@@ -160,8 +160,10 @@ def unified_diff(old: str, new: str, name: str) -> str:
     return "".join(out)
 
 
-def scalar_yaml(value: str, style: str | None = None) -> str:
-    """`value` written as a single-line YAML scalar for a block mapping value.
+def scalar_yaml(value: str, style: str | None = None, *, flow: bool = False) -> str:
+    """`value` written as a single-line YAML scalar for a mapping value: of a block mapping, or
+    with `flow` of a flow one (`{name: x, homepage_url: ...}`, where `,`, `}` and `]` end a plain
+    value).
 
     Keeps the original quoting style (`'` or `"`) when one is given; plain when that reads back
     as the same string, else single-quoted, else double-quoted (newlines, control characters).
@@ -172,9 +174,10 @@ def scalar_yaml(value: str, style: str | None = None) -> str:
     printable = value.isprintable() and "\n" not in value
     if style == "'" and printable:
         return single
-    if style is None and printable and _reads_back(f"k: {value}\n", value):
+    document = "{{k: {}}}\n" if flow else "k: {}\n"
+    if style is None and printable and _reads_back(document.format(value), value):
         return value
-    if printable and _reads_back(f"k: {single}\n", value):
+    if printable and _reads_back(document.format(single), value):
         return single
     return json.dumps(value, ensure_ascii=False)
 
@@ -188,8 +191,14 @@ def _reads_back(document: str, value: str) -> bool:
 
 
 def _span(text: str, node: ScalarNode) -> tuple[int, int]:
-    """Where a scalar's text starts and ends (a block scalar's trailing line breaks excluded)."""
+    """Where a scalar's text starts and ends (a block scalar's trailing line breaks excluded; a
+    tag in front, as `!!str`, is not part of it and stays)."""
     start, end = node.start_mark.index, node.end_mark.index
+    if text.startswith("!", start):
+        while start < end and not text[start].isspace():
+            start += 1
+        while start < end and text[start] in " \t":
+            start += 1
     if node.style in ("|", ">"):
         while end > start and text[end - 1] in "\r\n":
             end -= 1
@@ -212,7 +221,7 @@ def apply_fixes(data_file: Path, fixes: Sequence[Fix], *, write: bool = True) ->
     applied: list[Fix] = []
     skipped: list[tuple[Fix, str]] = []
     for fix in fixes:
-        reason, node = _locate(source.root, fix)
+        reason, node, flow = _locate(source.root, fix)
         if node is None:
             skipped.append((fix, reason))
             continue
@@ -221,13 +230,25 @@ def apply_fixes(data_file: Path, fixes: Sequence[Fix], *, write: bool = True) ->
             skipped.append((fix, f"another fix already changes {fix.field} to '{edits[span][1].new}'"))
             continue
         style = node.style if node.style in ("'", '"') else None
-        edits[span] = (scalar_yaml(fix.new, style), fix)
+        edits[span] = (scalar_yaml(fix.new, style, flow=flow), fix)
         applied.append(fix)
-    new_text = text
-    for (start, end), (replacement, _) in sorted(edits.items(), reverse=True):
-        new_text = new_text[:start] + replacement + new_text[end:]
+    new_text = _spliced(text, edits)
     if edits:
-        _verify(source, new_text, applied)
+        try:
+            _verify(source, new_text, applied)
+        except EditError:
+            # One edit that does not read back must not cost the others: each is tried alone,
+            # those that fail are skipped with the reason, the rest are written together.
+            for span, (replacement, fix) in list(edits.items()):
+                try:
+                    _verify(source, _spliced(text, {span: (replacement, fix)}), [fix])
+                except EditError as exc:
+                    del edits[span]
+                    applied.remove(fix)
+                    skipped.append((fix, f"could not be written back safely ({_after_file(exc)})"))
+            new_text = _spliced(text, edits)
+            if edits:
+                _verify(source, new_text, applied)
     diff = unified_diff(text, new_text, str(data_file))
     if write and new_text != text:
         try:
@@ -238,23 +259,43 @@ def apply_fixes(data_file: Path, fixes: Sequence[Fix], *, write: bool = True) ->
     return FixResult(diff=diff, applied=applied, skipped=skipped)
 
 
-def _locate(root: MappingNode, fix: Fix) -> tuple[str, ScalarNode | None]:
-    """The scalar node a fix changes, or why there is none."""
+def _locate(root: MappingNode, fix: Fix) -> tuple[str, ScalarNode | None, bool]:
+    """The scalar node a fix changes and whether it sits in a flow mapping, or why there is none."""
     item = find_item(root, fix.path)
     if item is None:
-        return f"item not found at {' / '.join(fix.path)}", None
+        return f"item not found at {' / '.join(fix.path)}", None, False
     node: Node | None = item
+    flow = False
+    anchor = getattr(item, "anchor", None)
     for step in fix.field.split("."):
+        flow = flow or bool(getattr(node, "flow_style", False))
         node = get(node, step)
         if node is None:
-            return f"the item has no {fix.field}", None
+            return f"the item has no {fix.field}", None, False
+        anchor = anchor or getattr(node, "anchor", None)
     if not isinstance(node, ScalarNode):
-        return f"{fix.field} is not a single value", None
+        return f"{fix.field} is not a single value", None, False
     current = scalar_text(node)
     if current != fix.old:
         shown = "empty" if current is None else f"'{current}'"
-        return f"{fix.field} is now {shown}, not '{fix.old}'", None
-    return "", node
+        return f"{fix.field} is now {shown}, not '{fix.old}'", None, False
+    if anchor:  # `&name` on the value or around it, maybe used through `*name` elsewhere
+        return f"its value is shared through the YAML anchor &{anchor}: change it by hand", None, False
+    return "", node, flow
+
+
+def _spliced(text: str, edits: dict[tuple[int, int], tuple[str, Fix]]) -> str:
+    """`text` with each span replaced, from the end backwards (earlier spans keep their places)."""
+    for (start, end), (replacement, _) in sorted(edits.items(), reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def _after_file(exc: EditError) -> str:
+    """An EditError's message without the file name in front (the caller names the file)."""
+    message = str(exc)
+    head, _, rest = message.partition(": ")
+    return rest.removesuffix("; nothing was written") if rest and ("/" in head or "." in head) else message
 
 
 def _verify(source: Source, new_text: str, applied: list[Fix]) -> None:
