@@ -491,22 +491,34 @@ def test_a_logos_folder_linking_outside_the_landscape_is_not_written_to(
     assert [p.name for p in outside.iterdir()] == ["b.svg"]
 
 
-def test_items_shared_through_an_alias_are_not_added_to(
-    tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("items", "said"),
+    [
+        # One list shared by two places: the new item would be in both.
+        (
+            "items: &shared\n    - name: A\n      homepage_url: https://a.example/\n      logo: a.svg\n"
+            "  - name: Other\n    items: *shared\n",
+            "its items are shared with another place through a YAML anchor and alias",
+        ),
+        # A flow list: refused, and the message names the file and line and says what to do.
+        (
+            "items: [{name: A, homepage_url: 'https://a.example/', logo: a.svg}]\n",
+            "{data}:5: Training / Frameworks: the items are not written as a block list; "
+            "write them one per line as `- name: ...`",
+        ),
+    ],
+)
+def test_items_written_so_that_adding_is_unsafe_are_refused(
+    tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], items: str, said: str
 ) -> None:
     data = tmp_path / "landscape.yml"
-    text = (
-        "categories:\n- name: Training\n  subcategories:\n  - name: Frameworks\n    items: &shared\n"
-        "    - name: A\n      homepage_url: https://a.example/\n      logo: a.svg\n"
-        "  - name: Other\n    items: *shared\n"
-    )
+    text = "categories:\n- name: Training\n  subcategories:\n  - name: Frameworks\n    " + items
     data.write_text(text, encoding="utf-8")
     (tmp_path / "logos").mkdir()
     (tmp_path / "logos" / "a.svg").write_text(SVG, encoding="utf-8")
     args = add_args(data, "https://github.com/b/zed", "--offline", "--category", "Training / Frameworks")
     assert main(args) == 1
-    err = capsys.readouterr().err
-    assert "its items are shared with another place through a YAML anchor and alias" in err
+    assert said.format(data=data) in capsys.readouterr().err
     assert data.read_text(encoding="utf-8") == text
     assert sorted(p.name for p in (tmp_path / "logos").iterdir()) == ["a.svg"]
 
@@ -566,25 +578,3 @@ def test_a_folder_that_cannot_be_written_is_one_line_and_writes_nothing(
     assert proc.stderr.endswith("; nothing was written\n") and len(proc.stderr.splitlines()) == 1
     assert landscape.read_bytes() == before
     assert sorted(p.name for p in (landscape.parent / "logos").iterdir()) == logos_before
-
-
-def test_items_in_a_flow_list_are_refused_naming_the_file(
-    tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    data = tmp_path / "landscape.yml"
-    text = (
-        "categories:\n- name: Training\n  subcategories:\n  - name: Frameworks\n"
-        "    items: [{name: A, homepage_url: 'https://a.example/', logo: a.svg}]\n"
-    )
-    data.write_text(text, encoding="utf-8")
-    (tmp_path / "logos").mkdir()
-    (tmp_path / "logos" / "a.svg").write_text(SVG, encoding="utf-8")
-    args = add_args(data, "https://github.com/b/zed", "--offline", "--category", "Training / Frameworks")
-    assert main(args) == 1
-    err = capsys.readouterr().err
-    assert (
-        f"torchscape: error: {data}:5: Training / Frameworks: the items are not written as a block list; "
-        "write them one per line as `- name: ...`"
-    ) in err
-    assert data.read_text(encoding="utf-8") == text
-    assert sorted(p.name for p in (tmp_path / "logos").iterdir()) == ["a.svg"]
