@@ -368,6 +368,81 @@ def test_many_shapes_sharing_a_gradient_are_not_a_bomb(process: Callable[..., Pr
     assert not logo.placeholder, logo.problem
 
 
+#: Style sheets whose cost is their rules times the elements they are tried on: each of these
+#: is 2,000 x 2,000 (or more) and small; 8,000 x 8,000 took the old sanitiser 20 s.
+STYLE_BOMBS = {
+    "universal rules": "<style>" + "*{fill:red}" * 2000 + "</style>" + "<g/>" * 2000,
+    "class rules": "<style>" + ".c{fill:red}" * 2000 + "</style>" + '<g class="c"/>' * 2000,
+    "rules tried in vain": "<style>" + "g.x{fill:red}" * 2000 + "</style>" + '<path class="x"/>' * 2000,
+    "one rule of many declarations": "<style>*{" + "fill:red;" * 20_000 + "}</style>" + "<g/>" * 2000,
+}
+
+
+@pytest.mark.parametrize("case", sorted(STYLE_BOMBS))
+def test_style_sheet_too_costly_to_apply_is_refused(case: str, process: Callable[..., ProcessedLogo]) -> None:
+    logo = process(svg(STYLE_BOMBS[case]))
+    assert logo.placeholder
+    assert logo.problem is not None and logo.problem.startswith("style sheet too costly to apply")
+    assert_safe(logo.data)
+
+
+def test_style_sheet_within_its_budget_is_applied(process: Callable[..., ProcessedLogo]) -> None:
+    # 100 rules over 1,000 elements: 200,000 of the 1,000,000 allowed, still 300 times what the
+    # most demanding real logo needs.
+    logo = process(svg("<style>" + "*{fill:red}" * 99 + "rect{fill:#0f0}</style>" + "<g/>" * 1000))
+    assert not logo.placeholder, logo.problem
+    assert next(parse(logo.data).iter(f"{{{SVG_NS}}}rect")).get("fill") == "#0f0"
+
+
+def test_unclosed_style_sheet_comment_runs_to_the_end(process: Callable[..., ProcessedLogo]) -> None:
+    # 80,000 comments that never close (240 KB): the old pattern took about two minutes to
+    # find that out, and then read what followed the first of them as rules.
+    sheet = ".a{fill:#0f0}/* .a{fill:#f00} " + "/* " * 80_000
+    logo = process(svg(f"<style>{sheet}</style>" + '<rect class="a" width="1" height="1"/>'))
+    assert not logo.placeholder, logo.problem
+    assert next(parse(logo.data).iter(f"{{{SVG_NS}}}rect")).get("fill") == "#0f0"
+
+
+#: Values on which the old patterns backtracked: a long run that a pattern takes in part, again
+#: from every place it could stop (quadratic in the run), or, for numbers, splits every way
+#: (exponential: each digit doubled the time). Each of these took the old sanitiser at least
+#: many seconds; what is kept of them does not change.
+LETTERS = "a" * 40_000
+BACKTRACKING = {
+    "letters in a CSS value": (
+        f'<rect fill="{LETTERS}" stroke="{LETTERS} b(1)" width="1" height="1"/>',
+        {"fill": LETTERS, "stroke": None},
+    ),
+    "digits in path data": ('<path d="M' + "1" * 30 + '!"/>', {"d": "M" + "1" * 30 + "!"}),
+    "digits in a number": ('<rect x="' + "1" * 100_000 + '!"/>', {"x": "1" * 100_000 + "!"}),
+    "spaces in a link": (
+        '<rect id="a" xml:lang="url(#a' + " " * 100_000 + 'x"/>',
+        {"id": None, "{http://www.w3.org/XML/1998/namespace}lang": "url(#a" + " " * 100_000 + "x"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BACKTRACKING))
+def test_patterns_do_not_backtrack_over_long_runs(case: str) -> None:
+    body, expected = BACKTRACKING[case]
+    sanitised = parse(sanitise_for_drawing(svg(body).encode()))  # the SVG: `process` would draw it
+    first = next(element for element in sanitised.iter() if local(element.tag) in ("rect", "path"))
+    assert {key: first.get(key) for key in expected} == expected
+
+
+def test_long_size_on_the_root_does_not_backtrack() -> None:
+    digits = "1" * 100_000 + "!"  # not a number with a unit: no viewBox can be derived from it
+    root = parse(sanitise_for_drawing(svg("", f'width="{digits}" height="10"').encode()))
+    assert root.get("viewBox") is None and root.get("width") == digits
+
+
+def test_text_after_dropped_elements_is_kept_in_order(process: Callable[..., ProcessedLogo]) -> None:
+    logo = process(svg("<text>a<x/>b<x/>c<tspan>d</tspan>e<x/>f<x/></text>"))
+    label = next(parse(logo.data).iter(f"{{{SVG_NS}}}text"))
+    assert label.text == "abc" and "".join(label.itertext()) == "abcdef"
+    assert next(iter(label)).tail == "ef"
+
+
 def test_huge_dimensions(process: Callable[..., ProcessedLogo]) -> None:
     big = process(svg("", 'width="100000000" height="100000000"'))
     root = assert_safe(big.data)

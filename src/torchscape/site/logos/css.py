@@ -11,14 +11,23 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from torchscape.site.logos.allowlists import _FUNCTIONS, _PRESENTATION, _STYLE_ONLY
-from torchscape.site.logos.common import _svg_name
+from torchscape.site.logos.common import MAX_STYLE_WORK, LogoRejected, _svg_name
 
-_URL: Final = re.compile(r"url\(\s*(['\"]?)\s*(#[^\s#()'\"<>\\]+)\s*\1\s*\)", re.IGNORECASE)
-_FUNCTION: Final = re.compile(r"([A-Za-z-]+)\s*\(")
+# Possessive quantifiers (`*+`, `++`, `?+`) never give back what they took; each part here ends
+# where the next cannot begin, so the matches are the same. With plain ones, text that began like
+# a link and then failed (`url(`, a long run of spaces, no `#`) was tried again with the run split
+# every way between the two `\s*`: quadratic in the run (20,000 spaces took 2.7 s). Most values
+# have their runs of spaces squeezed before they are searched, not all (`xml:lang` values).
+_URL: Final = re.compile(r"url\(\s*+(['\"]?+)\s*+(#[^\s#()'\"<>\\]++)\s*+\1\s*+\)", re.IGNORECASE)
+#: A function's name and its `(`. A match only starts where a run of name characters starts (the
+#: lookbehind), and the run is taken whole: otherwise a long run of letters without a `(` after it
+#: (`fill="aaaa..."`) was scanned to its end again from each of its letters, quadratic in its
+#: length (40,000 letters took 15 s). The names found are the same: a match can only succeed
+#: where the whole run is followed by `(`, and then it starts at the run's first character.
+_FUNCTION: Final = re.compile(r"(?<![A-Za-z-])([A-Za-z-]++)\s*+\(")
 _ANY_URL: Final = re.compile(r"url\s*\(", re.IGNORECASE)
 _BAD_SCHEMES: Final = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
 _INVISIBLE: Final = re.compile(r"[\x00-\x20\x7f]+")
-_COMMENT: Final = re.compile(r"/\*.*?\*/", re.DOTALL)
 _SELECTOR: Final = re.compile(r"(\*|[A-Za-z][\w-]*)?((?:[.#][A-Za-z_-][\w-]*)*)")
 _SIMPLE: Final = re.compile(r"([.#])([\w-]+)")
 _IMPORTANT: Final = re.compile(r"!\s*important\s*$", re.IGNORECASE)
@@ -58,6 +67,10 @@ class _Stylesheet:
     count: int = 0
     #: Rules by the most selective part of their selector: ("#", id), (".", class), ("", tag).
     index: dict[tuple[str, str], list[_Rule]] = field(default_factory=dict)
+    #: What looking at all the rules under a key of `index` costs (see `MAX_STYLE_WORK`).
+    looking: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: What applying the rules has cost so far, for all the elements copied.
+    work: int = 0
 
     @classmethod
     def collect(cls, root: ET.Element) -> _Stylesheet:
@@ -66,7 +79,7 @@ class _Stylesheet:
         sheet = cls()
         for element in root.iter():
             if _svg_name(element) == "style" and element.get("type", "text/css") == "text/css":
-                for selectors, body in _css_blocks(_COMMENT.sub(" ", element.text or "")):
+                for selectors, body in _css_blocks(_without_comments(element.text or "")):
                     sheet.add(selectors, _safe_declarations(body))
         return sheet
 
@@ -74,24 +87,62 @@ class _Stylesheet:
         """Add the rules of one block, one per selector in its comma-separated list."""
         if not declarations:
             return
+        shared = tuple(declarations)  # once, not per selector: `a,a,a,...{...}` made it quadratic
         for selector in selectors.split(","):
-            rule = _parse_selector(selector.strip(), self.count, tuple(declarations))
+            rule = _parse_selector(selector.strip(), self.count, shared)
             if rule is not None:
-                self.index.setdefault(rule.key(), []).append(rule)
+                key = rule.key()
+                self.index.setdefault(key, []).append(rule)
+                self.looking[key] = self.looking.get(key, 0) + 1 + len(rule.classes)
                 self.count += 1
 
     def declarations_for(self, element: ET.Element, name: str) -> dict[str, str]:
-        """The declarations of the rules selecting `element`, in cascade order."""
+        """The declarations of the rules selecting `element`, in cascade order.
+
+        The work is counted against MAX_STYLE_WORK before it is done (`LogoRejected` past it):
+        the rules that could select the element are looked at, then the declarations of those
+        that do are merged, and both grow with the rules times the elements, not with the size
+        of the document: 8,000 `*{fill:red}` over 8,000 elements took 20 s.
+        """
         if not self.index:
             return {}
         classes = set((element.get("class") or "").split())
         ident = element.get("id")
         keys = [("#", ident or ""), ("", name), ("", "*")] + [(".", c) for c in sorted(classes)]
+        self._spend(sum(self.looking.get(key, 0) for key in keys))
         matching = sorted(
             (rule for key in keys for rule in self.index.get(key, ()) if rule.matches(name, classes, ident)),
             key=lambda rule: rule.specificity,
         )
+        self._spend(sum(len(rule.declarations) for rule in matching))
         return {prop: value for rule in matching for prop, value in rule.declarations}
+
+    def _spend(self, work: int) -> None:
+        """Count `work` (see MAX_STYLE_WORK); refuse the document once the total is over it."""
+        self.work += work
+        if self.work > MAX_STYLE_WORK:
+            applied = f"rules and declarations applied over {MAX_STYLE_WORK:,} times"
+            raise LogoRejected(f"style sheet too costly to apply ({applied})")
+
+
+def _without_comments(css: str) -> str:
+    """A style sheet with each comment replaced by a space; one left open runs to the end, as
+    in browsers.
+
+    Searched for with `str.find`, once over the text: the lazy regex this replaces scanned to
+    the end of the sheet again from each `/*` that no `*/` closed, quadratic in the sheet
+    (80,000 of them, 240 KB, took 107 s), and read the rest of an open comment as rules.
+    """
+    kept: list[str] = []
+    position = 0
+    while (start := css.find("/*", position)) >= 0:
+        kept.extend((css[position:start], " "))
+        end = css.find("*/", start + 2)
+        if end < 0:
+            return "".join(kept)
+        position = end + 2
+    kept.append(css[position:])
+    return "".join(kept)
 
 
 def _css_blocks(css: str) -> Iterator[tuple[str, str]]:

@@ -20,14 +20,21 @@ PRECISION: Final = 10_000
 _MAX_DECIMALS: Final = 8
 _MAX_COORDINATE: Final = 1e9
 
-_NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_NUMBER_WITH_UNIT: Final = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([a-z%]*)")
+#: A number, read as far as it goes, as the SVG grammar reads one ("as much as possible") and
+#: as `_NUMBER.findall` then splits a list: its quantifiers are possessive (`++`, `*+`, `?+` never
+#: give back what they took). With plain ones, a run of digits that the rest of a pattern refused
+#: was tried again split at every place (`\d+` then `\d*`): quadratic in the run where one number
+#: is matched (`x="111...1!"`: 10,000 digits took 4 s), exponential in `_NUMBER_LIST`, where
+#: numbers need no separator (`d="M111...1!"`: 18 digits took 5 s, each more twice as long). The
+#: only lists no longer taken are those read whole only by splitting a number early (`1.1.` as
+#: `1.` `1.`), which findall then read as `1.1` and dropped the rest of: such path data is now
+#: kept as it is.
+_NUMBER_SYNTAX: Final = r"[+-]?+(?:\d++\.?+\d*+|\.\d++)(?:[eE][+-]?+\d++)?+"
+_NUMBER: Final = re.compile(_NUMBER_SYNTAX)
+_NUMBER_WITH_UNIT: Final = re.compile(rf"({_NUMBER_SYNTAX})([a-z%]*+)")
 _SEPARATOR: Final = re.compile(r"\s*,?\s*")
 _COMMAND: Final = re.compile(r"([MmZzLlHhVvCcSsQqTtAa])")
-_NUMBER_LIST: Final = re.compile(
-    r"\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-    r"(?:\s*,?\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)*)?\s*"
-)
+_NUMBER_LIST: Final = re.compile(rf"\s*+(?:{_NUMBER_SYNTAX}(?:\s*+,?+\s*+{_NUMBER_SYNTAX})*+)?+\s*+")
 #: What each argument of a path command is: x or y coordinate, r radius, a angle, f flag.
 _ROLES: Final = {
     "M": "xy", "L": "xy", "T": "xy", "H": "x", "V": "y", "C": "xyxyxy", "S": "xyxy",
