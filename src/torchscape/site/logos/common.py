@@ -33,6 +33,12 @@ def bitmap_size(
 MAX_IMAGE_PIXELS: Final = 25_000_000
 #: SVG element nesting deeper than this is refused (real logos stay below 20).
 MAX_SVG_DEPTH: Final = 100
+#: Documents with more elements than this, or style sheets with more rules, are refused before
+#: any work on them. The real PyTorch logos have at most 640 elements and 53 rules; the work of
+#: sanitising grows with both (linearly, but in Python: a 10 MB logo of 80,000 rules, or of
+#: hundreds of thousands of elements, took 14-18 s).
+MAX_SVG_ELEMENTS: Final = 50_000
+MAX_STYLE_RULES: Final = 5_000
 #: Documents whose <use> elements (and markers, and other references) expand to more elements
 #: than this are refused.
 MAX_RENDERED_ELEMENTS: Final = 100_000

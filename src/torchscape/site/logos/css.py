@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from torchscape.site.logos.allowlists import _FUNCTIONS, _PRESENTATION, _STYLE_ONLY
-from torchscape.site.logos.common import MAX_STYLE_WORK, LogoRejected, _svg_name
+from torchscape.site.logos.common import MAX_STYLE_RULES, MAX_STYLE_WORK, LogoRejected, _svg_name
 
 # Possessive quantifiers (`*+`, `++`, `?+`) never give back what they took; each part here ends
 # where the next cannot begin, so the matches are the same. With plain ones, text that began like
@@ -79,7 +79,10 @@ class _Stylesheet:
         sheet = cls()
         for element in root.iter():
             if _svg_name(element) == "style" and element.get("type", "text/css") == "text/css":
-                for selectors, body in _css_blocks(_without_comments(element.text or "")):
+                text = element.text or ""
+                if text.count("{") > MAX_STYLE_RULES:  # each block has one: refused unparsed
+                    raise LogoRejected(f"style sheets of more than {MAX_STYLE_RULES:,} rules")
+                for selectors, body in _css_blocks(_without_comments(text)):
                     sheet.add(selectors, _safe_declarations(body))
         return sheet
 
@@ -87,6 +90,8 @@ class _Stylesheet:
         """Add the rules of one block, one per selector in its comma-separated list."""
         if not declarations:
             return
+        if self.count + selectors.count(",") + 1 > MAX_STYLE_RULES:  # `a,a,a,...{}`: many rules
+            raise LogoRejected(f"style sheets of more than {MAX_STYLE_RULES:,} rules")
         shared = tuple(declarations)  # once, not per selector: `a,a,a,...{...}` made it quadratic
         for selector in selectors.split(","):
             rule = _parse_selector(selector.strip(), self.count, shared)

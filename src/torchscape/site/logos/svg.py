@@ -32,6 +32,7 @@ from torchscape.site.logos.common import (
     MAX_DRAWN_PIXELS,
     MAX_RENDERED_ELEMENTS,
     MAX_SVG_DEPTH,
+    MAX_SVG_ELEMENTS,
     SVG_NS,
     XLINK_NS,
     XML_NS,
@@ -65,6 +66,8 @@ def _sanitise_svg(data: bytes, *, compact: bool = True) -> bytes:
 
 def _parse_svg(data: bytes) -> ET.Element:
     """The parsed document: no entity declarations, no external references, an <svg> root."""
+    if data.count(b"<") > 4 * MAX_SVG_ELEMENTS:  # each element starts with one: refused unparsed
+        raise LogoRejected(f"more than {MAX_SVG_ELEMENTS:,} elements")
     try:
         root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except EntitiesForbidden:
@@ -78,6 +81,8 @@ def _parse_svg(data: bytes) -> ET.Element:
         raise LogoRejected("not an SVG document")
     if _depth(root) > MAX_SVG_DEPTH:
         raise LogoRejected(f"elements nested more than {MAX_SVG_DEPTH} deep")
+    if sum(1 for _ in root.iter()) > MAX_SVG_ELEMENTS:
+        raise LogoRejected(f"more than {MAX_SVG_ELEMENTS:,} elements")
     return root
 
 
