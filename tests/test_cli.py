@@ -389,6 +389,9 @@ def test_interrupts_and_catalog_errors_keep_their_exit_codes(tmp_path: Path) -> 
         stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C reaches it as it reaches a command typed in a terminal, also when these tests
+        # run in the background (where a shell starts children with SIGINT ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as waiting:
         assert waiting.stdin is not None and waiting.stderr is not None
         waiting.stdin.write(
