@@ -29,15 +29,31 @@ from torchscape.sources.packages import PackageIndexClient, resolve_index_url
 DROPPED_FIELDS = ("index_url", "page_url")
 
 
+_GONE = object()  # what a string naming the index's host becomes
+
+
 def scrub(value: Any, hosts: set[str]) -> Any:
-    """The value without strings that mention any of `hosts` (and without dropped fields)."""
+    """The value without strings that mention any of `hosts` (and without dropped fields). Only
+    what was taken out goes: a version without an upload time stays `[version, null]` (dropping
+    every null made it `[version]`, and the reader then refused the package's whole history)."""
+    found = _scrub(value, hosts)
+    return None if found is _GONE else found
+
+
+def _scrub(value: Any, hosts: set[str]) -> Any:
     if isinstance(value, dict):
-        return {k: scrub(v, hosts) for k, v in value.items() if k not in DROPPED_FIELDS}
+        scrubbed = {k: _scrub(v, hosts) for k, v in value.items() if k not in DROPPED_FIELDS}
+        return {k: (None if v is _GONE else v) for k, v in scrubbed.items()}
     if isinstance(value, list):
-        kept = [scrub(v, hosts) for v in value]
-        return [v for v in kept if v is not None and v != []]
+        kept: list[Any] = []
+        for old in value:
+            new = _scrub(old, hosts)
+            # An entry that names the host goes, and so does a pair or tuple that lost a part.
+            if new is not _GONE and not (isinstance(old, list) and len(new) != len(old)):
+                kept.append(new)
+        return kept
     if isinstance(value, str) and any(host in value for host in hosts):
-        return None
+        return _GONE
     return value
 
 

@@ -136,3 +136,35 @@ def test_portable_to_landscape2(landscape: torchscape.Landscape) -> None:
                     "annotations",
                     "accepted",
                 }
+
+
+def test_the_bundled_snapshot_reads_back_whole() -> None:
+    """Every fact of the bundled observed.jsonl passes the reader's checks as it is: its script
+    dropped every null from lists, so versions without an upload time became `[version]` and the
+    reader left out the whole version history of 10 packages (triton, unsloth, mmdet, ...)."""
+    import json
+    import sys
+
+    from torchscape.sources.facts import PackageFacts, RepoFacts, clean_data
+
+    lines = (bundled_dir() / "observed.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        record = json.loads(line)
+        model = PackageFacts if record["source"] == "packages" else RepoFacts
+        assert clean_data(model, record["data"]) == record["data"], record["key"]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    try:
+        from make_bundled_snapshot import scrub
+    finally:
+        sys.path.pop(0)
+    data = {
+        "versions": [["1.0", None], ["2.0", "2026-01-01T00:00:00Z"]],
+        "project_urls": [["Home", "https://index.example/p/x"], ["Docs", "https://docs.example"]],
+        "page_url": "https://index.example/p/x",
+        "summary": "see https://index.example",
+    }
+    assert scrub(data, {"index.example"}) == {
+        "versions": [["1.0", None], ["2.0", "2026-01-01T00:00:00Z"]],
+        "project_urls": [["Docs", "https://docs.example"]],  # a pair that lost its link goes whole
+        "summary": None,
+    }
