@@ -104,6 +104,10 @@ def test_list_view_is_in_relevance_order_and_url_round_trips(
     ready(page, bundled_site, "?view=list&q=differential+privacy")
     first = page.locator(".list tbody tr").first
     expect(first).to_have_attribute("data-id", "opacus")
+    # Long descriptions end with a whole word and "…" (they were cut mid-word: "classificat").
+    texts = page.eval_on_selector_all(".list tbody th .muted", "els => els.map(e => e.textContent)")
+    assert any(len(t) > 120 for t in texts) and all(len(t) <= 140 for t in texts)
+    assert all(t.endswith("…") and t[-2] not in " ,.;:" for t in texts if len(t) > 120), texts
     page.goto(bundled_site.url("?view=list&q=federated"), wait_until="networkidle")
     rows = page.eval_on_selector_all(".list tbody tr", "els => els.map(e => e.dataset.id)")
     assert "flower" in rows[:3]

@@ -244,11 +244,18 @@ function put(element, property, value) {
 
 function renderList(container, items) {
   const cell = (text) => `<td>${escapeHtml(text ?? "–")}</td>`;
-  const rows = items.map((item) => `<tr data-id="${escapeHtml(item.id)}"><th scope="row"><a href="${root}projects/${encodeURIComponent(item.id)}/">${escapeHtml(item.name)}</a><span class="muted">${escapeHtml(item.description.slice(0, 140))}</span></th>${cell(`${item.category} / ${item.subcategory}`)}${cell(item.status?.label)}${cell(item.activity ?? "unknown")}${cell(item.stars?.toLocaleString())}${cell(item.last_commit)}${cell(item.last_release)}${cell(item.license)}</tr>`);
+  const rows = items.map((item) => `<tr data-id="${escapeHtml(item.id)}"><th scope="row"><a href="${root}projects/${encodeURIComponent(item.id)}/">${escapeHtml(item.name)}</a><span class="muted">${escapeHtml(clip(item.description, 140))}</span></th>${cell(`${item.category} / ${item.subcategory}`)}${cell(item.status?.label)}${cell(item.activity ?? "unknown")}${cell(item.stars?.toLocaleString())}${cell(item.last_commit)}${cell(item.last_release)}${cell(item.license)}</tr>`);
   container.innerHTML = `<table class="list"><thead><tr><th scope="col">Project</th><th scope="col">Category</th><th scope="col">Curation status</th><th scope="col">Upstream</th><th scope="col">Stars</th><th scope="col">Last commit</th><th scope="col">Last release</th><th scope="col">Licence</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** At most `length` characters, cut after a whole word (a long word: where it must) with "…". */
+function clip(text, length) {
+  if (text.length <= length) return text;
+  const space = text.lastIndexOf(" ", length - 1);
+  return `${text.slice(0, space > length / 2 ? space : length - 1).replace(/[\s,.;:]+$/, "")}…`;
+}
 
 function renderFilters(container, data, state) {
   const options = facets(data.items, state.filters);
