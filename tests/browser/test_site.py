@@ -284,3 +284,36 @@ def test_missing_page_gets_the_styled_404(page: Page, monitor: Monitor, bundled_
     monitor.bad_responses.remove(f"404 {missing}")
     monitor.console_errors = [e for e in monitor.console_errors if not (e.startswith(missing) and "404" in e)]
     monitor.assert_no_failures()
+
+
+#: One page of each kind, with what makes it wide: long names in the badge, tables, the graph.
+PHONE_PAGES = (
+    "",
+    "?view=list&q=vision",
+    "projects/pyro/",
+    "projects/pytorch/",
+    "compare/?items=pytorch-lightning,ignite,fastai,skorch",
+    "graph/",
+    "graph/training/",
+    "torch/",
+    "torch/2.4/",
+    "stats/",
+    "guide/",
+    "about/",
+    "categories/training/",
+    "embed/",  # last: its preview frame, loaded again by its script, is cut short by a next page
+)
+
+
+def test_no_page_is_wider_than_a_phone(page: Page, monitor: Monitor, bundled_site: Site) -> None:
+    # An item page's badge (a picture about 380 px wide) made the whole page scroll sideways at
+    # 360 px; wide tables and drawings scroll in their own boxes.
+    page.set_viewport_size({"width": 360, "height": 780})
+    wide = []
+    for path in PHONE_PAGES:
+        page.goto(bundled_site.url(path), wait_until="networkidle")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 360:
+            wide.append(f"{path or '/'}: {width} px")
+    assert wide == []
+    monitor.assert_no_failures()
