@@ -85,11 +85,15 @@ def compose_text(text: str, where: Path | str) -> Node | None:
     try:
         node: Node | None = YAML(typ="rt", pure=True).compose(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise EditError(f"{where}{line}: not valid YAML: {problem}") from exc
+        line, problem = _yaml_problem(exc)
+        raise EditError(f"{where}{f':{line}' if line else ''}: not valid YAML: {problem}") from exc
     return node
+
+
+def _yaml_problem(exc: YAMLError) -> tuple[int | None, str]:
+    """The line (1-based, when known) and the problem of a YAML error."""
+    mark = getattr(exc, "problem_mark", None)
+    return (mark.line + 1 if mark is not None else None), getattr(exc, "problem", None) or "not valid YAML"
 
 
 def get(node: Node | None, key: str) -> Node | None:
@@ -233,22 +237,19 @@ def apply_fixes(data_file: Path, fixes: Sequence[Fix], *, write: bool = True) ->
         edits[span] = (scalar_yaml(fix.new, style, flow=flow), fix)
         applied.append(fix)
     new_text = _spliced(text, edits)
-    if edits:
-        try:
-            _verify(source, new_text, applied)
-        except EditError:
-            # One edit that does not read back must not cost the others: each is tried alone,
-            # those that fail are skipped with the reason, the rest are written together.
-            for span, (replacement, fix) in list(edits.items()):
-                try:
-                    _verify(source, _spliced(text, {span: (replacement, fix)}), [fix])
-                except EditError as exc:
-                    del edits[span]
-                    applied.remove(fix)
-                    skipped.append((fix, f"could not be written back safely ({_after_file(exc)})"))
-            new_text = _spliced(text, edits)
-            if edits:
-                _verify(source, new_text, applied)
+    if edits and _problem(new_text, applied) is not None:
+        # One edit that does not read back must not cost the others: each is tried alone,
+        # those that fail are skipped with the reason, the rest are written together.
+        for span, (replacement, fix) in list(edits.items()):
+            problem = _problem(_spliced(text, {span: (replacement, fix)}), [fix])
+            if problem is not None:
+                del edits[span]
+                applied.remove(fix)
+                skipped.append((fix, f"could not be written back safely ({problem})"))
+        new_text = _spliced(text, edits)
+        problem = _problem(new_text, applied) if edits else None
+        if problem is not None:
+            raise EditError(f"{data_file}: {problem}; nothing was written")
     diff = unified_diff(text, new_text, str(data_file))
     if write and new_text != text:
         try:
@@ -291,27 +292,23 @@ def _spliced(text: str, edits: dict[tuple[int, int], tuple[str, Fix]]) -> str:
     return text
 
 
-def _after_file(exc: EditError) -> str:
-    """An EditError's message without the file name in front (the caller names the file)."""
-    message = str(exc)
-    head, _, rest = message.partition(": ")
-    return rest.removesuffix("; nothing was written") if rest and ("/" in head or "." in head) else message
-
-
-def _verify(source: Source, new_text: str, applied: list[Fix]) -> None:
-    """Parse the edited text again and check every applied fix reads back as its new value."""
-    root = compose_text(new_text, source.path)
+def _problem(new_text: str, applied: list[Fix]) -> str | None:
+    """Why the edited text cannot be written (it does not parse, or a fix does not read back as
+    its new value), without the file's name; None when it can."""
+    try:
+        root = YAML(typ="rt", pure=True).compose(new_text)
+    except YAMLError as exc:
+        line, problem = _yaml_problem(exc)
+        return f"{f'line {line}: ' if line else ''}not valid YAML: {problem}"
     if not isinstance(root, MappingNode):
-        raise EditError(f"{source.path}: an edit broke the file's structure; nothing was written")
+        return "an edit broke the file's structure"
     for fix in applied:
         node: Node | None = find_item(root, fix.path)
         for step in fix.field.split("."):
             node = get(node, step)
         if scalar_text(node) != fix.new:
-            raise EditError(
-                f"{source.path}: {' / '.join(fix.path)} › {fix.field}: the new value does not read back "
-                "as written; nothing was written"
-            )
+            return f"{' / '.join(fix.path)} › {fix.field}: the new value does not read back as written"
+    return None
 
 
 __all__ = ["EditError", "FixResult", "apply_fixes"]
