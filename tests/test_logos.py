@@ -522,7 +522,7 @@ def test_output_is_compact_and_keeps_text(process: Callable[..., ProcessedLogo])
     assert b"\n" not in data and b"> <" not in data
     assert data.startswith(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">')
     root = parse(data)
-    assert [g.get("id") for g in root.iter(f"{{{SVG_NS}}}linearGradient")] == ["used", None]
+    assert [g.get("id") for g in root.iter(f"{{{SVG_NS}}}linearGradient")] == ["used"]  # see below
     label = next(root.iter(f"{{{SVG_NS}}}text"))
     assert "".join(label.itertext()) == "PyTorch & co"
     assert label.get("x") == "1" and label.get("y") == "2"
@@ -530,6 +530,29 @@ def test_output_is_compact_and_keeps_text(process: Callable[..., ProcessedLogo])
     polygon = next(root.iter(f"{{{SVG_NS}}}polygon"))
     assert polygon.get("points") == "0 0 10 0 10 10" and polygon.get("fill") == "url(#used)"
     assert next(root.iter(f"{{{SVG_NS}}}stop")).get("offset") == ".5"
+
+
+def test_definitions_nothing_can_draw_are_dropped(process: Callable[..., ProcessedLogo]) -> None:
+    """Children of `<defs>` that nothing links to are never drawn: they go, with what only
+    they linked to; what a link reaches stays whole (a `<use>`d group's children have no id)."""
+    dead_image = f'<image width="10" height="10" href="{data_uri(png_bytes(colourful((40, 40))))}"/>'
+    text = svg(
+        f'<defs>{dead_image}<clipPath id="only-for-the-dead"><rect width="5" height="5"/></clipPath>'
+        '<rect clip-path="url(#only-for-the-dead)" width="9" height="9"/>'
+        '<g id="shape"><circle r="3" fill="#123456"/></g>'
+        '<linearGradient id="unused"/></defs>'
+        '<use href="#shape" x="10"/><rect width="1" height="1"/>'
+    )
+    root = parse(process(text).data)
+    defs = next(root.iter(f"{{{SVG_NS}}}defs"))
+    assert [(child.tag.split("}")[1], child.get("id")) for child in defs] == [("g", "shape")]
+    assert next(defs.iter(f"{{{SVG_NS}}}circle")).get("fill") == "#123456"
+    assert not list(root.iter(f"{{{SVG_NS}}}image")) and not list(root.iter(f"{{{SVG_NS}}}clipPath"))
+    # A document that only defines things draws nothing: a monogram stands in.
+    only_definitions = process(
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 9 9"><defs><rect width="5" height="5"/></defs></svg>'
+    )
+    assert only_definitions.placeholder and "nothing left to draw" in (only_definitions.problem or "")
 
 
 def random_path(rng: random.Random, segments: int) -> str:

@@ -61,6 +61,8 @@ def _sanitise_svg(data: bytes, *, compact: bool = True) -> bytes:
     _check_use_expansion(root)
     _finish_root(root)
     _drop_unused_ids(root)
+    if _drop_dead_definitions(root) and not _draws_something(root):
+        raise LogoRejected("nothing left to draw after sanitising")
     return _serialise(root)
 
 
@@ -366,6 +368,22 @@ def _drop_unused_ids(root: ET.Element) -> None:
     for element in root.iter():
         if element.get("id") is not None and element.get("id") not in used:
             del element.attrib["id"]
+
+
+def _drop_dead_definitions(root: ET.Element) -> bool:
+    """Remove what `<defs>` holds that nothing can draw: its children without an id (after
+    `_drop_unused_ids`, nothing links to them), and then what only they linked to. Design tools
+    leave such copies behind (whole embedded bitmaps, some logos' largest part). Returns whether
+    anything went."""
+    removed = False
+    while True:
+        dead = [(defs, child) for defs in root.iter("defs") for child in defs if child.get("id") is None]
+        if not dead:
+            return removed
+        for defs, child in dead:
+            defs.remove(child)
+        removed = True
+        _drop_unused_ids(root)
 
 
 def _serialise(root: ET.Element) -> bytes:
