@@ -532,6 +532,19 @@ def test_output_is_compact_and_keeps_text(process: Callable[..., ProcessedLogo])
     assert next(root.iter(f"{{{SVG_NS}}}stop")).get("offset") == ".5"
 
 
+def test_view_box_and_points_keep_a_space_between_numbers(process: Callable[..., ProcessedLogo]) -> None:
+    """Firefox drops a viewBox or points list whose numbers run together (`-11.51-11.51`); only
+    path data may be written that tightly."""
+    text = svg(
+        '<polygon points="10,-20 -5,-40 .5,.5 -0.25,-7"/><path d="M 10 -20 L -5 -40"/>',
+        'viewBox="-11.51 -11.51 598.52 152.52"',
+    )
+    root = parse(process(text).data)
+    assert root.get("viewBox") == "-11.51 -11.51 598.52 152.52"
+    assert next(root.iter(f"{{{SVG_NS}}}polygon")).get("points") == "10 -20 -5 -40 .5 .5 -.25 -7"
+    assert next(root.iter(f"{{{SVG_NS}}}path")).get("d") == "m10-20L-5-40"  # the path grammar allows it
+
+
 def test_definitions_nothing_can_draw_are_dropped(process: Callable[..., ProcessedLogo]) -> None:
     """Children of `<defs>` that nothing links to are never drawn: they go, with what only
     they linked to; what a link reaches stays whole (a `<use>`d group's children have no id)."""

@@ -80,7 +80,7 @@ __all__ = [
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "7"  # 7: dead `<defs>` children dropped (`svg._drop_dead_definitions`)
+PROCESSOR_VERSION: Final = "8"  # 8: viewBox and points numbers one space apart (Firefox)
 #: The same for thumbnails (their cache keys also hold the processor version).
 THUMBNAIL_VERSION: Final = "3"  # 3: WebP quality 85, method 2
 

@@ -101,37 +101,32 @@ def _runs_apart(previous: str, token: str) -> bool:
     return token[0] == "." and "." in previous and not exponent
 
 
-def _join_numbers(tokens: list[str]) -> str:
-    """Numbers joined with a separator only where the next would otherwise run on."""
-    out: list[str] = []
-    previous = ""
-    for token in tokens:
-        if previous and not _runs_apart(previous, token):
-            out.append(" ")
-        out.append(token)
-        previous = token
-    return "".join(out)
-
-
 def _compact_list(value: str) -> str:
-    """A list of numbers (a viewBox) with short numbers and minimal separators."""
+    """A list of numbers (a viewBox) with short numbers, one space apart.
+
+    Only path data may run numbers together (`M1-2`): Firefox reads a viewBox or a points list
+    as pieces between spaces and commas, each a whole number (a points piece may hold one `x-y`
+    pair at most), and drops the attribute otherwise: a logo autocropped to
+    `viewBox="-11.51 -11.51 598.52 152.52"` was drawn unscaled and cut off there when written
+    `-11.51-11.51 598.52 152.52`.
+    """
     tokens = _scan_numbers(value, 0, None)
     if tokens is None:
         return value
-    return _join_numbers([_short_number(token) for token in tokens[0]])
+    return " ".join(_short_number(token) for token in tokens[0])
 
 
 def _compact_points(value: str) -> str:
-    """Polygon or polyline points, rounded (see PRECISION) and tightly joined."""
+    """Polygon or polyline points, rounded (see PRECISION), one space apart."""
     scanned = _scan_numbers(value, 0, None)
     if scanned is None or not scanned[0] or len(scanned[0]) % 2:
         return value
     numbers = [float(token) for token in scanned[0]]
     decimals = _decimals(numbers[0::2], numbers[1::2])
     if decimals is None:
-        return _join_numbers([_short_number(token) for token in scanned[0]])
+        return " ".join(_short_number(token) for token in scanned[0])
     scale = 10**decimals
-    return _join_numbers([_fixed(round(number * scale), decimals) for number in numbers])
+    return " ".join(_fixed(round(number * scale), decimals) for number in numbers)  # see _compact_list
 
 
 def _decimals(xs: list[float], ys: list[float]) -> int | None:

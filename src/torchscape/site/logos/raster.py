@@ -81,7 +81,7 @@ def _rasterise(
     # Read from the root's start tag: this is our own output, where `>` in a value is escaped,
     # so the first one ends it (parsing a heavy SVG again only for this took longer).
     match = _VIEW_BOX.search(svg[: svg.find(b">") + 1])
-    # A compacted viewBox separates numbers only where needed ("-153-46 400 300").
+    # Our own viewBox: four numbers, one space apart (`numbers._compact_list`).
     view_box = match.group(1).decode("ascii", "replace") if match else "0 0 1 1"
     box = [float(v) for v in _NUMBER.findall(view_box)]
     if len(box) != 4 or not all(math.isfinite(v) for v in box) or box[2] <= 0 or box[3] <= 0:
