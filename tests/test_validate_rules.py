@@ -10,6 +10,7 @@ import torchscape
 from helpers import LEGACY_SAMPLE, catalog, item, lines, run_check
 from torchscape.catalog.model import MAX_SECOND_PATHS
 from torchscape.errors import Code
+from torchscape.site.logos import LogoProcessor
 
 
 def only(result: torchscape.CheckResult, code: Code) -> list[str]:
@@ -412,6 +413,7 @@ def test_logos(tmp_path: Path) -> None:
         ("H", Code.LOGO_MISSING),
         ("B", Code.LOGO_MISSING),
         ("C", Code.LOGO_NOT_SVG),
+        ("C", Code.LOGO_UNUSABLE),  # "x" is no image
         ("D", Code.LOGO_OUTSIDE),
         ("E", Code.LOGO_OUTSIDE),
         ("F", Code.LOGO_URL),
@@ -425,6 +427,37 @@ def test_logos(tmp_path: Path) -> None:
     not_svg = next(p for p in result.problems if p.code is Code.LOGO_NOT_SVG)
     assert "shows PNG, JPEG, GIF and WebP logos too" in not_svg.message
     assert next(p for p in result.problems if p.code is Code.LOGO_OUTSIDE).blocking
+
+
+def test_logos_the_build_cannot_use_are_errors(tmp_path: Path) -> None:
+    """What a quick look at a logo file tells (the build would show a monogram) is reported,
+    once per file, without stopping the build; blank lines before the XML declaration are
+    forgiven, as the build forgives them."""
+    data = catalog(
+        item("A", logo="broken.svg"),
+        item("B", logo="not-svg.svg"),
+        item("C", logo="fake.png"),
+        item("D", logo="late-declaration.svg"),
+        item("E", logo="broken.svg", homepage_url="https://e.example"),
+    )
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><rect width="5" height="5"/></svg>'
+    logos = {
+        "broken.svg": "<svg><rect",
+        "not-svg.svg": "<html><body/></html>",
+        "fake.png": "GIF89a",
+        "late-declaration.svg": f'\n\n<?xml version="1.0"?>{svg}',
+    }
+    result = run_check(tmp_path, data, logos=logos)
+    unusable = [(p.context[2], p.message) for p in result.problems if p.code is Code.LOGO_UNUSABLE]
+    assert unusable == [
+        ("A", "'broken.svg' cannot be used (not well-formed XML); a placeholder is shown instead"),
+        ("B", "'not-svg.svg' cannot be used (not an SVG document); a placeholder is shown instead"),
+        ("C", "'fake.png' cannot be used (not a readable image); a placeholder is shown instead"),
+        ("E", "'broken.svg' cannot be used (not well-formed XML); a placeholder is shown instead"),
+    ]
+    assert not any(p.blocking for p in result.problems)
+    late = LogoProcessor().process(tmp_path / "logos" / "late-declaration.svg", "D", "d")
+    assert not late.placeholder and late.data.startswith(b"<svg")
 
 
 def test_second_path_problems(tmp_path: Path) -> None:

@@ -90,6 +90,7 @@ class Code(enum.StrEnum):
     LOGO_OUTSIDE = "logo-outside-folder"
     LOGO_URL = "logo-url"
     LOGO_NOT_SVG = "logo-not-svg"
+    LOGO_UNUSABLE = "logo-unusable"
     # Curation
     UNKNOWN_STATUS = "unknown-status"
     SHARED_CRUNCHBASE = "shared-crunchbase"

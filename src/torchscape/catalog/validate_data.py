@@ -93,6 +93,7 @@ class DataChecker:
     statuses: dict[str, StatusSetting] | None
     result: DataResult = field(default_factory=DataResult)
     _logo_sizes: dict[str, int] | None = None  # file name -> bytes, of the logos folder's files
+    _logo_problems: dict[str, str | None] = field(default_factory=dict)  # logo -> why unusable
     _slashed: list[tuple[Scope, str]] = field(default_factory=list)  # names with '/'
 
     def run(self) -> DataResult:
@@ -466,6 +467,21 @@ class DataChecker:
         elif self.logos_path is not None and size == 0:
             message = f"'{shorten(logo)}' is an empty file; a placeholder is shown instead"
             scope.report(("logo",), Code.LOGO_MISSING, message)
+        elif self.logos_path is not None:
+            problem = self._logo_problem(logo)
+            if problem:
+                message = f"'{shorten(logo)}' cannot be used ({problem}); a placeholder is shown instead"
+                scope.report(("logo",), Code.LOGO_UNUSABLE, message)
+
+    def _logo_problem(self, logo: str) -> str | None:
+        """Why the build would show a placeholder for this file (a quick look: see
+        `logos.source_problem`), once per file."""
+        assert self.logos_path is not None
+        if logo not in self._logo_problems:
+            from torchscape.site.logos import source_problem  # Pillow: only when there are logos
+
+            self._logo_problems[logo] = source_problem(self.logos_path / logo)
+        return self._logo_problems[logo]
 
     def _logo_size(self, logo: str) -> int | None:
         """The size of a logo file inside the logos folder, or None when there is none."""

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from torchscape.site.logos.bitmaps import _is_bitmap, _process_bitmap
+from torchscape.site.logos.bitmaps import _checked_bitmap, _is_bitmap, _process_bitmap
 from torchscape.site.logos.cache import _Outcome, _read_record, _read_source, _write_record
 from torchscape.site.logos.common import (
     _EXTENSION_OF,
@@ -62,7 +62,7 @@ from torchscape.site.logos.common import (
 from torchscape.site.logos.numbers import PRECISION
 from torchscape.site.logos.numbers import _fixed as _fixed  # benchmarks/bench_logos.py clears its cache
 from torchscape.site.logos.raster import RASTER_ABOVE, THUMBNAIL_BOX, _svg_or_raster, _thumbnail
-from torchscape.site.logos.svg import _placeholder_svg
+from torchscape.site.logos.svg import _parse_svg, _placeholder_svg
 
 __all__ = [
     "MAX_BITMAP_BOX",
@@ -77,6 +77,7 @@ __all__ = [
     "THUMBNAIL_BOX",
     "LogoProcessor",
     "ProcessedLogo",
+    "source_problem",
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
@@ -178,6 +179,25 @@ class LogoProcessor:
             outcome = compute()
         self._memo[key] = outcome
         return outcome
+
+
+def source_problem(source: Path) -> str | None:
+    """Why a logo file would give a placeholder, as far as a quick look tells (for `validate`,
+    which cannot spend a build's time on logos): unreadable, too large, of an unsupported kind,
+    a bitmap whose header is broken or announces too many pixels, or a document that is not
+    well-formed XML, not SVG, or over the size limits. None when it looks usable (the build may
+    still find nothing left to draw once it is sanitised)."""
+    try:
+        data = _read_source(source)
+        if _is_bitmap(data):
+            _checked_bitmap(data)
+        else:
+            _parse_svg(data)
+    except LogoRejected as exc:
+        return str(exc)
+    except Exception as exc:  # hostile input must not stop a validation either
+        return f"could not be read ({type(exc).__name__})"
+    return None
 
 
 def _filename(stem: str, data: bytes, media_type: str) -> str:
