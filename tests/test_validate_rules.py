@@ -460,6 +460,35 @@ def test_logos_the_build_cannot_use_are_errors(tmp_path: Path) -> None:
     assert not late.placeholder and late.data.startswith(b"<svg")
 
 
+def test_true_or_false_written_loosely_is_read_with_a_warning(tmp_path: Path) -> None:
+    """landscapeapp read `enduser: yes` (YAML 1.1) or `'yes'` as true; landscape2 (YAML 1.2)
+    refuses anything but true or false: a warning, and the value is still read."""
+    data = catalog(
+        item("A", enduser="yes", unnamed_organization="off"),
+        item("B", enduser="1", homepage_url="https://b.example"),
+        item("C", enduser="true", unnamed_organization="False", homepage_url="https://c.example"),
+    )
+    result = run_check(tmp_path, data)
+    got = [(p.context[2], p.field, p.severity.value, p.message) for p in result.problems]
+    read_as = "(landscape2 refuses it)"
+    assert got == [
+        ("A", "enduser", "warning", f"must be true or false, not 'yes': it is read as true {read_as}"),
+        (
+            "A",
+            "unnamed_organization",
+            "warning",
+            f"must be true or false, not 'off': it is read as false {read_as}",
+        ),
+        ("B", "enduser", "warning", f"must be true or false, not '1': it is read as true {read_as}"),
+    ]
+    assert result.landscape is not None
+    assert [item.enduser for item in result.landscape.items] == [True, True, True]
+    refused = run_check(tmp_path, catalog(item("D", enduser="maybe")))
+    assert [(p.severity.value, p.message) for p in refused.problems] == [
+        ("error", "must be true or false, not 'maybe'")
+    ]
+
+
 def test_second_path_problems(tmp_path: Path) -> None:
     result = run_check(tmp_path, catalog(item(second_path=["Cat / Nope", "just-one-part", "Cat / Sub"])))
     assert [p.code for p in result.problems] == [Code.SECOND_PATH_UNKNOWN, Code.SECOND_PATH_INVALID]

@@ -210,7 +210,8 @@ def describe_value(value: Any) -> str:
 
 
 def report_unknown_keys(model: type[BaseModel], value: Any, scope: Scope, steps: Path_) -> None:
-    """Warn about keys the model does not know, with a suggestion; recurse into known ones."""
+    """Warn about keys the model does not know, with a suggestion, and about true/false fields
+    written some other way that still reads as one; recurse into known keys."""
     if not isinstance(value, YMap):
         return
     children = _children_of(model)
@@ -225,12 +226,45 @@ def report_unknown_keys(model: type[BaseModel], value: Any, scope: Scope, steps:
         if nested is None:
             scope.warn((*steps, key), Code.UNKNOWN_KEY, unknown_key_message(key, model))
             continue
+        if key in _flags_of(model) and isinstance(child, str) and child not in _YAML_BOOLEANS:
+            _warn_loose_flag(child, scope, (*steps, key))
         for sub_model, many in nested:
             if many and isinstance(child, YList):
                 for index, entry in enumerate(child):
                     report_unknown_keys(sub_model, entry, scope, (*steps, key, index))
             elif not many:
                 report_unknown_keys(sub_model, child, scope, (*steps, key))
+
+
+@functools.cache
+def _flags_of(model: type[BaseModel]) -> frozenset[str]:
+    """The model's true/false fields (`bool` or `bool | None`)."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if info.annotation is bool or set(typing.get_args(info.annotation)) == {bool, type(None)}
+    )
+
+
+#: How YAML 1.2 (landscape2's) writes true and false; every value reaches the checks as text.
+_YAML_BOOLEANS: Final = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+
+
+def _warn_loose_flag(value: Any, scope: Scope, steps: Path_) -> None:
+    """`enduser: yes`, `'yes'` or `1`: read as true (as landscapeapp's YAML 1.1 and JavaScript
+    did), which landscape2 refuses; a value that reads as neither is the schema's error."""
+    try:
+        meaning = _FLAG.validate_python(value)
+    except ValidationError:
+        return
+    message = (
+        f"must be true or false, not {describe_value(value)}: it is read as {str(meaning).lower()} "
+        "(landscape2 refuses it)"
+    )
+    scope.warn(steps, Code.WRONG_TYPE, message)
+
+
+_FLAG: Final = TypeAdapter(bool)
 
 
 @functools.cache
