@@ -12,6 +12,7 @@ from torchscape.catalog.checks import (
     Scope,
     check_url_field,
     describe_value,
+    listing,
     shorten,
     suggest,
     validate_model,
@@ -74,9 +75,14 @@ def _landscapeapp_names(root: YMap, scope: Scope) -> None:
         del root["global"]
         if _landscapeapp_statuses(root):
             taken.append("the curation statuses' labels from relation.values")
+        # Its own sections are named once here, not each as an unknown key.
+        unused = [key for key in root if key not in RawSettings.model_fields]
+        for key in unused:
+            del root[key]
+        others = f" ({listing(unused)})" if unused else ""
         message = (
-            f"a landscapeapp settings file: {' and '.join(taken)}; its other sections are not used "
-            "(landscape2 reads this file only with foundation and url at the top level)"
+            f"a landscapeapp settings file: {' and '.join(taken)}; its other sections{others} are not "
+            "used (landscape2 reads this file only with foundation and url at the top level)"
         )
         scope.warn(("global",), Code.LANDSCAPEAPP_SETTINGS, message)
 
