@@ -40,6 +40,7 @@ def test_fixture_known_quirks(fixture_dir: Path) -> None:
     assert sum(p.code is Code.INSECURE_URL for p in problems) >= 5
     shared = [p for p in problems if p.code is Code.SHARED_CRUNCHBASE]
     assert any("organization/facebook" in p.message for p in shared)
+    assert all("landscape2 shows its company data" in p.message for p in shared)
     assert [p.context[2] for p in problems if p.code is Code.LOGO_NOT_SVG] == ["Ray"]
 
 

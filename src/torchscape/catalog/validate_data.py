@@ -578,8 +578,9 @@ class DataChecker:
             repos = {canonical_repo(c.raw.repo_url or "") for c in items}
             if len(items) >= 5 and len(repos) > 1:
                 message = (
-                    f"the same organisation ({shorten(url)}) is given for {len(items)} items; "
-                    "its company data would be shown on all of them"
+                    f"the same organisation ({shorten(url)}) is given for {len(items)} items: "
+                    "landscape2 shows its company data (funding, headcount) on each of them, which "
+                    "misleads where they are not its own (torchscape shows none)"
                 )
                 items[0].scope.warn(("crunchbase",), Code.SHARED_CRUNCHBASE, message)
 
