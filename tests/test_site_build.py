@@ -518,6 +518,69 @@ def test_item_page_links_crunchbase_and_the_extra_links(tmp_path: Path) -> None:
     assert positions == sorted(positions)
 
 
+def test_item_page_shows_what_extra_says_besides_links(tmp_path: Path) -> None:
+    """A foundation's stages, reviews, audits, chat and summaries (landscape2 keeps them all);
+    the archiving date under the label the settings give `archived`, and nothing for an item
+    without them."""
+    entry = item(
+        project="archived",
+        enduser="true",
+        extra={
+            "incubating": "2021-04-21",
+            "graduated": "2024-09-23",
+            "archived": "2025-01-02",
+            "annual_review_date": "2025-02-05",
+            "audits": [
+                {
+                    "date": "2023-03-01",
+                    "type": "security",
+                    "url": "https://a.example/audit",
+                    "vendor": "<Acme>",
+                }
+            ],
+            "chat_channel": "#alpha",
+            "parent_project": "Beta",
+            "tag": ["observability", "runtime"],
+            "specification": "true",
+            "summary_use_case": "Tracing <b>things</b>",
+            "summary_personas": "Operators",
+        },
+    )
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(entry, item("Beta", homepage_url="https://b.example"))), encoding="utf-8")
+    settings = tmp_path / "settings.yml"
+    settings.write_text(
+        "foundation: F\nurl: https://f.example\ntorchscape:\n  statuses:\n"
+        "    archived: {label: Retired from the programme, retired: true}\n",
+        encoding="utf-8",
+    )
+    build(data, tmp_path / "site", tmp_path / "cache", settings=settings)
+    page = (tmp_path / "site" / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    facts = page[page.index('id="catalog-title"') : page.index("</dl>", page.index('id="catalog-title"'))]
+    for expected in (
+        '<dt>Incubating since</dt><dd><time datetime="2021-04-21">2021-04-21</time></dd>',
+        '<dt>Graduated</dt><dd><time datetime="2024-09-23">2024-09-23</time></dd>',
+        '<dt>Retired from the programme</dt><dd><time datetime="2025-01-02">2025-01-02</time></dd>',
+        '<dt>Annual review</dt><dd><time datetime="2025-02-05">2025-02-05</time></dd>',
+        '<a href="https://a.example/audit" rel="noopener noreferrer">security</a> by &lt;Acme&gt;',
+        "<dt>Part of</dt><dd>Beta</dd>",
+        "<dt>TAG</dt><dd>observability, runtime</dd>",
+        "<dt>Specification</dt>",
+        "<dt>Chat</dt><dd>#alpha</dd>",
+        "<dt>Use case</dt><dd>Tracing &lt;b&gt;things&lt;/b&gt;</dd>",
+        "<dt>Who uses it</dt><dd>Operators</dd>",
+        "<dt>Membership</dt><dd>End user</dd>",
+    ):
+        assert expected in facts, expected
+    plain = (tmp_path / "site" / "projects" / "beta" / "index.html").read_text(encoding="utf-8")
+    plain_facts = plain[
+        plain.index('id="catalog-title"') : plain.index("</dl>", plain.index('id="catalog-title"'))
+    ]
+    assert "<dt>" in plain_facts and not any(
+        label in plain_facts for label in ("Incubating", "Graduated", "Chat", "TAG", "Membership", "Use case")
+    )
+
+
 def test_tiles_show_a_bitmap_thumbnail_of_an_svg_logo_and_its_page_the_svg(tmp_path: Path) -> None:
     logos = tmp_path / "logos"
     logos.mkdir()

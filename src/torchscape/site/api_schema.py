@@ -112,6 +112,8 @@ ITEM = _object(
         "page": _STR,
         "landscape2_id": _STR,
         "featured": _OPT_STR,
+        "joined": {"type": ["string", "null"], "description": "a member's `joined` date (YYYY-MM-DD)"},
+        "enduser": {"type": ["boolean", "null"], "description": "a member's `enduser` flag"},
         "crunchbase": _OPT_STR,
         "twitter": _OPT_STR,
         "url_for_bestpractices": _OPT_STR,

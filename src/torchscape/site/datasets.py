@@ -71,6 +71,8 @@ def item_record(item: Item, model: SiteModel) -> dict[str, Any]:
         "page": f"projects/{item.id}/",
         "landscape2_id": item.landscape2_id,
         "featured": model.featured[item.id][0] if item.id in model.featured else None,
+        "joined": str(item.joined) if item.joined else None,
+        "enduser": item.enduser,
         "extra": extra,
     }
     for name in _LINK_FIELDS:
