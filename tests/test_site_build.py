@@ -518,6 +518,24 @@ def test_item_page_links_crunchbase_and_the_extra_links(tmp_path: Path) -> None:
     assert positions == sorted(positions)
 
 
+def test_pages_call_items_what_the_settings_say(tmp_path: Path) -> None:
+    """A landscape of member companies calls them members (`torchscape.item_words`)."""
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item(), item("Beta", homepage_url="https://b.example"))), encoding="utf-8")
+    settings = tmp_path / "settings.yml"
+    settings.write_text(
+        "foundation: F\nurl: https://f.example\ntorchscape:\n  item_words: {one: member, many: members}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache", settings=settings)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "<p>2 members, arranged by what they are for." in home and 'data-words="member|members"' in home
+    assert "Search members, topics, keywords" in home and "projects" not in home.replace("projects/", "")
+    assert "lists 2 members." in (out / "about" / "index.html").read_text(encoding="utf-8")
+    assert "2 members. Curated" in (out / "stats" / "index.html").read_text(encoding="utf-8")
+
+
 def test_item_page_shows_what_extra_says_besides_links(tmp_path: Path) -> None:
     """A foundation's stages, reviews, audits, chat and summaries (landscape2 keeps them all);
     the archiving date under the label the settings give `archived`, and nothing for an item

@@ -489,6 +489,19 @@ def test_true_or_false_written_loosely_is_read_with_a_warning(tmp_path: Path) ->
     ]
 
 
+def test_unusable_item_words_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "torchscape": {"item_words": {"one": "<b>member</b>", "many": "members"}},
+    }
+    result = run_check(tmp_path, catalog(item()), settings=settings)
+    assert [(p.field, p.code, p.severity.value) for p in result.problems] == [
+        ("torchscape.item_words.one", Code.IGNORED_VALUE, "warning")
+    ]
+    assert "the pages say project and projects" in result.problems[0].message
+
+
 def test_second_path_problems(tmp_path: Path) -> None:
     result = run_check(tmp_path, catalog(item(second_path=["Cat / Nope", "just-one-part", "Cat / Sub"])))
     assert [p.code for p in result.problems] == [Code.SECOND_PATH_UNKNOWN, Code.SECOND_PATH_INVALID]

@@ -185,6 +185,13 @@ class ComparisonSetting(_Raw):
     description: str | None = Field(default=None, description="One sentence shown above the table.")
 
 
+class ItemWords(_Raw):
+    """What the pages call the landscape's items ("25 members", "Search members")."""
+
+    one: str = Field(default="project", description="One item: 'project', 'member', 'product' ...")
+    many: str = Field(default="projects", description="Several: 'projects', 'members' ...")
+
+
 class TorchscapeSettings(_Raw):
     """The `torchscape:` section of settings.yml (landscape2 ignores unknown settings keys)."""
 
@@ -196,6 +203,10 @@ class TorchscapeSettings(_Raw):
     torch_versions: list[str] | None = Field(
         default=None,
         description="torch versions (e.g. '2.4') the compatibility page tests; default: from the data.",
+    )
+    item_words: ItemWords | None = Field(
+        default=None,
+        description="What pages call the items (default: project, projects): members, companies ...",
     )
 
 

@@ -50,6 +50,7 @@ def check_settings(
     if settings is None:
         return None
     _landscape2_rules(settings, scope)
+    _item_words(settings, scope)
     if categories is not None:
         _cross_check(settings, categories, scope)
     _comparisons(settings, item_ids, scope)
@@ -155,6 +156,26 @@ def _child_map(parent: YMap, key: str, mark: Mark) -> YMap | None:
         parent[key], parent.key_marks[key] = YMap(mark), mark
     child = parent[key]
     return child if isinstance(child, YMap) else None
+
+
+def usable_item_word(word: str) -> bool:
+    """A word or a few, of letters (any script), spaces, hyphens and apostrophes, up to 30."""
+    return bool(_ITEM_WORD.fullmatch(word.strip()))
+
+
+_ITEM_WORD: Final = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '’-]){0,29}")
+
+
+def _item_words(settings: RawSettings, scope: Scope) -> None:
+    words = settings.torchscape.item_words if settings.torchscape else None
+    for key in ("one", "many"):
+        word = getattr(words, key) if words else None
+        if word is not None and not usable_item_word(word):
+            message = (
+                f"{describe_value(word)} is not used: a word or a few (letters, spaces, hyphens, "
+                "apostrophes; at most 30 characters); the pages say project and projects"
+            )
+            scope.warn(("torchscape", "item_words", key), Code.IGNORED_VALUE, message)
 
 
 def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Final
 from urllib.parse import urlsplit
 
 from torchscape.catalog.ids import is_valid_slug, normalize_name, section_id
 from torchscape.catalog.model import MAX_GROUPS, Item, Landscape
 from torchscape.catalog.raw import RawSettings
+from torchscape.catalog.validate_settings import usable_item_word
 from torchscape.relations import Relations
 from torchscape.site.monogram import monogram_index, monogram_letters
 from torchscape.sources.observed import Observed
@@ -157,6 +159,19 @@ def with_upstream_descriptions(landscape: Landscape, observed: Observed) -> tupl
         return landscape, frozenset()
     items = tuple(borrowed.get(item.id, item) for item in landscape)
     return replace(landscape, items=items), frozenset(borrowed)
+
+
+#: What pages call items, unless the settings say otherwise (`torchscape.item_words`).
+DEFAULT_ITEM_WORDS: Final = ("project", "projects")
+
+
+def item_words(settings: RawSettings | None) -> tuple[str, str]:
+    """(one, many): what the pages call the landscape's items, "project" and "projects" unless
+    the settings' `torchscape.item_words` says otherwise (validation warns of unusable ones)."""
+    words = settings.torchscape.item_words if settings and settings.torchscape else None
+    if words is None or not usable_item_word(words.one) or not usable_item_word(words.many):
+        return DEFAULT_ITEM_WORDS
+    return words.one.strip(), words.many.strip()
 
 
 def site_title(settings: RawSettings | None) -> str:

@@ -19,7 +19,7 @@ from torchscape.catalog.ids import claim, normalize_name
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.raw import GuideCategory
 from torchscape.site.markdown import first_paragraph, to_html
-from torchscape.site.model import SiteModel
+from torchscape.site.model import SiteModel, item_words
 from torchscape.site.related import CompareTables, item_relations
 from torchscape.site.render import render
 from torchscape.site.stats import charts
@@ -66,7 +66,9 @@ def write_pages(landscape: Landscape, model: SiteModel, assets: dict[str, str], 
     """Write every HTML page but the item pages (`item_page_tasks`); returns how many."""
     common = _common(landscape, model, assets)
     count = 0
-    home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {len(landscape)} projects.")
+    one, many = item_words(landscape.settings)
+    listed = f"{len(landscape)} {one if len(landscape) == 1 else many}"
+    home = Page("", model.title, f"A map of the {model.foundation} ecosystem: {listed}.")
     _write(writer, "index.html", home, common)
     count += 1
     sections = _guide_sections(landscape)
@@ -262,6 +264,7 @@ def _common(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> d
         "github_url": header.links.github if header and header.links else None,
         "has_guide": bool(landscape.guide and landscape.guide.categories),
         "item_count": len(landscape),
+        "words": item_words(landscape.settings),
         "torch_shown": model.relations.has_torch,
         "graph_shown": model.relations.has_dependencies,
     }
@@ -273,7 +276,9 @@ def _summary(item: Item) -> str:
 
 
 def _category_summary(name: str, landscape: Landscape) -> str:
-    return f"{len(landscape.items_in(name))} projects in {name}."
+    count = len(landscape.items_in(name))
+    one, many = item_words(landscape.settings)
+    return f"{count} {one if count == 1 else many} in {name}."
 
 
 def _json_ld(item: Item, model: SiteModel) -> dict[str, Any]:

@@ -9,6 +9,8 @@ import { FILTERS, UNKNOWN, applyFilters, facets, hiddenByDefault } from "./filte
 
 const root = document.body.dataset.root || "";
 const panel = document.querySelector("[data-explorer]");
+/** What the landscape calls its items (settings `torchscape.item_words`): one, many. */
+const words = (panel?.dataset.words || "project|projects").split("|");
 const SORTS = { name: "Name", stars: "Stars", last_commit: "Last commit", last_release: "Last release", added: "Date added" };
 const LABELS = { category: "Category", subcategory: "Subcategory", status: "Curation status", kind: "Kind", license: "Licence", language: "Language", activity: "Upstream state", torch: "Accepts torch" };
 
@@ -366,7 +368,7 @@ async function start() {
     document.body.classList.toggle("is-filtering", filtering);
     current = sorted;
     if (filtersBox.open) renderFilters(filters, data, state);
-    const [word, verb] = shown.length === 1 ? ["project", "matches"] : ["projects", "match"];
+    const [word, verb] = shown.length === 1 ? [words[0], "matches"] : [words[1], "match"];
     const matched = kept ? `${verb} “${kept}” (none matches every word of “${state.q}”)` : `${verb} “${state.q}”`;
     put(status, "textContent", `${shown.length} ${word}${state.q ? ` ${matched}` : ""}`);
     put(more, "hidden", hidden.length === 0);
