@@ -502,6 +502,27 @@ def test_unusable_item_words_are_ignored_with_a_warning(tmp_path: Path) -> None:
     assert "the pages say project and projects" in result.problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("licence", "spdx"),
+    [
+        ("Apache-2.0", True),
+        ("Apache-2.0 WITH LLVM-exception", True),
+        ("(MIT OR Apache-2.0) AND BSD-3-Clause", True),
+        ("GPL-2.0+", True),
+        ("LicenseRef-Internal", True),
+        ("BSD-2-Clause Plus Patent License", False),  # ASWF's, for BSD-2-Clause-Patent
+        ("Apache 2.0", False),
+        ("MIT OR", False),
+        ("(MIT", False),
+        ("Apache License, Version 2.0", False),
+    ],
+)
+def test_a_licence_not_shaped_as_spdx_is_a_warning(tmp_path: Path, licence: str, spdx: bool) -> None:
+    result = run_check(tmp_path, catalog(item(license=licence)))
+    found = [(p.field, p.severity.value) for p in result.problems if p.code is Code.NOT_SPDX]
+    assert found == ([] if spdx else [("license", "warning")])
+
+
 def test_second_path_problems(tmp_path: Path) -> None:
     result = run_check(tmp_path, catalog(item(second_path=["Cat / Nope", "just-one-part", "Cat / Sub"])))
     assert [p.code for p in result.problems] == [Code.SECOND_PATH_UNKNOWN, Code.SECOND_PATH_INVALID]

@@ -96,6 +96,7 @@ class Code(enum.StrEnum):
     SHARED_CRUNCHBASE = "shared-crunchbase"
     MISSING_DESCRIPTION = "missing-description"
     CONTROL_CHARACTER = "control-character"
+    NOT_SPDX = "not-spdx"
 
 
 #: Problem kinds that make a catalog unusable: `build` refuses them and keeps the previous site.

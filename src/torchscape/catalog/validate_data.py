@@ -325,6 +325,13 @@ class DataChecker:
         _control_characters(raw.name, ("name",), scope)
         _control_characters(raw.description, ("description",), scope, allowed="\t\n\r")
         _control_characters(raw.license, ("license",), scope)
+        if raw.license and raw.license.strip() and not spdx_expression(raw.license):
+            message = (
+                f"{describe_value(raw.license)} is not an SPDX licence expression (such as "
+                "Apache-2.0, BSD-2-Clause-Patent or 'Apache-2.0 OR MIT'): it is shown as written, and "
+                "the licence filter lists it apart from the SPDX spelling"
+            )
+            scope.warn(("license",), Code.NOT_SPDX, message)
         if raw.description is None or not raw.description.strip():
             annotations = (raw.extra.annotations if raw.extra else None) or {}
             if raw.repo_url or annotations.get("pypi"):
@@ -609,6 +616,52 @@ def second_places(
 #: U+200E and U+200F, which right-to-left text uses, are not among them.
 _CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 _DIRECTION: Final = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+#: An SPDX licence id or reference: `Apache-2.0`, `GPL-2.0+`, `LicenseRef-Mine`, `DocumentRef-x:LicenseRef-y`.
+_SPDX_ID: Final = re.compile(r"(?:DocumentRef-[A-Za-z0-9.-]+:)?[A-Za-z0-9][A-Za-z0-9.-]*\+?")
+
+
+def spdx_expression(text: str) -> bool:
+    """Whether `text` has the shape of an SPDX licence expression: ids joined by AND or OR
+    (either case), each perhaps `WITH` an exception, in balanced parentheses. Whether each id
+    is on the SPDX list is not checked (the list is not bundled)."""
+    tokens = re.findall(r"\(|\)|[^\s()]+", text)
+    position = 0
+
+    def expression() -> bool:
+        nonlocal position
+        if not term():
+            return False
+        while position < len(tokens) and tokens[position].upper() in ("AND", "OR"):
+            position += 1
+            if not term():
+                return False
+        return True
+
+    def term() -> bool:
+        nonlocal position
+        if position < len(tokens) and tokens[position] == "(":
+            position += 1
+            if not expression() or position >= len(tokens) or tokens[position] != ")":
+                return False
+            position += 1
+            return True
+        if not licence_id():
+            return False
+        if position < len(tokens) and tokens[position].upper() == "WITH":
+            position += 1
+            return licence_id()
+        return True
+
+    def licence_id() -> bool:
+        nonlocal position
+        token = tokens[position] if position < len(tokens) else ""
+        if token.upper() in ("AND", "OR", "WITH") or not _SPDX_ID.fullmatch(token):
+            return False
+        position += 1
+        return True
+
+    return len(tokens) <= 64 and expression() and position == len(tokens)
 
 
 def _control_characters(
