@@ -194,6 +194,13 @@ def test_duplicates_and_missing_descriptions(tmp_path: Path, capsys: pytest.Capt
         item("Two", repo_url="https://github.com/Org/Same/", description=...),
         item("Three", repo_url="https://huggingface.co/org/model", homepage_url="https://c.example"),
         item("Four", repo_url="https://huggingface.co/org/model/", homepage_url="https://d.example"),
+        # landscapeapp's flag (CNCF's data still has it): the same repository on purpose
+        item(
+            "Five",
+            repo_url="https://github.com/org/same",
+            homepage_url="https://e.example",
+            allow_duplicate_repo="true",
+        ),
     ]
     data = tmp_path / "landscape.yml"
     data.write_text(dump(catalog(*items)), encoding="utf-8")

@@ -271,6 +271,8 @@ def duplicates(landscape: Landscape) -> Iterator[Finding]:
         if len(items) < 2:
             continue
         for item in items[1:]:
+            if what == "repository" and item.allow_duplicate_repo:  # said to be on purpose
+                continue
             first = items[0]
             message = f"lists the same {what} as '{first.name}' ({first.category} › {first.subcategory})"
             evidence = [(what, key), ("also listed as", first.id)]

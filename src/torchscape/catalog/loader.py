@@ -227,6 +227,7 @@ def _item(checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[
         twitter=raw.twitter,
         url_for_bestpractices=raw.url_for_bestpractices,
         enduser=raw.enduser,
+        allow_duplicate_repo=bool(raw.allow_duplicate_repo),
         keywords=_split(extra.summary_tags if extra else None),
         packages=_split(annotations.get("pypi")),
         kind=annotations.get("kind"),

@@ -108,6 +108,7 @@ class Item:
     twitter: str | None = None
     url_for_bestpractices: str | None = None
     enduser: bool | None = None
+    allow_duplicate_repo: bool = False
     keywords: tuple[str, ...] = ()
     packages: tuple[str, ...] = ()
     kind: str | None = None

@@ -126,6 +126,11 @@ class RawItem(_Raw):
     homepage_url: str
     logo: str
     additional_repos: list[RawRepository] | None = None
+    allow_duplicate_repo: bool | None = Field(
+        default=None,
+        description="landscapeapp's (CNCF's data still uses it): this item shares its repository with "
+        "another on purpose; `audit` does not report it as a duplicate.",
+    )
     branch: str | None = None
     crunchbase: str | None = None
     description: str | None = None
