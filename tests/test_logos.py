@@ -561,6 +561,25 @@ def test_definitions_nothing_can_draw_are_dropped(process: Callable[..., Process
     assert [(child.tag.split("}")[1], child.get("id")) for child in defs] == [("g", "shape")]
     assert next(defs.iter(f"{{{SVG_NS}}}circle")).get("fill") == "#123456"
     assert not list(root.iter(f"{{{SVG_NS}}}image")) and not list(root.iter(f"{{{SVG_NS}}}clipPath"))
+    # What a link reaches stays with what holds it, and a long chain of dead links costs one pass.
+    kept = parse(
+        process(
+            svg(
+                '<defs><g><linearGradient id="paint"><stop stop-color="#abcdef"/></linearGradient></g></defs>'
+                '<rect width="3" height="3" fill="url(#paint)"/>'
+            )
+        ).data
+    )
+    assert next(kept.iter(f"{{{SVG_NS}}}stop")).get("stop-color") == "#abcdef"
+    glyphs = parse(  # as cairo writes text: glyphs in an id-less group, each drawn by <use>
+        process(
+            svg('<defs><g><g id="glyph-0"><path d="M0 0h4v4z"/></g></g></defs><use href="#glyph-0" x="5"/>')
+        ).data
+    )
+    assert next(glyphs.iter(f"{{{SVG_NS}}}path")).get("d") == "m0 0h4v4z"
+    chain = "".join(f'<linearGradient id="g{n}" href="#g{n + 1}"/>' for n in range(20_000))
+    chained = parse(process(svg(f'<defs><linearGradient href="#g0"/>{chain}</defs>')).data)
+    assert not list(chained.iter(f"{{{SVG_NS}}}linearGradient"))  # (a pass per link: minutes)
     # A document that only defines things draws nothing: a monogram stands in.
     only_definitions = process(
         f'<svg xmlns="{SVG_NS}" viewBox="0 0 9 9"><defs><rect width="5" height="5"/></defs></svg>'

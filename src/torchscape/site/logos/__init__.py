@@ -81,7 +81,7 @@ __all__ = [
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "9"  # 9: blank lines before the XML declaration forgiven
+PROCESSOR_VERSION: Final = "10"  # 10: defs children kept when what they hold is linked to
 #: The same for thumbnails (their cache keys also hold the processor version).
 THUMBNAIL_VERSION: Final = "3"  # 3: WebP quality 85, method 2
 

@@ -374,19 +374,44 @@ def _drop_unused_ids(root: ET.Element) -> None:
 
 
 def _drop_dead_definitions(root: ET.Element) -> bool:
-    """Remove what `<defs>` holds that nothing can draw: its children without an id (after
-    `_drop_unused_ids`, nothing links to them), and then what only they linked to. Design tools
-    leave such copies behind (whole embedded bitmaps, some logos' largest part). Returns whether
-    anything went."""
+    """Remove what `<defs>` holds that nothing drawn reaches: a child of it is kept when it, or
+    something inside it, is named by a link from what is drawn (outside `<defs>`) or from what
+    such a link reaches, and so on. Design tools leave dead copies there (whole embedded
+    bitmaps, some logos' largest part). One pass over the document and its links, however
+    long their chains. Returns whether anything went."""
+    targets = {element.get("id"): element for element in root.iter() if element.get("id") is not None}
+    live: set[int] = set()
+    work: list[ET.Element] = []
+
+    def reach(element: ET.Element, *, skip_defs: bool) -> None:
+        stack = [element]
+        while stack:
+            node = stack.pop()
+            if id(node) in live or (skip_defs and node.tag == "defs"):
+                continue
+            live.add(id(node))
+            work.append(node)
+            stack.extend(node)
+
+    reach(root, skip_defs=True)
+    while work:
+        node = work.pop()
+        for key, value in node.attrib.items():
+            if key == "href" and value.startswith("#") and value[1:] in targets:
+                reach(targets[value[1:]], skip_defs=False)
+            elif "url(#" in value:
+                for match in _URL.finditer(value):
+                    if match.group(2)[1:] in targets:
+                        reach(targets[match.group(2)[1:]], skip_defs=False)
     removed = False
-    while True:
-        dead = [(defs, child) for defs in root.iter("defs") for child in defs if child.get("id") is None]
-        if not dead:
-            return removed
-        for defs, child in dead:
-            defs.remove(child)
-        removed = True
+    for defs in list(root.iter("defs")):
+        for child in list(defs):
+            if not any(id(node) in live for node in child.iter()):
+                defs.remove(child)
+                removed = True
+    if removed:
         _drop_unused_ids(root)
+    return removed
 
 
 def _serialise(root: ET.Element) -> bytes:
