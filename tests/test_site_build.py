@@ -324,6 +324,31 @@ def test_cli_build_refusal_is_clear(chdir_tmp: Path, capsys: pytest.CaptureFixtu
     assert "build refused: 1 blocking problem(s); site is untouched" in err
 
 
+def test_a_refusal_shows_what_refuses_it_among_many_errors(
+    chdir_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LF Edge's landscape: 161 missing logos (errors that do not stop a build) hid the one
+    homepage without a scheme that did. The refusal lists only that one; validate says where."""
+    entries = [item(f"P{n}", homepage_url=f"https://p{n}.example", logo=f"p{n}.svg") for n in range(30)]
+    entries.append(item("Volutus", homepage_url="www.vapor.example", logo="v.svg"))
+    (chdir_tmp / "landscape.yml").write_text(dump(catalog(*entries)), encoding="utf-8")
+    (chdir_tmp / "logos").mkdir()
+    assert main(["build", "--cache-dir", str(chdir_tmp / "cache")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and "Volutus › homepage_url: 'www.vapor.example' has no scheme" in err[0]
+    assert err[1] == (
+        "build refused: 1 blocking problem(s) (31 other error(s) and 0 warning(s): "
+        "`torchscape validate` lists them); site is untouched"
+    )
+    assert main(["validate"]) == 1
+    line = next(n for n, text in enumerate(dump(catalog(*entries)).splitlines(), 1) if "vapor" in text)
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .startswith(f"not valid: 32 error(s) (1 stops `build`: landscape.yml:{line}), 0 warning(s)")
+    )
+
+
 def test_a_landscapeapp_catalog_builds(chdir_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """landscapeapp's files, as many foundations still keep them: a logo given as a URL (an
     error, not a blocking one: a monogram stands in) and a settings file with `global:`."""

@@ -337,7 +337,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"note: logo files not checked: {NO_LOGOS_FOLDER}")
         if isinstance(result.landscape, Landscape) and (note := _unlabelled_statuses(result.landscape)):
             print(f"note: {note}")
-        print(_summary(sources, result.landscape, errors, warnings, args.strict))
+        blocking = [p for p in problems if p.blocking]
+        print(_summary(sources, result.landscape, errors, warnings, args.strict, blocking))
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
 
@@ -376,7 +377,14 @@ NO_LOGOS_FOLDER = (
 )
 
 
-def _summary(sources: Sources, landscape: object, errors: int, warnings: int, strict: bool = False) -> str:
+def _summary(
+    sources: Sources,
+    landscape: object,
+    errors: int,
+    warnings: int,
+    strict: bool = False,
+    blocking: Sequence[Problem] = (),
+) -> str:
     files = [display_path(p) for p in (sources.data_file, sources.settings_file, sources.guide_file) if p]
     count = f"{len(landscape)} items, " if isinstance(landscape, Landscape) else ""
     if errors:
@@ -385,9 +393,21 @@ def _summary(sources: Sources, landscape: object, errors: int, warnings: int, st
         verdict = "not valid under --strict (warnings count)"
     else:
         verdict = "valid"
-    # Errors without a blocking one (a missing logo file, a logo URL): `build` still builds.
+    # Errors without a blocking one (a missing logo file, a logo URL): `build` still builds;
+    # with some, where they are: among many errors, those are the ones to fix first.
     builds = " (none stops `build`)" if errors and isinstance(landscape, Landscape) else ""
+    if blocking:
+        builds = f" ({len(blocking)} stop{'s' if len(blocking) == 1 else ''} `build`: {_places(blocking)})"
     return f"{verdict}: {count}{errors} error(s){builds}, {warnings} warning(s) in {', '.join(files)}"
+
+
+def _places(problems: Sequence[Problem], limit: int = 5) -> str:
+    """`landscape.yml:329, 412` (at most `limit` lines, then how many more), file by file."""
+    lines: dict[str, list[int]] = {}
+    for problem in problems[:limit]:
+        lines.setdefault(problem.file or "?", []).append(problem.line)
+    shown = "; ".join(f"{file}:{', '.join(map(str, numbers))}" for file, numbers in lines.items())
+    return shown + (f" and {len(problems) - limit} more" if len(problems) > limit else "")
 
 
 def _colour(problem: Problem) -> str:
@@ -415,11 +435,18 @@ def _build_request(args: argparse.Namespace, output: Path, dev: bool = False) ->
 
 
 def _print_refusal(exc: CatalogError, where: str, what: str = "build") -> None:
-    for problem in exc.problems:
-        if problem.severity is Severity.ERROR:
-            print(_colour(problem), file=sys.stderr)
-    blocking = sum(1 for p in exc.problems if p.blocking)
-    print(f"{what} refused: {blocking} blocking problem(s); {where}", file=sys.stderr)
+    """The problems that refuse it, and how many others there are (`validate` lists those:
+    printed here too, 160 missing logos hid the one line that stopped the build)."""
+    blocking = [p for p in exc.problems if p.blocking]
+    for problem in blocking:
+        print(_colour(problem), file=sys.stderr)
+    errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR and not p.blocking)
+    warnings = sum(1 for p in exc.problems if p.severity is not Severity.ERROR)
+    others = f" ({errors} other error(s) and {warnings} warning(s): `torchscape validate` lists them)"
+    print(
+        f"{what} refused: {len(blocking)} blocking problem(s){others if errors or warnings else ''}; {where}",
+        file=sys.stderr,
+    )
 
 
 def _loaded(sources: Sources, what: str, where: str) -> Landscape | None:
