@@ -561,6 +561,19 @@ def test_pages_call_items_what_the_settings_say(tmp_path: Path) -> None:
     assert "2 members. Curated" in (out / "stats" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_description_of_several_paragraphs_keeps_them(tmp_path: Path) -> None:
+    text = "Geospatial services.\n\nCamptocamp SA, Lausanne\nAddress: PSE-A <EPFL>\n\n\n+41 21 000 00 00"
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item(description=text))), encoding="utf-8")
+    build(data, tmp_path / "site", tmp_path / "cache")
+    page = (tmp_path / "site" / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<p class="lead">([^<]*)</p>', page) == [
+        "Geospatial services.",
+        "Camptocamp SA, Lausanne Address: PSE-A &lt;EPFL&gt;",
+        "+41 21 000 00 00",
+    ]
+
+
 def test_item_page_shows_what_extra_says_besides_links(tmp_path: Path) -> None:
     """A foundation's stages, reviews, audits, chat and summaries (landscape2 keeps them all);
     the archiving date under the label the settings give `archived`, and nothing for an item

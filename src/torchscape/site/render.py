@@ -34,6 +34,7 @@ def environment() -> jinja2.Environment:
     env.filters["slug"] = normalize_name
     env.filters["badge_snippets"] = badge_snippets
     env.filters["snippet_attr"] = snippet_attr
+    env.filters["paragraphs"] = paragraphs
     return env
 
 
@@ -86,3 +87,9 @@ def host_of(url: str) -> str:
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Plain text split at blank lines, each paragraph's lines joined (a member's description
+    with an address block after it, written with `|-`, ran together into one paragraph)."""
+    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", text) if part.strip()]
