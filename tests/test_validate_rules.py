@@ -523,6 +523,34 @@ def test_a_licence_not_shaped_as_spdx_is_a_warning(tmp_path: Path, licence: str,
     assert found == ([] if spdx else [("license", "warning")])
 
 
+def test_featured_items_labels_name_the_curation_statuses(tmp_path: Path) -> None:
+    """landscape2's featured_items rule for `maturity` (its name for `project:`) already labels
+    the values (NASA's: 'ammos' as 'NASA AMMOS'): items show that label unless torchscape.statuses
+    gives one, and values it leaves out are neither warned about nor relabelled."""
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "featured_items": [
+            {
+                "field": "maturity",
+                "options": [{"value": "ammos", "label": "NASA AMMOS"}, {"value": "jpl", "label": "NASA JPL"}],
+            }
+        ],
+        "torchscape": {
+            "statuses": {"jpl": {"label": "Jet Propulsion Laboratory"}, "gsfc": {"label": "Goddard"}}
+        },
+    }
+    data = catalog(
+        item("A", project="ammos"),
+        item("B", project="jpl", homepage_url="https://b.example"),
+        item("C", project="gsfc", homepage_url="https://c.example"),
+    )
+    result = run_check(tmp_path, data, settings=settings)
+    assert list(result.problems) == [] and result.landscape is not None
+    labels = [item.status.label for item in result.landscape.items if item.status]
+    assert labels == ["NASA AMMOS", "Jet Propulsion Laboratory", "Goddard"]
+
+
 def test_second_path_problems(tmp_path: Path) -> None:
     result = run_check(tmp_path, catalog(item(second_path=["Cat / Nope", "just-one-part", "Cat / Sub"])))
     assert [p.code for p in result.problems] == [Code.SECOND_PATH_UNKNOWN, Code.SECOND_PATH_INVALID]

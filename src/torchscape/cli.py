@@ -359,7 +359,10 @@ def _unlabelled_statuses(landscape: Landscape) -> str | None:
     settings = landscape.settings.torchscape if landscape.settings else None
     if settings is not None and settings.statuses:
         return None
-    counts = Counter(item.status.value for item in landscape if item.status)
+    # Values that featured_items already labels are shown with that label.
+    counts = Counter(
+        item.status.value for item in landscape if item.status and item.status.value not in landscape.statuses
+    )
     if not counts:
         return None
     shown = ", ".join(f"{printable(value)}: {n}" for value, n in sorted(counts.items()))

@@ -139,6 +139,23 @@ def outside_landscape(folder: Path, data_path: Path) -> bool:
         return True
 
 
+def featured_statuses(settings: RawSettings | None) -> dict[str, StatusSetting]:
+    """Labels of `project:` values that landscape2's `featured_items` already gives (a rule for
+    the field `maturity`, landscape2's name for `project:`, each option's `label`): what tiles
+    say of a featured item, its page says too, unless `torchscape.statuses` labels the value
+    itself. `archived` is retired, as the landscapes using it mean."""
+    found: dict[str, StatusSetting] = {}
+    for rule in (settings.featured_items or []) if settings else []:
+        if rule.field != "maturity":
+            continue
+        for option in rule.options:
+            if option.label and option.label.strip() and option.value not in found:
+                found[option.value] = StatusSetting(
+                    label=option.label.strip(), retired=option.value == "archived"
+                )
+    return found
+
+
 def _statuses_hint(parsed: object) -> dict[str, StatusSetting] | None:
     """The status table from settings, read leniently (settings are fully checked later)."""
     root = getattr(parsed, "root", None)
@@ -146,8 +163,15 @@ def _statuses_hint(parsed: object) -> dict[str, StatusSetting] | None:
     table = section.get("statuses") if isinstance(section, dict) else None
     derived = relation_statuses(root) if is_landscapeapp(root) else {}  # see check_settings
     if not isinstance(table, dict) and not derived:
-        return None
+        return None  # labels from featured_items alone do not make the other values unknown
     statuses = dict(derived)
+    for rule in root.get("featured_items") or () if isinstance(root, dict) else ():
+        if isinstance(rule, dict) and rule.get("field") == "maturity":
+            for option in rule.get("options") or () if isinstance(rule.get("options"), list) else ():
+                if isinstance(option, dict) and isinstance(option.get("value"), str):
+                    statuses.setdefault(
+                        option["value"], StatusSetting(label=str(option.get("label") or option["value"]))
+                    )
     for key, value in (table if isinstance(table, dict) else {}).items():
         label = value.get("label") if isinstance(value, dict) else None
         retired = (
@@ -169,7 +193,8 @@ def _build(
     guide_file: Path | None,
     logos: Path | None,
 ) -> Landscape:
-    statuses = dict(settings.torchscape.statuses or {}) if settings and settings.torchscape else {}
+    statuses = featured_statuses(settings)
+    statuses.update(settings.torchscape.statuses or {} if settings and settings.torchscape else {})
     categories = tuple(
         Category(
             name=name,
