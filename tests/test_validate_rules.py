@@ -786,7 +786,17 @@ def test_guide_chapters_named_twice_or_naming_nothing_are_warned(tmp_path: Path)
                 ],
             },
             {"category": "Cat", "content": "two"},
-            {"category": "Kat", "content": "three", "subcategories": [{"subcategory": "X", "content": "x"}]},
+            {
+                "category": "Introduction",
+                "content": "three",
+                "subcategories": [{"subcategory": "X", "content": "x"}],
+            },
+            {"category": "Cats", "content": "four"},  # meant 'Cat', by its name
+            {
+                "category": "Basics",
+                "content": "five",
+                "subcategories": [{"subcategory": "Sub", "content": "d"}],
+            },
         ]
     }
     result = run_check(tmp_path, catalog(item()), guide=guide)
@@ -798,11 +808,17 @@ def test_guide_chapters_named_twice_or_naming_nothing_are_warned(tmp_path: Path)
         "in the data file: its section lists no items; did you mean 'Sub'?",
         "guide.yml:11:3: warning: Cat › category: 'Cat' has a chapter earlier in the guide; "
         "this one is only on the guide page, after it",
-    ]  # 'Kat' is not a category: a chapter all the same (as landscape2's 'Introduction' is)
+        "guide.yml:18:3: warning: Cats › category: 'Cats' is not a category of the data file: "
+        "category pages do not show this chapter; did you mean 'Cat'?",
+        "guide.yml:20:3: warning: Basics › category: 'Basics' is not a category of the data file, but its "
+        "sections are subcategories of 'Cat': category pages do not show this chapter; did you mean 'Cat'?",
+    ]  # 'Introduction' is not a category: a chapter all the same (as landscape2's is)
     assert [p.code for p in result.problems] == [
         Code.DUPLICATE_SECTION,
         Code.UNKNOWN_CATEGORY,
         Code.DUPLICATE_SECTION,
+        Code.UNKNOWN_CATEGORY,
+        Code.UNKNOWN_CATEGORY,
     ]
 
 

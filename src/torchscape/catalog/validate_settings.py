@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Collection, Iterable
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from torchscape.catalog.checks import (
 )
 from torchscape.catalog.ids import is_valid_slug
 from torchscape.catalog.model import MAX_GROUPS, MAX_MARKDOWN_CHARS
-from torchscape.catalog.raw import RawGuide, RawSettings, StatusSetting
+from torchscape.catalog.raw import GuideSubcategory, RawGuide, RawSettings, StatusSetting
 from torchscape.catalog.urls import scheme_of
 from torchscape.catalog.yamlio import Mark, ParsedFile, YMap
 from torchscape.errors import Code
@@ -409,6 +410,8 @@ def check_guide(parsed: ParsedFile, categories: dict[str, set[str]] | None = Non
         _guide_texts(where, (("category",), category.category), (("content",), category.content))
         _guide_name(where, category.category, chapters, None, "chapter")
         known = None if categories is None else categories.get(category.category or "")
+        if categories is not None and known is None and category.category and category.category.strip():
+            _chapter_not_a_category(where, category.category, category.subcategories or (), categories)
         sections: set[str] = set()
         for k, keyword in enumerate(category.keywords or ()):
             _guide_texts(where, (("keywords", k), keyword))
@@ -419,6 +422,31 @@ def check_guide(parsed: ParsedFile, categories: dict[str, set[str]] | None = Non
             for k, keyword in enumerate(sub.keywords or ()):
                 _guide_texts(inner, (("keywords", k), keyword))
     return guide
+
+
+def _chapter_not_a_category(
+    scope: Scope, name: str, sections: Sequence[GuideSubcategory], categories: dict[str, set[str]]
+) -> None:
+    """A chapter that is no category may be an introduction; but one whose sections are some
+    category's subcategories, or whose name is close to a category's, was meant to be that
+    category: its text never reaches that category's page (NASA's 'Earth & Science Data
+    Systems' for 'Science Data Systems')."""
+    owners = Counter(
+        owner for section in sections for owner, subs in categories.items() if section.subcategory in subs
+    )
+    if owners:
+        meant = owners.most_common(1)[0][0]
+        message = (
+            f"'{name}' is not a category of the data file, but its sections are subcategories of "
+            f"'{meant}': category pages do not show this chapter; did you mean '{meant}'?"
+        )
+    else:
+        hint = suggest(name, categories)
+        if not hint:
+            return
+        message = f"'{name}' is not a category of the data file: category pages do not show this chapter"
+        message += hint
+    scope.warn(("category",), Code.UNKNOWN_CATEGORY, message)
 
 
 def _guide_name(
