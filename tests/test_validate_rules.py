@@ -399,6 +399,7 @@ def test_logos(tmp_path: Path) -> None:
         item("F", logo="https://a.example/logo.svg"),
         item("G", logo="empty.svg"),  # the build shows a monogram for it: validate says so
         item("H", logo="sub/empty.svg"),
+        item("I", logo="gone.png"),  # missing: that error only, not also "not an SVG file"
     )
     logos = {"a.svg": "<svg/>", "c.png": "x", "empty.svg": "", "sub/empty.svg": ""}
     (tmp_path / "logos" / "sub").mkdir(parents=True)
@@ -412,6 +413,7 @@ def test_logos(tmp_path: Path) -> None:
         ("G", Code.LOGO_MISSING),
         ("H", Code.LOGO_MISSING),
         ("B", Code.LOGO_MISSING),
+        ("I", Code.LOGO_MISSING),
         ("C", Code.LOGO_NOT_SVG),
         ("C", Code.LOGO_UNUSABLE),  # "x" is no image
         ("D", Code.LOGO_OUTSIDE),
@@ -549,6 +551,19 @@ def test_featured_items_labels_name_the_curation_statuses(tmp_path: Path) -> Non
     assert list(result.problems) == [] and result.landscape is not None
     labels = [item.status.label for item in result.landscape.items if item.status]
     assert labels == ["NASA AMMOS", "Jet Propulsion Laboratory", "Goddard"]
+
+
+def test_an_empty_item_is_one_error(tmp_path: Path) -> None:
+    """SSIA's `- item:` with nothing after it (or `{}`): one error, not one per required field."""
+    text = (
+        "categories:\n  - category:\n    name: Cat\n    subcategories:\n      - subcategory:\n"
+        "        name: Sub\n        items:\n          - item:\n          - {}\n"
+    )
+    result = run_check(tmp_path, text)
+    assert [(p.line, p.code, p.message) for p in result.problems if p.severity.value == "error"] == [
+        (8, Code.MISSING_FIELD, "an empty item: it needs at least a name, a homepage_url and a logo"),
+        (9, Code.MISSING_FIELD, "an empty item: it needs at least a name, a homepage_url and a logo"),
+    ]  # and an empty mapping the same
 
 
 def test_second_path_problems(tmp_path: Path) -> None:

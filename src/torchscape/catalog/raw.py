@@ -281,6 +281,9 @@ class Group(_Raw):
     name: str
     categories: list[str]
     alias: str | None = None
+    normalized_name: str | None = Field(
+        default=None, description="landscape2's own: it sets it from `name` (a value here is not used)."
+    )
 
 
 class Images(_Raw):

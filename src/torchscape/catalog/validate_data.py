@@ -271,6 +271,10 @@ class DataChecker:
             if not isinstance(value, YMap):
                 scope.report((), Code.WRONG_TYPE, f"an item must be a mapping, not {describe_value(value)}")
                 continue
+            if all(key == "item" and child is None for key, child in value.items()):  # `- item:` alone
+                message = "an empty item: it needs at least a name, a homepage_url and a logo"
+                scope.report((), Code.MISSING_FIELD, message)
+                continue
             raw = validate_model(RawItem, value, scope)
             if raw is None:
                 continue
@@ -462,12 +466,12 @@ class DataChecker:
         if problem:
             scope.report(("logo",), Code.LOGO_OUTSIDE, f"'{shorten(logo)}' {problem}; it is not read")
             return
+        size = self._logo_size(logo) if self.logos_path is not None else 0
         suffix = PurePosixPath(logo).suffix.lower()
-        if suffix != ".svg":
+        if suffix != ".svg" and size is not None:  # a missing file is that one error, not also this
             shown = "torchscape shows PNG, JPEG, GIF and WebP logos too, shrunk and re-encoded"
             extra = f" (landscape2 wants SVG; {shown})" if suffix in _IMAGE_SUFFIXES else ""
             scope.warn(("logo",), Code.LOGO_NOT_SVG, f"'{shorten(logo)}' is not an SVG file{extra}")
-        size = self._logo_size(logo) if self.logos_path is not None else 0
         if size is None:
             message = f"'{shorten(logo)}' is not in {self.logos_path}; a placeholder is shown instead"
             scope.report(("logo",), Code.LOGO_MISSING, message)
