@@ -324,6 +324,29 @@ def test_cli_build_refusal_is_clear(chdir_tmp: Path, capsys: pytest.CaptureFixtu
     assert "build refused: 1 blocking problem(s); site is untouched" in err
 
 
+def test_notes_for_a_landscape_without_settings_or_with_the_wrong_logos_folder(
+    chdir_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entries = [item(f"P{n}", homepage_url=f"https://p{n}.example", logo=f"p{n}.svg") for n in range(12)]
+    (chdir_tmp / "landscape.yml").write_text(dump(catalog(*entries)), encoding="utf-8")
+    (chdir_tmp / "logos").mkdir()
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out
+    assert "note: none of the 12 logo files is in logos: is --logos-path the folder they are in?" in out
+    assert "note: no settings file: the site is titled 'Open source Landscape'" in out
+    assert main(["build", "--cache-dir", str(chdir_tmp / "cache")]) == 0
+    assert "note: no settings file: the site is titled 'Open source Landscape'" in capsys.readouterr().out
+    (chdir_tmp / "logos" / "p0.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>'
+    )
+    (chdir_tmp / "settings.yml").write_text("foundation: F\nurl: https://f.example\n", encoding="utf-8")
+    main(["validate"])
+    out = capsys.readouterr().out
+    assert (
+        "none of the" not in out and "no settings file" not in out
+    )  # one logo there: its errors say the rest
+
+
 def test_a_refusal_shows_what_refuses_it_among_many_errors(
     chdir_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

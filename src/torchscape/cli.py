@@ -30,6 +30,7 @@ from torchscape.catalog.model import Landscape
 from torchscape.errors import (
     SHOWN_PER_KIND,
     CatalogError,
+    Code,
     Problem,
     Severity,
     TorchscapeError,
@@ -42,7 +43,7 @@ from torchscape.new import create_example
 from torchscape.outputs import check_output, landscape_files, os_reason, replacing, write_output
 from torchscape.paths import Sources, display_path, resolve_sources
 from torchscape.schema import KINDS, dumps
-from torchscape.site.build import BuildRequest, build_site, load_catalog
+from torchscape.site.build import NO_SETTINGS_NOTE, BuildRequest, build_site, load_catalog
 from torchscape.site.writer import STAGING_FOLDERS
 
 if TYPE_CHECKING:
@@ -333,8 +334,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print("validating the bundled PyTorch landscape (no landscape.yml in this folder)")
         for line in _listed(problems, everything=args.all):
             print(line)
-        if isinstance(result.landscape, Landscape) and result.landscape.logos_path is None:
+        landscape = result.landscape if isinstance(result.landscape, Landscape) else None
+        if landscape is not None and landscape.logos_path is None:
             print(f"note: logo files not checked: {NO_LOGOS_FOLDER}")
+        if landscape is not None and (note := _all_logos_missing(landscape, problems)):
+            print(f"note: {note}")
+        if landscape is not None and landscape.settings is None:
+            print(f"note: {NO_SETTINGS_NOTE}")
         if isinstance(result.landscape, Landscape) and (note := _unlabelled_statuses(result.landscape)):
             print(f"note: {note}")
         blocking = [p for p in problems if p.blocking]
@@ -350,6 +356,19 @@ def _listed(problems: Sequence[Problem], everything: bool) -> list[str]:
         return [_colour(problem) for problem in problems]
     kept, left_out = capped_warnings(problems)
     return [_colour(problem) for problem in kept] + left_out_lines(left_out)
+
+
+def _all_logos_missing(landscape: Landscape, problems: Sequence[Problem]) -> str | None:
+    """A hint when no item's logo file is in the logos folder: the folder is likely not the
+    one they are in (each missing file is its own error above)."""
+    data_file = landscape.data_file.name
+    missing = sum(1 for p in problems if p.code is Code.LOGO_MISSING and p.file.endswith(data_file))
+    if landscape.logos_path is None or missing < 10 or missing < len(landscape):
+        return None
+    return (
+        f"none of the {missing} logo files is in {display_path(landscape.logos_path)}: "
+        "is --logos-path the folder they are in?"
+    )
 
 
 def _unlabelled_statuses(landscape: Landscape) -> str | None:

@@ -161,7 +161,7 @@ def build_site(request: BuildRequest) -> BuildReport:
         seconds=time.perf_counter() - started,
         placeholders=list(logos.placeholders),
         logo_problems=logos.placeholders,
-        notes=image_notes + feed_notes + writer.notes,
+        notes=_settings_notes(landscape) + image_notes + feed_notes + writer.notes,
         landscape=landscape,
     )
     if key is not None and not writer.left:  # old files left over: the next build tries again
@@ -224,6 +224,17 @@ def _call_in_child(call: Callable[[], Any], sender: Any) -> None:
         sender.send(("error", exc))
     finally:
         sender.close()
+
+
+#: Said by `build` and `validate` of a landscape without a settings file.
+NO_SETTINGS_NOTE = (
+    "no settings file: the site is titled 'Open source Landscape' and its pages have no address of "
+    "their own; a settings.yml beside the data file (or --settings-file) with foundation and url names them"
+)
+
+
+def _settings_notes(landscape: Landscape) -> list[str]:
+    return [NO_SETTINGS_NOTE] if landscape.settings is None else []
 
 
 def _feed_of(landscape: Landscape, cache_dir: Path | None) -> tuple[str, list[str]]:
