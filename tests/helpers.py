@@ -59,7 +59,9 @@ def run_check(
         logos_dir.mkdir(exist_ok=True)
         for name, content in logos.items():
             (logos_dir / name).write_text(content, encoding="utf-8")
-    return torchscape.check(data_file, settings_file, guide_file, logos_dir)
+    return torchscape.check(
+        data_file, settings_file, guide_file, logos_dir, inspect_logos=True
+    )  # as validate
 
 
 def lines(result: CheckResult) -> list[str]:

@@ -447,7 +447,8 @@ def _validate(sources: Sources, text: str, logos: Path) -> CheckResult:
         with tempfile.TemporaryDirectory(dir=folder, prefix=".torchscape-add-") as temp:
             data = Path(temp) / sources.data_file.name
             data.write_text(text, encoding="utf-8", newline="")
-            result = check(data, sources.settings_file, sources.guide_file, logos if logos.is_dir() else None)
+            found = logos if logos.is_dir() else None
+            result = check(data, sources.settings_file, sources.guide_file, found, inspect_logos=True)
             staged = {str(data), display_path(data)}
     except OSError as exc:  # a read-only folder: the data file could not be written either
         raise AddNotWritten(f"cannot write in {display_path(folder) or '.'}: {os_reason(exc)}") from exc

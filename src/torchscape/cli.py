@@ -323,7 +323,9 @@ def sources_from(args: argparse.Namespace) -> Sources:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     sources = sources_from(args)
-    result = check(sources.data_file, sources.settings_file, sources.guide_file, sources.logos_path)
+    result = check(
+        sources.data_file, sources.settings_file, sources.guide_file, sources.logos_path, inspect_logos=True
+    )
     problems = result.problems
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors

@@ -67,25 +67,35 @@ def check(
     settings_file: StrPath | None = None,
     guide_file: StrPath | None = None,
     logos_path: StrPath | None = None,
+    *,
+    inspect_logos: bool = False,
 ) -> CheckResult:
-    """Run every rule over the files and report all problems (never raises for bad content)."""
+    """Run every rule over the files and report all problems (never raises for bad content).
+    With `inspect_logos`, each logo file is also looked at (`logos.source_problem`: parsed, not
+    sanitised), as `validate` does; a build processes them itself, and says which it could
+    not use."""
     data_path = _existing(data_file, "data file")
     settings_path = _existing(settings_file, "settings file") if settings_file else None
     guide_path = _existing(guide_file, "guide file") if guide_file else None
     logos = _logos_dir(logos_path, data_path)
 
     with suggestion_budget():
-        return _check(data_path, settings_path, guide_path, logos)
+        return _check(data_path, settings_path, guide_path, logos, inspect_logos)
 
 
 def _check(
-    data_path: Path, settings_path: Path | None, guide_path: Path | None, logos: Path | None
+    data_path: Path,
+    settings_path: Path | None,
+    guide_path: Path | None,
+    logos: Path | None,
+    inspect_logos: bool = False,
 ) -> CheckResult:
     data = read_yaml(data_path)
     settings_parsed = read_yaml(settings_path) if settings_path else None
     statuses = _statuses_hint(settings_parsed)
     parsed_ok = not data.problems
-    result = DataChecker(data, logos, statuses).run() if parsed_ok else DataResult()
+    checker = DataChecker(data, logos, statuses, inspect_logos=inspect_logos)
+    result = checker.run() if parsed_ok else DataResult()
     names = {c: {s for s, _ in subs} for c, subs in result.categories} if parsed_ok else None
     settings = (
         check_settings(settings_parsed, names, {c.id for c in result.items} if parsed_ok else None)

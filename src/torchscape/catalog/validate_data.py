@@ -92,6 +92,7 @@ class DataChecker:
     logos_path: Path | None
     statuses: dict[str, StatusSetting] | None
     result: DataResult = field(default_factory=DataResult)
+    inspect_logos: bool = False  # look into each logo file too (validate), see `_logo_problem`
     _logo_sizes: dict[str, int] | None = None  # file name -> bytes, of the logos folder's files
     _logo_problems: dict[str, str | None] = field(default_factory=dict)  # logo -> why unusable
     _slashed: list[tuple[Scope, str]] = field(default_factory=list)  # names with '/'
@@ -478,7 +479,7 @@ class DataChecker:
         elif self.logos_path is not None and size == 0:
             message = f"'{shorten(logo)}' is an empty file; a placeholder is shown instead"
             scope.report(("logo",), Code.LOGO_MISSING, message)
-        elif self.logos_path is not None:
+        elif self.logos_path is not None and self.inspect_logos:
             problem = self._logo_problem(logo)
             if problem:
                 message = f"'{shorten(logo)}' cannot be used ({problem}); a placeholder is shown instead"
