@@ -132,6 +132,33 @@ def test_findings_from_observed_data(
     assert report["summary"] == {"errors": 3, "warnings": 5, "by_code": report["summary"]["by_code"]}
 
 
+def test_featured_items_labels_keep_archived_retired(
+    observed_landscape: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Labels that featured_items gives some statuses (CNCF's: graduated, incubating) are no
+    status table: `archived` stays retired for the audit, as without settings."""
+    data, cache = observed_landscape
+    settings = tmp_path / "settings.yml"
+    settings.write_text(
+        "foundation: F\nurl: https://f.example\nfeatured_items:\n  - field: maturity\n"
+        "    options:\n      - {value: graduated, label: Graduated}\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    args = [
+        "--data-file",
+        str(data),
+        "--settings-file",
+        str(settings),
+        "--cache-dir",
+        str(cache),
+        "--now",
+        TODAY,
+    ]
+    _, report = audit_json(capsys, *args)
+    assert codes_by_item(report)["retiree"] == {"retired-but-active"}
+
+
 def test_now_pins_the_verdicts(
     observed_landscape: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

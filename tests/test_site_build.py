@@ -581,7 +581,9 @@ def test_pages_call_items_what_the_settings_say(tmp_path: Path) -> None:
     assert "<p>2 members, arranged by what they are for." in home and 'data-words="member|members"' in home
     assert "Search members, topics, keywords" in home and "projects" not in home.replace("projects/", "")
     assert "lists 2 members." in (out / "about" / "index.html").read_text(encoding="utf-8")
-    assert "2 members. Curated" in (out / "stats" / "index.html").read_text(encoding="utf-8")
+    stats = (out / "stats" / "index.html").read_text(encoding="utf-8")
+    assert "2 members. Curated" in stats and "Members per category" in stats and ">Members</th>" in stats
+    assert "Project" not in stats and 'data-words="member|members"' in stats  # compare.js reads it too
 
 
 def test_a_description_of_several_paragraphs_keeps_them(tmp_path: Path) -> None:

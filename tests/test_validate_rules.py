@@ -491,6 +491,34 @@ def test_true_or_false_written_loosely_is_read_with_a_warning(tmp_path: Path) ->
     ]
 
 
+def test_a_chapter_that_only_ends_like_a_category_is_free(tmp_path: Path) -> None:
+    data = {"categories": [{"name": "Production", "subcategories": [{"name": "Sub", "items": [item()]}]}]}
+    guide = {
+        "categories": [
+            {"category": "Introduction", "content": "hello"},
+            {"category": "Production", "content": "x"},
+        ]
+    }
+    assert list(run_check(tmp_path, data, guide=guide).problems) == []
+
+
+def test_item_words_need_both(tmp_path: Path) -> None:
+    settings = {
+        "foundation": "F",
+        "url": "https://f.example",
+        "torchscape": {"item_words": {"one": "member"}},
+    }
+    result = run_check(tmp_path, catalog(item()), settings=settings)
+    assert [(p.field, p.code) for p in result.problems] == [("torchscape.item_words.one", Code.IGNORED_VALUE)]
+    assert "until both are given" in result.problems[0].message
+
+
+def test_an_audit_without_a_url_is_an_error(tmp_path: Path) -> None:
+    audit = {"date": "2024-01-02", "type": "security", "url": "", "vendor": "Acme"}
+    result = run_check(tmp_path, catalog(item(extra={"audits": [audit]})))
+    assert [(p.field, p.code) for p in result.problems] == [("extra.audits[0].url", Code.EMPTY_VALUE)]
+
+
 def test_unusable_item_words_are_ignored_with_a_warning(tmp_path: Path) -> None:
     settings = {
         "foundation": "F",
@@ -517,6 +545,9 @@ def test_unusable_item_words_are_ignored_with_a_warning(tmp_path: Path) -> None:
         ("MIT OR", False),
         ("(MIT", False),
         ("Apache License, Version 2.0", False),
+        ("MIT or Apache-2.0", True),  # all lower case: commonly accepted
+        ("MIT Or Apache-2.0", False),
+        ("LicenseRef-", False),
     ],
 )
 def test_a_licence_not_shaped_as_spdx_is_a_warning(tmp_path: Path, licence: str, spdx: bool) -> None:

@@ -426,12 +426,14 @@ def _summary(
 
 
 def _places(problems: Sequence[Problem], limit: int = 5) -> str:
-    """`landscape.yml:329, 412` (at most `limit` lines, then how many more), file by file."""
+    """`landscape.yml:329, 412` (at most `limit` lines, each once, then how many more lines),
+    file by file."""
+    places = list(dict.fromkeys((problem.file or "?", problem.line) for problem in problems))
     lines: dict[str, list[int]] = {}
-    for problem in problems[:limit]:
-        lines.setdefault(problem.file or "?", []).append(problem.line)
+    for file, line in places[:limit]:
+        lines.setdefault(file, []).append(line)
     shown = "; ".join(f"{file}:{', '.join(map(str, numbers))}" for file, numbers in lines.items())
-    return shown + (f" and {len(problems) - limit} more" if len(problems) > limit else "")
+    return shown + (f" and {len(places) - limit} more" if len(places) > limit else "")
 
 
 def _colour(problem: Problem) -> str:

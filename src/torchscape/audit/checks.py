@@ -57,12 +57,15 @@ def make_fix(item: Item, field: str, old: str, new: str, reason: str) -> Fix:
 
 
 def is_retired(item: Item, landscape: Landscape) -> bool:
-    """Retired by the landscape's statuses; without a status table, landscape2's own `archived`."""
+    """Retired by the settings' status table (`torchscape.statuses`, or landscapeapp's
+    `relation`); without one, landscape2's own `archived` (labels taken from `featured_items`
+    alone do not make a table: they seldom name `archived`)."""
     if item.status is None:
         return False
-    if landscape.statuses:
+    settings = landscape.settings.torchscape if landscape.settings else None
+    if settings is not None and settings.statuses:
         return item.retired
-    return item.status.value.strip().lower() == "archived"
+    return item.retired or item.status.value.strip().lower() == "archived"
 
 
 def item_checks(context: Context) -> Iterator[Finding]:

@@ -406,6 +406,8 @@ class DataChecker:
                 )
         for index, audit in enumerate(extra.audits or ()):
             check_url_field(scope, ("extra", "audits", index, "url"), audit.url or None, "audit")
+            if not audit.url:  # (blank ones are check_url_field's)
+                scope.report(("extra", "audits", index, "url"), Code.EMPTY_VALUE, "is empty; it needs a URL")
         tags = [extra.tag] if isinstance(extra.tag, str) else (extra.tag or [])
         for tag in tags:
             if not _TAG.match(tag):
@@ -623,13 +625,17 @@ _CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066
 _DIRECTION: Final = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 #: An SPDX licence id or reference: `Apache-2.0`, `GPL-2.0+`, `LicenseRef-Mine`, `DocumentRef-x:LicenseRef-y`.
-_SPDX_ID: Final = re.compile(r"(?:DocumentRef-[A-Za-z0-9.-]+:)?[A-Za-z0-9][A-Za-z0-9.-]*\+?")
+_SPDX_ID: Final = re.compile(
+    r"(?:DocumentRef-[A-Za-z0-9.-]+:)?(?:LicenseRef-[A-Za-z0-9.-]+|(?!LicenseRef-|DocumentRef-)[A-Za-z0-9][A-Za-z0-9.-]*\+?)"
+)
+#: SPDX's operators, as the spec writes them, and all lower case (which tools commonly accept).
+_SPDX_OPERATORS: Final = {"AND": "AND", "and": "AND", "OR": "OR", "or": "OR", "WITH": "WITH", "with": "WITH"}
 
 
 def spdx_expression(text: str) -> bool:
     """Whether `text` has the shape of an SPDX licence expression: ids joined by AND or OR
-    (either case), each perhaps `WITH` an exception, in balanced parentheses. Whether each id
-    is on the SPDX list is not checked (the list is not bundled)."""
+    (upper or lower case, not mixed), each perhaps `WITH` an exception, in balanced parentheses.
+    Whether each id is on the SPDX list is not checked (the list is not bundled)."""
     tokens = re.findall(r"\(|\)|[^\s()]+", text)
     position = 0
 
@@ -637,7 +643,7 @@ def spdx_expression(text: str) -> bool:
         nonlocal position
         if not term():
             return False
-        while position < len(tokens) and tokens[position].upper() in ("AND", "OR"):
+        while position < len(tokens) and _SPDX_OPERATORS.get(tokens[position]) in ("AND", "OR"):
             position += 1
             if not term():
                 return False
@@ -653,7 +659,7 @@ def spdx_expression(text: str) -> bool:
             return True
         if not licence_id():
             return False
-        if position < len(tokens) and tokens[position].upper() == "WITH":
+        if position < len(tokens) and _SPDX_OPERATORS.get(tokens[position]) == "WITH":
             position += 1
             return licence_id()
         return True
@@ -661,7 +667,7 @@ def spdx_expression(text: str) -> bool:
     def licence_id() -> bool:
         nonlocal position
         token = tokens[position] if position < len(tokens) else ""
-        if token.upper() in ("AND", "OR", "WITH") or not _SPDX_ID.fullmatch(token):
+        if token.upper() in _SPDX_OPERATORS or not _SPDX_ID.fullmatch(token):
             return False
         position += 1
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 from collections import Counter
@@ -169,6 +170,11 @@ _ITEM_WORD: Final = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '’-]){0,29}")
 
 def _item_words(settings: RawSettings, scope: Scope) -> None:
     words = settings.torchscape.item_words if settings.torchscape else None
+    if words is not None and len({"one", "many"} & words.model_fields_set) == 1:
+        given = "one" if "one" in words.model_fields_set else "many"
+        message = "is one of `one` and `many`: the pages say project and projects until both are given"
+        scope.warn(("torchscape", "item_words", given), Code.IGNORED_VALUE, message)
+        return
     for key in ("one", "many"):
         word = getattr(words, key) if words else None
         if word is not None and not usable_item_word(word):
@@ -441,12 +447,28 @@ def _chapter_not_a_category(
             f"'{meant}': category pages do not show this chapter; did you mean '{meant}'?"
         )
     else:
-        hint = suggest(name, categories)
-        if not hint:
+        near = _meant_category(name, categories)
+        if near is None:
             return
-        message = f"'{name}' is not a category of the data file: category pages do not show this chapter"
-        message += hint
+        message = (
+            f"'{name}' is not a category of the data file: category pages do not show this chapter; "
+            f"did you mean '{near}'?"
+        )
     scope.warn(("category",), Code.UNKNOWN_CATEGORY, message)
+
+
+def _meant_category(name: str, categories: Collection[str]) -> str | None:
+    """The category a chapter's name was meant to be: one its name holds whole, word for word
+    ('Earth & Science Data Systems' for 'Science Data Systems'), or a near spelling of it (a
+    letter or two: 'Trainig'); not a word that merely ends alike ('Introduction', 'Production')."""
+    words = name.casefold().split()
+    for category in categories:
+        theirs = category.casefold().split()
+        size = len(theirs)
+        if size and any(words[i : i + size] == theirs for i in range(len(words) - size + 1)):
+            return category
+    close = difflib.get_close_matches(name, list(categories), n=1, cutoff=0.85)
+    return close[0] if close else None
 
 
 def _guide_name(

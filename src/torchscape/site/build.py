@@ -389,9 +389,10 @@ def thresholds(landscape: Landscape) -> Thresholds:
 
 def load_catalog(sources: Sources) -> Landscape:
     """Load the catalog; blocking problems stop the build before anything is written."""
-    result = check(sources.data_file, sources.settings_file, sources.guide_file, sources.logos_path)
-    if result.landscape is None:
-        raise CatalogError(result.problems)
+    files = (sources.data_file, sources.settings_file, sources.guide_file, sources.logos_path)
+    result = check(*files)
+    if result.landscape is None:  # refused: counted as validate counts (which looks into logos)
+        raise CatalogError(check(*files, inspect_logos=True).problems)
     return result.landscape
 
 

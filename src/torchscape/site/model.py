@@ -169,7 +169,9 @@ def item_words(settings: RawSettings | None) -> tuple[str, str]:
     """(one, many): what the pages call the landscape's items, "project" and "projects" unless
     the settings' `torchscape.item_words` says otherwise (validation warns of unusable ones)."""
     words = settings.torchscape.item_words if settings and settings.torchscape else None
-    if words is None or not usable_item_word(words.one) or not usable_item_word(words.many):
+    if words is None or not {"one", "many"} <= words.model_fields_set:  # one alone: "2 projects", "1 member"
+        return DEFAULT_ITEM_WORDS
+    if not usable_item_word(words.one) or not usable_item_word(words.many):
         return DEFAULT_ITEM_WORDS
     return words.one.strip(), words.many.strip()
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from torchscape.catalog.model import Landscape
-from torchscape.site.model import SiteModel
+from torchscape.site.model import SiteModel, item_words
 
 _BAR_HEIGHT = 22
 _LABEL_WIDTH = 230
@@ -50,8 +50,9 @@ def charts(landscape: Landscape, model: SiteModel) -> list[Chart]:
     items = list(landscape)
     statuses = _counted(i.status.label if i.status else "none" for i in items)
     licences = _top(_licence(i.id, i.license, model) for i in items)
+    per_category = f"{item_words(landscape.settings)[1].capitalize()} per category"
     result = [
-        Chart("categories", "Projects per category", "Counted once per category.", _per_category(model)),
+        Chart("categories", per_category, "Counted once per category.", _per_category(model)),
         Chart("status", "Curation status", "Set by the landscape's maintainers.", statuses),
         Chart("kind", "Kind", "From the catalog.", _counted(i.kind or "not given" for i in items)),
         Chart("license", "Licences", "Catalog licence, else GitHub's or the package's.", licences),

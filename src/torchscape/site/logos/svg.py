@@ -379,7 +379,10 @@ def _drop_dead_definitions(root: ET.Element) -> bool:
     such a link reaches, and so on. Design tools leave dead copies there (whole embedded
     bitmaps, some logos' largest part). One pass over the document and its links, however
     long their chains. Returns whether anything went."""
-    targets = {element.get("id"): element for element in root.iter() if element.get("id") is not None}
+    targets: dict[str | None, ET.Element] = {}
+    for element in root.iter():  # an id given twice names the first, as browsers read it
+        if element.get("id") is not None:
+            targets.setdefault(element.get("id"), element)
     live: set[int] = set()
     work: list[ET.Element] = []
 

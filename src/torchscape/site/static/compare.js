@@ -2,6 +2,8 @@
 // browser from api/compare.json (the pre-rendered comparisons work without this script).
 
 const root = (typeof document !== "undefined" && document.body.dataset.root) || "";
+/** What the landscape calls its items (settings `torchscape.item_words`): one, many. */
+const words = ((typeof document !== "undefined" && document.body.dataset.words) || "project|projects").split("|");
 const KEY = "torchscape.compare";
 const MAX = 4;
 
@@ -214,8 +216,8 @@ async function setUpApp() {
   const render = (push) => {
     const url = ids.length ? `?items=${ids.map(encodeURIComponent).join(",")}` : location.pathname;
     if (push !== null) history[push ? "pushState" : "replaceState"](null, "", url);
-    const form = `<form class="compare-add" data-compare-add><label>Add a project <input list="compare-names" name="name" autocomplete="off"${ids.length >= MAX ? " disabled" : ""}></label> <button type="submit"${ids.length >= MAX ? " disabled" : ""}>Add</button><datalist id="compare-names">${options}</datalist></form>`;
-    const hint = ids.length < 2 ? `<p class="muted" data-compare-hint>Pick ${2 - ids.length} more (2 to 4 projects).</p>` : "";
+    const form = `<form class="compare-add" data-compare-add><label>Add a ${escapeHtml(words[0])} <input list="compare-names" name="name" autocomplete="off"${ids.length >= MAX ? " disabled" : ""}></label> <button type="submit"${ids.length >= MAX ? " disabled" : ""}>Add</button><datalist id="compare-names">${options}</datalist></form>`;
+    const hint = ids.length < 2 ? `<p class="muted" data-compare-hint>Pick ${2 - ids.length} more (2 to 4 ${escapeHtml(words[1])}).</p>` : "";
     app.innerHTML = `${form}${hint}${ids.length ? renderTable(app, data, ids) : ""}`;
     document.title = ids.length ? `Compare ${ids.map((id) => data.items[id].name).join(", ")}` : document.title;
   };

@@ -10,7 +10,8 @@ import { FILTERS, UNKNOWN, applyFilters, facets, hiddenByDefault } from "./filte
 const root = document.body.dataset.root || "";
 const panel = document.querySelector("[data-explorer]");
 /** What the landscape calls its items (settings `torchscape.item_words`): one, many. */
-const words = (panel?.dataset.words || "project|projects").split("|");
+const words = (document.body.dataset.words || "project|projects").split("|");
+const capital = (word) => word.charAt(0).toUpperCase() + word.slice(1);
 const SORTS = { name: "Name", stars: "Stars", last_commit: "Last commit", last_release: "Last release", added: "Date added" };
 const LABELS = { category: "Category", subcategory: "Subcategory", status: "Curation status", kind: "Kind", license: "Licence", language: "Language", activity: "Upstream state", torch: "Accepts torch" };
 
@@ -247,7 +248,7 @@ function put(element, property, value) {
 function renderList(container, items) {
   const cell = (text) => `<td>${escapeHtml(text ?? "–")}</td>`;
   const rows = items.map((item) => `<tr data-id="${escapeHtml(item.id)}"><th scope="row"><a href="${root}projects/${encodeURIComponent(item.id)}/">${escapeHtml(item.name)}</a><span class="muted">${escapeHtml(clip(item.description, 140))}</span></th>${cell(`${item.category} / ${item.subcategory}`)}${cell(item.status?.label)}${cell(item.activity ?? "unknown")}${cell(item.stars?.toLocaleString())}${cell(item.last_commit)}${cell(item.last_release)}${cell(item.license)}</tr>`);
-  container.innerHTML = `<table class="list"><thead><tr><th scope="col">Project</th><th scope="col">Category</th><th scope="col">Curation status</th><th scope="col">Upstream</th><th scope="col">Stars</th><th scope="col">Last commit</th><th scope="col">Last release</th><th scope="col">Licence</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  container.innerHTML = `<table class="list"><thead><tr><th scope="col">${escapeHtml(capital(words[0]))}</th><th scope="col">Category</th><th scope="col">Curation status</th><th scope="col">Upstream</th><th scope="col">Stars</th><th scope="col">Last commit</th><th scope="col">Last release</th><th scope="col">Licence</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
