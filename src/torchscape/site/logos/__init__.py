@@ -81,7 +81,7 @@ __all__ = [
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "10"  # 10: defs children kept when what they hold is linked to
+PROCESSOR_VERSION: Final = "11"  # 11: an id given twice names the first definition
 #: The same for thumbnails (their cache keys also hold the processor version).
 THUMBNAIL_VERSION: Final = "3"  # 3: WebP quality 85, method 2
 
