@@ -73,6 +73,8 @@ const BUNDLED = [
   ["kv cache", ["vllm", "lmcache", "flashinfer", "mooncake"]],
   ["molecular dynamics", ["torchmd-net", "schnetpack", "torchani", "mace"]],
   ["ocr", ["easyocr", "doctr", "mmocr"]],
+  ["optical character recognition", ["easyocr", "doctr", "mmocr"]],
+  ["automatic differentiation", ["pytorch", "torchopt", "higher"]],
   ["explainability", ["captum", "pytorch-grad-cam"]],
   ["robotics", ["lerobot", "pypose", "theseus"]],
   ["embeddings", ["sentence-transformers"]],
