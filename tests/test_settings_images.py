@@ -129,6 +129,39 @@ def test_refresh_fetches_them_and_build_shows_them_sanitised(
     assert files.requests == ["/gone.png"]
 
 
+def test_logos_given_as_urls_are_fetched_by_refresh_and_shown_from_the_cache(
+    tmp_path: Path, files: Files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """landscapeapp's `logo: https://...` (CNCF's 2020 data has 311): a monogram until
+    `refresh` fetches the file; then the build shows it, sanitised, from the cache."""
+    data = tmp_path / "landscape.yml"
+    entries = [
+        item(logo=files.url("/brand/alpha-logo.svg")),
+        item("Beta", homepage_url="https://b.example", logo=files.url("/gone.svg")),
+    ]
+    data.write_text(dump(catalog(*entries)), encoding="utf-8")
+    files.files["/brand/alpha-logo.svg"] = LOGO
+    (tmp_path / "logos").mkdir()  # (without a logos folder the build names only that)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    flags = ["--data-file", str(data), "--cache-dir", str(cache)]
+    assert main(["build", *flags, "--output-dir", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "alpha: is a URL not fetched yet (`torchscape refresh` fetches it)" in said
+    assert main(["refresh", "--only", "images", *flags]) == 0
+    said = capsys.readouterr().out
+    assert "logos given as URLs: 2 wanted, 1 fetched, 0 unchanged, 1 failed" in said and "HTTP 404" in said
+    assert main(["build", *flags, "--output-dir", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "alpha:" not in said and "beta: is a URL not fetched yet" in said
+    page = (out / "projects" / "alpha" / "index.html").read_text(encoding="utf-8")
+    logo = page.split('<div class="item-logo"><img src="../../')[1].split('"')[0]
+    assert logo.startswith("logos/alpha-logo.") and logo.endswith(".svg")
+    served = (out / logo).read_bytes()
+    assert b"<script" not in served and b"onclick" not in served and b"#ee4c2c" in served
+    for page_file in out.rglob("*.html"):
+        assert files.url("/") not in page_file.read_text(encoding="utf-8"), page_file
+
+
 def test_a_refetched_image_makes_the_next_build_render_again(tmp_path: Path, files: Files) -> None:
     data, settings = _landscape(tmp_path, files)
     cache, out = tmp_path / "cache", tmp_path / "site"

@@ -425,7 +425,8 @@ def test_logos(tmp_path: Path) -> None:
     # landscapeapp fetched logos given as URLs; landscape2 does not, and neither do we: an
     # error to fix, but no reason to refuse the build (a placeholder stands in for it)
     url = next(p for p in result.problems if p.code is Code.LOGO_URL)
-    assert not url.blocking and "read from the logos folder only" in url.message
+    assert not url.blocking and "reads logos from the logos folder only" in url.message
+    assert "`torchscape refresh` fetches it into the cache" in url.message
     not_svg = next(p for p in result.problems if p.code is Code.LOGO_NOT_SVG)
     assert "shows PNG, JPEG, GIF and WebP logos too" in not_svg.message
     assert next(p for p in result.problems if p.code is Code.LOGO_OUTSIDE).blocking

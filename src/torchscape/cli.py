@@ -593,21 +593,27 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def _refresh_settings_images(
     landscape: Landscape, folder: Path, max_age: datetime.timedelta, now: datetime.datetime
 ) -> tuple[int, int]:
-    """Fetch the settings' images named by URL into the cache and print a line; returns how
-    many are there (fetched or fresh) and how many failed."""
+    """Fetch the settings' images and the items' logos named by URL into the cache and print a
+    line for each kind; returns how many are there (fetched or fresh) and how many failed."""
     from torchscape.sources.http import make_client
-    from torchscape.sources.settings_images import fetch_images, image_urls
+    from torchscape.sources.settings_images import fetch_images, image_urls, logo_urls
 
-    urls = image_urls(landscape.settings)
-    if not urls:
-        return 0, 0
-    with make_client(timeout=20.0, max_connections=2) as client:
-        fetched, fresh, failures = fetch_images(urls, folder, client, max_age=max_age, now=now)
-    line = f"settings images: {len(urls)} wanted, {fetched} fetched, {fresh} unchanged"
-    print(line + (f", {len(failures)} failed" if failures else ""))
-    for failure in failures:
-        print(f"  {printable(failure)}")
-    return fetched + fresh, len(failures)
+    kinds = (
+        ("settings images", image_urls(landscape.settings)),
+        ("logos given as URLs", logo_urls(landscape)),
+    )
+    there = failed = 0
+    for what, urls in kinds:
+        if not urls:
+            continue
+        with make_client(timeout=20.0, max_connections=2) as client:
+            fetched, fresh, failures = fetch_images(urls, folder, client, max_age=max_age, now=now)
+        line = f"{what}: {len(urls)} wanted, {fetched} fetched, {fresh} unchanged"
+        print(line + (f", {len(failures)} failed" if failures else ""))
+        for failure in failures:
+            print(f"  {printable(failure)}")
+        there, failed = there + fetched + fresh, failed + len(failures)
+    return there, failed
 
 
 def _source_factories(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Callable[[], Client | str]]:

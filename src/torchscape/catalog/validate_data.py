@@ -459,9 +459,10 @@ class DataChecker:
             return
         if scheme_of(logo) in ("http", "https"):  # as landscapeapp allowed; landscape2 does not
             message = (
-                f"'{shorten(logo)}' is a URL: logos are read from the logos folder only (pages never "
-                "load images from other sites); a placeholder is shown until the file is saved there "
-                "and named here"
+                f"'{shorten(logo)}' is a URL: landscape2 reads logos from the logos folder only; "
+                "save the file there and name it here (until then `torchscape refresh` fetches it into "
+                "the cache and builds show that copy, else a placeholder: pages never load images "
+                "from other sites)"
             )
             scope.report(("logo",), Code.LOGO_URL, message)
             return
@@ -698,7 +699,9 @@ def _slug_of(raw: RawItem) -> str | None:
 
 def logo_path_problem(logo: str) -> str | None:
     """Why a logo value is not a plain relative file name inside the logos folder, if it is not."""
-    if scheme_of(logo) in ("http", "https", "data", "javascript", "file", "vbscript"):
+    if scheme_of(logo) in ("http", "https"):
+        return "is a URL not fetched yet (`torchscape refresh` fetches it), or give a logos folder file"
+    if scheme_of(logo) in ("data", "javascript", "file", "vbscript"):
         return "is a URL; give a file name inside the logos folder"
     if "\\" in logo or "\x00" in logo:
         return "contains a backslash or NUL byte"

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from torchscape.catalog.loader import check
 from torchscape.catalog.model import Landscape
+from torchscape.catalog.urls import scheme_of
 from torchscape.catalog.validate_data import logo_path_problem
 from torchscape.errors import CatalogError, UsageError, printable
 from torchscape.paths import Sources, display_path
@@ -31,7 +32,13 @@ from torchscape.site.reuse import write_reuse_files
 from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
 from torchscape.sources.observed import Thresholds, load_observed
-from torchscape.sources.settings_images import cached_image, image_files, image_urls, read_image_file
+from torchscape.sources.settings_images import (
+    cached_image,
+    image_files,
+    image_urls,
+    read_image_file,
+    url_stem,
+)
 
 #: Static files, dependencies before the modules that import them (imports are rewritten to the
 #: content-hashed names).
@@ -421,7 +428,13 @@ def write_logos(landscape: Landscape, request: BuildRequest, writer: SiteWriter)
     for item in landscape:
         source = sources.get(item.id)
         logo = shared.get(source) if source is not None else None
-        if logo is None and folder is not None and source is None:
+        url = item.logo.strip() if scheme_of(item.logo.strip()) in ("http", "https") else None
+        fetched = cached_image(request.cache_dir, url) if url else None
+        if url and fetched is not None:  # a logo given as a URL, fetched by `refresh` (settings_images)
+            logo = processor.process_data(fetched, url_stem(url), item.name, item.id)
+        elif url:  # not fetched (yet): said whether or not there is a logos folder
+            logo = processor.placeholder(item.name, item.id, logo_path_problem(url) or "a URL")
+        elif logo is None and folder is not None and source is None:
             why = logo_path_problem(item.logo) or "resolves outside the logos folder"
             logo = processor.placeholder(item.name, item.id, why)
         elif logo is None:

@@ -1,7 +1,8 @@
-"""Images the settings name by URL (the header logo, the favicon, the link-preview picture):
-fetched by `refresh` into the cache folder, so that a build can show them while its pages
-load nothing from other sites. A build processes them as it does logos (sanitised SVG,
-re-encoded bitmaps); without a fetched copy it leaves them out and says so.
+"""Images named by URL: the settings' (the header logo, the favicon, the link-preview picture)
+and items' logos given as URLs (as landscapeapp allowed; landscape2 reads files only): fetched
+by `refresh` into the cache folder, so that a build can show them while its pages load nothing
+from other sites. A build processes them as it does logos (sanitised SVG, re-encoded bitmaps);
+without a fetched copy it leaves them out (a monogram for a logo) and says so.
 """
 
 from __future__ import annotations
@@ -39,6 +40,22 @@ def image_urls(settings: Any) -> dict[str, str]:
         if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
             found[f"{section}.{name}"] = value
     return found
+
+
+def logo_urls(items: Any) -> dict[str, str]:
+    """`<item id> logo` -> URL, for the items whose `logo:` is an http(s) URL."""
+    return {
+        f"{item.id} logo": item.logo.strip()
+        for item in items
+        if item.logo.strip().lower().startswith(("http://", "https://"))
+    }
+
+
+def url_stem(url: str) -> str:
+    """The stem of the file a URL names (`.../99cloud-logo-01.svg` -> `99cloud-logo-01`)."""
+    from urllib.parse import urlsplit
+
+    return PurePosixPath(urlsplit(url).path).stem or "logo"
 
 
 def image_files(settings: Any) -> dict[str, str]:
