@@ -18,7 +18,7 @@ from helpers import catalog, dump, item
 from site_helpers import build, bundled_sources, parse
 from torchscape.cli import main
 from torchscape.export import Selection, select
-from torchscape.poster import poster_svg
+from torchscape.poster import logos_for, poster_svg
 from torchscape.site import api_schema
 from torchscape.site.badges import badge_svg, snippets, text_width
 from torchscape.site.build import BuildRequest, build_site
@@ -318,6 +318,24 @@ def test_poster_escapes_and_cli_writes_svg(tmp_path: Path, capsys: pytest.Captur
     assert "<C&>" in texts and HOSTILE in [t.text for t in root.iter(f"{SVG}title")]
     assert main(["poster", "--data-file", str(data), "-o", str(tmp_path / "p.gif")]) == 2
     assert "--format" in capsys.readouterr().err
+
+
+def test_poster_reads_no_logo_from_outside_the_logos_folder(tmp_path: Path) -> None:
+    """As the site build: a logo file that is a link to outside the logos folder is not read
+    (validate calls it missing); the poster drew it."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><rect width="9" height="9" fill="#abcdef"/></svg>',
+        encoding="utf-8",
+    )
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "dir").symlink_to(outside)  # a folder on the way out
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item(logo="dir/private.svg"))), encoding="utf-8")
+    landscape = torchscape.load(data, logos_path=tmp_path / "logos")
+    logo = logos_for(landscape, tmp_path / "cache")["alpha"]
+    assert logo.placeholder and b"abcdef" not in logo.data
 
 
 @pytest.mark.parametrize(

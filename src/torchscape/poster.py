@@ -11,7 +11,7 @@ import base64
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from torchscape.catalog.model import Landscape
 from torchscape.chromium import CHROMIUM_ARGS, chromium_path
@@ -44,12 +44,15 @@ class _Box:
 
 def logos_for(landscape: Landscape, cache_dir: Path | None) -> dict[str, ProcessedLogo]:
     """Each item's sanitised logo (a monogram where unusable), as the site build makes them."""
+    from torchscape.site.build import logo_from_url, logo_sources
+
     processor = LogoProcessor(cache_dir)
     folder = landscape.logos_path
+    sources = logo_sources(landscape, folder) if folder is not None else {}  # none read from outside it
     found: dict[str, ProcessedLogo] = {}
     for item in landscape:
-        source = folder / PurePosixPath(item.logo) if folder is not None else None
-        found[item.id] = processor.process(source, item.name, item.id)
+        by_url = logo_from_url(processor, item, cache_dir)
+        found[item.id] = by_url or processor.process(sources.get(item.id), item.name, item.id)
     return found
 
 

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from torchscape.catalog.loader import check
-from torchscape.catalog.model import Landscape
+from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.urls import scheme_of
 from torchscape.catalog.validate_data import logo_path_problem
 from torchscape.errors import CatalogError, UsageError, printable
@@ -416,7 +416,7 @@ def write_logos(landscape: Landscape, request: BuildRequest, writer: SiteWriter)
     """Each item's logo, sanitised and content-hashed; a monogram where the file is unusable."""
     processor = LogoProcessor(request.cache_dir)
     folder = landscape.logos_path
-    sources = _logo_sources(landscape, folder) if folder is not None else {}
+    sources = logo_sources(landscape, folder) if folder is not None else {}
     if folder is not None and request.cache_dir is not None:
         found = {source for source in sources.values() if source is not None}
         _warm_cache(processor, found, request.cache_dir)
@@ -428,12 +428,9 @@ def write_logos(landscape: Landscape, request: BuildRequest, writer: SiteWriter)
     for item in landscape:
         source = sources.get(item.id)
         logo = shared.get(source) if source is not None else None
-        url = item.logo.strip() if scheme_of(item.logo.strip()) in ("http", "https") else None
-        fetched = cached_image(request.cache_dir, url) if url else None
-        if url and fetched is not None:  # a logo given as a URL, fetched by `refresh` (settings_images)
-            logo = processor.process_data(fetched, url_stem(url), item.name, item.id)
-        elif url:  # not fetched (yet): said whether or not there is a logos folder
-            logo = processor.placeholder(item.name, item.id, logo_path_problem(url) or "a URL")
+        by_url = logo_from_url(processor, item, request.cache_dir)
+        if by_url is not None:
+            logo = by_url
         elif logo is None and folder is not None and source is None:
             why = logo_path_problem(item.logo) or "resolves outside the logos folder"
             logo = processor.placeholder(item.name, item.id, why)
@@ -456,7 +453,19 @@ def write_logos(landscape: Landscape, request: BuildRequest, writer: SiteWriter)
     return WrittenLogos(paths, tiles, placeholders, written)
 
 
-def _logo_sources(landscape: Landscape, folder: Path) -> dict[str, Path | None]:
+def logo_from_url(processor: LogoProcessor, item: Item, cache_dir: Path | None) -> ProcessedLogo | None:
+    """For a logo given as an http(s) URL: the copy `refresh` fetched into the cache, processed,
+    else a monogram saying so (whether or not there is a logos folder); None for a file name."""
+    url = item.logo.strip()
+    if scheme_of(url) not in ("http", "https"):
+        return None
+    fetched = cached_image(cache_dir, url)
+    if fetched is None:
+        return processor.placeholder(item.name, item.id, logo_path_problem(url) or "a URL")
+    return processor.process_data(fetched, url_stem(url), item.name, item.id)
+
+
+def logo_sources(landscape: Landscape, folder: Path) -> dict[str, Path | None]:
     """Each item's logo file, or None when it resolves outside the logos folder (a symbolic
     link, of the file or of a folder on its way, to somewhere else is not followed out)."""
     root = folder.resolve()
