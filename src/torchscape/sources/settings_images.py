@@ -12,6 +12,7 @@ import hashlib
 import io
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from PIL import Image
@@ -53,8 +54,6 @@ def logo_urls(items: Any) -> dict[str, str]:
 
 def url_stem(url: str) -> str:
     """The stem of the file a URL names (`.../99cloud-logo-01.svg` -> `99cloud-logo-01`)."""
-    from urllib.parse import urlsplit
-
     return PurePosixPath(urlsplit(url).path).stem or "logo"
 
 
