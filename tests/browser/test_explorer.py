@@ -322,6 +322,10 @@ def test_a_query_matching_nothing_hides_the_grid_and_the_next_one_brings_it_back
     expect(page.locator("[data-grid]")).to_be_hidden()  # skipped, and no room taken
     box_height = page.locator("[data-grid]").evaluate("grid => grid.getBoundingClientRect().height")
     assert box_height == 0
+    focused = page.locator("[data-grid] li:not([hidden]) a[data-id]").first.evaluate(
+        "tile => { tile.focus(); return document.activeElement === tile; }"
+    )
+    assert not focused  # out of reach of the keyboard (and of screen readers) while hidden
     box.fill("lightning")  # the tiles kept their state while hidden: the same result again
     expect(page.locator("[data-grid]")).to_be_visible()
     assert visible_ids(page) == before and "pytorch-lightning" in before
