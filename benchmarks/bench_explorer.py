@@ -5,6 +5,10 @@ the input event to the next painted frame after layout (the input is dispatched 
 frame is over when a task queued from the next requestAnimationFrame callback runs). Prints the
 median, p95 and max, and the home page's first contentful paint.
 
+Then, in another fresh tab, the same measure for filter changes (options of four filters
+ticked and unticked: unticking brings every tile back at once) and for a search cleared to
+nothing (every tile back again). These big changes are printed apart from the keystrokes.
+
 Typing starts in two states of the page, each in a fresh tab: "settled", once the page has
 loaded and gone quiet (its network idle, the explorer's descriptions in: where a visitor is
 after a look at the page), and "at once", as soon as the explorer appears (a worst case: the
@@ -73,6 +77,44 @@ TYPE_AND_PAINT = """async (text) => {
   }
   return times;
 }"""
+#: Filter changes and a cleared search, measured as keystrokes are: each of the first options of
+#: the category, subcategory, status and licence filters is ticked, then unticked (all tiles
+#: back); then a one-letter query is cleared with Backspace (all tiles back again).
+FILTER_AND_CLEAR = """async () => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 120));
+  document.querySelector('.filters-box').open = true;
+  await frame(); await frame(); await pause();
+  const filters = [];
+  for (const name of ['category', 'subcategory', 'status', 'license']) {
+    const values = [...document.querySelectorAll(`input[data-filter=${name}]`)].slice(0, 3).map((box) => box.value);
+    for (const value of values) {
+      for (const on of [true, false]) {
+        const box = [...document.querySelectorAll(`input[data-filter=${name}]`)].find((b) => b.value === value);
+        const start = performance.now();
+        box.checked = on;
+        box.dispatchEvent(new Event('change', { bubbles: true }));
+        await frame();
+        filters.push(performance.now() - start);
+        await pause();
+      }
+    }
+  }
+  const box = document.querySelector('input[type=search]');
+  const cleared = [];
+  for (const letter of 'stdgqp') {
+    box.value = letter;
+    box.dispatchEvent(new Event('input'));
+    await frame(); await pause();
+    const start = performance.now();
+    box.value = '';
+    box.dispatchEvent(new Event('input'));
+    await frame();
+    cleared.push(performance.now() - start);
+    await pause();
+  }
+  return [filters, cleared];
+}"""
 
 
 def main() -> None:
@@ -96,7 +138,8 @@ def main() -> None:
             for run in range(1, args.runs + 1):
                 at_once, _, first_paint, tiles = measure(browser, base, settled=False)
                 settled, floor, _, _ = measure(browser, base, settled=True)
-                runs.append((settled, at_once, floor))
+                filters, cleared = measure_jumps(browser, base)
+                runs.append((settled, at_once, floor, filters, cleared))
                 if run == 1:
                     print(f"{tiles} tiles (logos: {args.logos}); first contentful paint {first_paint:.0f} ms")
                 if args.runs > 1:
@@ -106,10 +149,18 @@ def main() -> None:
                 )
                 print(f"  at once (as soon as the explorer appears): {summary(at_once)}")
                 print(f"floor (settled, explorer listener detached): {summary(floor)}")
+                print(f"filter change -> next painted frame over {len(filters)} changes: {summary(filters)}")
+                print(f"  search cleared (every tile back) over {len(cleared)}: {summary(cleared)}")
             browser.close()
         server.shutdown()
     if args.runs > 1:
-        for label, column in (("settled", 0), ("at once", 1), ("floor", 2)):
+        for label, column in (
+            ("settled", 0),
+            ("at once", 1),
+            ("floor", 2),
+            ("filter changes", 3),
+            ("search cleared", 4),
+        ):
             medians = [statistics.median(run[column]) for run in runs]
             p95s = [p95(run[column]) for run in runs]
             print(
@@ -142,6 +193,17 @@ def measure(browser: Browser, base: str, *, settled: bool) -> tuple[list[float],
     floor = [t for query in QUERIES for t in page.evaluate(TYPE_AND_PAINT, query)] if settled else []
     page.close()
     return samples, floor, first_paint, tiles
+
+
+def measure_jumps(browser: Browser, base: str) -> tuple[list[float], list[float]]:
+    """Filter changes and cleared searches (`FILTER_AND_CLEAR`), in a new tab once it is settled."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(base, wait_until="load")
+    page.wait_for_selector("[data-explorer][data-texts=loaded]", state="attached")
+    page.wait_for_load_state("networkidle")
+    filters, cleared = page.evaluate(FILTER_AND_CLEAR)
+    page.close()
+    return filters, cleared
 
 
 def p95(samples: list[float]) -> float:

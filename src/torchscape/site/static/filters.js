@@ -73,6 +73,18 @@ export function valuesOf(item, filter) {
   return values(item);
 }
 
+/** Each item's values for every filter (in the order of FILTERS), worked out once per item:
+ * every filter change counts them all again, and making them anew each time (2,500 items by 8
+ * filters) cost the change's frame more in garbage collection than in counting. An item's
+ * placements and facts must not change once it has been filtered (the explorer only fills in
+ * descriptions and keywords later). */
+const ALL_VALUES = new WeakMap();
+function allValues(item) {
+  let values = ALL_VALUES.get(item);
+  if (!values) ALL_VALUES.set(item, (values = FILTERS.map((filter) => VALUES[filter](item))));
+  return values;
+}
+
 /** The active selections as [filter index, Set] pairs (unknown filter names are ignored). */
 function active(selected) {
   const entries = selected instanceof Map ? [...selected] : Object.entries(selected || {});
@@ -85,12 +97,17 @@ function active(selected) {
   return result;
 }
 
-/** Each item's values for every filter, and which active selections it passes. */
+/** Each item's values for every filter, how many active selections it fails, and which one
+ * when it fails just one (it then counts toward that filter's options only). */
 function rows(items, selections) {
   return items.map((item) => {
-    const values = FILTERS.map((filter) => VALUES[filter](item));
-    const passes = selections.map(([index, set]) => values[index].some((value) => set.has(value)));
-    return { values, passes };
+    const values = allValues(item);
+    let fails = 0;
+    let failed = -1;
+    selections.forEach(([index, set], k) => {
+      if (!values[index].some((value) => set.has(value))) (fails += 1), (failed = k);
+    });
+    return { values, fails, failed };
   });
 }
 
@@ -103,9 +120,10 @@ function rows(items, selections) {
 export function applyFilters(items, selected) {
   const selections = active(selected);
   if (selections.length === 0) return [...items];
-  return items.filter((item) =>
-    selections.every(([index, set]) => VALUES[FILTERS[index]](item).some((value) => set.has(value))),
-  );
+  return items.filter((item) => {
+    const values = allValues(item);
+    return selections.every(([index, set]) => values[index].some((value) => set.has(value)));
+  });
 }
 
 /**
@@ -130,8 +148,8 @@ export function facets(items, selected = {}) {
     const chosen = own >= 0 ? selections[own][1] : new Set();
     const total = new Map();
     const counts = new Map();
-    for (const { values, passes } of table) {
-      const countable = passes.every((pass, k) => pass || k === own);
+    for (const { values, fails, failed } of table) {
+      const countable = fails === 0 || (fails === 1 && failed === own);
       for (const value of values[index]) {
         total.set(value, (total.get(value) || 0) + 1);
         if (countable) counts.set(value, (counts.get(value) || 0) + 1);
