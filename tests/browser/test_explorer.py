@@ -123,7 +123,7 @@ def test_filters_combine_with_counts_and_survive_a_reload(page: Page, bundled_si
     count = int(option.locator(".count").inner_text())
     option.locator("input").check()
     expect(page.locator("[data-count]")).to_have_text(f"{count} projects")
-    assert "kind=framework" in page.url
+    expect(page).to_have_url(re.compile(r"kind=framework"))  # once the change is painted
     page.reload(wait_until="networkidle")
     assert len(visible_ids(page)) == count
     expect(page.locator('input[data-filter="kind"][value="framework"]')).to_be_checked()
@@ -212,7 +212,7 @@ def test_dead_upstream_is_hidden_by_default_and_search_still_reaches_it(page: Pa
         expect(more).to_be_visible()
         more.click()
         assert visible_ids(page) == ["gone"]
-        assert "all=1" in page.url
+        expect(page).to_have_url(re.compile(r"all=1"))
         page.locator("[data-clear]").click()
         assert sorted(visible_ids(page)) == ["alive", "gone", "unknown"]
 
@@ -233,8 +233,13 @@ def test_a_filter_box_keeps_the_focus_when_the_counts_are_redrawn(page: Page, bu
     page.locator("summary", has_text="Filters").click()
     box = page.locator('input[data-filter="kind"][value="framework"]')
     box.focus()
+    before = page.locator("[data-filters]").inner_html()
     page.keyboard.press("Space")  # the keyboard way to tick it
     expect(page.locator("[data-count]")).not_to_have_text(f"{len(bundled_site.landscape)} projects")
+    # the boxes are drawn anew with their counts once the grid's frame is painted
+    page.wait_for_function(
+        "before => document.querySelector('[data-filters]').innerHTML !== before", arg=before
+    )
     focused = page.evaluate("[document.activeElement.dataset.filter, document.activeElement.value]")
     assert focused == ["kind", "framework"]
     page.keyboard.press("Space")  # and untick it, still from the keyboard
@@ -402,3 +407,63 @@ def test_a_heavy_grid_fetches_its_logos_below_the_fold_when_someone_searches(
         page.locator("input[type=search]").focus()  # about to search: now the rest
         wait_for_every_grid_logo(page)
         assert grid_logos(page) <= requested
+
+
+#: In the first frame of a change, the lists on screen that still hide tiles and whose last tile
+#: shown ends above the bottom of the screen ("short": where every tile is to be shown, a hole
+#: that later frames fill), and how many tiles are shown.
+SCREEN_FILLED = """async ([filter, value, on]) => {
+  const box = document.querySelector(`input[data-filter="${filter}"][value="${value}"]`);
+  box.checked = on;
+  box.dispatchEvent(new Event('change', { bubbles: true }));
+  await new Promise((resolve) => requestAnimationFrame(resolve)); // this change's frame, not yet drawn
+  const short = [];
+  for (const list of document.querySelectorAll('[data-grid] .tiles')) {
+    const shown = [...list.children].filter((li) => !li.hidden);
+    const last = shown.at(-1)?.getBoundingClientRect();
+    if (!last || list.getBoundingClientRect().top > innerHeight) continue;
+    if (last.bottom < innerHeight && shown.length < list.children.length) short.push(list.closest('section').getAttribute('aria-labelledby'));
+  }
+  return { short, now: document.querySelectorAll('[data-grid] .tiles > li:not([hidden])').length };
+}"""
+
+
+def test_a_big_change_fills_the_screen_at_once_and_the_rest_follows(page: Page, tmp_path: Path) -> None:
+    # 4 categories of 4 subcategories of 60 items (monograms): long lists in a big grid
+    data = tmp_path / "landscape.yml"
+    categories = [
+        {
+            "name": f"Area {c}",
+            "subcategories": [
+                {"name": f"Topic {c}.{s}", "items": [item(f"Tool {c} {s} {i}") for i in range(60)]}
+                for s in range(4)
+            ],
+        }
+        for c in range(4)
+    ]
+    data.write_text(dump({"categories": categories}))
+    out = tmp_path / "site"
+    build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, tmp_path / "cache"))
+    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(base, wait_until="networkidle")
+        page.locator("summary", has_text="Filters").click()
+        for scroll in (0, 2000):  # from the top, and from inside the first category's lists
+            page.evaluate(f"window.scrollTo(0, {scroll})")
+            page.evaluate(SCREEN_FILLED, ["subcategory", "Area 0 › Topic 0.1", True])
+            expect(page.locator("[data-count]")).to_have_text("60 projects")
+            assert page.locator(".tiles > li:not([hidden])").count() == 60
+            back = page.evaluate(SCREEN_FILLED, ["subcategory", "Area 0 › Topic 0.1", False])
+            assert back["short"] == []  # nothing missing on screen in the first frame ...
+            assert 60 < back["now"] < 960  # ... where only part of the grid was shown
+            expect(page.locator(".tiles > li[hidden]")).to_have_count(0)  # the rest follows
+        # a change made while the rest is still coming takes over from it
+        page.evaluate(SCREEN_FILLED, ["subcategory", "Area 0 › Topic 0.1", True])
+        page.evaluate(SCREEN_FILLED, ["subcategory", "Area 0 › Topic 0.1", False])
+        page.evaluate(SCREEN_FILLED, ["subcategory", "Area 2 › Topic 2.3", True])
+        expect(page.locator("[data-count]")).to_have_text("60 projects")
+        page.wait_for_timeout(300)  # any fill of the change before would be over by now
+        ids = page.eval_on_selector_all(
+            ".tiles > li:not([hidden]) a[data-id]", "els => els.map((e) => e.dataset.id)"
+        )
+        assert len(ids) == 60 and all(i.startswith("tool-2-3-") for i in ids)
