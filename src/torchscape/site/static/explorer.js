@@ -191,6 +191,8 @@ function sortItems(items, state, order) {
 const LONG_LIST = 48;
 /** In a grid of more tiles than this, whole categories below the screen may wait too. */
 const BIG_GRID = 600;
+/** Changes of at most this many tiles are made at once. */
+const SMALL_CHANGE = 200;
 /** Tiles shown per frame while the rest of a big change comes in. */
 const FILL_BATCH = 160;
 
@@ -204,9 +206,12 @@ const FILL_BATCH = 160;
  * 40-80 ms on a shared 2-core machine. So in a long list only the tiles up to a screenful of
  * shown ones (`screenful`) change at once: what comes after them is below the screen whatever
  * it becomes. In a big grid, so do whole categories that start below the screen once the ones
- * above have their new tiles (`budgets`). The rest follows, a batch a frame, from the frame
- * after this one; a new render takes over from a fill that is not done. */
-function renderGrid(data, shown, filtering) {
+ * above have their new tiles (`budgetsOf`). The rest follows, a batch a frame, from the frame
+ * after this one; a new render takes over from a fill that is not done. Not while typing
+ * (`gradual` false), but for a query cleared: a keystroke that narrows the results hides
+ * tiles, which costs less than showing them, and the frames that follow it would be filling
+ * while the next key comes. */
+function renderGrid(data, shown, filtering, gradual) {
   const { grid } = data;
   cancelFill(grid);
   // Nothing matches: the grid is hidden as a whole and its tiles stay as they were, so that
@@ -217,7 +222,10 @@ function renderGrid(data, shown, filtering) {
   if (empty) return;
   const next = new Uint8Array(data.items.length);
   for (const item of shown) next[item.position] = 1;
-  const budgets = budgetsOf(grid, next); // reads first, then writes
+  let changes = 0;
+  for (const { tiles, shown: now } of grid.lists) for (let i = 0; i < tiles.length; i++) changes += now[i] !== next[tiles[i].position];
+  // reads first (only for a big change: they cost a layout where typing left one to do), then writes
+  const budgets = gradual && changes > SMALL_CHANGE ? budgetsOf(grid, next) : grid.lists.map(() => Infinity);
   const pending = [];
   grid.lists.forEach((list, l) => {
     const { tiles, shown: now } = list;
@@ -503,7 +511,7 @@ async function start() {
     const filtering = active(state) || hidden.length > 0;
     put(grid, "hidden", state.view !== "grid");
     put(list, "hidden", state.view !== "list");
-    if (state.view === "grid") renderGrid(data, shown, filtering);
+    if (state.view === "grid") renderGrid(data, shown, filtering, !typing || !state.q);
     else renderList(list, sorted());
     document.body.classList.toggle("is-filtering", filtering);
     current = sorted;
