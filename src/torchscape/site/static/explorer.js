@@ -225,7 +225,7 @@ function renderGrid(data, shown, filtering, gradual) {
   let changes = 0;
   for (const { tiles, shown: now } of grid.lists) for (let i = 0; i < tiles.length; i++) changes += now[i] !== next[tiles[i].position];
   // reads first (only for a big change: they cost a layout where typing left one to do), then writes
-  const budgets = gradual && changes > SMALL_CHANGE ? budgetsOf(grid, next) : grid.lists.map(() => Infinity);
+  const budgets = gradual && changes > SMALL_CHANGE ? budgetsOf(grid, next, filtering) : grid.lists.map(() => Infinity);
   const pending = [];
   grid.lists.forEach((list, l) => {
     const { tiles, shown: now } = list;
@@ -257,7 +257,7 @@ function renderGrid(data, shown, filtering, gradual) {
  * starts is estimated from the top of the grid down: a category's sections in rows of as many
  * as its grid has columns, each row as tall as its longest list of shown tiles, headings and
  * gaps left out (too short, if anything, so that no list on screen is taken for one below). */
-function budgetsOf(grid, next) {
+function budgetsOf(grid, next, filtering) {
   const budgets = new Array(grid.lists.length).fill(Infinity);
   if (grid.size <= BIG_GRID) return budgets;
   let top = grid.element.getBoundingClientRect().top;
@@ -273,7 +273,12 @@ function budgetsOf(grid, next) {
     for (const list of block.lists) {
       let wanted = 0;
       for (const tile of list.tiles) wanted += next[tile.position];
-      if (!wanted) continue; // its section is hidden: no place in the rows
+      if (!wanted) {
+        // its section is to be hidden: its tiles can change later, unseen (not so for a list
+        // that is not the only one of its section), and it takes no place in the rows
+        if (filtering && list.host !== list.element) budgets[list.index] = 0;
+        continue;
+      }
       if (row === columns) (top += height), (row = 0), (height = 0);
       budgets[list.index] = top > window.innerHeight ? 0 : screenful(grid, list, width, top);
       height = Math.max(height, Math.ceil(wanted / list.columns) * grid.rowHeight);
