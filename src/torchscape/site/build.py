@@ -46,6 +46,7 @@ STATIC_FILES = (
     "site.css",
     "search.js",
     "filters.js",
+    "gradual.js",
     "explorer.js",
     "compare.js",
     "reuse.js",

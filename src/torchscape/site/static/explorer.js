@@ -187,33 +187,17 @@ function sortItems(items, state, order) {
   });
 }
 
-/** Tile lists longer than this may show their tiles in two steps (see `renderGrid`). */
-const LONG_LIST = 48;
-/** In a grid of more tiles than this, whole categories below the screen may wait too. */
+/** Grids of more tiles than this make changes of more than SMALL_CHANGE tiles gradually. */
 const BIG_GRID = 600;
-/** Changes of at most this many tiles are made at once. */
 const SMALL_CHANGE = 200;
-/** Tiles shown per frame while the rest of a big change comes in. */
-const FILL_BATCH = 160;
 
 /** Show only the matching tiles in the grid (and the sections that still have some). The
  * state of every tile and section is kept here, so a keystroke writes only to the elements
- * whose state changes.
- *
- * A tile shown or hidden costs its frame about the same whether or not it is on screen, once
- * its section is (a section on screen, or shown again, is laid out and painted whole): at 2,500
- * tiles, bringing them all back at once (a filter unticked, the search cleared) took a frame of
- * 40-80 ms on a shared 2-core machine. So in a long list only the tiles up to a screenful of
- * shown ones (`screenful`) change at once: what comes after them is below the screen whatever
- * it becomes. In a big grid, so do whole categories that start below the screen once the ones
- * above have their new tiles (`budgetsOf`). The rest follows, a batch a frame, from the frame
- * after this one; a new render takes over from a fill that is not done. Not while typing
- * (`gradual` false), but for a query cleared: a keystroke that narrows the results hides
- * tiles, which costs less than showing them, and the frames that follow it would be filling
- * while the next key comes. */
+ * whose state changes. In a big grid, a big change other than typing (`gradual`) makes at once
+ * only what can be on screen, and the rest in the frames after (`gradual.js`). */
 function renderGrid(data, shown, filtering, gradual) {
   const { grid } = data;
-  cancelFill(grid);
+  if (grid.fill) cancelAnimationFrame(grid.fill), (grid.fill = 0);
   // Nothing matches: the grid is hidden as a whole and its tiles stay as they were, so that
   // the next query ("grp" on the way to "grpah") shows only what differs from the last
   // results, not hundreds of tiles from nothing.
@@ -224,17 +208,15 @@ function renderGrid(data, shown, filtering, gradual) {
   for (const item of shown) next[item.position] = 1;
   let changes = 0;
   for (const { tiles, shown: now } of grid.lists) for (let i = 0; i < tiles.length; i++) changes += now[i] !== next[tiles[i].position];
-  // reads first (only for a big change: they cost a layout where typing left one to do), then writes
-  const budgets = gradual && changes > SMALL_CHANGE ? budgetsOf(grid, next, filtering) : grid.lists.map(() => Infinity);
+  const budgets = gradual && changes > SMALL_CHANGE && grid.gradual?.budgetsOf(grid, next, filtering);
   const pending = [];
   grid.lists.forEach((list, l) => {
     const { tiles, shown: now } = list;
-    let wanted = 0; // tiles before this one that are to be shown: all of them are, until ...
+    let wanted = 0; // tiles before this one to be shown: past a list's budget, below the screen
     for (let i = 0; i < tiles.length; i++) {
       const want = next[tiles[i].position];
       if (now[i] !== want) {
-        // ... a screenful of them: from there on, whatever a tile becomes, it is below the screen
-        if (wanted >= budgets[l]) pending.push(list, i, want);
+        if (budgets && wanted >= budgets[l]) pending.push(list, i, want);
         else (tiles[i].li.hidden = !want), (now[i] = want);
       }
       wanted += want;
@@ -249,91 +231,7 @@ function renderGrid(data, shown, filtering, gradual) {
     const text = filtering ? `${count} of ${section.size}` : section.total;
     if (section.text !== text) section.count.textContent = section.text = text;
   }
-  if (pending.length) fill(grid, pending);
-}
-
-/** For each list (in `grid.lists` order), how many of its tiles to show from the top before
- * the rest can wait: `screenful`, or none where the list starts below the screen. Where it
- * starts is estimated from the top of the grid down: a category's sections in rows of as many
- * as its grid has columns, each row as tall as its longest list of shown tiles, headings and
- * gaps left out (too short, if anything, so that no list on screen is taken for one below). */
-function budgetsOf(grid, next, filtering) {
-  const budgets = new Array(grid.lists.length).fill(Infinity);
-  if (grid.size <= BIG_GRID) return budgets;
-  let top = grid.element.getBoundingClientRect().top;
-  for (const block of grid.blocks) {
-    // a category hidden by something else than the explorer (a group's tab): nothing to see
-    if (!block.section?.hidden && block.element.getClientRects().length === 0) continue;
-    const layout = block.lists[0].host.parentElement;
-    const box = layout.getBoundingClientRect();
-    const columns = box.width > 0 ? getComputedStyle(layout).gridTemplateColumns.split(" ").length || 1 : Infinity;
-    const width = box.width > 0 ? box.width / columns : 0; // of a section in it, for `screenful`
-    let row = 0; // lists in the row being filled
-    let height = 0; // of that row
-    for (const list of block.lists) {
-      let wanted = 0;
-      for (const tile of list.tiles) wanted += next[tile.position];
-      if (!wanted) {
-        // its section is to be hidden: its tiles can change later, unseen (not so for a list
-        // that is not the only one of its section), and it takes no place in the rows
-        if (filtering && list.host !== list.element) budgets[list.index] = 0;
-        continue;
-      }
-      if (row === columns) (top += height), (row = 0), (height = 0);
-      budgets[list.index] = top > window.innerHeight ? 0 : screenful(grid, list, width, top);
-      height = Math.max(height, Math.ceil(wanted / list.columns) * grid.rowHeight);
-      row++;
-    }
-    top += height;
-  }
-  return budgets;
-}
-
-/** How many of a list's shown tiles can be on screen after a change: all of a short list;
- * for a long one, rows from the highest it may start at (`top`, estimated by `budgetsOf` in a
- * big grid; else the top of the screen, or its own top when that is above the screen) down to
- * the bottom of the screen, plus two, times its columns (for a list hidden until now: as many
- * as fit in `width`, if known). Read from the layout as the
- * last frame left it, before anything is written, and only from boxes that are laid out: the
- * tiles of a section off screen are not (`content-visibility: auto`), and asking where they
- * are would lay them out. So a list is measured by its section's box, with the column width and
- * row height of a list that is on screen (overestimated where unknown: more tiles at once). */
-function screenful(grid, list, width = 0, top = -Infinity) {
-  if (list.tiles.length <= LONG_LIST) return Infinity;
-  const box = list.host.getBoundingClientRect();
-  if (!box.width && width) list.columns = Math.ceil(width / grid.columnWidth); // hidden so far
-  if (box.width > 0 && box.bottom > 0 && box.top < window.innerHeight) {
-    const columns = getComputedStyle(list.element).gridTemplateColumns.split(" ").length || 1;
-    grid.columnWidth = list.element.getBoundingClientRect().width / columns;
-    const tile = list.tiles.find((_, i) => list.shown[i])?.li.getBoundingClientRect();
-    if (tile?.height > 0) grid.rowHeight = tile.height;
-  }
-  if (box.width > 0) list.columns = Math.ceil(box.width / grid.columnWidth);
-  // From where it may start at the highest: its row's estimated top, else the top of the screen.
-  const start = Number.isFinite(top) ? top : Math.min(box.top, 0);
-  const rows = Math.ceil((window.innerHeight - start) / grid.rowHeight) + 2;
-  return rows * list.columns;
-}
-
-/** Shows or hides the tiles left for later (list, index, shown: three entries each of
- * `pending`), `FILL_BATCH` a frame, from the frame after the next one. */
-function fill(grid, pending) {
-  let index = 0;
-  const step = () => {
-    const end = Math.min(pending.length, index + 3 * FILL_BATCH);
-    for (; index < end; index += 3) {
-      const [list, i, want] = [pending[index], pending[index + 1], pending[index + 2]];
-      list.tiles[i].li.hidden = !want;
-      list.shown[i] = want;
-    }
-    grid.fill = index < pending.length ? requestAnimationFrame(step) : 0;
-  };
-  grid.fill = requestAnimationFrame(() => (grid.fill = requestAnimationFrame(step)));
-}
-
-function cancelFill(grid) {
-  if (grid.fill) cancelAnimationFrame(grid.fill);
-  grid.fill = 0;
+  if (pending.length) grid.gradual.fill(grid, pending);
 }
 
 /** The grid: its tile lists (each with its tiles' items by position, and which are shown); for
@@ -342,7 +240,6 @@ function cancelFill(grid) {
 function gridOf(root, items) {
   const positions = new Map(items.map((item) => [item.id, item.position]));
   const lists = [];
-  const blocks = new Map(); // category (or list) element -> its lists
   for (const element of root.querySelectorAll(".tiles")) {
     const tiles = [];
     for (const tile of element.querySelectorAll(":scope > li > a[data-id]")) {
@@ -350,14 +247,7 @@ function gridOf(root, items) {
       if (position === undefined) tile.parentElement.hidden = true;
       else tiles.push({ li: tile.parentElement, position });
     }
-    const shown = Uint8Array.from(tiles, (tile) => (tile.li.hidden ? 0 : 1));
-    const host = element.closest(".subcategory") || element;
-    if (!tiles.length) continue;
-    const list = { element, host, tiles, shown, columns: Math.ceil(window.innerWidth / 90), index: lists.length };
-    lists.push(list);
-    const block = element.closest(".category") || element;
-    if (!blocks.has(block)) blocks.set(block, []);
-    blocks.get(block).push(list);
+    if (tiles.length) lists.push({ element, tiles, shown: Uint8Array.from(tiles, (tile) => (tile.li.hidden ? 0 : 1)) });
   }
   const sections = [];
   for (const element of root.querySelectorAll(".subcategory, .category")) {
@@ -368,11 +258,9 @@ function gridOf(root, items) {
     sections.push({ element, positions: Int32Array.from(known), size: ids.size, count, total, text: total, hidden: element.hidden });
   }
   const element = root.querySelector("[data-grid]");
-  const sectionOf = new Map(sections.map((section) => [section.element, section]));
-  const size = lists.reduce((sum, list) => sum + list.tiles.length, 0);
-  const grouped = [...blocks].map(([block, members]) => ({ element: block, section: sectionOf.get(block), lists: members }));
-  // Until a list on screen is measured: narrow columns and short rows (more tiles at once).
-  return { element, lists, blocks: grouped, sections, size, empty: false, fill: 0, columnWidth: 90, rowHeight: 90 };
+  const grid = { element, lists, sections, empty: false, fill: 0, gradual: null };
+  if (lists.reduce((sum, list) => sum + list.tiles.length, 0) > BIG_GRID) import("./gradual.js").then((module) => (grid.gradual = module));
+  return grid;
 }
 
 /** Sets a property only when its value changes (a write of the same value can still cost a
@@ -479,11 +367,10 @@ async function start() {
   let state = readState();
   let current = () => [];
 
-  // The address is written once the frame showing a change is painted (a history entry costs
-  // a few milliseconds that the frame cannot spare): at once after that for a filter, a view
-  // or a sort (a new entry), after a pause in typing for a query (the same entry).
-  let pendingUrl = 0; // typing: the pause's timer
-  let pendingPush = null; // otherwise: whether the entry to write is a new one
+  // The address is written after the change's frame (a history entry costs milliseconds):
+  // when idle for a filter, view or sort (a new entry), after a pause in typing (the same one).
+  let pendingUrl = 0;
+  let pendingPush = null;
   const flushUrl = () => {
     if (pendingUrl || pendingPush !== null) writeState(state, pendingPush === true);
     clearTimeout(pendingUrl);
@@ -494,8 +381,7 @@ async function start() {
   // so that Back returns to what was on screen.
   document.addEventListener("click", flushUrl, true);
   window.addEventListener("pagehide", flushUrl);
-  // The filters' counts wait too: the grid and the count of matches come first, and the rest
-  // when the browser is next idle (after the paint, or at the latest 200 ms on).
+  // So do the filters' counts: the grid and the count of matches come first.
   let painting = false;
   const afterPaint = () => {
     if (painting) return;

@@ -73,11 +73,8 @@ export function valuesOf(item, filter) {
   return values(item);
 }
 
-/** Each item's values for every filter (in the order of FILTERS), worked out once per item:
- * every filter change counts them all again, and making them anew each time (2,500 items by 8
- * filters) cost the change's frame more in garbage collection than in counting. An item's
- * placements and facts must not change once it has been filtered (the explorer only fills in
- * descriptions and keywords later). */
+/** Each item's values for every filter, worked out once (an item's placements and facts do not
+ * change once it is filtered): making them anew at each change cost its frame in garbage. */
 const ALL_VALUES = new WeakMap();
 function allValues(item) {
   let values = ALL_VALUES.get(item);

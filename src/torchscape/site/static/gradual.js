@@ -1,0 +1,114 @@
+// torchscape explorer, big grids: a big change made gradually. Loaded by explorer.js for grids
+// of many tiles. No dependencies.
+
+/*
+ * A tile shown or hidden costs its frame about the same whether or not it is on screen, once its
+ * section is (a section on screen, or shown again, is laid out and painted whole): at 2,500
+ * tiles, bringing them all back at once (a filter unticked, the search cleared) took a frame of
+ * 40-80 ms on a shared 2-core machine. So a long list changes at once only up to a screenful of
+ * shown tiles: what comes after is below the screen whatever it becomes. So do whole categories
+ * that start below the screen once those above have their new tiles, and sections about to be
+ * hidden. The rest follows, a batch a frame, from the frame after the change's; a new change
+ * takes over from a fill that is not done.
+ */
+
+/** Lists of at most this many tiles change at once. */
+const LONG_LIST = 48;
+/** Tiles changed per frame while the rest of a big change comes in. */
+const FILL_BATCH = 160;
+
+/**
+ * For each list (in `grid.lists` order), how many of its tiles to show from its top before the
+ * rest can wait: a screenful (`screenful`), none where the list starts below the screen or its
+ * section is to be hidden. Where a list starts is estimated from the top of the grid down: a
+ * category's sections in rows of as many as its layout has columns, each row as tall as its
+ * longest list of shown tiles, headings and gaps left out (too short, if anything, so that no
+ * list on screen is taken for one below it). Read from the layout the last frame left, before
+ * anything is written.
+ */
+export function budgetsOf(grid, next, filtering) {
+  if (!grid.blocks) prepare(grid);
+  const budgets = new Array(grid.lists.length).fill(Infinity);
+  let top = grid.element.getBoundingClientRect().top;
+  for (const block of grid.blocks) {
+    // a category hidden by something else than the explorer (a group's tab): nothing to see
+    if (!block.section?.hidden && block.element.getClientRects().length === 0) continue;
+    const layout = block.lists[0].host.parentElement;
+    const box = layout.getBoundingClientRect();
+    const columns = box.width > 0 ? getComputedStyle(layout).gridTemplateColumns.split(" ").length || 1 : Infinity;
+    const width = box.width > 0 ? box.width / columns : 0; // of one of its sections
+    let row = 0; // lists in the row being filled
+    let height = 0; // of that row
+    for (const list of block.lists) {
+      let wanted = 0;
+      for (const tile of list.tiles) wanted += next[tile.position];
+      if (!wanted) {
+        // its section is to be hidden (unless the list shares it): no place in the rows
+        if (filtering && list.host !== list.element) budgets[list.index] = 0;
+        continue;
+      }
+      if (row === columns) (top += height), (row = 0), (height = 0);
+      budgets[list.index] = top > window.innerHeight ? 0 : screenful(grid, list, width, top);
+      height = Math.max(height, Math.ceil(wanted / columnsOf(grid, list)) * rowHeight(grid));
+      row++;
+    }
+    top += height;
+  }
+  return budgets;
+}
+
+/** Each list's section (`host`) and place, and the lists by category (`blocks`, with the
+ * category's section in the explorer's state: hidden by the explorer, or not). */
+function prepare(grid) {
+  const blocks = new Map();
+  const sections = new Map(grid.sections.map((section) => [section.element, section]));
+  grid.lists.forEach((list, index) => {
+    Object.assign(list, { index, host: list.element.closest(".subcategory") || list.element, columns: 0 });
+    const block = list.element.closest(".category") || list.element;
+    if (!blocks.has(block)) blocks.set(block, { element: block, section: sections.get(block), lists: [] });
+    blocks.get(block).lists.push(list);
+  });
+  grid.blocks = [...blocks.values()];
+}
+
+/**
+ * How many of a list's shown tiles can be on screen: all of a short list; for a long one, rows
+ * from the highest it may start at (`top`) down to the bottom of the screen, plus two, times its
+ * columns. Only boxes that are laid out are read: the tiles of a section off screen are not
+ * (`content-visibility: auto`), and asking where they are would lay them out. So a list is
+ * measured by its section's box (for one hidden until now, `width`: a section's in its
+ * layout), with the column width and row height of a list on screen; until one is measured,
+ * narrow columns and short rows (more tiles at once).
+ */
+function screenful(grid, list, width, top) {
+  if (list.tiles.length <= LONG_LIST) return Infinity;
+  const box = list.host.getBoundingClientRect();
+  if (box.width > 0 && box.bottom > 0 && box.top < window.innerHeight) {
+    const columns = getComputedStyle(list.element).gridTemplateColumns.split(" ").length || 1;
+    grid.columnWidth = list.element.getBoundingClientRect().width / columns;
+    const tile = list.tiles.find((_, i) => list.shown[i])?.li.getBoundingClientRect();
+    if (tile?.height > 0) grid.rowHeight = tile.height;
+  }
+  if (box.width > 0 || width) list.columns = Math.ceil((box.width || width) / (grid.columnWidth || 90));
+  const rows = Math.ceil((window.innerHeight - top) / rowHeight(grid)) + 2;
+  return rows * columnsOf(grid, list);
+}
+
+const columnsOf = (grid, list) => list.columns || Math.ceil(window.innerWidth / (grid.columnWidth || 90));
+const rowHeight = (grid) => grid.rowHeight || 90;
+
+/** Makes the changes left for later (list, index, shown: three entries each of `pending`),
+ * `FILL_BATCH` a frame, from the frame after the next one. */
+export function fill(grid, pending) {
+  let index = 0;
+  const step = () => {
+    const end = Math.min(pending.length, index + 3 * FILL_BATCH);
+    for (; index < end; index += 3) {
+      const [list, i, want] = [pending[index], pending[index + 1], pending[index + 2]];
+      list.tiles[i].li.hidden = !want;
+      list.shown[i] = want;
+    }
+    grid.fill = index < pending.length ? requestAnimationFrame(step) : 0;
+  };
+  grid.fill = requestAnimationFrame(() => (grid.fill = requestAnimationFrame(step)));
+}
