@@ -43,7 +43,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -182,8 +182,7 @@ def measure(browser: Browser, base: str, *, settled: bool) -> tuple[list[float],
     )
     page.wait_for_selector("[data-explorer]:not([hidden])")
     if settled:
-        page.wait_for_selector("[data-explorer][data-texts=loaded]", state="attached")
-        page.wait_for_load_state("networkidle")
+        settle(page)
     tiles = page.eval_on_selector_all(".tiles a[data-id]", "els => els.length")
     samples = [t for query in QUERIES for t in page.evaluate(TYPE_AND_PAINT, query)]
     # The box without the explorer's listener (a copy of it): the browser's own share.
@@ -199,11 +198,16 @@ def measure_jumps(browser: Browser, base: str) -> tuple[list[float], list[float]
     """Filter changes and cleared searches (`FILTER_AND_CLEAR`), in a new tab once it is settled."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(base, wait_until="load")
-    page.wait_for_selector("[data-explorer][data-texts=loaded]", state="attached")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     filters, cleared = page.evaluate(FILTER_AND_CLEAR)
     page.close()
     return filters, cleared
+
+
+def settle(page: Page) -> None:
+    """Wait until the page has gone quiet: the explorer's descriptions in, the network idle."""
+    page.wait_for_selector("[data-explorer][data-texts=loaded]", state="attached")
+    page.wait_for_load_state("networkidle")
 
 
 def p95(samples: list[float]) -> float:
