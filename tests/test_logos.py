@@ -1244,3 +1244,80 @@ def test_unbounded_filter_primitives_are_not_drawn() -> None:
     noise = f'<svg xmlns="{SVG_NS}" viewBox="0 0 100 100"><filter id="f"><feTurbulence baseFrequency=".05"'
     noise += ' numOctaves="100000000"/></filter><rect width="100" height="100" filter="url(#f)"/></svg>'
     assert _rasterise(noise.encode()) is None  # at once: resvg would take minutes
+
+
+# --- embedded bitmaps resampled to the size they are drawn at ------------------------------------
+
+
+def stripes(size: tuple[int, int]) -> str:
+    """A data URI: one-pixel black and white columns (grey once shrunk, however it is shrunk,
+    if what falls between samples is averaged; a moiré of black and white if it is sampled)."""
+    row = bytes(255 if x % 2 else 0 for x in range(size[0]))
+    return data_uri(png_bytes(Image.frombytes("L", size, row * size[1])))
+
+
+def drawn_bitmaps(document: str, scale: float) -> list[tuple[Image.Image, str | None]]:
+    """The bitmaps of `resampled`'s answer for our sanitised `document`, with their rendering
+    hint; [] when it answers None (nothing resampled)."""
+    from torchscape.site.logos.resample import resampled
+
+    text = resampled(sanitise_for_drawing(document.encode(), compact=False), scale, (320, 192))
+    if text is None:
+        return []
+    return [
+        (Image.open(io.BytesIO(base64.b64decode(element.get("href", "").partition(",")[2]))),
+         element.get("image-rendering"))
+        for element in SafeET.fromstring(text).iter(f"{{{SVG_NS}}}image")
+    ]  # fmt: skip
+
+
+def test_a_much_shrunk_embedded_bitmap_is_drawn_averaged_not_sampled() -> None:
+    from torchscape.site.logos.raster import _rasterise
+
+    document = (
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 2000 1000">'
+        f'<image width="2000" height="1000" href="{stripes((2000, 1000))}"/></svg>'
+    )
+    webp = _rasterise(sanitise_for_drawing(document.encode(), compact=False))
+    assert webp is not None
+    with Image.open(io.BytesIO(webp)) as image:
+        assert image.size == (320, 160)
+        grey = image.convert("L")
+    histogram = grey.histogram()
+    pixels = sum(histogram)
+    mean = sum(value * count for value, count in enumerate(histogram)) / pixels
+    spread = math.sqrt(sum(count * (value - mean) ** 2 for value, count in enumerate(histogram)) / pixels)
+    assert 110 < mean < 145 and spread < 10, (mean, spread)
+
+
+def test_bitmaps_in_the_tree_and_in_masks_are_resampled_to_their_drawn_size() -> None:
+    document = (
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 1000 500">'
+        f'<mask id="m"><g transform="scale(.5)"><image width="2000" height="1000" href="{stripes((2000, 1000))}"/>'
+        f'</g></mask><g transform="translate(10 20)" mask="url(#m)"><rect width="900" height="400"/></g>'
+        f'<g transform="matrix(.25 0 0 .5 3 4)"><image width="400" height="100" preserveAspectRatio="none" '
+        f'href="{stripes((1600, 200))}"/></g>'
+        f'<image x="5" y="5" width="100" height="100" href="{stripes((600, 300))}"/></svg>'
+    )
+    drawn = drawn_bitmaps(document, 0.32)  # 1,000 user units drawn 320 px wide
+    assert [(image.size, hint) for image, hint in drawn] == [
+        ((320, 160), "optimizeSpeed"),  # 2,000 x .5 x .32
+        ((32, 16), "optimizeSpeed"),  # its box 400 x 100 (stretched), x .25 / .5, x .32
+        ((32, 16), "optimizeSpeed"),  # fitted into 100 x 100 (meet): 100 x 50, x .32
+    ]
+
+
+def test_bitmaps_drawn_in_ways_not_read_are_left_to_the_renderer() -> None:
+    big = stripes((1000, 500))
+    cases = [
+        f'<g transform="rotate(30)"><image width="100" height="50" href="{big}"/></g>',
+        f'<pattern id="p" width="100" height="50"><image width="100" height="50" href="{big}"/></pattern>'
+        '<rect width="100" height="50" fill="url(#p)"/>',
+        f'<g id="g"><image width="100" height="50" href="{big}"/></g><use href="#g" transform="scale(3)"/>',
+        f'<mask id="m"><image width="100" height="50" href="{big}"/></mask>'
+        '<rect width="10" height="10" mask="url(#m)"/><g transform="scale(2)"><rect width="9" mask="url(#m)"/></g>',
+        f'<image width="100%" height="50" href="{big}"/>',
+    ]
+    for body in cases:
+        document = f'<svg xmlns="{SVG_NS}" viewBox="0 0 1000 500">{body}<rect width="5" height="5"/></svg>'
+        assert drawn_bitmaps(document, 0.32) == [], body

@@ -13,7 +13,9 @@ rebuilt from an allow-list:
 - **Heavy SVGs** (over `RASTER_ABOVE` once sanitised, usually traced from a bitmap) without text
   are drawn by resvg, from the sanitised document, as large as fits `MAX_BITMAP_BOX` (320 x 192:
   the largest a logo is shown, 160 x 96 CSS px, at twice the density), and kept as WebP when that
-  is less than half the size.
+  is less than half the size. Bitmaps embedded in them are first resampled by Pillow to the
+  size the drawing shows them at (`resample`: resvg's own sampling of a much shrunk bitmap is
+  jagged, and slow).
 - **Bitmaps** (PNG, JPEG, GIF, WebP files, and those embedded in SVGs) are decoded by Pillow with
   a pixel limit, shrunk to fit `MAX_BITMAP_BOX` and re-encoded
   without metadata: PNG (as a palette when the colours allow it), or JPEG when that is smaller
@@ -32,8 +34,9 @@ bytes and the same file name.
 The package, by topic: `cache` (logo files and cache records on disk), `bitmaps` (decode, shrink,
 re-encode), `allowlists` (what survives sanitising), `css` (style sheets and declarations),
 `svg` (parse, copy, root, ids, output), `numbers` (short numbers, path and points compaction),
-`raster` (heavy SVGs as WebP), `common` (limits, namespaces, media types). This module holds the
-public API: `LogoProcessor`, `ProcessedLogo` and the constants.
+`raster` (heavy SVGs as WebP), `resample` (embedded bitmaps at their drawn size), `common`
+(limits, namespaces, media types). This module holds the public API: `LogoProcessor`,
+`ProcessedLogo` and the constants.
 """
 
 from __future__ import annotations
@@ -81,9 +84,9 @@ __all__ = [
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "11"  # 11: an id given twice names the first definition
+PROCESSOR_VERSION: Final = "12"  # 12: embedded bitmaps resampled before drawing
 #: The same for thumbnails (their cache keys also hold the processor version).
-THUMBNAIL_VERSION: Final = "3"  # 3: WebP quality 85, method 2
+THUMBNAIL_VERSION: Final = "4"  # 4: embedded bitmaps resampled before drawing
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from PIL import Image
 
 from torchscape.site.logos.common import MAX_BITMAP_BOX, SVG_TYPE, bitmap_size
 from torchscape.site.logos.numbers import _NUMBER
+from torchscape.site.logos.resample import resampled
 from torchscape.site.logos.svg import _sanitise_svg
 
 #: Tiles show logos at most 96 x 56 CSS px: their bitmap thumbnails are that at twice the
@@ -88,9 +89,12 @@ def _rasterise(
         return None
     width, height = bitmap_size(box[2], box[3], enlarge=True, box=fit)
     wide = box[2] * fit[1] >= box[3] * fit[0]
+    # Embedded bitmaps resampled to the size they are drawn at, to be drawn pixel for pixel
+    # (see `resample`); those it does not resample are sampled by resvg as they are.
+    text = resampled(svg, width / box[2] if wide else height / box[3], (width, height))
     try:  # one side only: resvg keeps the aspect ratio itself
         png = resvg_py.svg_to_bytes(
-            svg_string=svg.decode("utf-8"),
+            svg_string=svg.decode("utf-8") if text is None else text,
             skip_system_fonts=True,
             width=width if wide else None,
             height=None if wide else height,
