@@ -406,3 +406,23 @@ def test_interrupts_and_catalog_errors_keep_their_exit_codes(tmp_path: Path) -> 
         waiting.send_signal(signal.SIGINT)
         assert waiting.wait(timeout=30) == 130
         assert waiting.stderr.read() == "torchscape: interrupted\n"
+
+
+HEAVY_MODULES = ("pydantic", "jinja2", "PIL", "networkx", "httpx", "torchscape.site.build")
+
+
+def imported_by(code: str) -> list[str]:
+    """Which of HEAVY_MODULES a fresh interpreter has imported after running `code`."""
+    probe = f"import sys\n{code}\nprint(' '.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return proc.stdout.split()
+
+
+def test_commands_import_what_they_use_when_they_run() -> None:
+    assert imported_by("import torchscape, torchscape.cli") == []
+    help_text = "import contextlib, io, torchscape.cli\nwith contextlib.redirect_stdout(io.StringIO()), "
+    help_text += "contextlib.suppress(SystemExit): torchscape.cli.main(['--help'])"
+    assert imported_by(help_text) == []
+    # The public API's names import the catalog's modules on first use, and work.
+    loaded = imported_by("import torchscape\nassert torchscape.Landscape.__name__ == 'Landscape'")
+    assert "pydantic" in loaded and "torchscape.site.build" not in loaded

@@ -24,9 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from torchscape import __version__
-from torchscape.catalog.fixes import Fix
-from torchscape.catalog.loader import check
-from torchscape.catalog.model import Landscape
+from torchscape.catalog import FILE_KINDS
 from torchscape.errors import (
     SHOWN_PER_KIND,
     CatalogError,
@@ -39,15 +37,18 @@ from torchscape.errors import (
     left_out_lines,
     printable,
 )
-from torchscape.new import create_example
-from torchscape.outputs import check_output, landscape_files, os_reason, replacing, write_output
 from torchscape.paths import Sources, display_path, resolve_sources
-from torchscape.schema import KINDS, dumps
-from torchscape.site.build import NO_SETTINGS_NOTE, BuildRequest, build_site, load_catalog
-from torchscape.site.writer import STAGING_FOLDERS
+from torchscape.site import NO_SETTINGS_NOTE
 
 if TYPE_CHECKING:
+    from torchscape.catalog.fixes import Fix
+    from torchscape.catalog.model import Landscape
     from torchscape.refresh import Client
+    from torchscape.site.build import BuildRequest
+
+# Each command imports the modules it needs (the catalog's pydantic models, the site's Jinja,
+# Pillow and networkx, ...) when it runs: `--help` starts in half the time, `validate` without
+# the site's modules.
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -72,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `torchscape validate | head`
         return 1
     except OSError as exc:  # a file the system refused (read-only, full, not a folder): one line
+        from torchscape.outputs import os_reason
+
         where = f"{printable(str(exc.filename))}: " if exc.filename is not None else ""
         print(f"torchscape: error: {where}{os_reason(exc)}", file=sys.stderr)
         return 1
@@ -95,7 +98,8 @@ def _end_on_sigterm() -> Any:
             return
         for child in multiprocessing.active_children():
             child.kill()
-        for folder in list(STAGING_FOLDERS):
+        writer = sys.modules.get("torchscape.site.writer")  # no build started: nothing staged
+        for folder in list(writer.STAGING_FOLDERS if writer else ()):
             shutil.rmtree(folder, ignore_errors=True)
         with contextlib.suppress(OSError):
             sys.stderr.write("torchscape: terminated\n")
@@ -265,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the JSON Schema of the data (or settings, guide) file",
         description="Write a JSON Schema so editors (yaml-language-server) check fields.",
     )
-    schema.add_argument("--kind", choices=KINDS, default="data", help="which file (default: data)")
+    schema.add_argument("--kind", choices=FILE_KINDS, default="data", help="which file (default: data)")
     schema.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     schema.set_defaults(handler=cmd_schema)
 
@@ -322,6 +326,9 @@ def sources_from(args: argparse.Namespace) -> Sources:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from torchscape.catalog.loader import check
+    from torchscape.catalog.model import Landscape
+
     sources = sources_from(args)
     result = check(
         sources.data_file, sources.settings_file, sources.guide_file, sources.logos_path, inspect_logos=True
@@ -409,6 +416,8 @@ def _summary(
     strict: bool = False,
     blocking: Sequence[Problem] = (),
 ) -> str:
+    from torchscape.catalog.model import Landscape
+
     files = [display_path(p) for p in (sources.data_file, sources.settings_file, sources.guide_file) if p]
     count = f"{len(landscape)} items, " if isinstance(landscape, Landscape) else ""
     if errors:
@@ -455,6 +464,8 @@ def cache_dir(value: str | None) -> Path:
 
 
 def _build_request(args: argparse.Namespace, output: Path, dev: bool = False) -> BuildRequest:
+    from torchscape.site.build import BuildRequest
+
     sources = sources_from(args)
     force = bool(getattr(args, "force", False))
     return BuildRequest(sources, output, cache_dir(args.cache_dir), dev=dev, force=force)
@@ -477,6 +488,8 @@ def _print_refusal(exc: CatalogError, where: str, what: str = "build") -> None:
 
 def _loaded(sources: Sources, what: str, where: str) -> Landscape | None:
     """The checked catalog; None (each blocking problem printed, as build does) when refused."""
+    from torchscape.site.build import load_catalog
+
     try:
         return load_catalog(sources)
     except CatalogError as exc:
@@ -485,6 +498,8 @@ def _loaded(sources: Sources, what: str, where: str) -> Landscape | None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from torchscape.site.build import build_site
+
     request = _build_request(args, Path(args.output_dir))
     if request.sources.bundled:
         print("building the bundled PyTorch landscape (no landscape.yml in this folder)")
@@ -525,6 +540,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from torchscape import serve
+    from torchscape.site.build import build_site
 
     if args.landscape_dir:
         folder = Path(args.landscape_dir)
@@ -557,6 +573,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _rebuild(request: BuildRequest) -> None:
+    from torchscape.site.build import build_site
+
     report = build_site(request)
     print(f"rebuilt in {report.seconds:.2f} s", flush=True)
 
@@ -744,6 +762,7 @@ def _export_history(file: Path, folder: Path) -> int:
     """Write the cache's history to `file` whole (a temporary file, then a rename); returns how
     many snapshots. Refused before anything is written when `file` is the cache's own database
     or a file of the landscape in the working folder (`history export landscape.yml`)."""
+    from torchscape.outputs import check_output, landscape_files, os_reason, replacing
     from torchscape.sources.cache import FILE_NAME, Cache
 
     database = folder / FILE_NAME
@@ -768,6 +787,7 @@ def _open_for_import(path: Path) -> TextIO:
     """The history file to import, open for reading: a regular file of at most
     `MAX_HISTORY_BYTES`. It is opened without waiting and checked once open, so a named pipe
     (which would wait for a writer) or a device (`/dev/zero` never ends) is refused, not read."""
+    from torchscape.outputs import os_reason
     from torchscape.sources.cache import MAX_HISTORY_BYTES
 
     shown = printable(str(path))
@@ -802,6 +822,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     from torchscape import add
     from torchscape.catalog.ids import item_id
+    from torchscape.site.build import load_catalog
     from torchscape.sources.facts import utc_now
 
     target = add.parse_target(args.target)
@@ -884,6 +905,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from torchscape.new import create_example
+
     written = create_example(args.directory)
     print(f"created an example landscape in {args.directory} ({len(written)} files)")
     print(f"next: cd {args.directory} && torchscape serve")
@@ -891,6 +914,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from torchscape.outputs import check_output, landscape_files, write_output
+    from torchscape.schema import dumps
+
     text = dumps(args.kind)
     if args.output is None:
         sys.stdout.write(text)
@@ -904,6 +930,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from torchscape.export import Selection, render, select
+    from torchscape.outputs import check_output, landscape_files, write_output
 
     if args.format == "parquet" and args.output is None:
         raise UsageError("--format parquet writes binary data: give --output FILE")
@@ -926,6 +953,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_poster(args: argparse.Namespace) -> int:
+    from torchscape.outputs import check_output, landscape_files, write_output
     from torchscape.poster import format_for, poster_svg, render_with_chromium
 
     fmt = format_for(args.output, args.format)

@@ -7,10 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from torchscape.catalog import FILE_KINDS
 from torchscape.catalog.raw import LEGACY_MARKERS, RawCategory, RawGuide, RawSettings
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = ("data", "settings", "guide")
+KINDS = FILE_KINDS
 
 
 def json_schema(kind: str = "data") -> dict[str, Any]:

@@ -22,7 +22,7 @@ from torchscape.catalog.validate_data import logo_path_problem
 from torchscape.errors import CatalogError, UsageError, printable
 from torchscape.paths import Sources, display_path
 from torchscape.relations import relate
-from torchscape.site import incremental, pages
+from torchscape.site import NO_SETTINGS_NOTE, incremental, pages
 from torchscape.site.datasets import write_datasets
 from torchscape.site.feed import feed_text
 from torchscape.site.logos import LogoProcessor, ProcessedLogo
@@ -232,13 +232,6 @@ def _call_in_child(call: Callable[[], Any], sender: Any) -> None:
         sender.send(("error", exc))
     finally:
         sender.close()
-
-
-#: Said by `build` and `validate` of a landscape without a settings file.
-NO_SETTINGS_NOTE = (
-    "no settings file: the site is titled 'Open source Landscape' and its pages have no address of "
-    "their own; a settings.yml beside the data file (or --settings-file) with foundation and url names them"
-)
 
 
 def _settings_notes(landscape: Landscape) -> list[str]:

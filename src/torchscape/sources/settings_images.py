@@ -11,14 +11,13 @@ import datetime as dt
 import hashlib
 import io
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-from PIL import Image
-
 from torchscape.errors import UsageError
-from torchscape.outputs import write_atomically
+
+if TYPE_CHECKING:  # imported by `fetch_images`: `validate` reads this module, and fetches nothing
+    import httpx
 
 #: Under the cache folder.
 FOLDER = "settings-images"
@@ -108,6 +107,10 @@ def fetch_images(
 ) -> tuple[int, int, list[str]]:
     """Fetch each URL whose copy is missing or older than `max_age`; returns how many were
     fetched, how many were fresh, and a message per failure (an older copy is kept)."""
+    import httpx
+
+    from torchscape.outputs import write_atomically
+
     fetched = fresh = 0
     failures: list[str] = []
     for key, url in urls.items():
@@ -150,6 +153,8 @@ def _as_png_if_icon(body: bytes) -> bytes:
     build takes PNG, JPEG, GIF, WebP and SVG only."""
     if not body.startswith(b"\x00\x00\x01\x00"):
         return body
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(body), formats=["ICO"]) as icon:
             icon.load()
