@@ -47,8 +47,8 @@ if TYPE_CHECKING:
     from torchscape.site.build import BuildRequest
 
 # Each command imports the modules it needs (the catalog's pydantic models, the site's Jinja,
-# Pillow and networkx, ...) when it runs: `--help` starts in half the time, `validate` without
-# the site's modules.
+# Pillow and networkx, ...) when it runs: `--help` imports none of them, `validate` none of the
+# site's (tests/test_cli.py checks the first).
 
 Handler = Callable[[argparse.Namespace], int]
 

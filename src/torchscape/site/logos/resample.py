@@ -101,10 +101,13 @@ def _placements(root: ET.Element, device: _Linear) -> _Placements:
         raise _Unsure("a transform on the root")
     ids = {element.get("id"): element for element in root.iter() if element.get("id")}
     found = _Placements()
-    for element in root.iter():
-        name = _split(element.tag)[1]
-        if name in _ELSEWHERE and element is not root:
+    stack = list(root)  # the outermost elements drawn elsewhere (what they hold is theirs)
+    while stack:
+        element = stack.pop()
+        if _split(element.tag)[1] in _ELSEWHERE:
             found.unsure.update(_images_drawn_by(element, ids))
+        else:
+            stack.extend(element)
     _walk(root, device, found, is_root=True)
     walked: dict[str, frozenset[_Linear]] = {}
     pending = [mask_id for mask_id in found.masks if mask_id in ids]
