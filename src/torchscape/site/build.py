@@ -463,18 +463,20 @@ def logo_sources(landscape: Landscape, folder: Path) -> dict[str, Path | None]:
     """Each item's logo file, or None when it resolves outside the logos folder (a symbolic
     link, of the file or of a folder on its way, to somewhere else is not followed out)."""
     root = folder.resolve()
-    sources: dict[str, Path | None] = {}
+    by_name: dict[str, Path | None] = {}  # items share files: each name is resolved once
     for item in landscape:
-        if logo_path_problem(item.logo):  # a URL (reported as logo-url), an absolute path ...
-            sources[item.id] = None
+        if item.logo in by_name:
             continue
-        path = folder / PurePosixPath(item.logo)
-        try:
-            inside = path.resolve().is_relative_to(root)
-        except (OSError, RuntimeError):  # a symlink loop
-            inside = False
-        sources[item.id] = path if inside else None
-    return sources
+        path = None
+        if not logo_path_problem(item.logo):  # a URL (reported as logo-url), an absolute path ...
+            path = folder / PurePosixPath(item.logo)
+            try:
+                if not path.resolve().is_relative_to(root):
+                    path = None
+            except (OSError, RuntimeError):  # a symlink loop
+                path = None
+        by_name[item.logo] = path
+    return {item.id: by_name[item.logo] for item in landscape}
 
 
 def _warm_cache(processor: LogoProcessor, sources: set[Path], cache_dir: Path) -> None:
