@@ -1317,7 +1317,16 @@ def test_bitmaps_drawn_in_ways_not_read_are_left_to_the_renderer() -> None:
         f'<mask id="m"><image width="100" height="50" href="{big}"/></mask>'
         '<rect width="10" height="10" mask="url(#m)"/><g transform="scale(2)"><rect width="9" mask="url(#m)"/></g>',
         f'<image width="100%" height="50" href="{big}"/>',
+        f'<image width="100" height="50" image-rendering="pixelated" href="{big}"/>',
     ]
     for body in cases:
         document = f'<svg xmlns="{SVG_NS}" viewBox="0 0 1000 500">{body}<rect width="5" height="5"/></svg>'
         assert drawn_bitmaps(document, 0.32) == [], body
+
+
+def test_at_most_32_bitmaps_of_a_document_are_resampled() -> None:
+    images = "".join(
+        f'<image x="{i}" width="100" height="50" href="{stripes((400, 200))}"/>' for i in range(40)
+    )
+    drawn = drawn_bitmaps(f'<svg xmlns="{SVG_NS}" viewBox="0 0 1000 500">{images}</svg>', 0.32)
+    assert sorted(image.size for image, _ in drawn) == [(32, 16)] * 32 + [(400, 200)] * 8

@@ -11,8 +11,9 @@ pixel for pixel: sharper, and quicker.
 Only placements read with certainty are resampled: bitmaps drawn in the document's own tree or
 in a mask applied in user space, under transforms without rotation or skew, each at one scale.
 Any other bitmap (in a pattern, a marker, a symbol, a nested `<svg>`, content a `<use>` draws
-again, a mask applied at several scales, or too big to decode cheaply) is left for resvg to
-sample as before.
+again, a mask applied at several scales, one its author asked to be drawn otherwise
+(`image-rendering`), one too big to decode cheaply, or past the document's 32nd) is left for
+resvg to sample as before.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ _MAX_DRAWN_SHARE: Final = 4
 #: does (a 6,486 x 2,610 one with transparency: 0.42 s to decode and resample, against 0.20 s
 #: for resvg's whole drawing).
 _MAX_RESAMPLED_PIXELS: Final = 8_000_000
+#: At most this many bitmaps of a document are resampled (real logos have one to four; a
+#: document of thousands of tiny ones would cost a decode and an encode each).
+_MAX_RESAMPLED: Final = 32
 
 
 class _Unsure(Exception):
@@ -82,13 +86,15 @@ def resampled(svg: bytes, scale: float, canvas: tuple[int, int]) -> str | None:
         root = SafeET.fromstring(svg)  # our own output; parsed as carefully as any
         placements = _placements(root, (scale, 0.0, 0.0, scale))
         limit = _MAX_DRAWN_SHARE * canvas[0] * canvas[1]
-        changed = False
+        changed = 0
         for image in root.iter():
             if _split(image.tag)[1] != "image" or id(image) in placements.unsure:
                 continue
             drawn = placements.images.get(id(image), set())
             if len(drawn) == 1 and _resample(image, next(iter(drawn)), limit):
-                changed = True
+                changed += 1
+                if changed == _MAX_RESAMPLED:
+                    break
     except (_Unsure, ET.ParseError, ValueError, ArithmeticError):
         return None
     return _serialise(root).decode("utf-8") if changed else None
