@@ -1307,21 +1307,88 @@ def test_bitmaps_in_the_tree_and_in_masks_are_resampled_to_their_drawn_size() ->
     ]
 
 
-def test_bitmaps_drawn_in_ways_not_read_are_left_to_the_renderer() -> None:
-    big = stripes((1000, 500))
-    cases = [
-        f'<g transform="rotate(30)"><image width="100" height="50" href="{big}"/></g>',
-        f'<pattern id="p" width="100" height="50"><image width="100" height="50" href="{big}"/></pattern>'
-        '<rect width="100" height="50" fill="url(#p)"/>',
-        f'<g id="g"><image width="100" height="50" href="{big}"/></g><use href="#g" transform="scale(3)"/>',
-        f'<mask id="m"><image width="100" height="50" href="{big}"/></mask>'
-        '<rect width="10" height="10" mask="url(#m)"/><g transform="scale(2)"><rect width="9" mask="url(#m)"/></g>',
-        f'<image width="100%" height="50" href="{big}"/>',
-        f'<image width="100" height="50" image-rendering="pixelated" href="{big}"/>',
-    ]
-    for body in cases:
-        document = f'<svg xmlns="{SVG_NS}" viewBox="0 0 1000 500">{body}<rect width="5" height="5"/></svg>'
-        assert drawn_bitmaps(document, 0.32) == [], body
+# Each case draws its bitmap (BIG: 1,000 x 500 one-pixel stripes; SMALL: 100 x 50) in a way
+# `resample` must not read as one known scale, one resvg reads otherwise, or one it should not
+# resample: the bitmap must be left to resvg as it is.
+LEFT_TO_THE_RENDERER = {
+    "rotated": '<g transform="rotate(30)"><image width="100" height="50" href="BIG"/></g>',
+    "in a pattern": '<pattern id="p" width="100" height="50"><image width="100" height="50" href="BIG"/>'
+    '</pattern><rect width="100" height="50" fill="url(#p)"/>',
+    "drawn again by a use": '<g id="g"><image width="100" height="50" href="BIG"/></g>'
+    '<use href="#g" transform="scale(3)"/>',
+    "a mask at two scales": '<mask id="m"><image width="100" height="50" href="BIG"/></mask>'
+    '<rect width="10" height="10" mask="url(#m)"/><g transform="scale(2)"><rect width="9" mask="url(#m)"/></g>',
+    "a mask on a use": '<mask id="m"><image width="100" height="50" href="BIG"/></mask><rect id="r" '
+    'width="9" height="9"/><rect width="9" height="9" mask="url(#m)"/><use href="#r" mask="url(#m)" '
+    'transform="scale(5)"/>',
+    "a mask in what a use draws": '<mask id="m"><image width="100" height="50" href="BIG"/></mask><g id="g">'
+    '<rect width="9" height="9" mask="url(#m)"/></g><use href="#g" transform="scale(5)"/>',
+    "a mask used by a mask": '<mask id="m"><image width="100" height="50" href="BIG"/></mask><mask id="o">'
+    '<g transform="scale(5)"><rect width="9" height="9" fill="#fff" mask="url(#m)"/></g></mask>'
+    '<rect width="9" height="9" mask="url(#m)"/><rect width="99" height="99" mask="url(#o)"/>',
+    "a mask on a mask": '<mask id="m"><image width="100" height="50" href="BIG"/></mask><mask id="o" '
+    'mask="url(#m)"><rect width="99" height="99" fill="#fff"/></mask><rect width="9" height="9" '
+    'mask="url(#m)"/><g transform="scale(5)"><rect width="9" height="9" mask="url(#o)"/></g>',
+    "the first of two ids drawn again": '<g id="g"><image width="100" height="50" href="BIG"/></g>'
+    '<g id="g"><rect width="1" height="1"/></g><use href="#g" transform="scale(5)"/>',
+    "a size in percent": '<image width="100%" height="50" href="BIG"/>',
+    "a size resvg does not read": '<image width="50 mm" height="50 mm" href="BIG"/>',
+    "its own image-rendering": '<image width="100" height="50" image-rendering="optimizeSpeed" href="BIG"/>',
+    "an inherited image-rendering": '<g image-rendering="optimizeSpeed"><image width="100" height="50" '
+    'href="BIG"/></g>',
+    "a transform resvg ignores (a unit)": '<g transform="scale(0.5px)"><image width="100" height="50" '
+    'href="BIG"/></g>',
+    "a transform resvg ignores (two commas)": '<g transform="scale(.5),,scale(1)"><image width="100" '
+    'height="50" href="BIG"/></g>',
+    "proportions kept under a stretching transform": '<g transform="scale(2 1)"><image width="100" '
+    'height="50" href="BIG"/></g>',
+    "enlarged": '<image width="1000" height="500" href="SMALL"/>',  # 100 x 50 drawn 320 x 160
+    "barely shrunk": '<image width="250" height="125" href="SMALL"/>',  # drawn 80 x 40
+}
+
+
+@pytest.mark.parametrize("body", LEFT_TO_THE_RENDERER.values(), ids=LEFT_TO_THE_RENDERER.keys())
+def test_bitmaps_drawn_in_ways_not_read_are_left_to_the_renderer(body: str) -> None:
+    body = body.replace("BIG", stripes((1000, 500))).replace("SMALL", stripes((100, 50)))
+    document = f'<svg xmlns="{SVG_NS}" viewBox="0 0 1000 500">{body}<rect width="5" height="5"/></svg>'
+    assert drawn_bitmaps(document, 0.32) == []
+
+
+def test_a_bitmap_without_a_size_keeps_its_box_once_resampled() -> None:
+    document = f'<svg xmlns="{SVG_NS}" viewBox="0 0 2000 1000"><image href="{stripes((2000, 1000))}"/></svg>'
+    from torchscape.site.logos.resample import resampled
+
+    text = resampled(sanitise_for_drawing(document.encode(), compact=False), 0.16, (320, 160))
+    assert text is not None
+    (image,) = SafeET.fromstring(text).iter(f"{{{SVG_NS}}}image")
+    assert (image.get("width"), image.get("height")) == ("2000", "1000")  # its natural size, in user units
+    assert Image.open(io.BytesIO(base64.b64decode(image.get("href", "").partition(",")[2]))).size == (
+        320,
+        160,
+    )
+
+
+def test_a_stretched_bitmap_is_resampled_to_its_stretched_size() -> None:
+    body = '<g transform="scale(2 1)"><image width="500" height="500" preserveAspectRatio="none" '
+    body += f'href="{stripes((1000, 1000))}"/></g>'
+    drawn = drawn_bitmaps(f'<svg xmlns="{SVG_NS}" viewBox="0 0 1000 500">{body}</svg>', 0.32)
+    assert [image.size for image, _ in drawn] == [(320, 160)]
+
+
+def test_16_bit_grey_bitmaps_keep_their_tones() -> None:
+    from torchscape.site.logos.bitmaps import _process_bitmap
+
+    rows = b"".join(
+        b"\0" + b"".join(struct.pack(">H", 65535 * x // 255) for x in range(256)) for _ in range(8)
+    )
+    header = struct.pack(">IIBBBBB", 256, 8, 16, 0, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(rows))
+    png += png_chunk(b"IEND", b"")
+    data, _ = _process_bitmap(png)
+    with Image.open(io.BytesIO(data)) as image:
+        histogram = image.convert("L").histogram()
+    mean = sum(value * count for value, count in enumerate(histogram)) / sum(histogram)
+    assert 120 < mean < 135  # a ramp from black to white, not all white
 
 
 def test_at_most_32_bitmaps_of_a_document_are_resampled() -> None:

@@ -84,9 +84,9 @@ __all__ = [
 ]
 
 #: Bump whenever the output for some input changes: it is part of every cache key.
-PROCESSOR_VERSION: Final = "12"  # 12: embedded bitmaps resampled before drawing
+PROCESSOR_VERSION: Final = "13"  # 13: 16-bit grey bitmaps kept; resampling only what it reads surely
 #: The same for thumbnails (their cache keys also hold the processor version).
-THUMBNAIL_VERSION: Final = "4"  # 4: embedded bitmaps resampled before drawing
+THUMBNAIL_VERSION: Final = "5"  # 5: resampling only what it reads surely
 
 
 @dataclass(frozen=True, slots=True)

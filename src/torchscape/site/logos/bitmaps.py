@@ -132,9 +132,12 @@ def _drop_damaged_png_chunks(data: bytes) -> bytes:
 
 
 def _normalise_mode(image: Image.Image) -> Image.Image:
-    """L, RGB or RGBA: the modes the encoders below take."""
+    """L, RGB or RGBA: the modes the encoders below take. 16-bit grey (Pillow's I;16 and I
+    modes) is scaled to 8 bits: converted as it is, every value over 255 became white."""
     if image.mode in ("L", "RGB", "RGBA"):
         return image
+    if image.mode == "I" or image.mode.startswith("I;16"):
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
     has_alpha = "A" in image.getbands() or "transparency" in image.info
     return image.convert("RGBA" if has_alpha else "RGB")
 

@@ -8,12 +8,15 @@ on the machine this was measured on). Resampled beforehand to the size it is dra
 which averages what it drops) and marked `image-rendering="optimizeSpeed"`, a bitmap is drawn
 pixel for pixel: sharper, and quicker.
 
-Only placements read with certainty are resampled: bitmaps drawn in the document's own tree or
-in a mask applied in user space, under transforms without rotation or skew, each at one scale.
-Any other bitmap (in a pattern, a marker, a symbol, a nested `<svg>`, content a `<use>` draws
-again, a mask applied at several scales, one its author asked to be drawn otherwise
-(`image-rendering`), one too big to decode cheaply, or past the document's 32nd) is left for
-resvg to sample as before.
+Only real reductions (to two thirds of a bitmap's size or less; enlarged or barely shrunk ones
+look better sampled smoothly) of placements read with certainty are resampled: bitmaps drawn in
+the document's own tree or in a mask applied in user space, each at one scale, under transforms
+written as resvg reads them, without rotation or skew, and stretched evenly unless their
+`preserveAspectRatio` is `none`. Any other bitmap (in a pattern, a marker, a symbol, a nested
+`<svg>`, content a `<use>` draws again, a mask applied from any of those or at several scales,
+one too big to decode cheaply, or past the document's 32nd) is left for resvg to sample as
+before; so is every bitmap of a document that says how its images are to be drawn
+(`image-rendering`, inherited).
 """
 
 from __future__ import annotations
@@ -32,16 +35,24 @@ from PIL import Image
 
 from torchscape.site.logos.bitmaps import _PILLOW_ERRORS, _normalise_mode
 from torchscape.site.logos.common import MAX_IMAGE_PIXELS, _split
-from torchscape.site.logos.numbers import _NUMBER
-from torchscape.site.logos.svg import _length_px, _serialise
+from torchscape.site.logos.numbers import _NUMBER, _NUMBER_SYNTAX
+from torchscape.site.logos.svg import _serialise
 
 #: The linear part (a, b, c, d) of an SVG transform matrix(a b c d e f): where the x and y unit
 #: vectors go. Translations do not change the size anything is drawn at.
 _Linear = tuple[float, float, float, float]
 
+#: One transform function as SVG writes it (numbers without units, apart by white space or a
+#: comma); resvg ignores a whole `transform` with anything else in it.
 _TRANSFORM_FUNCTION: Final = re.compile(
-    r"\s*,?\s*(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^()]*)\)\s*,?\s*"
+    rf"(matrix|translate|scale|rotate|skewX|skewY)\s*+\(\s*+({_NUMBER_SYNTAX}(?:(?:\s++|\s*+,\s*+){_NUMBER_SYNTAX})*+)\s*+\)"
 )
+#: Between two transform functions: white space, a comma, or both.
+_TRANSFORM_SEPARATOR: Final = re.compile(r"\s*+,\s*+|\s++")
+#: A length as resvg reads an image's width or height: a number, in user units or px.
+_PLAIN_LENGTH: Final = re.compile(rf"({_NUMBER_SYNTAX})(?:px)?")
+#: Resampled only when the bitmap shrinks to at most this share of its size, on each side.
+_REDUCTION: Final = 2 / 3
 _DATA_URI: Final = re.compile(r"data:image/[a-z]+;base64,")
 _MASK_REFERENCE: Final = re.compile(r"\s*url\(\s*#([^)\s]+)\s*\)\s*")
 #: Elements whose content is drawn elsewhere than where it stands, possibly more than once or
@@ -62,17 +73,20 @@ _MAX_RESAMPLED: Final = 32
 
 
 class _Unsure(Exception):
-    """A placement this module does not read with certainty."""
+    """A document this module does not read with certainty: none of its bitmaps is resampled."""
 
 
 @dataclass
 class _Placements:
-    """The transforms each bitmap is drawn under, the bitmaps drawn in ways not read here, and
-    the transforms each mask is applied under."""
+    """The transforms each bitmap is drawn under, the bitmaps drawn in ways not read here, the
+    transforms each mask is applied under (masks in the order first met), and the elements whose
+    `mask` was read."""
 
     images: dict[int, set[_Linear]] = field(default_factory=dict)
     unsure: set[int] = field(default_factory=set)
     masks: dict[str, set[_Linear]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    read: set[int] = field(default_factory=set)
 
 
 def resampled(svg: bytes, scale: float, canvas: tuple[int, int]) -> str | None:
@@ -80,7 +94,7 @@ def resampled(svg: bytes, scale: float, canvas: tuple[int, int]) -> str | None:
     size they are drawn at, when it is drawn at `scale` device pixels per user unit onto a
     `canvas` (width, height), where that is certain (see the module's docstring); None when no
     bitmap was resampled."""
-    if b"<image" not in svg:
+    if b"<image" not in svg or b"image-rendering" in svg:
         return None
     try:
         root = SafeET.fromstring(svg)  # our own output; parsed as carefully as any
@@ -105,7 +119,10 @@ def _placements(root: ET.Element, device: _Linear) -> _Placements:
     that has a bitmap, in the user space of the elements it is applied to."""
     if "transform" in root.attrib or "transform-origin" in root.attrib:
         raise _Unsure("a transform on the root")
-    ids = {element.get("id"): element for element in root.iter() if element.get("id")}
+    ids: dict[str | None, ET.Element] = {}
+    for element in root.iter():
+        if element.get("id"):
+            ids.setdefault(element.get("id"), element)  # the first of the same id, as resvg takes
     found = _Placements()
     stack = list(root)  # the outermost elements drawn elsewhere (what they hold is theirs)
     while stack:
@@ -116,14 +133,10 @@ def _placements(root: ET.Element, device: _Linear) -> _Placements:
             stack.extend(element)
     _walk(root, device, found, is_root=True)
     walked: dict[str, frozenset[_Linear]] = {}
-    pending = [mask_id for mask_id in found.masks if mask_id in ids]
-    while pending:
-        mask_id = pending.pop()
-        mask = ids[mask_id]
-        if mask_id in walked:
-            continue
+    for mask_id in found.order:  # masks met while walking others are appended as it goes
+        mask = ids.get(mask_id)
         walked[mask_id] = users = frozenset(found.masks[mask_id])
-        if _split(mask.tag)[1] != "mask" or not _images_drawn_by(mask, ids):
+        if mask is None or _split(mask.tag)[1] != "mask" or not _images_drawn_by(mask, ids):
             continue
         if mask.get("maskContentUnits", "userSpaceOnUse").strip() != "userSpaceOnUse":
             found.unsure.update(_images_drawn_by(mask, ids))
@@ -131,9 +144,14 @@ def _placements(root: ET.Element, device: _Linear) -> _Placements:
         for user in users:
             for child in mask:
                 _walk(child, user, found)
-        pending.extend(mask_id for mask_id in found.masks if mask_id not in walked and mask_id in ids)
     if any(frozenset(found.masks[mask_id]) != users for mask_id, users in walked.items()):
         raise _Unsure("a mask applied at another scale after it was read")
+    # A mask applied from where no walk went (a <use>, a pattern, another mask, a mask that was
+    # not walked) is applied at a scale not known here.
+    for element in root.iter():
+        reference = _mask_of(element)
+        if reference is not None and id(element) not in found.read and reference in ids:
+            found.unsure.update(_images_drawn_by(ids[reference], ids))
     return found
 
 
@@ -150,19 +168,30 @@ def _walk(element: ET.Element, outer: _Linear, found: _Placements, *, is_root: b
             if "transform-origin" in node.attrib or "transform" in node.get("style", ""):
                 raise _Unsure("a transform this module does not read")
             linear = _compose(linear, _transform(node.get("transform")))
-        reference = node.get("mask")
-        if reference is not None and reference.strip() != "none":
-            match = _MASK_REFERENCE.fullmatch(reference)
-            if match is None:
-                raise _Unsure("a mask reference this module does not read")
-            found.masks.setdefault(match.group(1), set()).add(_rounded(linear))
+        reference = _mask_of(node)
+        found.read.add(id(node))
+        if reference is not None:
+            if reference not in found.masks:
+                found.order.append(reference)
+            found.masks.setdefault(reference, set()).add(_rounded(linear))
         if name == "image":
             found.images.setdefault(id(node), set()).add(_rounded(linear))
         stack.extend((child, linear, False) for child in node)
 
 
+def _mask_of(element: ET.Element) -> str | None:
+    """The id of the mask `element` is drawn through, if any."""
+    reference = element.get("mask")
+    if reference is None or reference.strip() == "none":
+        return None
+    match = _MASK_REFERENCE.fullmatch(reference)
+    if match is None:
+        raise _Unsure("a mask reference this module does not read")
+    return match.group(1)
+
+
 def _images_drawn_by(element: ET.Element, ids: dict[str | None, ET.Element]) -> set[int]:
-    """The bitmaps `element` holds, or draws through `<use>` (followed to any depth)."""
+    """The bitmaps `element` holds, or draws through `<use>` and masks (followed to any depth)."""
     images: set[int] = set()
     seen: set[int] = set()
     stack = [element]
@@ -174,20 +203,23 @@ def _images_drawn_by(element: ET.Element, ids: dict[str | None, ET.Element]) -> 
         name = _split(node.tag)[1]
         if name == "image":
             images.add(id(node))
-        if name == "use":
-            target = ids.get((node.get("href") or "").removeprefix("#"))
-            if target is not None:
-                stack.append(target)
+        targets = [_mask_of(node), (node.get("href") or "").removeprefix("#") if name == "use" else None]
+        stack.extend(ids[target] for target in targets if target and target in ids)
         stack.extend(node)
     return images
 
 
 def _transform(value: str | None) -> _Linear:
-    """The linear part of a transform list (SVG syntax: numbers without units)."""
+    """The linear part of a transform list, written as resvg reads one (else _Unsure)."""
     a, b, c, d = 1.0, 0.0, 0.0, 1.0
     text = (value or "").strip()
     position = 0
     while position < len(text):
+        if position:
+            separator = _TRANSFORM_SEPARATOR.match(text, position)
+            if separator is None:
+                raise _Unsure("transform functions not apart")
+            position = separator.end()
         match = _TRANSFORM_FUNCTION.match(text, position)
         if match is None:
             raise _Unsure("a transform this module does not read")
@@ -232,13 +264,14 @@ def _rounded(linear: _Linear) -> _Linear:
 
 def _resample(image: ET.Element, linear: _Linear, limit: int) -> bool:
     """Replace the bitmap of `image` by one of the pixel size it is drawn at under `linear`,
-    drawn pixel for pixel; False (and `image` unchanged) where that is not certain or cheap."""
+    drawn pixel for pixel; False (and `image` unchanged) where that is not certain, cheap, or
+    a real reduction."""
     a, b, c, d = linear
     if abs(b) > 1e-9 * abs(a) or abs(c) > 1e-9 * abs(d) or a == 0 or d == 0:
         return False  # rotated or skewed
     href = image.get("href") or ""
     match = _DATA_URI.match(href)
-    if match is None or image.get("image-rendering") not in (None, "auto"):
+    if match is None:
         return False
     try:
         picture = Image.open(io.BytesIO(base64.b64decode(href[match.end() :], validate=True)))
@@ -248,36 +281,53 @@ def _resample(image: ET.Element, linear: _Linear, limit: int) -> bool:
         fitted = _fitted(image, natural_width, natural_height)
         if fitted is None:
             return False
-        width = max(1, round(natural_width * fitted[0] * abs(a)))
-        height = max(1, round(natural_height * fitted[1] * abs(d)))
+        scale_x, scale_y, stretched = fitted
+        if not stretched and max(natural_width, natural_height) * scale_x * abs(abs(a) - abs(d)) >= 0.5:
+            return False  # fitted keeping its proportions under a transform that does not keep them
+        width = max(1, round(natural_width * scale_x * abs(a)))
+        height = max(1, round(natural_height * scale_y * abs(d)))
         if width * height > limit:
             return False
-        if (width, height) == (natural_width, natural_height):
-            image.set("image-rendering", "optimizeSpeed")
-            return True
+        if width > natural_width * _REDUCTION or height > natural_height * _REDUCTION:
+            return False  # enlarged, or barely shrunk: resvg's smooth sampling does well
         picture.draft(None, (width, height))  # JPEG: decode at a smaller scale
         resized = _normalise_mode(picture).resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     except (binascii.Error, *_PILLOW_ERRORS):
         return False
     output = io.BytesIO()
     resized.save(output, format="PNG", compress_level=1)  # only ever read by resvg, at once
+    if image.get("width") is None:  # its box was its natural size: no longer that of the bitmap
+        image.set("width", str(natural_width))
+        image.set("height", str(natural_height))
     image.set("href", "data:image/png;base64," + base64.b64encode(output.getvalue()).decode("ascii"))
     image.set("image-rendering", "optimizeSpeed")
     return True
 
 
-def _fitted(image: ET.Element, natural_width: int, natural_height: int) -> tuple[float, float] | None:
-    """How much the `<image>` element's own box scales its bitmap, along x and y; None for a
-    box not read here (one side given, percentages)."""
+def _fitted(image: ET.Element, natural_width: int, natural_height: int) -> tuple[float, float, bool] | None:
+    """How much the `<image>` element's own box scales its bitmap, along x and y, and whether
+    that stretches it (`preserveAspectRatio="none"`); None for a box not read here (one side
+    given, units resvg does not draw, percentages). A bitmap that keeps its proportions is
+    fitted anew to the proportions of a resampled one: those must not differ."""
     width_text, height_text = image.get("width"), image.get("height")
+    aspect = [word for word in (image.get("preserveAspectRatio") or "").split() if word != "defer"]
+    stretched = aspect[:1] == ["none"]
     if width_text is None and height_text is None:
-        return 1.0, 1.0  # drawn at its natural size
-    width, height = _length_px(width_text), _length_px(height_text)
+        return 1.0, 1.0, False  # drawn at its natural size
+    width, height = _plain_length(width_text), _plain_length(height_text)
     if width is None or height is None:
         return None
     scale_x, scale_y = width / natural_width, height / natural_height
-    aspect = [word for word in (image.get("preserveAspectRatio") or "").split() if word != "defer"]
-    if aspect[:1] == ["none"]:
-        return scale_x, scale_y
-    uniform = max(scale_x, scale_y) if aspect[1:2] == ["slice"] else min(scale_x, scale_y)
-    return uniform, uniform
+    if stretched:
+        return scale_x, scale_y, True
+    fit = max(scale_x, scale_y) if aspect[1:2] == ["slice"] else min(scale_x, scale_y)
+    return fit, fit, False
+
+
+def _plain_length(text: str | None) -> float | None:
+    """A positive length in user units (or px), as resvg reads an image's size; else None."""
+    match = _PLAIN_LENGTH.fullmatch(text or "")
+    if match is None:
+        return None
+    value = float(match.group(1))
+    return value if 0 < value < 1e9 else None
