@@ -1397,3 +1397,15 @@ def test_at_most_32_bitmaps_of_a_document_are_resampled() -> None:
     )
     drawn = drawn_bitmaps(f'<svg xmlns="{SVG_NS}" viewBox="0 0 1000 500">{images}</svg>', 0.32)
     assert sorted(image.size for image, _ in drawn) == [(32, 16)] * 32 + [(400, 200)] * 8
+
+
+def test_a_document_without_a_view_box_is_drawn_without_resampling(monkeypatch: pytest.MonkeyPatch) -> None:
+    from torchscape.site.logos import raster
+
+    calls: list[float] = []
+    monkeypatch.setattr(raster, "resampled", lambda svg, scale, canvas: calls.append(scale))
+    body = f'<rect width="100" height="100"/><image width="50" height="50" href="{stripes((1000, 1000))}"/>'
+    document = sanitise_for_drawing(f'<svg xmlns="{SVG_NS}">{body}</svg>'.encode(), compact=False)
+    assert b"viewBox" not in document  # nothing to derive one from: resvg draws it at its own size
+    assert raster._rasterise(document) is not None
+    assert calls == []  # the scale we would pass would be that of a made-up viewBox

@@ -91,7 +91,9 @@ def _rasterise(
     wide = box[2] * fit[1] >= box[3] * fit[0]
     # Embedded bitmaps resampled to the size they are drawn at, to be drawn pixel for pixel
     # (see `resample`); those it does not resample are sampled by resvg as they are.
-    text = resampled(svg, width / box[2] if wide else height / box[3], (width, height))
+    scale = width / box[2] if wide else height / box[3]
+    # (Without a viewBox of its own, resvg draws the document at its default size, not ours.)
+    text = resampled(svg, scale, (width, height)) if match else None
     try:  # one side only: resvg keeps the aspect ratio itself
         png = resvg_py.svg_to_bytes(
             svg_string=svg.decode("utf-8") if text is None else text,
