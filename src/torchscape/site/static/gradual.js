@@ -73,8 +73,8 @@ function prepare(grid) {
 
 /**
  * How many of a list's shown tiles can be on screen: all of a short list; for a long one, rows
- * from the highest it may start at (`top`) down to the bottom of the screen, times its columns
- * (each estimate errs on the side of more: the start, the columns, the rows' height). Only boxes that are laid out are read: the tiles of a section off screen are not
+ * from the highest it may start at (`top`) down to the bottom of the screen, plus two, times its
+ * columns. Only boxes that are laid out are read: the tiles of a section off screen are not
  * (`content-visibility: auto`), and asking where they are would lay them out. So a list is
  * measured by its section's box (for one hidden until now, `width`: a section's in its
  * layout), with the column width and row height of a list on screen; until one is measured,
@@ -86,26 +86,12 @@ function screenful(grid, list, width, top) {
   if (box.width > 0 && box.bottom > 0 && box.top < window.innerHeight) {
     const columns = getComputedStyle(list.element).gridTemplateColumns.split(" ").length || 1;
     grid.columnWidth = list.element.getBoundingClientRect().width / columns;
-    const li = list.tiles.find((_, i) => list.shown[i])?.li;
-    if (li) grid.rowHeight = shortestRow(li, list.element) || grid.rowHeight;
+    const tile = list.tiles.find((_, i) => list.shown[i])?.li.getBoundingClientRect();
+    if (tile?.height > 0) grid.rowHeight = tile.height;
   }
   if (box.width > 0 || width) list.columns = Math.ceil((box.width || width) / (grid.columnWidth || 90));
-  const rows = Math.ceil((window.innerHeight - top) / rowHeight(grid));
+  const rows = Math.ceil((window.innerHeight - top) / rowHeight(grid)) + 2;
   return rows * columnsOf(grid, list);
-}
-
-/** The shortest a row of tiles can be, from one tile: its logo and one line of name (a row is
- * as tall as its tallest tile: longer names and tags make it taller), and the gap below. So the
- * rows estimated to reach the bottom of the screen are never too few. */
-function shortestRow(li, list) {
-  const tile = li.getBoundingClientRect();
-  const name = li.querySelector(".tile-name");
-  if (!(tile.height > 0) || !name) return 0;
-  const text = getComputedStyle(name);
-  const line = text.lineHeight.endsWith("px") ? parseFloat(text.lineHeight) : parseFloat(text.fontSize) * (parseFloat(text.lineHeight) || 1.2);
-  const link = getComputedStyle(li.firstElementChild);
-  const below = parseFloat(link.paddingBottom) + parseFloat(link.borderBottomWidth);
-  return name.getBoundingClientRect().top - tile.top + line + below + (parseFloat(getComputedStyle(list).rowGap) || 0);
 }
 
 const columnsOf = (grid, list) => list.columns || Math.ceil(window.innerWidth / (grid.columnWidth || 90));
