@@ -33,6 +33,7 @@ from typing import Final
 import defusedxml.ElementTree as SafeET
 from PIL import Image
 
+from torchscape.site.logos.allowlists import _DATA_IMAGE
 from torchscape.site.logos.bitmaps import _PILLOW_ERRORS, _normalise_mode
 from torchscape.site.logos.common import MAX_IMAGE_PIXELS, _split
 from torchscape.site.logos.numbers import _NUMBER, _NUMBER_SYNTAX
@@ -53,7 +54,6 @@ _TRANSFORM_SEPARATOR: Final = re.compile(r"\s*+,\s*+|\s++")
 _PLAIN_LENGTH: Final = re.compile(rf"({_NUMBER_SYNTAX})(?:px)?")
 #: Resampled only when the bitmap shrinks to at most this share of its size, on each side.
 _REDUCTION: Final = 2 / 3
-_DATA_URI: Final = re.compile(r"data:image/[a-z]+;base64,")
 _MASK_REFERENCE: Final = re.compile(r"\s*url\(\s*#([^)\s]+)\s*\)\s*")
 #: Elements whose content is drawn elsewhere than where it stands, possibly more than once or
 #: at another scale: a bitmap inside one is not resampled.
@@ -136,10 +136,13 @@ def _placements(root: ET.Element, device: _Linear) -> _Placements:
     for mask_id in found.order:  # masks met while walking others are appended as it goes
         mask = ids.get(mask_id)
         walked[mask_id] = users = frozenset(found.masks[mask_id])
-        if mask is None or _split(mask.tag)[1] != "mask" or not _images_drawn_by(mask, ids):
+        if mask is None or _split(mask.tag)[1] != "mask":
+            continue
+        held = _images_drawn_by(mask, ids)
+        if not held:
             continue
         if mask.get("maskContentUnits", "userSpaceOnUse").strip() != "userSpaceOnUse":
-            found.unsure.update(_images_drawn_by(mask, ids))
+            found.unsure.update(held)
             continue
         for user in users:
             for child in mask:
@@ -270,7 +273,7 @@ def _resample(image: ET.Element, linear: _Linear, limit: int) -> bool:
     if abs(b) > 1e-9 * abs(a) or abs(c) > 1e-9 * abs(d) or a == 0 or d == 0:
         return False  # rotated or skewed
     href = image.get("href") or ""
-    match = _DATA_URI.match(href)
+    match = _DATA_IMAGE.match(href)
     if match is None:
         return False
     try:
