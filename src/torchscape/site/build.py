@@ -29,6 +29,7 @@ from torchscape.site.logos import LogoProcessor, ProcessedLogo
 from torchscape.site.model import SiteModel, base_url, site_model, site_title, with_upstream_descriptions
 from torchscape.site.relation_pages import write_relation_pages
 from torchscape.site.reuse import write_reuse_files
+from torchscape.site.shipped import without_comments
 from torchscape.site.theme import theme_css
 from torchscape.site.writer import SiteWriter
 from torchscape.sources.observed import Thresholds, load_observed
@@ -510,7 +511,8 @@ def write_static(landscape: Landscape, writer: SiteWriter, dev: bool) -> dict[st
     names = STATIC_FILES + (DEV_FILES if dev else ())
     theme = theme_css(landscape.settings).encode("utf-8")
     for name in names:
-        data = folder.joinpath(name).read_bytes()
+        text = folder.joinpath(name).read_text("utf-8")
+        data = without_comments(text, script=name.endswith(".js")).encode("utf-8")
         for done, path in assets.items():
             data = data.replace(f'"./{done}"'.encode(), f'"./{path.removeprefix("static/")}"'.encode())
         if name in THEMED:
