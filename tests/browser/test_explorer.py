@@ -228,22 +228,41 @@ def test_back_after_typing_and_opening_a_tile_restores_the_query(page: Page, bun
     expect(page.locator("[data-count]")).to_contain_text("match “federated”")
 
 
-def test_a_filter_box_keeps_the_focus_when_the_counts_are_redrawn(page: Page, bundled_site: Site) -> None:
+def test_the_filter_boxes_stay_and_keep_the_focus_while_their_counts_change(
+    page: Page, bundled_site: Site
+) -> None:
     ready(page, bundled_site)
     page.locator("summary", has_text="Filters").click()
+    total = len(bundled_site.landscape)
+    licences = page.locator("[data-filters] label", has=page.locator("input[data-filter=license]"))
+    expect(licences.first).to_be_visible()
+    sum_of_licences = "() => [...document.querySelectorAll('[data-filters] label')].filter((l) => l.querySelector('input[data-filter=license]')).reduce((sum, l) => sum + Number(l.querySelector('.count').textContent), 0)"
+    assert page.evaluate(f"({sum_of_licences})()") == total  # every item has one licence value
     box = page.locator('input[data-filter="kind"][value="framework"]')
+    box.evaluate("box => { box.kept = true; }")  # a mark on this very element, not in the markup
     box.focus()
-    before = page.locator("[data-filters]").inner_html()
     page.keyboard.press("Space")  # the keyboard way to tick it
-    expect(page.locator("[data-count]")).not_to_have_text(f"{len(bundled_site.landscape)} projects")
-    # the boxes are drawn anew with their counts once the grid's frame is painted
-    page.wait_for_function(
-        "before => document.querySelector('[data-filters]').innerHTML !== before", arg=before
-    )
-    focused = page.evaluate("[document.activeElement.dataset.filter, document.activeElement.value]")
-    assert focused == ["kind", "framework"]
+    expect(page.locator("[data-count]")).not_to_have_text(f"{total} projects")
+    shown = int(page.locator("[data-count]").inner_text().split()[0])
+    # the licences' counts follow (once the grid's frame is painted), in the same boxes
+    page.wait_for_function(f"shown => ({sum_of_licences})() === shown", arg=shown)
+    assert page.evaluate("document.activeElement.kept === true && document.activeElement.checked")
     page.keyboard.press("Space")  # and untick it, still from the keyboard
     expect(box).not_to_be_checked()
+    page.wait_for_function(f"total => ({sum_of_licences})() === total", arg=total)
+    assert page.evaluate("document.activeElement.kept === true")
+
+
+def test_a_selected_value_no_item_has_is_listed_until_unticked(page: Page, bundled_site: Site) -> None:
+    ready(page, bundled_site, "?license=No-Such-Licence")  # the filters box opens with it
+    ghost = page.locator('input[data-filter="license"][value="No-Such-Licence"]')
+    expect(ghost).to_be_checked()
+    expect(page.locator("label", has=ghost).locator(".count")).to_have_text("0")
+    ghost.click()  # unticked: its box goes away, so not `uncheck()`, which waits to see it unticked
+    expect(ghost).to_have_count(0)  # the boxes were drawn again without it
+    expect(page.locator("[data-count]")).to_have_text(f"{len(bundled_site.landscape)} projects")
+    page.locator('input[data-filter="kind"][value="framework"]').check()  # and still work
+    expect(page.locator("[data-count]")).not_to_have_text(f"{len(bundled_site.landscape)} projects")
 
 
 def test_a_keystroke_touches_only_the_tiles_whose_visibility_flips(page: Page, bundled_site: Site) -> None:

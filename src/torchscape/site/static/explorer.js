@@ -286,21 +286,43 @@ function clip(text, length) {
   return `${text.slice(0, space > length / 2 ? space : length - 1).replace(/[\s,.;:]+$/, "")}…`;
 }
 
+/** What the filters box shows: the options it was drawn with, and each option's box and count. */
+const drawnFilters = new WeakMap();
+
+/** The filters box with its counts. Drawn once; after that, while the options stay the same
+ * (they are those of every item: only a selected value no item has adds one), only the counts
+ * and ticks that changed are written, so the box keeps its elements and the focus where it is. */
 function renderFilters(container, data, state) {
   const options = facets(data.items, state.filters);
-  // The boxes are drawn anew with their counts: the one that had the focus gets it back.
+  // Only "unknown" (no torch data outside the PyTorch ecosystem, no observed data yet): no box.
+  const boxes = FILTERS.map((name) => {
+    const values = options[name] || [];
+    return values.length === 1 && values[0].value === UNKNOWN && !values[0].selected ? [] : values;
+  });
+  const key = JSON.stringify(boxes.map((values) => values.map(({ value }) => value)));
+  const drawn = drawnFilters.get(container);
+  if (drawn?.key === key) {
+    boxes.flat().forEach(({ count, selected }, k) => {
+      const shown = drawn.options[k];
+      if (shown.box.checked !== selected) shown.box.checked = selected;
+      if (shown.count !== count) shown.counter.textContent = shown.count = count;
+    });
+    return;
+  }
+  // Drawn anew: the box that had the focus gets it back.
   const focused = container.contains(document.activeElement) ? document.activeElement : null;
   const again = focused?.dataset.filter ? [focused.dataset.filter, focused.value] : null;
-  container.innerHTML = FILTERS.map((name) => {
-    const values = options[name] || [];
-    // Only "unknown" (no torch data outside the PyTorch ecosystem, no observed data yet): no box.
-    if (values.length === 1 && values[0].value === UNKNOWN && !values[0].selected) return "";
+  container.innerHTML = boxes.map((values, index) => {
+    const name = FILTERS[index];
     const choices = values.map(({ value, label, count, selected }) => {
       const checked = selected ? " checked" : "";
       return `<label><input type="checkbox" data-filter="${name}" value="${escapeHtml(value)}"${checked}> ${escapeHtml(label)} <span class="count">${count}</span></label>`;
     });
     return choices.length ? `<fieldset><legend>${LABELS[name]}</legend>${choices.join("")}</fieldset>` : "";
   }).join("");
+  const labels = container.querySelectorAll("label");
+  const shown = boxes.flat().map(({ count }, k) => ({ box: labels[k].firstElementChild, counter: labels[k].lastElementChild, count }));
+  drawnFilters.set(container, { key, options: shown });
   if (again) [...container.querySelectorAll(`[data-filter="${again[0]}"]`)].find((box) => box.value === again[1])?.focus();
 }
 
