@@ -489,3 +489,53 @@ def test_a_big_change_fills_the_screen_at_once_and_the_rest_follows(page: Page, 
             ".tiles > li:not([hidden]) a[data-id]", "els => els.map((e) => e.dataset.id)"
         )
         assert len(ids) == 60 and all(i.startswith("tool-2-3-") for i in ids)
+
+
+#: After a change: each frame, every list's shown tiles, until none is left hidden.
+FILL_FRAMES = """async ([filter, value, on]) => {
+  const box = document.querySelector(`input[data-filter="${filter}"][value="${value}"]`);
+  box.checked = on;
+  box.dispatchEvent(new Event('change', { bubbles: true }));
+  const lists = [...document.querySelectorAll('[data-grid] .tiles')];
+  const frames = [];
+  for (let f = 0; f < 120 && document.querySelector('[data-grid] .tiles > li[hidden]'); f++) {
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    frames.push(lists.map((list) => list.querySelectorAll(':scope > li:not([hidden])').length));
+  }
+  return frames;
+}"""
+
+
+def test_the_rest_of_a_big_change_comes_sooner_where_the_browser_skips_it(page: Page, tmp_path: Path) -> None:
+    # 3 categories of 3 subcategories of 150 items: once the first category's lists are back,
+    # the second starts far below the screen, where the browser neither lays out nor paints
+    # its sections (content-visibility)
+    data = tmp_path / "landscape.yml"
+    categories = [
+        {
+            "name": f"Area {c}",
+            "subcategories": [
+                {"name": f"Topic {c}.{s}", "items": [item(f"Tool {c} {s} {i}") for i in range(150)]}
+                for s in range(3)
+            ],
+        }
+        for c in range(3)
+    ]
+    data.write_text(dump({"categories": categories}))
+    out = tmp_path / "site"
+    build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, tmp_path / "cache"))
+    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(base, wait_until="networkidle")
+        page.locator("summary", has_text="Filters").click()
+        page.evaluate(FILL_FRAMES, ["category", "Area 2", True])
+        expect(page.locator("[data-count]")).to_have_text("450 projects")
+        expect(page.locator(".tiles > li:not([hidden])")).to_have_count(450)  # the hidden too
+        frames = page.evaluate(FILL_FRAMES, ["category", "Area 2", False])
+        assert frames[-1] == [150] * 9  # all back in the end
+        assert all(0 < n < 150 for n in frames[0][:3])  # the lists on screen: a screenful at once
+        assert frames[0][3:6] == [0] * 3  # the lists below: later
+        # The lists on screen get the rest of their tiles a few a frame, those far below all at
+        # once: these are done first.
+        far = next(k for k, frame in enumerate(frames) if frame[3:6] == [150] * 3)
+        assert frames[far][:3] != [150] * 3, frames[: far + 1]
