@@ -491,6 +491,38 @@ def test_a_big_change_fills_the_screen_at_once_and_the_rest_follows(page: Page, 
         assert len(ids) == 60 and all(i.startswith("tool-2-3-") for i in ids)
 
 
+def test_a_category_shown_again_gets_tiles_at_once_only_where_they_can_be_seen(
+    page: Page, tmp_path: Path
+) -> None:
+    # 2 categories of 4 subcategories of 80 items (a big grid), on a screen with room for 2
+    # sections a row
+    data = tmp_path / "landscape.yml"
+    categories = [
+        {
+            "name": f"Area {c}",
+            "subcategories": [
+                {"name": f"Topic {c}.{s}", "items": [item(f"Tool {c} {s} {i}") for i in range(80)]}
+                for s in range(4)
+            ],
+        }
+        for c in range(2)
+    ]
+    data.write_text(dump({"categories": categories}))
+    out = tmp_path / "site"
+    build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, tmp_path / "cache"))
+    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
+        page.set_viewport_size({"width": 760, "height": 900})
+        page.goto(base, wait_until="networkidle")
+        page.locator("summary", has_text="Filters").click()
+        page.evaluate(FILL_FRAMES, ["category", "Area 1", True])  # Area 0 hidden
+        expect(page.locator(".tiles > li:not([hidden])")).to_have_count(320)
+        frames = page.evaluate(FILL_FRAMES, ["category", "Area 1", False])
+        first = frames[0]
+        assert all(0 < n < 80 for n in first[:2]), first  # Area 0's first row: a screenful
+        assert first[2:4] == [0, 0], first  # its second row starts far below the screen
+        assert frames[-1] == [80] * 8
+
+
 #: After a change: each frame, every list's shown tiles, until none is left hidden.
 FILL_FRAMES = """async ([filter, value, on]) => {
   const box = document.querySelector(`input[data-filter="${filter}"][value="${value}"]`);

@@ -36,13 +36,22 @@ export function budgetsOf(grid, next, filtering) {
   if (!grid.blocks) prepare(grid);
   const budgets = new Array(grid.lists.length).fill(Infinity);
   let top = grid.element.getBoundingClientRect().top;
+  // Each category's layout: columns, and the width of one of its sections. A category hidden
+  // until now is laid out as a shown one of the same kind is (taking its sections for one row
+  // gave lists far below the screen tiles in the change's frame); with none, as one row.
+  const layouts = new Map();
+  const measure = (layout) => {
+    const box = layout.getBoundingClientRect();
+    if (box.width === 0) return layouts.get(layout.className) || [Infinity, 0];
+    const columns = getComputedStyle(layout).gridTemplateColumns.split(" ").length || 1;
+    layouts.set(layout.className, [columns, box.width / columns]);
+    return [columns, box.width / columns];
+  };
+  for (const block of grid.blocks) measure(block.lists[0].host.parentElement);
   for (const block of grid.blocks) {
     // a category hidden by something else than the explorer (a group's tab): nothing to see
     if (!block.section?.hidden && block.element.getClientRects().length === 0) continue;
-    const layout = block.lists[0].host.parentElement;
-    const box = layout.getBoundingClientRect();
-    const columns = box.width > 0 ? getComputedStyle(layout).gridTemplateColumns.split(" ").length || 1 : Infinity;
-    const width = box.width > 0 ? box.width / columns : 0; // of one of its sections
+    const [columns, width] = measure(block.lists[0].host.parentElement);
     let row = 0; // lists in the row being filled
     let height = 0; // of that row
     for (const list of block.lists) {
