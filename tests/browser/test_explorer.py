@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ from torchscape.sources.cache import Cache
 from torchscape.sources.facts import RepoFacts
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from conftest import Site
 
 pytestmark = pytest.mark.browser
@@ -447,26 +450,45 @@ SCREEN_FILLED = """async ([filter, value, on]) => {
 }"""
 
 
-def test_a_big_change_fills_the_screen_at_once_and_the_rest_follows(page: Page, tmp_path: Path) -> None:
-    # 4 categories of 4 subcategories of 60 items (monograms): long lists in a big grid
+@contextmanager
+def big_grid(
+    page: Page, tmp_path: Path, shape: tuple[int, int, int], screen: tuple[int, int]
+) -> Iterator[None]:
+    """A landscape of `shape` (categories, subcategories in each, items in each: monograms), built
+    and served, open in `page` on a screen of `screen` (width, height) with the filters box open."""
+    categories, subcategories, items = shape
     data = tmp_path / "landscape.yml"
-    categories = [
-        {
-            "name": f"Area {c}",
-            "subcategories": [
-                {"name": f"Topic {c}.{s}", "items": [item(f"Tool {c} {s} {i}") for i in range(60)]}
-                for s in range(4)
-            ],
-        }
-        for c in range(4)
-    ]
-    data.write_text(dump({"categories": categories}))
+    data.write_text(
+        dump(
+            {
+                "categories": [
+                    {
+                        "name": f"Area {c}",
+                        "subcategories": [
+                            {
+                                "name": f"Topic {c}.{s}",
+                                "items": [item(f"Tool {c} {s} {i}") for i in range(items)],
+                            }
+                            for s in range(subcategories)
+                        ],
+                    }
+                    for c in range(categories)
+                ]
+            }
+        )
+    )
     out = tmp_path / "site"
     build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, tmp_path / "cache"))
     with serving(make_server(out, "127.0.0.1", 0, None)) as base:
-        page.set_viewport_size({"width": 1280, "height": 800})
+        page.set_viewport_size({"width": screen[0], "height": screen[1]})
         page.goto(base, wait_until="networkidle")
         page.locator("summary", has_text="Filters").click()
+        yield
+
+
+def test_a_big_change_fills_the_screen_at_once_and_the_rest_follows(page: Page, tmp_path: Path) -> None:
+    # 4 categories of 4 subcategories of 60 items (monograms): long lists in a big grid
+    with big_grid(page, tmp_path, (4, 4, 60), (1280, 800)):
         for scroll in (0, 2000):  # from the top, and from inside the first category's lists
             page.evaluate(f"window.scrollTo(0, {scroll})")
             page.evaluate(SCREEN_FILLED, ["subcategory", "Area 0 › Topic 0.1", True])
@@ -496,24 +518,7 @@ def test_a_category_shown_again_gets_tiles_at_once_only_where_they_can_be_seen(
 ) -> None:
     # 2 categories of 4 subcategories of 80 items (a big grid), on a screen with room for 2
     # sections a row
-    data = tmp_path / "landscape.yml"
-    categories = [
-        {
-            "name": f"Area {c}",
-            "subcategories": [
-                {"name": f"Topic {c}.{s}", "items": [item(f"Tool {c} {s} {i}") for i in range(80)]}
-                for s in range(4)
-            ],
-        }
-        for c in range(2)
-    ]
-    data.write_text(dump({"categories": categories}))
-    out = tmp_path / "site"
-    build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, tmp_path / "cache"))
-    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
-        page.set_viewport_size({"width": 760, "height": 900})
-        page.goto(base, wait_until="networkidle")
-        page.locator("summary", has_text="Filters").click()
+    with big_grid(page, tmp_path, (2, 4, 80), (760, 900)):
         page.evaluate(FILL_FRAMES, ["category", "Area 1", True])  # Area 0 hidden
         expect(page.locator(".tiles > li:not([hidden])")).to_have_count(320)
         frames = page.evaluate(FILL_FRAMES, ["category", "Area 1", False])
@@ -542,24 +547,7 @@ def test_the_rest_of_a_big_change_comes_sooner_where_the_browser_skips_it(page: 
     # 3 categories of 3 subcategories of 150 items: once the first category's lists are back,
     # the second starts far below the screen, where the browser neither lays out nor paints
     # its sections (content-visibility)
-    data = tmp_path / "landscape.yml"
-    categories = [
-        {
-            "name": f"Area {c}",
-            "subcategories": [
-                {"name": f"Topic {c}.{s}", "items": [item(f"Tool {c} {s} {i}") for i in range(150)]}
-                for s in range(3)
-            ],
-        }
-        for c in range(3)
-    ]
-    data.write_text(dump({"categories": categories}))
-    out = tmp_path / "site"
-    build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, tmp_path / "cache"))
-    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
-        page.set_viewport_size({"width": 1280, "height": 800})
-        page.goto(base, wait_until="networkidle")
-        page.locator("summary", has_text="Filters").click()
+    with big_grid(page, tmp_path, (3, 3, 150), (1280, 800)):
         page.evaluate(FILL_FRAMES, ["category", "Area 2", True])
         expect(page.locator("[data-count]")).to_have_text("450 projects")
         expect(page.locator(".tiles > li:not([hidden])")).to_have_count(450)  # the hidden too
