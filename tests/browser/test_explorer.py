@@ -483,6 +483,7 @@ def big_grid(
         page.set_viewport_size({"width": screen[0], "height": screen[1]})
         page.goto(base, wait_until="networkidle")
         page.locator("summary", has_text="Filters").click()
+        expect(page.locator("input[data-filter]").first).to_be_attached()  # drawn as it opens
         yield
 
 
@@ -523,7 +524,18 @@ def test_a_category_shown_again_gets_tiles_at_once_only_where_they_can_be_seen(
         expect(page.locator(".tiles > li:not([hidden])")).to_have_count(320)
         frames = page.evaluate(FILL_FRAMES, ["category", "Area 1", False])
         first = frames[0]
-        assert all(0 < n < 80 for n in first[:2]), first  # Area 0's first row: a screenful
+        assert all(0 < n < 80 for n in first[:2]), first  # Area 0's first row: a screenful ...
+        # ... of as many columns as its lists have, down to the screen's bottom and two rows more
+        # (and one for the headings, which the estimate of where a list starts leaves out)
+        columns, rows = page.evaluate(
+            """() => {
+              const list = document.querySelector('[data-grid] .tiles');
+              const tile = list.querySelector('li').getBoundingClientRect();
+              return [getComputedStyle(list).gridTemplateColumns.split(' ').length,
+                      Math.ceil((innerHeight - list.getBoundingClientRect().top) / tile.height)];
+            }"""
+        )
+        assert first[0] <= (rows + 3) * columns, (first, columns, rows)
         assert first[2:4] == [0, 0], first  # its second row starts far below the screen
         assert frames[-1] == [80] * 8
 

@@ -43,11 +43,14 @@ export function budgetsOf(grid, next, filtering) {
   const measure = (layout) => {
     const box = layout.getBoundingClientRect();
     if (box.width === 0) return layouts.get(layout.className) || [Infinity, 0];
-    const columns = getComputedStyle(layout).gridTemplateColumns.split(" ").length || 1;
-    layouts.set(layout.className, [columns, box.width / columns]);
-    return [columns, box.width / columns];
+    const tracks = getComputedStyle(layout).gridTemplateColumns.split(" ");
+    const measured = [tracks.length || 1, parseFloat(tracks[0]) || box.width / (tracks.length || 1)];
+    layouts.set(layout.className, measured);
+    return measured;
   };
   for (const block of grid.blocks) measure(block.lists[0].host.parentElement);
+  // and the columns and rows of a list on screen, whichever it is (see `screenful`)
+  grid.lists.find((list) => list.tiles.length > LONG_LIST && onScreen(list.host.getBoundingClientRect()) && learn(grid, list));
   for (const block of grid.blocks) {
     // a category hidden by something else than the explorer (a group's tab): nothing to see
     if (!block.section?.hidden && block.element.getClientRects().length === 0) continue;
@@ -92,21 +95,32 @@ function prepare(grid) {
  * columns. Only boxes that are laid out are read: the tiles of a section off screen are not
  * (`content-visibility: auto`), and asking where they are would lay them out. So a list is
  * measured by its section's box (for one hidden until now, `width`: a section's in its
- * layout), with the column width and row height of a list on screen; until one is measured,
- * narrow columns and short rows (more tiles at once).
+ * layout), with the columns of a list on screen in a section as wide (else as many as columns
+ * as wide as theirs fit, rounded up) and its row height; until one is measured, narrow columns
+ * and short rows (more tiles at once).
  */
 function screenful(grid, list, width, top) {
   if (list.tiles.length <= LONG_LIST) return Infinity;
   const box = list.host.getBoundingClientRect();
-  if (box.width > 0 && box.bottom > 0 && box.top < window.innerHeight) {
-    const columns = getComputedStyle(list.element).gridTemplateColumns.split(" ").length || 1;
-    grid.columnWidth = list.element.getBoundingClientRect().width / columns;
-    const tile = list.tiles.find((_, i) => list.shown[i])?.li.getBoundingClientRect();
-    if (tile?.height > 0) grid.rowHeight = tile.height;
-  }
-  if (box.width > 0 || width) list.columns = Math.ceil((box.width || width) / (grid.columnWidth || 90));
+  if (onScreen(box)) learn(grid, list);
+  const wide = box.width || width;
+  if (wide && grid.sectionColumns && Math.abs(grid.sectionColumns[0] - wide) < 1) list.columns = grid.sectionColumns[1];
+  else if (wide) list.columns = Math.ceil(wide / (grid.columnWidth || 90));
   const rows = Math.ceil((window.innerHeight - top) / rowHeight(grid)) + 2;
   return rows * columnsOf(grid, list);
+}
+
+const onScreen = (box) => box.width > 0 && box.bottom > 0 && box.top < window.innerHeight;
+
+/** The columns, column width and row height of a list laid out on screen, for those that are
+ * not (`screenful`); returns whether it had a tile to measure. */
+function learn(grid, list) {
+  const columns = getComputedStyle(list.element).gridTemplateColumns.split(" ").length || 1;
+  grid.columnWidth = list.element.getBoundingClientRect().width / columns;
+  grid.sectionColumns = [list.host.getBoundingClientRect().width, columns]; // a section this wide holds this many
+  const tile = list.tiles.find((_, i) => list.shown[i])?.li.getBoundingClientRect();
+  if (tile?.height > 0) grid.rowHeight = tile.height;
+  return tile?.height > 0;
 }
 
 const columnsOf = (grid, list) => list.columns || Math.ceil(window.innerWidth / (grid.columnWidth || 90));
