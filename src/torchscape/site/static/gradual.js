@@ -39,16 +39,17 @@ export function budgetsOf(grid, next, filtering) {
   // Each category's layout: columns, and the width of one of its sections. A category hidden
   // until now is laid out as a shown one of the same kind is (taking its sections for one row
   // gave lists far below the screen tiles in the change's frame); with none, as one row.
-  const layouts = new Map();
-  const measure = (layout) => {
+  const shown = new Map(); // layout -> [columns, width], of those laid out
+  const alike = new Map(); // the same by class: for those that are not
+  for (const block of grid.blocks) {
+    const layout = block.lists[0].host.parentElement;
     const box = layout.getBoundingClientRect();
-    if (box.width === 0) return layouts.get(layout.className) || [Infinity, 0];
+    if (box.width === 0) continue;
     const tracks = getComputedStyle(layout).gridTemplateColumns.split(" ");
-    const measured = [tracks.length || 1, parseFloat(tracks[0]) || box.width / (tracks.length || 1)];
-    layouts.set(layout.className, measured);
-    return measured;
-  };
-  for (const block of grid.blocks) measure(block.lists[0].host.parentElement);
+    shown.set(layout, [tracks.length || 1, parseFloat(tracks[0]) || box.width / (tracks.length || 1)]);
+    if (!alike.has(layout.className)) alike.set(layout.className, shown.get(layout));
+  }
+  const measure = (layout) => shown.get(layout) || alike.get(layout.className) || [Infinity, 0];
   // and the columns and rows of a list on screen, whichever it is (see `screenful`)
   grid.lists.find((list) => list.tiles.length > LONG_LIST && onScreen(list.host.getBoundingClientRect()) && learn(grid, list));
   for (const block of grid.blocks) {
