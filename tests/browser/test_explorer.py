@@ -435,9 +435,15 @@ def test_a_heavy_grid_fetches_its_logos_below_the_fold_when_someone_searches(
 #: shown ends above the bottom of the screen ("short": where every tile is to be shown, a hole
 #: that later frames fill), and how many tiles are shown.
 SCREEN_FILLED = """async ([filter, value, on]) => {
-  const box = document.querySelector(`input[data-filter="${filter}"][value="${value}"]`);
-  box.checked = on;
-  box.dispatchEvent(new Event('change', { bubbles: true }));
+  if (filter === 'q') {  // the search box: the query set to `value`
+    const search = document.querySelector('input[type=search]');
+    search.value = value;
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+  } else {
+    const box = document.querySelector(`input[data-filter="${filter}"][value="${value}"]`);
+    box.checked = on;
+    box.dispatchEvent(new Event('change', { bubbles: true }));
+  }
   await new Promise((resolve) => requestAnimationFrame(resolve)); // this change's frame, not yet drawn
   const short = [];
   for (const list of document.querySelectorAll('[data-grid] .tiles')) {
@@ -512,6 +518,21 @@ def test_a_big_change_fills_the_screen_at_once_and_the_rest_follows(page: Page, 
             ".tiles > li:not([hidden]) a[data-id]", "els => els.map((e) => e.dataset.id)"
         )
         assert len(ids) == 60 and all(i.startswith("tool-2-3-") for i in ids)
+
+
+def test_a_cleared_search_brings_back_the_screen_at_once_and_the_rest_follows(
+    page: Page, tmp_path: Path
+) -> None:
+    with big_grid(page, tmp_path, (4, 4, 60), (1280, 800)):
+        page.evaluate(SCREEN_FILLED, ["q", "Tool 2 3 17", None])  # typed: made at once
+        expect(page.locator("[data-count]")).not_to_have_text("960 projects")
+        shown = int(page.locator("[data-count]").inner_text().split()[0])
+        expect(page.locator(".tiles > li:not([hidden])")).to_have_count(shown)
+        back = page.evaluate(SCREEN_FILLED, ["q", "", None])
+        assert back["short"] == []  # nothing missing on screen in the first frame ...
+        assert shown < back["now"] < 960  # ... where only part of the grid was shown
+        expect(page.locator(".tiles > li[hidden]")).to_have_count(0)  # the rest follows
+        expect(page.locator("[data-count]")).to_have_text("960 projects")
 
 
 def test_a_category_shown_again_gets_tiles_at_once_only_where_they_can_be_seen(
