@@ -132,7 +132,11 @@ const rowHeight = (grid) => grid.rowHeight || 90;
  * renders and `SKIPPED_BATCH` of lists it skips, as the last frame left them. */
 export function fill(grid, pending) {
   const step = () => {
-    const skipped = new Map(grid.lists.map((list) => [list, skips(list)]));
+    // (all read before anything is written: a read after a write would lay the page out)
+    const skipped = new Map();
+    for (let index = 0; index < pending.length; index += 3) {
+      if (!skipped.has(pending[index])) skipped.set(pending[index], skips(pending[index]));
+    }
     const later = [];
     let rendered = 0;
     let cheap = 0;
