@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import {
   buildIndex,
   editDistance,
+  family,
   indexSteps,
   learntAcronyms,
   match,
@@ -80,6 +81,38 @@ describe("tokens and stems", () => {
       assert.equal(stem(word), word, word);
     }
     assert.notEqual(stem("speed"), stem("speech"));
+  });
+
+  test("a family joins a word's derived forms when a root of 6+ letters is left", () => {
+    const kin = [
+      ["recommender", "recommendation"],
+      ["recommend", "recommendations"],
+      ["detector", "detection"],
+      ["compiler", "compilation"],
+      ["compile", "compiler"],
+      ["molecular", "molecules"],
+      ["interpretable", "interpretability"],
+      ["explainable", "explainability"],
+      ["optimizer", "optimization"],
+      ["quantizer", "quantization"],
+      ["segmentation", "segment"],
+      ["forecaster", "forecasting"],
+      ["generator", "generative"],
+      ["visualization", "visual"],
+      ["vectorized", "vector"],
+    ];
+    for (const [a, b] of kin) assert.equal(family(stem(a)), family(stem(b)), `${a} ~ ${b}`);
+    // Shorter roots are not made: they would join unrelated words.
+    const apart = [
+      ["general", "generator"],
+      ["tracker", "tracking"],
+      ["neural", "neuron"],
+      ["tensor", "tense"],
+    ];
+    for (const [a, b] of apart) assert.notEqual(family(stem(a)), family(stem(b)), `${a} / ${b}`);
+    for (const word of ["pytorch", "vision", "privacy", "segment", "graph"]) {
+      assert.equal(family(stem(word)), stem(word), word);
+    }
   });
 
   test("edit distance counts a transposition as one edit and stops past the limit", () => {
@@ -243,6 +276,23 @@ describe("search on small catalogs", () => {
     ]);
     assert.deepEqual(ids(index, "embeddings"), ["vectors", "devices"]);
     assert.deepEqual(ids(index, "embedded"), ["devices", "vectors"]);
+  });
+
+  test("a word of the same family matches, below the word itself and its prefixes", () => {
+    const index = buildIndex([
+      item("rec", { description: "Builds large recommendation systems." }),
+      item("engine", { description: "A recommender for shops." }),
+      item("typed", { description: "Helps you recommend items." }),
+      item("other", { description: "Trains vision models." }),
+    ]);
+    for (const [query, first] of [["recommender", "engine"], ["recommendation", "rec"], ["recommend", "typed"]]) {
+      const found = ids(index, query);
+      assert.equal(found[0], first, query);
+      assert.deepEqual([...found].sort(), ["engine", "rec", "typed"], query);
+    }
+    // and it does not stand for a whole name
+    const named = buildIndex([item("Detector"), item("Detection", { description: "a detector" })]);
+    assert.deepEqual(ids(named, "detector"), ["Detector", "Detection"]);
   });
 
   test("of items matching alike, the one with the word among its first keywords comes first", () => {

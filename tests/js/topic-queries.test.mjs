@@ -91,6 +91,11 @@ const BUNDLED = [
   ["sparse convolution", ["torchsparse", "minkowskiengine"]],
   ["multi-object tracking", ["boxmot"]],
   ["data augmentation", ["albumentations", "torchio", "kornia", "torch-audiomentations", "nvidia-dali"]],
+  // Other forms of a word than the catalog's ("quantizer" where items say "quantization").
+  ["quantizer", ["torchao", "bitsandbytes", "brevitas", "aimet", "hqq", "gptqmodel", "nncf"]],
+  ["interpretable models", ["captum", "transformerlens", "pytorch-grad-cam", "nnsight"]],
+  ["forecaster", ["pytorch-forecasting", "darts", "neuralforecast", "gluonts"]],
+  ["compilation", ["tvm", "glow", "hidet", "lightning-thunder", "torch-mlir"]],
   // Acronyms the catalog's keywords spell out ("cv" beside "computer vision", and so on).
   ["cv", ["torchvision", "kornia", "albumentations", "openmmlab"]],
   ["rag", ["sentence-transformers"]],
@@ -143,6 +148,9 @@ const FIXTURE = [
   ["ocr", ["doctr"]],
   ["autonomous driving", ["l5kit"]],
   ["robotics", ["pypose"]],
+  ["recommender", ["torchrec"]],
+  ["compilation", ["glow", "depyf", "torch-tensorrt", "flaggems"]],
+  ["segmenter", ["detectron2", "gandlf", "raster-vision"]],
   // Member organisations' long texts mention these words too; the project comes first.
   ["recommender systems", ["torchrec"], 1],
   ["healthcare", ["monai"], 1],

@@ -32,10 +32,12 @@
  * A query is tokenised the same way, and every query word must match (AND). A word matches a
  * token exactly (same stem), as a prefix (the word, 2+ characters, starts the token) or with a
  * typo (Damerau-Levenshtein distance 1 for words of 4+ characters, 2 for 8+), typos only for
- * words that the catalog does not hold as typed; a token written as the word is typed beats
- * one that only shares its stem ("embeddings" vs "embedded"), and when the catalog holds a
- * word of 3+ letters as typed, a token it only starts counts half as much as a prefix
- * otherwise does, and does not cover a name ("gan" in "GaNDLF" is another word). A word
+ * words that the catalog does not hold as typed; or, counting less, as a word of the same
+ * family (their stems are the same once up to two derivational endings are dropped, while six
+ * letters remain: "recommender" and "recommendation"; see `family`). A token written as the
+ * word is typed beats one that only shares its stem ("embeddings" vs "embedded"), and when the
+ * catalog holds a word of 3+ letters as typed, a token it only starts counts half as much as a
+ * prefix otherwise does, and does not cover a name ("gan" in "GaNDLF" is another word). A word
  * scores its best match (field weight times match weight) plus a share of its best matches in
  * other fields, times a rarity factor (a word found in few items counts more). A word found in
  * an item's description and nowhere else counts less the longer the description is than the
@@ -62,10 +64,13 @@ const TYPO2 = 1;
  * only when the catalog does not hold the word, so a word never has both kinds.) */
 const OTHER_WORD = 2;
 const TYPO1 = 3;
-const PREFIX = 4;
-const STEM = 5;
-const EXACT = 6;
-const KIND_WEIGHT = [0, 0.3, 0.35, 0.45, 0.7, 0.95, 1];
+/** A word of the same family: the same stem once derivational endings are dropped
+ * ({@link family}: "recommender" and "recommendation", "detector" and "detection"). */
+const FAMILY = 4;
+const PREFIX = 5;
+const STEM = 6;
+const EXACT = 7;
+const KIND_WEIGHT = [0, 0.3, 0.35, 0.45, 0.55, 0.7, 0.95, 1];
 /** Share of a word's best matches in its other fields added to its best match. */
 const OTHER_FIELDS = 0.25;
 /** How much a description's length lowers what a word found in it counts (0: not at all; 1:
@@ -133,6 +138,29 @@ export function stem(word) {
   else if (w.length >= 6 && w.endsWith("ic")) w = w.slice(0, -2);
 
   if (w.length >= 5 && w.endsWith("e")) w = w.slice(0, -1);
+  return w;
+}
+
+/** Derivational endings {@link family} drops from a stem, the first that fits. */
+const FAMILY_ENDINGS = ["abil", "ity", "ion", "abl", "at", "er", "or", "iz", "al", "ar", "iv"];
+/** What a family root keeps at least: shorter roots join unrelated words ("gener" would make
+ * "general" kin to "generator"). */
+const FAMILY_ROOT = 6;
+
+/**
+ * The family of a stem: its root once up to two derivational endings are dropped, while
+ * `FAMILY_ROOT` letters remain (recommendat, recommender -> recommend; detection, detector ->
+ * detect; molecul, molecular -> molecul; interpretabl, interpretability -> interpret).
+ * @param {string} stemmed a {@link stem}
+ * @returns {string}
+ */
+export function family(stemmed) {
+  let w = stemmed;
+  for (let step = 0; step < 2; step++) {
+    const ending = FAMILY_ENDINGS.find((e) => w.endsWith(e) && w.length - e.length >= FAMILY_ROOT);
+    if (ending === undefined) break;
+    w = w.slice(0, -ending.length);
+  }
   return w;
 }
 
@@ -451,10 +479,14 @@ export function* indexSteps(items) {
     }
   }
   const byStem = new Map();
+  const byFamily = new Map();
   const byLength = [];
   order.forEach((id, rank) => {
     if (!byStem.has(stems[id])) byStem.set(stems[id], []);
     byStem.get(stems[id]).push(rank);
+    const root = family(stems[id]);
+    if (!byFamily.has(root)) byFamily.set(root, []);
+    byFamily.get(root).push(rank);
     (byLength[words[id].length] ||= []).push(rank);
   });
 
@@ -463,6 +495,7 @@ export function* indexSteps(items) {
     sortKeys: items.map((item) => String(item.name || "").toLowerCase()),
     vocab,
     byStem,
+    byFamily,
     byLength,
     df,
     tokens,
@@ -512,7 +545,7 @@ const scratch = new Int16Array(128);
  * matched, and a rarity weight.
  */
 function matchWord(index, word) {
-  const { vocab, byStem, byLength, df } = index;
+  const { vocab, byStem, byFamily, byLength, df } = index;
   const kinds = new Uint8Array(vocab.length);
   const matched = [];
   for (const id of byStem.get(stem(word)) || []) {
@@ -527,6 +560,9 @@ function matchWord(index, word) {
         matched.push(id);
       }
     }
+  }
+  for (const id of byFamily.get(family(stem(word))) || []) {
+    if (kinds[id] === 0) (kinds[id] = FAMILY), matched.push(id);
   }
   const max = word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0;
   if (!exact && max > 0) {
@@ -663,7 +699,7 @@ export function match(index, query) {
     const start = offsets[base + NAME];
     let whole = nameLength[item] > 0;
     for (let p = start; whole && p < start + nameLength[item]; p++) {
-      whole = matchers.some(({ kinds }) => kinds[tokens[p]] !== 0 && kinds[tokens[p]] !== OTHER_WORD);
+      whole = matchers.some(({ kinds }) => ![0, OTHER_WORD, FAMILY].includes(kinds[tokens[p]]));
     }
     if (whole) total += FIELD_WEIGHT[NAME] * WHOLE_NAME;
     found.push({ item, score: Math.round(total * 1000) / 1000 });
