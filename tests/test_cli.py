@@ -330,7 +330,11 @@ def test_outputs_replace_the_file_a_link_points_to_whole(chdir_tmp: Path, argv: 
         (["schema", "-o", "landscape.yml/x"], "--output landscape.yml/x: the folder", 2),
         (["new", "landscape.yml/sub"], "cannot create the example in landscape.yml/sub: not a directory", 2),
         (["new", "/proc/torchscape-x"], "cannot create the example in /proc/torchscape-x: ", 2),
-        (["history", "export", "h.jsonl", "--cache-dir", "landscape.yml"], "cannot use landscape.yml", 1),
+        (
+            ["history", "export", "h.jsonl", "--cache-dir", "landscape.yml"],
+            "--cache-dir landscape.yml is not a folder",
+            2,
+        ),
         (["refresh", "--max-age", "99999999999999d"], "--max-age '99999999999999d' is longer than 36500d", 2),
         (["refresh", "--max-age", "99999999d"], "--max-age '99999999d' is longer than 36500d", 2),
         (["refresh", "--max-age", "9" * 400], "is longer than 36500d (100 years), the most it can be", 2),
@@ -426,3 +430,35 @@ def test_commands_import_what_they_use_when_they_run() -> None:
     # The public API's names import the catalog's modules on first use, and work.
     loaded = imported_by("import torchscape\nassert torchscape.Landscape.__name__ == 'Landscape'")
     assert "pydantic" in loaded and "torchscape.site.build" not in loaded
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["validate", "--data-file", "folder"], "data file is a folder, not a file: folder"),
+        (["validate", "--data-file", "/dev/null"], "data file is not a regular file: /dev/null"),
+        (["validate", "--data-file", "absent.yml"], "data file not found: absent.yml"),
+        (["validate", "--settings-file", "folder"], "settings file is a folder, not a file: folder"),
+        (["validate", "--logos-path", "landscape.yml"], "logos folder is not a folder: landscape.yml"),
+        (["validate", "--logos-path", "absent"], "logos folder not found: absent"),
+        # a cache that is a file: the build went on without it and said nothing
+        (
+            ["build", "--cache-dir", "landscape.yml", "--output-dir", "out"],
+            "--cache-dir landscape.yml is not a folder",
+        ),
+        (["refresh", "--cache-dir", "landscape.yml"], "--cache-dir landscape.yml is not a folder"),
+        # what the command line gives is shown with its control characters escaped
+        (["validate", "--data-file", "a\x1b[31m.yml"], "data file not found: a\\x1b[31m.yml"),
+    ],
+)
+def test_paths_that_cannot_be_used_say_why(
+    chdir_tmp: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_landscape(chdir_tmp)
+    (chdir_tmp / "folder").mkdir()
+    (chdir_tmp / "out").mkdir()
+    (chdir_tmp / "out" / "kept.txt").write_text("a site of before", encoding="utf-8")
+    before = {p: p.read_bytes() for p in chdir_tmp.rglob("*") if p.is_file()}
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"torchscape: error: {message}\n"
+    assert {p: p.read_bytes() for p in chdir_tmp.rglob("*") if p.is_file()} == before

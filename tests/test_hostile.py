@@ -13,7 +13,7 @@ import pytest
 import torchscape
 from helpers import catalog, dump, item, lines, run_check
 from torchscape.catalog.yamlio import MAX_DEPTH, MAX_SCALAR_CHARS
-from torchscape.errors import Code
+from torchscape.errors import Code, Severity
 
 GOOD_ITEM = "          - name: X\n            homepage_url: https://x.example\n            logo: x.svg\n            description: d\n"
 HEAD = "categories:\n  - name: A\n    subcategories:\n      - name: B\n        items:\n"
@@ -93,6 +93,32 @@ def test_hostile_files_are_reported_not_crashed(
     if place is not None:
         first = next(p for p in problems if p.code is code)
         assert (first.line, first.col) == place
+
+
+def test_yaml_tags_run_nothing_and_are_reported_as_ignored(tmp_path: Path) -> None:
+    """A tag was dropped without a word; YAML's own tags (`!!str`) say nothing new."""
+    marker = tmp_path / "ran"
+    call = f'      crunchbase: !!python/object/apply:os.system ["touch {marker}"]\n'
+    text = dump(catalog(item("A"), item("B"), item("C"))).replace("name: A\n", "name: A\n" + call)
+    text = text.replace("name: B", "name: !foo B").replace("name: C", "name: !!str C")
+    path = tmp_path / "landscape.yml"
+    path.write_text(text, encoding="utf-8")
+    result = torchscape.check(path)
+    tags = [(p.message, p.severity, p.line) for p in result.problems if p.code is Code.IGNORED_VALUE]
+    line = {
+        word: next(n for n, t in enumerate(text.splitlines(), 1) if word in t) for word in ("os.", "!foo")
+    }
+    ignored = "is ignored: the value is read as written"
+    assert tags == [
+        (f"the YAML tag !!python/object/apply:os.system {ignored}", Severity.WARNING, line["os."]),
+        (f"the YAML tag !foo {ignored}", Severity.WARNING, line["!foo"]),
+    ]
+    # the rest is checked as ever: the tagged list is no text
+    assert [p.code for p in result.problems if p.code is not Code.IGNORED_VALUE] == [Code.WRONG_TYPE]
+    assert not marker.exists()
+    fine = tmp_path / "fine.yml"
+    fine.write_text(text.replace(call, ""), encoding="utf-8")
+    assert sorted(i.name for i in torchscape.load(fine)) == ["A", "B", "C"]
 
 
 def test_bom_and_crlf_load(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -430,6 +431,30 @@ def test_logos(tmp_path: Path) -> None:
     not_svg = next(p for p in result.problems if p.code is Code.LOGO_NOT_SVG)
     assert "shows PNG, JPEG, GIF and WebP logos too" in not_svg.message
     assert next(p for p in result.problems if p.code is Code.LOGO_OUTSIDE).blocking
+
+
+def test_a_logo_there_but_not_a_file_inside_the_folder_is_named_for_what_it_is(tmp_path: Path) -> None:
+    """validate said "is not in <folder>" for each of these, which are there: the build's own
+    reasons differ too."""
+    data = catalog(
+        item("A", logo="out.svg"),
+        item("B", logo="folder.svg"),
+        item("C", logo="fifo.svg"),
+        item("D", logo="absent.svg"),
+    )
+    (tmp_path / "logos" / "folder.svg").mkdir(parents=True)
+    (tmp_path / "secret.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "logos" / "out.svg").symlink_to(tmp_path / "secret.svg")
+    os.mkfifo(tmp_path / "logos" / "fifo.svg")
+    result = run_check(tmp_path, data, logos={})
+    messages = {p.context[2]: p.message for p in result.problems if p.code is Code.LOGO_MISSING}
+    folder = tmp_path / "logos"
+    assert messages == {
+        "A": f"'out.svg' is a link out of {folder}, which is not followed; a placeholder is shown instead",
+        "B": "'folder.svg' is a folder, not a file; a placeholder is shown instead",
+        "C": "'fifo.svg' is not a regular file (a pipe, a device or a broken link); a placeholder is shown instead",
+        "D": f"'absent.svg' is not in {folder}; a placeholder is shown instead",
+    }
 
 
 def test_logos_the_build_cannot_use_are_errors(tmp_path: Path) -> None:

@@ -65,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except TorchscapeError as exc:
-        print(f"torchscape: error: {exc}", file=sys.stderr)
+        # (paths and values from the command line are in some messages: no terminal escapes)
+        text = "\n".join(printable(line) for line in str(exc).split("\n"))
+        print(f"torchscape: error: {text}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("torchscape: interrupted", file=sys.stderr)
@@ -455,12 +457,19 @@ def _colour(problem: Problem) -> str:
 
 
 def cache_dir(value: str | None) -> Path:
-    """The cache folder: as given, else the user's cache directory for torchscape."""
+    """The cache folder: as given, else the user's cache directory for torchscape. A path that
+    exists and is not a folder is refused (a build would otherwise go on without its cache, and
+    say nothing)."""
     if value:
-        return Path(value)
-    from platformdirs import user_cache_path
+        folder = Path(value)
+    else:
+        from platformdirs import user_cache_path
 
-    return user_cache_path("torchscape", appauthor=False)
+        folder = user_cache_path("torchscape", appauthor=False)
+    if folder.exists() and not folder.is_dir():
+        flag = "--cache-dir " if value else "the cache folder "
+        raise UsageError(f"{flag}{printable(str(folder))} is not a folder")
+    return folder
 
 
 def _build_request(args: argparse.Namespace, output: Path, dev: bool = False) -> BuildRequest:

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.urls import canonical_repo
 from torchscape.catalog.yamlio import ParsedFile, YMap, parse_text, read_yaml
-from torchscape.errors import UsageError, printable
+from torchscape.errors import Severity, UsageError, printable
 from torchscape.mdtext import md_inert
 
 Kind = Literal["added", "removed", "renamed", "moved", "status", "changed"]
@@ -82,9 +82,8 @@ def read_entries(text: str, display: str) -> list[Entry]:
     parsed = ParsedFile(Path(display), display)
     parse_text(text.removeprefix("\ufeff"), parsed)
     if not isinstance(parsed.root, YMap):  # lenient: a duplicate key or a huge value still compares
-        first = (
-            parsed.problems[0].format() if parsed.problems else f"{display}:1:1: not a landscape data file"
-        )
+        errors = [p for p in parsed.problems if p.severity is Severity.ERROR]
+        first = errors[0].format() if errors else f"{display}:1:1: not a landscape data file"
         raise UsageError(f"cannot read {display}: {first}")
     root = parsed.root
     categories = root.get("categories", root.get("landscape"))

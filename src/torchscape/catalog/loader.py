@@ -93,7 +93,7 @@ def _check(
     data = read_yaml(data_path)
     settings_parsed = read_yaml(settings_path) if settings_path else None
     statuses = _statuses_hint(settings_parsed)
-    parsed_ok = not data.problems
+    parsed_ok = not _errors(data.problems)  # (a warning: an ignored tag)
     checker = DataChecker(data, logos, statuses, inspect_logos=inspect_logos)
     result = checker.run() if parsed_ok else DataResult()
     names = {c: {s for s, _ in subs} for c, subs in result.categories} if parsed_ok else None
@@ -108,7 +108,7 @@ def _check(
     problems = list(data.problems)
     for parsed in (settings_parsed, guide_parsed):
         problems += parsed.problems if parsed is not None else []
-    if settings_parsed is not None and settings_parsed.root is None and not settings_parsed.problems:
+    if settings_parsed is not None and settings_parsed.root is None and not _errors(settings_parsed.problems):
         message = "the file is empty; settings need at least 'foundation:' and 'url:'"
         problems.append(Problem(settings_parsed.display, 1, 1, Severity.ERROR, Code.EMPTY_VALUE, message))
     ordered = tuple(sort_problems(problems))
@@ -118,11 +118,24 @@ def _check(
     return CheckResult(ordered, landscape)
 
 
+def _errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.ERROR]
+
+
 def _existing(path: StrPath, what: str) -> Path:
     resolved = Path(path)
     if not resolved.is_file():
-        raise UsageError(f"{what} not found: {resolved}")
+        raise UsageError(f"{what} {_not_a(resolved, 'file')}: {resolved}")
     return resolved
+
+
+def _not_a(path: Path, kind: str) -> str:
+    """Why a path given for a file (or a folder) cannot be one, as the end of a message."""
+    if not path.exists():
+        return "not found"
+    if path.is_dir():
+        return "is a folder, not a file"
+    return "is not a folder" if kind == "folder" else "is not a regular file"
 
 
 def _logos_dir(logos_path: StrPath | None, data_path: Path) -> Path | None:
@@ -130,7 +143,7 @@ def _logos_dir(logos_path: StrPath | None, data_path: Path) -> Path | None:
     if logos_path is not None:
         path = Path(logos_path)
         if not path.is_dir():
-            raise UsageError(f"logos folder not found: {path}")
+            raise UsageError(f"logos folder {_not_a(path, 'folder')}: {path}")
         return path
     for name in ("hosted_logos", "logos"):
         candidate = data_path.parent / name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -477,7 +478,7 @@ class DataChecker:
             extra = f" (landscape2 wants SVG; {shown})" if suffix in _IMAGE_SUFFIXES else ""
             scope.warn(("logo",), Code.LOGO_NOT_SVG, f"'{shorten(logo)}' is not an SVG file{extra}")
         if size is None:
-            message = f"'{shorten(logo)}' is not in {self.logos_path}; a placeholder is shown instead"
+            message = f"'{shorten(logo)}' {self._not_there(logo)}; a placeholder is shown instead"
             scope.report(("logo",), Code.LOGO_MISSING, message)
         elif self.logos_path is not None and size == 0:
             message = f"'{shorten(logo)}' is an empty file; a placeholder is shown instead"
@@ -497,6 +498,22 @@ class DataChecker:
 
             self._logo_problems[logo] = source_problem(self.logos_path / logo)
         return self._logo_problems[logo]
+
+    def _not_there(self, logo: str) -> str:
+        """Why there is no logo file of that name to read (`_logo_size` found none)."""
+        folder = self.logos_path
+        assert folder is not None
+        path = folder / logo
+        try:
+            if not os.path.lexists(path):
+                return f"is not in {folder}"
+            if not path.resolve().is_relative_to(folder.resolve()):
+                return f"is a link out of {folder}, which is not followed"
+            if path.is_dir():
+                return "is a folder, not a file"
+        except (OSError, RuntimeError):  # RuntimeError: a loop of links
+            return "cannot be read (a loop of links, or no permission)"
+        return "is not a regular file (a pipe, a device or a broken link)"
 
     def _logo_size(self, logo: str) -> int | None:
         """The size of a logo file inside the logos folder, or None when there is none."""

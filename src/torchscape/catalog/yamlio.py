@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from torchscape.errors import Code, Problem, Severity
+from torchscape.errors import Code, Problem, Severity, printable
 from torchscape.paths import display_path
 
 #: Limits on what we read (documented in the README). Anything larger is a blocking problem.
@@ -197,6 +197,12 @@ def _compose(text: str, parsed: ParsedFile) -> Any:
     for event in yaml.parse(text, Loader=_LOADER):
         kind = type(event)
         mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in _CORE_TAGS and kind is not yaml.DocumentStartEvent:
+            shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            message = f"the YAML tag {printable(shown)} is ignored: the value is read as written"
+            parsed.problem(mark, Code.IGNORED_VALUE, message, severity=Severity.WARNING)
         if kind is yaml.ScalarEvent:
             value = _scalar(event, mark, parsed)
             attach(value, mark, 1, len(value) if value else 0, event.anchor)
@@ -232,6 +238,14 @@ def _compose(text: str, parsed: ParsedFile) -> Any:
                 parsed.problem(mark, Code.YAML_SYNTAX, "the file holds more than one YAML document")
                 break
     return root
+
+
+#: YAML's own tags, which say what the value reads as anyway (text, a list, a mapping ...);
+#: others (`!foo`, `!!python/object/...`) are reported and ignored: no tag ever runs code.
+_CORE = "tag:yaml.org,2002:"
+_CORE_TAGS = frozenset(
+    ["!"] + [_CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")]
+)
 
 
 def _scalar(event: Any, mark: Mark, parsed: ParsedFile) -> str | None:
