@@ -468,7 +468,7 @@ def cache_dir(value: str | None) -> Path:
         folder = user_cache_path("torchscape", appauthor=False)
     if folder.exists() and not folder.is_dir():
         flag = "--cache-dir " if value else "the cache folder "
-        raise UsageError(f"{flag}{printable(str(folder))} is not a folder")
+        raise UsageError(f"{flag}{folder} is not a folder")
     return folder
 
 

@@ -198,7 +198,7 @@ def _compose(text: str, parsed: ParsedFile) -> Any:
         kind = type(event)
         mark = (event.start_mark.line + 1, event.start_mark.column + 1)
         tag = getattr(event, "tag", None)
-        if tag is not None and tag not in _CORE_TAGS and kind is not yaml.DocumentStartEvent:
+        if tag is not None and tag not in _CORE_TAGS:  # (scalars and the starts of lists and mappings)
             shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
             shown = shown if len(shown) <= 60 else shown[:57] + "..."
             message = f"the YAML tag {printable(shown)} is ignored: the value is read as written"
