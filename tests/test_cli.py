@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -462,3 +465,69 @@ def test_paths_that_cannot_be_used_say_why(
     assert main(argv) == 2
     assert capsys.readouterr().err == f"torchscape: error: {message}\n"
     assert {p: p.read_bytes() for p in chdir_tmp.rglob("*") if p.is_file()} == before
+
+
+def test_an_output_that_is_a_named_pipe_is_written_into_not_replaced(chdir_tmp: Path) -> None:
+    """Each output used to replace whatever was at its path by a new file, pipes and devices
+    too (as root, `export -o /dev/null` made /dev/null a plain file)."""
+    write_landscape(chdir_tmp)
+    fifo = chdir_tmp / "pipe"
+    os.mkfifo(fifo)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert main(["export", "-o", "pipe"]) == 0
+    reader.join(30)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert read and read[0].startswith(b"id,name,category")
+
+
+def _device(path: Path, kind: int, major: int, minor: int) -> None:
+    try:
+        os.mknod(path, kind | 0o666, os.makedev(major, minor))
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make device nodes here: {exc}")
+
+
+def test_an_output_that_is_a_device_is_written_into_or_refused(
+    chdir_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_landscape(chdir_tmp)
+    _device(chdir_tmp / "null", stat.S_IFCHR, 1, 3)  # as /dev/null
+    _device(chdir_tmp / "full", stat.S_IFCHR, 1, 7)  # as /dev/full: every write fails
+    _device(chdir_tmp / "disk", stat.S_IFBLK, 7, 250)  # a loop device: never opened
+    assert main(["schema", "-o", "null"]) == 0
+    assert main(["export", "-o", "full"]) == 2
+    assert "torchscape: error: cannot write full: no space left on device" in capsys.readouterr().err
+    assert main(["export", "-o", "disk"]) == 2
+    assert "--output disk is a block device: give the name of a file to write" in capsys.readouterr().err
+    for name, kind in (("null", stat.S_ISCHR), ("full", stat.S_ISCHR), ("disk", stat.S_ISBLK)):
+        assert kind((chdir_tmp / name).stat().st_mode), name
+    assert not [p.name for p in chdir_tmp.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_paths_in_success_lines_have_their_control_characters_escaped(
+    chdir_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Errors escaped them already; what a command said when it succeeded did not."""
+    write_landscape(chdir_tmp)
+    assert main(["schema", "-o", "s\x1b[31m.json"]) == 0
+    assert capsys.readouterr().err == "wrote the data schema to s\\x1b[31m.json\n"
+    assert main(["new", "a b\x07"]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "created an example landscape in a b\\x07 (9 files)",
+        "next: cd 'a b\\x07' && torchscape serve",
+    ]
+
+
+@pytest.mark.parametrize(
+    "argv", [["schema", "-o", "x" * 300], ["export", "-o", "x" * 300], ["diff", "x" * 300, "HEAD"]]
+)
+def test_a_name_too_long_is_a_usage_error(
+    chdir_tmp: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An output (or a file to compare) named past the system's limit ended with exit 1, as
+    the system's own refusals do, where the README promises 2 for a name given."""
+    write_landscape(chdir_tmp)
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("torchscape: error: ")

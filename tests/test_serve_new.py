@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shlex
+import signal
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -255,3 +259,77 @@ def test_new_workflows_are_valid_and_use_only_real_commands(tmp_path: Path) -> N
     assert cached["with"]["path"] == f"{cache_dir}/logos"
     assert LogoProcessor(tmp_path / "c")._cache == tmp_path / "c" / "logos"
     assert ["build", "--cache-dir", "$CACHE", "--output-dir", "site"] in commands
+
+
+@pytest.mark.parametrize("version", ["%C2%B2", "9" * 5000, "-1", "1e3"])
+def test_an_odd_reload_version_is_answered_not_dropped(
+    served: tuple[int, ReloadState, Path], version: str
+) -> None:
+    """ "²" passed `str.isdigit` and 5,000 digits passed too: `int` then raised in the handler,
+    which dropped the connection with a traceback on the terminal."""
+    port, _, _ = served
+    status, body = _get(port, f"/__torchscape/reload?version={version}")
+    assert (status, json.loads(body)) == (200, {"version": 0})
+
+
+def test_a_port_in_use_or_an_unknown_host_says_which_flag_to_change(
+    served: tuple[int, ReloadState, Path], tmp_path: Path
+) -> None:
+    with pytest.raises(
+        torchscape.UsageError, match=r"cannot listen on 127\.0\.0\.1:\d+: .*; try another --port"
+    ):
+        make_server(tmp_path, "127.0.0.1", served[0], None)
+    with pytest.raises(
+        torchscape.UsageError, match=r"cannot listen on 999\.1\.1\.1:0: .*; check --host and --port"
+    ):
+        make_server(tmp_path, "999.1.1.1", 0, None)
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "eighty"])
+def test_a_port_out_of_range_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """It was a traceback ending in `OverflowError: bind(): port must be 0-65535`."""
+    with pytest.raises(SystemExit) as raised:
+        main(["serve", "--port", port])
+    assert raised.value.code == 2
+    assert f"argument --port: '{port}' is not a port number (0 to 65535)" in capsys.readouterr().err
+
+
+def test_serve_ended_by_sigterm_removes_its_temporary_site(tmp_path: Path) -> None:
+    """Ctrl-C removed it; SIGTERM (`timeout`, a closed terminal's job control) left it behind."""
+    land, temporary = tmp_path / "land", tmp_path / "tmp"
+    land.mkdir()
+    temporary.mkdir()
+    (land / "landscape.yml").write_text(dump(catalog(item())), encoding="utf-8")
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    argv = [
+        "serve",
+        "--data-file",
+        str(land / "landscape.yml"),
+        "--port",
+        "0",
+        "--cache-dir",
+        str(tmp_path / "c"),
+    ]
+    with subprocess.Popen(
+        [sys.executable, "-m", "torchscape.cli", *argv], stdout=subprocess.PIPE, text=True, env=env
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # the site is built when the address is announced
+            if "at http://127.0.0.1:" in line:
+                break
+        assert [p.name[:17] for p in temporary.iterdir()] == ["torchscape-serve-"]
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 128 + signal.SIGTERM
+    assert list(temporary.iterdir()) == []
+
+
+def test_only_loopback_addresses_are_served_without_a_note() -> None:
+    from torchscape.serve import _loopback
+
+    assert [_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "fe80::1%lo")] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert [_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.2", "example")] == [False] * 4

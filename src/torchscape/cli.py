@@ -13,6 +13,7 @@ import io
 import json
 import multiprocessing
 import os
+import shlex
 import shutil
 import signal
 import stat
@@ -161,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_source_flags(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free one)")
     serve.add_argument("--landscape-dir", help="serve this already built site as it is")
     serve.add_argument("--cache-dir", help="cache of observed data and processed logos")
     serve.set_defaults(handler=cmd_serve)
@@ -420,7 +421,8 @@ def _summary(
 ) -> str:
     from torchscape.catalog.model import Landscape
 
-    files = [display_path(p) for p in (sources.data_file, sources.settings_file, sources.guide_file) if p]
+    given = (sources.data_file, sources.settings_file, sources.guide_file)
+    files = [printable(display_path(p)) for p in given if p]
     count = f"{len(landscape)} items, " if isinstance(landscape, Landscape) else ""
     if errors:
         verdict = "not valid"
@@ -454,6 +456,17 @@ def _colour(problem: Problem) -> str:
     colour = "31" if problem.severity is Severity.ERROR else "33"
     label = str(problem.severity)
     return text.replace(f": {label}: ", f": \x1b[{colour}m{label}\x1b[0m: ", 1)
+
+
+def _port(text: str) -> int:
+    """A TCP port number, 0 to 65535 (argparse turns the refusal into a usage error)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{printable(text[:20])}' is not a port number (0 to 65535)")
+    return port
 
 
 def cache_dir(value: str | None) -> Path:
@@ -565,7 +578,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except CatalogError as exc:
             _print_refusal(exc, "nothing to serve yet")
             return 1
-        print(report.summary().replace(f" into {output}", ""))
+        print(report.summary().replace(f" into {printable(str(output))}", ""))
         state = serve.ReloadState()
         server = serve.make_server(output, args.host, args.port, state)
         stop = threading.Event()
@@ -611,7 +624,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     images_got, images_failed = 0, 0
     if args.only in (None, "images"):
         images_got, images_failed = _refresh_settings_images(landscape, folder, max_age, now)
-    print(f"cache: {folder}")
+    print(f"cache: {printable(str(folder))}")
     failed = any(s.failed for s in summaries) or images_failed
     got = any(s.fetched or s.unchanged for s in summaries) or images_got
     return 1 if failed and not got else 0
@@ -917,8 +930,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     from torchscape.new import create_example
 
     written = create_example(args.directory)
-    print(f"created an example landscape in {args.directory} ({len(written)} files)")
-    print(f"next: cd {args.directory} && torchscape serve")
+    print(f"created an example landscape in {printable(str(args.directory))} ({len(written)} files)")
+    print(f"next: cd {printable(shlex.quote(str(args.directory)))} && torchscape serve")
     return 0
 
 
@@ -933,7 +946,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     # No input flags: the files in use are those of the landscape in the working folder.
     check_output(args.output, "--output", landscape_files(resolve_sources(None, None, None, None)))
     write_output(args.output, text)
-    print(f"wrote the {args.kind} schema to {args.output}", file=sys.stderr)
+    print(f"wrote the {args.kind} schema to {printable(str(args.output))}", file=sys.stderr)
     return 0
 
 
@@ -977,7 +990,7 @@ def cmd_poster(args: argparse.Namespace) -> int:
         write_output(output, svg)
     else:
         render_with_chromium(svg, fmt, output)
-    print(f"wrote a poster of {len(landscape)} items to {output}", file=sys.stderr)
+    print(f"wrote a poster of {len(landscape)} items to {printable(str(output))}", file=sys.stderr)
     return 0
 
 

@@ -9,13 +9,16 @@ Every file a command writes for the user (`export -o`, `poster -o`, `schema -o`,
   stays (a landscape kept in another checkout and linked in is edited where it lives).
 - A file the user names as an output is refused, before any work, when it is one of the files
   the command reads (`export -o landscape.yml` would leave a CSV where the catalog was), a
-  folder, or in a folder that does not exist.
+  folder, a block device or a socket, or in a folder that does not exist.
+- A character device or a named pipe (`-o /dev/stdout`) is written as the stream it is, not
+  replaced: it cannot be written whole or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -77,10 +80,15 @@ def check_output(path: Path, what: str, kept: Iterable[Kept]) -> None:
                 f"{what} {shown} is {name} in use: writing there would destroy it; choose another file"
             )
     target = real_path(path)
-    if target.is_dir():
-        raise UsageError(f"{what} {shown} is a folder: give the name of a file to write")
-    if not target.parent.is_dir():
-        raise UsageError(f"{what} {shown}: the folder {printable(str(target.parent))} does not exist")
+    try:
+        if target.is_dir():
+            raise UsageError(f"{what} {shown} is a folder: give the name of a file to write")
+        if _kind(path) in ("block device", "socket"):
+            raise UsageError(f"{what} {shown} is a {_kind(path)}: give the name of a file to write")
+        if not target.parent.is_dir():
+            raise UsageError(f"{what} {shown}: the folder {printable(str(target.parent))} does not exist")
+    except OSError as exc:  # a name too long, a permission missing on the way ...
+        raise UsageError(f"{what} {shown}: {os_reason(exc)}") from exc
 
 
 @contextlib.contextmanager
@@ -88,6 +96,13 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     """A binary handle whose bytes become the file `path` names when the block ends without an
     exception (links followed; the file's mode kept); on an exception the file is untouched and
     the temporary file removed. OSError when the folder cannot be written."""
+    if _kind(path) in ("character device", "pipe"):
+        # (`-o /dev/stdout`, a named pipe): written as the stream it is, through its own name
+        # (/dev/stdout's link leads to no path); replacing it by a file would break it (as
+        # root, `-o /dev/null` made /dev/null a plain file)
+        with path.open("wb") as stream:
+            yield stream
+        return
     target = real_path(path)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     temporary = Path(name)
@@ -119,6 +134,21 @@ def write_output(path: Path, data: bytes | str) -> None:
         write_atomically(path, data)
     except OSError as exc:
         raise UsageError(f"cannot write {printable(str(path))}: {os_reason(exc)}") from exc
+
+
+def _kind(path: Path) -> str | None:
+    """What `path` is when it is neither a regular file nor a folder (None then, or when absent)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    kinds = {
+        stat.S_ISCHR: "character device",
+        stat.S_ISFIFO: "pipe",
+        stat.S_ISBLK: "block device",
+        stat.S_ISSOCK: "socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), None)
 
 
 def _umask() -> int:

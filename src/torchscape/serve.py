@@ -8,6 +8,8 @@ only, each replaced whole) and bumps a version number; pages built for serving l
 from __future__ import annotations
 
 import contextlib
+import errno
+import ipaddress
 import json
 import os
 import sys
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from torchscape.errors import CatalogError, UsageError
+from torchscape.errors import CatalogError, UsageError, printable
 
 RELOAD_PATH = "/__torchscape/reload"
 POLL_SECONDS = 25.0
@@ -102,7 +104,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
         assert self.state is not None
         query = parse_qs(urlsplit(self.path).query)
         raw = (query.get("version") or [""])[0]
-        seen = int(raw) if raw.isdigit() else None
+        # (ASCII digits only, and few: `isdigit` takes "²", and `int` refuses 4,300 digits)
+        seen = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
         version = self.state.wait_past(seen, POLL_SECONDS)
         body = json.dumps({"version": version}).encode()
         self.send_response(HTTPStatus.OK)
@@ -126,8 +129,11 @@ def make_server(directory: Path, host: str, port: int, state: ReloadState | None
     handler = partial(type("Handler", (SiteHandler,), {"state": state}), directory=str(directory))
     try:
         server = _Server((host, port), handler)
-    except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try --port") from exc
+    except (OSError, OverflowError) as exc:  # OverflowError: a port past 65535 (the CLI refuses those)
+        taken = isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE
+        hint = "try another --port" if taken else "check --host and --port"
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"cannot listen on {printable(host)}:{port}: {why}; {hint}") from exc
     server.daemon_threads = True
     return server
 
@@ -135,6 +141,8 @@ def make_server(directory: Path, host: str, port: int, state: ReloadState | None
 def serve_forever(server: ThreadingHTTPServer, announce: str) -> int:
     host, port = server.server_address[:2]
     print(f"{announce} at http://{_host(str(host))}:{port}/ (Ctrl-C to stop)", flush=True)
+    if not _loopback(str(host)):
+        print(f"note: listening on {host!s}: other machines can reach this server", file=sys.stderr)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
@@ -144,14 +152,29 @@ def serve_forever(server: ThreadingHTTPServer, announce: str) -> int:
     return 0
 
 
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
 def _host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
 @contextlib.contextmanager
 def temporary_site() -> Iterator[Path]:
+    """A temporary folder for the site `serve` builds, removed when serving ends, on Ctrl-C
+    and on SIGTERM too (the CLI's handler removes the folders in `STAGING_FOLDERS`)."""
+    from torchscape.site.writer import STAGING_FOLDERS
+
     with tempfile.TemporaryDirectory(prefix="torchscape-serve-") as folder:
-        yield Path(folder) / "site"
+        STAGING_FOLDERS.add(Path(folder))
+        try:
+            yield Path(folder) / "site"
+        finally:
+            STAGING_FOLDERS.discard(Path(folder))
 
 
 def watch_and_rebuild(

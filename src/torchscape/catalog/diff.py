@@ -271,7 +271,11 @@ def repo_root(folder: Path) -> Path | None:
 def revision_text(spec: str, data_file: Path, cwd: Path) -> tuple[str, str]:
     """(display name, text) of `FILE`, `REV` (the data file at REV) or `REV:path`."""
     as_file = Path(spec)
-    if as_file.is_file():
+    try:
+        is_file = as_file.is_file()
+    except OSError:  # a name too long for a file: a revision, then
+        is_file = False
+    if is_file:
         try:
             return spec, as_file.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:

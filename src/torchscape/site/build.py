@@ -93,13 +93,14 @@ class BuildReport:
     def summary(self) -> str:
         size = self.bytes / 1_000_000
         if self.unchanged:
+            output = printable(str(self.output_dir))
             return (
-                f"nothing changed since the last build of {self.output_dir}: {self.items} items, "
+                f"nothing changed since the last build of {output}: {self.items} items, "
                 f"{self.pages} pages, {self.files} files ({size:.1f} MB); checked in {self.seconds:.2f} s"
             )
         return (
             f"built {self.items} items: {self.pages} pages, {self.files} files ({size:.1f} MB) "
-            f"into {self.output_dir} in {self.seconds:.2f} s"
+            f"into {printable(str(self.output_dir))} in {self.seconds:.2f} s"
             + ("" if self.changed == self.files else f" ({self.changed} files changed)")
         )
 

@@ -58,8 +58,8 @@ MARKER_TEXT = b"built by torchscape\n"  # the marker's first line (all of it bef
 _MARKER_NOTE = b"# the files it wrote, one JSON string a line: a later build replaces or removes only these\n"
 
 
-#: Staging folders of builds in progress in this process: removed by the CLI's SIGTERM handler,
-#: which ends the process at once (see `cli`).
+#: Staging folders of builds in progress in this process, and `serve`'s temporary site: removed
+#: by the CLI's SIGTERM handler, which ends the process at once (see `cli`).
 STAGING_FOLDERS: set[Path] = set()
 
 
