@@ -72,6 +72,33 @@ def test_import_reports_bad_lines(tmp_path: Path) -> None:
     assert "fetched_at is not a timestamp: 't'" in bad[2][1]
 
 
+def test_import_says_what_is_wrong_with_a_line(tmp_path: Path) -> None:
+    """Reasons were Python's own ("string indices must be integers", "'key'"); a source no
+    version writes was stored, and NaN in the data was taken and then dropped without a word."""
+    at = '"fetched_at": "2026-01-01T00:00:00Z"'
+    lines = [
+        '["a list"]',
+        '"text"',
+        f'{{"source": "github", {at}, "data": {{}}}}',
+        f'{{"source": "github", "key": 5, {at}, "data": {{}}}}',
+        f'{{"source": "../../etc/passwd", "key": "k", {at}, "data": {{}}}}',
+        f'{{"source": "github", "key": "k", {at}, "data": {{"stars": NaN}}}}',
+        f'{{"source": "packages", "key": "k", {at}, "data": {{"latest_version": "1.0"}}}}',
+    ]
+    bad: list[tuple[int, str]] = []
+    with Cache.open(tmp_path) as cache:
+        assert cache.import_jsonl(lines, lambda n, why: bad.append((n, why))) == 1
+        assert sorted({fact.source for fact in cache.all_history()}) == ["packages"]
+    assert bad == [
+        (1, "not a JSON object"),
+        (2, "not a JSON object"),
+        (3, "no 'key' field"),
+        (4, "wrong field types: source, key and fetched_at are text, data an object"),
+        (5, "unknown source '../../etc/passwd' (known: github, packages)"),
+        (6, "NaN is not JSON"),
+    ]
+
+
 def test_cli_history_export_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Cache.open(tmp_path / "c1") as cache:
         cache.put("github", REPO, {"stars": 5}, "2026-01-01T00:00:00Z")

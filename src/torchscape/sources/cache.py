@@ -267,14 +267,20 @@ class Cache:
                 continue
             try:
                 line.encode("utf-8")  # undecodable bytes (see above), lone surrogates
-                record = json.loads(line)
+                record = json.loads(line, parse_constant=_not_json)
+                if not isinstance(record, dict):
+                    raise TypeError("not a JSON object")
+                missing = [name for name in ("source", "key", "fetched_at", "data") if name not in record]
+                if missing:
+                    raise ValueError(f"no {missing[0]!r} field")
                 source, key, at, data = record["source"], record["key"], record["fetched_at"], record["data"]
                 if not all(isinstance(v, str) for v in (source, key, at)) or not isinstance(data, dict):
-                    raise TypeError("wrong field types")
+                    raise TypeError("wrong field types: source, key and fetched_at are text, data an object")
+                if source not in _RECORDS:
+                    raise ValueError(f"unknown source {source[:40]!r} (known: {', '.join(_RECORDS)})")
                 if utc_time(at) is None:
                     raise ValueError(f"fetched_at is not a timestamp: {at[:40]!r}")
-                record_type = _RECORDS.get(source)
-                cleaned = clean_data(record_type, data) if record_type else data
+                cleaned = clean_data(_RECORDS[source], data)
                 text = json.dumps(cleaned, sort_keys=True, ensure_ascii=False)
                 (source + key + text).encode("utf-8")  # a lone surrogate, written as an escape
             except UnicodeError:
@@ -306,6 +312,11 @@ class Cache:
                 "WHERE excluded.fetched_at > facts.fetched_at",
                 (source, key, text, fetched_at),
             )
+
+
+def _not_json(constant: str) -> Any:
+    """`NaN`, `Infinity` and `-Infinity`, which Python's decoder takes and JSON has not."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def read_lines(handle: TextIO, name: str, *, most: int = MAX_HISTORY_BYTES) -> Iterator[str]:
