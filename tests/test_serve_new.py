@@ -333,3 +333,21 @@ def test_only_loopback_addresses_are_served_without_a_note() -> None:
         False,
     ]
     assert [_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.2", "example")] == [False] * 4
+
+
+def test_a_connection_that_stays_silent_is_closed(tmp_path: Path) -> None:
+    """A client that opened a connection and never finished its request held a thread for
+    ever (200 of them were all still open after two minutes)."""
+    (tmp_path / "index.html").write_text("<h1>home</h1>", encoding="utf-8")
+    server = make_server(tmp_path, "127.0.0.1", 0, ReloadState(), idle=0.5)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(server.server_address[:2], timeout=10) as idle:
+            idle.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and nothing more
+            started = time.monotonic()
+            assert idle.recv(1024) == b""  # closed by the server
+            assert time.monotonic() - started < 5
+        assert _get(server.server_address[1], "/")[0] == 200  # the others are still served
+    finally:
+        server.shutdown()
+        server.server_close()

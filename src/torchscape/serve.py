@@ -124,9 +124,18 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def make_server(directory: Path, host: str, port: int, state: ReloadState | None) -> ThreadingHTTPServer:
+#: Seconds a connection may stay silent before it is closed (a client that opens connections
+#: and never finishes a request held a thread each, for ever). The reload long poll waits on
+#: the server's side, not on the connection, so it is not cut short.
+IDLE_SECONDS = 30.0
+
+
+def make_server(
+    directory: Path, host: str, port: int, state: ReloadState | None, idle: float = IDLE_SECONDS
+) -> ThreadingHTTPServer:
     """A threading HTTP server for `directory`; a clear error when the port is taken."""
-    handler = partial(type("Handler", (SiteHandler,), {"state": state}), directory=str(directory))
+    members = {"state": state, "timeout": idle}
+    handler = partial(type("Handler", (SiteHandler,), members), directory=str(directory))
     try:
         server = _Server((host, port), handler)
     except (OSError, OverflowError) as exc:  # OverflowError: a port past 65535 (the CLI refuses those)
