@@ -191,6 +191,15 @@ def test_cli_refuses_what_it_cannot_read(tmp_path: Path, capsys: pytest.CaptureF
     err = capsys.readouterr().err
     assert f"cannot read {bad}: {bad}:" in err and "not valid YAML" in err
     assert "Traceback" not in err
+    # a settings file named on the command line that is no YAML was taken for none, silently
+    binary = tmp_path / "settings.bin"
+    binary.write_bytes(bytes(range(256)))
+    assert main(["diff", str(good), str(good), "--settings-file", str(binary)]) == 2
+    err = capsys.readouterr().err
+    assert f"torchscape: error: cannot read the settings file: {binary}:2:118: " in err and "not UTF-8" in err
+    # beside the data file, unnamed, it is read leniently as before
+    (tmp_path / "settings.yml").write_bytes(bytes(range(256)))
+    assert main(["diff", str(good), str(good), "--data-file", str(good)]) == 0
 
 
 @needs_git

@@ -351,3 +351,13 @@ def test_a_connection_that_stays_silent_is_closed(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_server_names_itself_without_a_version_or_a_trailing_space(
+    served: tuple[int, ReloadState, Path],
+) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", served[0], timeout=30)
+    connection.request("GET", "/")
+    response = connection.getresponse()
+    assert response.getheader("Server") == "torchscape"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"

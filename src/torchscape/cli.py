@@ -920,7 +920,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     changes = diff.diff_landscapes(
         diff.read_entries(old_text, old_name),
         diff.read_entries(new_text, new_name),
-        retired=diff.retired_statuses(settings),
+        retired=diff.retired_statuses(settings, given=bool(args.settings_file)),
     )
     sys.stdout.write(diff.FORMATS[args.format](changes))
     return 0

@@ -56,6 +56,9 @@ class SiteHandler(SimpleHTTPRequestHandler):
     server_version = "torchscape"
     sys_version = ""
 
+    def version_string(self) -> str:
+        return self.server_version  # (the default adds " " and the Python version)
+
     def do_GET(self) -> None:
         if self.state is not None and urlsplit(self.path).path == RELOAD_PATH:
             self._reload()

@@ -221,11 +221,16 @@ def _compare(before: Entry, after: Entry, retired: frozenset[str]) -> list[Chang
     return out
 
 
-def retired_statuses(settings_file: Path | None) -> set[str]:
-    """The `project:` values that settings mark `retired: true` (read leniently; none if unreadable)."""
+def retired_statuses(settings_file: Path | None, *, given: bool = False) -> set[str]:
+    """The `project:` values that settings mark `retired: true`, read leniently: none if the
+    file is absent or unreadable, except that a file named on the command line (`given`) that
+    is not YAML is a UsageError (it was taken for no settings, without a word)."""
     if settings_file is None or not settings_file.is_file():
         return set()
     parsed = read_yaml(settings_file)
+    errors = [p for p in parsed.problems if p.severity is Severity.ERROR]
+    if given and parsed.root is None and errors:
+        raise UsageError(f"cannot read the settings file: {errors[0].format()}")
     section = parsed.root.get("torchscape") if isinstance(parsed.root, YMap) else None
     statuses = section.get("statuses") if isinstance(section, YMap) else None
     if not isinstance(statuses, YMap):
