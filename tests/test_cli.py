@@ -531,3 +531,22 @@ def test_a_name_too_long_is_a_usage_error(
     write_landscape(chdir_tmp)
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith("torchscape: error: ")
+
+
+def test_an_output_to_a_reader_that_stops_early_ends_quietly(fixture_dir: Path, tmp_path: Path) -> None:
+    """`poster -o /dev/stdout | head` said "cannot write /dev/stdout: broken pipe" (exit 2);
+    like `validate | head`, it now ends with exit 1 and says nothing."""
+    argv = ["poster", "--data-file", str(fixture_dir / "landscape.yml"), "--format", "svg"]
+    argv += ["-o", "/dev/stdout", "--cache-dir", str(tmp_path / "cache")]
+    with subprocess.Popen(
+        [sys.executable, "-m", "torchscape.cli", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.read(10) == b"<?xml vers"
+        proc.stdout.close()  # the reader has had enough
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 1, err
+    assert err == "", err

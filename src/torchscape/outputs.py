@@ -132,6 +132,8 @@ def write_output(path: Path, data: bytes | str) -> None:
     """`write_atomically` for a file the user named: a refusal is a usage error naming it."""
     try:
         write_atomically(path, data)
+    except BrokenPipeError:  # `-o /dev/stdout | head`: the reader has all it wanted
+        raise
     except OSError as exc:
         raise UsageError(f"cannot write {printable(str(path))}: {os_reason(exc)}") from exc
 
