@@ -21,7 +21,7 @@ from typing import Any, Literal
 from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.urls import canonical_repo
 from torchscape.catalog.yamlio import ParsedFile, YMap, parse_text, read_yaml
-from torchscape.errors import Severity, UsageError, printable
+from torchscape.errors import UsageError, printable
 from torchscape.mdtext import md_inert
 
 Kind = Literal["added", "removed", "renamed", "moved", "status", "changed"]
@@ -82,8 +82,7 @@ def read_entries(text: str, display: str) -> list[Entry]:
     parsed = ParsedFile(Path(display), display)
     parse_text(text.removeprefix("\ufeff"), parsed)
     if not isinstance(parsed.root, YMap):  # lenient: a duplicate key or a huge value still compares
-        errors = [p for p in parsed.problems if p.severity is Severity.ERROR]
-        first = errors[0].format() if errors else f"{display}:1:1: not a landscape data file"
+        first = parsed.errors[0].format() if parsed.errors else f"{display}:1:1: not a landscape data file"
         raise UsageError(f"cannot read {display}: {first}")
     root = parsed.root
     categories = root.get("categories", root.get("landscape"))
@@ -228,9 +227,8 @@ def retired_statuses(settings_file: Path | None, *, given: bool = False) -> set[
     if settings_file is None or not settings_file.is_file():
         return set()
     parsed = read_yaml(settings_file)
-    errors = [p for p in parsed.problems if p.severity is Severity.ERROR]
-    if given and parsed.root is None and errors:
-        raise UsageError(f"cannot read the settings file: {errors[0].format()}")
+    if given and parsed.root is None and parsed.errors:
+        raise UsageError(f"cannot read the settings file: {parsed.errors[0].format()}")
     section = parsed.root.get("torchscape") if isinstance(parsed.root, YMap) else None
     statuses = section.get("statuses") if isinstance(section, YMap) else None
     if not isinstance(statuses, YMap):

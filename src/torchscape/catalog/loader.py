@@ -93,7 +93,7 @@ def _check(
     data = read_yaml(data_path)
     settings_parsed = read_yaml(settings_path) if settings_path else None
     statuses = _statuses_hint(settings_parsed)
-    parsed_ok = not _errors(data.problems)  # (a warning: an ignored tag)
+    parsed_ok = not data.errors
     checker = DataChecker(data, logos, statuses, inspect_logos=inspect_logos)
     result = checker.run() if parsed_ok else DataResult()
     names = {c: {s for s, _ in subs} for c, subs in result.categories} if parsed_ok else None
@@ -108,7 +108,7 @@ def _check(
     problems = list(data.problems)
     for parsed in (settings_parsed, guide_parsed):
         problems += parsed.problems if parsed is not None else []
-    if settings_parsed is not None and settings_parsed.root is None and not _errors(settings_parsed.problems):
+    if settings_parsed is not None and settings_parsed.root is None and not settings_parsed.errors:
         message = "the file is empty; settings need at least 'foundation:' and 'url:'"
         problems.append(Problem(settings_parsed.display, 1, 1, Severity.ERROR, Code.EMPTY_VALUE, message))
     ordered = tuple(sort_problems(problems))
@@ -116,10 +116,6 @@ def _check(
         return CheckResult(ordered, None)
     landscape = _build(result, settings, guide, ordered, data_path, settings_path, guide_path, logos)
     return CheckResult(ordered, landscape)
-
-
-def _errors(problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity is Severity.ERROR]
 
 
 def _existing(path: StrPath, what: str) -> Path:

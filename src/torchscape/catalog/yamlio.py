@@ -91,6 +91,11 @@ class ParsedFile:
         self.problems.append(found)
         return found
 
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that are errors (a warning, such as an ignored tag, leaves the values usable)."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
 
 class _Abort(Exception):
     """Stop reading: what follows cannot be read safely."""
