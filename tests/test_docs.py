@@ -16,7 +16,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 FIELDS = (REPO / "docs" / "fields.md").read_text(encoding="utf-8")
 SETTINGS = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
 COMMANDS = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
-DOCS = ("commands.md", "fields.md", "settings.md", "deploy.md", "migrating.md")
+DOCS = ("commands.md", "fields.md", "settings.md", "deploy.md", "migrating.md", "performance.md")
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
