@@ -49,6 +49,8 @@ _AXES: Final = {
 }
 
 _Segment = tuple[str, list[str]]
+#: The command a move's further coordinate pairs stand for: implicit lines.
+_IMPLICIT: Final = {"M": "L", "m": "l"}
 
 
 def _short_number(token: str) -> str:
@@ -175,8 +177,19 @@ def _compact_path(d: str) -> str:
     if segments is None:
         return d
     absolute = _absolute(segments)
-    xs = [v for command, values in absolute for v, r in zip(values, _ROLES[command], strict=True) if r == "x"]
-    ys = [v for command, values in absolute for v, r in zip(values, _ROLES[command], strict=True) if r == "y"]
+    xs: list[float] = []
+    ys: list[float] = []
+    for command, values in absolute:
+        if command == "H":
+            xs.append(values[0])
+        elif command == "V":
+            ys.append(values[0])
+        elif command == "A":
+            xs.append(values[5])
+            ys.append(values[6])
+        else:  # x, y pairs (none for Z)
+            xs += values[0::2]
+            ys += values[1::2]
     decimals = _decimals(xs, ys)
     if decimals is None:
         return _format_path([(c, [_short_argument(c, i, a) for i, a in enumerate(args)])
@@ -196,16 +209,18 @@ def _parse_path(d: str) -> list[_Segment] | None:
         return None
     segments: list[_Segment] = []
     for command, text in zip(pieces[1::2], pieces[2::2], strict=True):
-        arguments = _command_arguments(command.upper(), text)
+        upper = command.upper()
+        arguments = _command_arguments(upper, text)
         if arguments is None:
             return None
-        size = len(_ROLES[command.upper()])
-        if not size:
-            segments.append((command, []))
+        size = len(_ROLES[upper])
+        if len(arguments) == size:  # one segment (a Z has none)
+            segments.append((command, arguments))
             continue
-        for index in range(0, len(arguments), size):
-            repeated = {"M": "L", "m": "l"}.get(command, command)  # implicit lines after a move
-            segments.append((repeated if index else command, arguments[index : index + size]))
+        segments.append((command, arguments[:size]))
+        repeated = _IMPLICIT.get(command, command)
+        for index in range(size, len(arguments), size):
+            segments.append((repeated, arguments[index : index + size]))
     return segments
 
 
@@ -252,17 +267,27 @@ def _absolute(segments: list[_Segment]) -> list[tuple[str, list[float]]]:
     x = y = start_x = start_y = 0.0
     for command, arguments in segments:
         upper = command.upper()
-        values = [float(argument) for argument in arguments]
-        if command != upper:
-            if upper == "A":
+        values = list(map(float, arguments))
+        if upper == "Z":
+            x, y = start_x, start_y
+        elif upper == "H":
+            if command == "h":
+                values[0] += x
+            x = values[0]
+        elif upper == "V":
+            if command == "v":
+                values[0] += y
+            y = values[0]
+        else:
+            if command == "a":
                 values[5] += x
                 values[6] += y
-            else:
-                point = (x, y)
-                values = [v + point[a] for v, a in zip(values, _AXES[upper], strict=True)]
-        x, y = _end_point(upper, values, x, y, start_x, start_y)
-        if upper == "M":
-            start_x, start_y = x, y
+            elif command != upper:
+                values[0::2] = [v + x for v in values[0::2]]
+                values[1::2] = [v + y for v in values[1::2]]
+            x, y = values[-2], values[-1]
+            if upper == "M":
+                start_x, start_y = x, y
         out.append((upper, values))
     return out
 
@@ -318,13 +343,14 @@ def _rounded(absolute: list[tuple[str, list[float]]], decimals: int) -> list[_Se
         start = end
     spelled_absolute = list(map(_fixed, units, itertools.repeat(decimals)))
     spelled_relative = list(map(_fixed, relative, itertools.repeat(decimals)))
-    absolute_lengths = list(map(len, spelled_absolute))
-    relative_lengths = list(map(len, spelled_relative))
+    # Running totals of the spellings' lengths: a segment's two lengths are differences of them.
+    absolute_lengths = list(itertools.accumulate(map(len, spelled_absolute), initial=0))
+    relative_lengths = list(itertools.accumulate(map(len, spelled_relative), initial=0))
     out: list[_Segment] = []
     start = 0
     for command, values in absolute:
         end = start + len(values)
-        if sum(relative_lengths[start:end]) <= sum(absolute_lengths[start:end]):
+        if relative_lengths[end] - relative_lengths[start] <= absolute_lengths[end] - absolute_lengths[start]:
             out.append((command.lower(), spelled_relative[start:end]))
         else:
             out.append((command, spelled_absolute[start:end]))
