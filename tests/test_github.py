@@ -231,6 +231,28 @@ def test_parse_repository_refuses_what_would_become_a_bad_link(
     assert parse_repository("https://github.com/a/b", answer, since_for(dt.datetime.now(dt.UTC))).stars == 1
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("latestRelease", {"tagName": "v1", "publishedAt": "soon"}),
+        (
+            "defaultBranchRef",
+            {"name": "main", "target": {"history": {"nodes": [{"committedDate": "yesterday"}]}}},
+        ),
+        ("createdAt", "2024-13-45T00:00:00Z"),
+        ("pushedAt", 1700000000),
+    ],
+)
+def test_parse_repository_refuses_a_time_that_is_not_one(field: str, value: object) -> None:
+    """Stored unchecked, such a time broke every later audit and build (they compute with it)."""
+    answer = {"nameWithOwner": "a/b", "url": "https://github.com/a/b", "stargazerCount": 1, "forkCount": 0}
+    answer.update(isArchived=False, isFork=False)
+    since = since_for(dt.datetime.now(dt.UTC))
+    assert parse_repository("https://github.com/a/b", answer, since).stars == 1
+    with pytest.raises(ValueError, match=r"timestamp|string"):
+        parse_repository("https://github.com/a/b", {**answer, field: value}, since)
+
+
 # -- splitting --------------------------------------------------------------------------------------------
 
 

@@ -6,8 +6,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from helpers import catalog, dump, item
 from site_helpers import build
+from torchscape.cli import main
 from torchscape.sources.cache import Cache
 from torchscape.sources.facts import PackageFacts, RepoFacts
 from torchscape.sources.observed import Thresholds, classify
@@ -168,3 +171,24 @@ def test_an_item_without_a_description_shows_upstreams_and_says_so(tmp_path: Pat
     assert records["curated"]["description"] == "Our own words."
     texts = json.loads((out / "api" / "explorer-text.json").read_text(encoding="utf-8"))["descriptions"]
     assert texts["packaged"] == "Quantises models for phones"  # search finds its words
+
+
+def test_a_cached_time_that_is_not_one_breaks_neither_audit_nor_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Older versions stored GitHub's release and commit times unchecked ("soon" from a hostile
+    answer): the readers that compute with them take such a time for none."""
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Odd", repo_url="https://github.com/org/odd"))), encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    with Cache.open(cache_dir) as cache:
+        facts = repo(
+            "odd", stars=5, last_commit_at="yesterday", latest_release_tag="v1", latest_release_at="soon"
+        )
+        cache.put("github", "https://github.com/org/odd", facts.to_json(), NOW)
+    out = tmp_path / "site"
+    build(data, out, cache_dir)
+    page = json.loads((out / "api" / "compare.json").read_text(encoding="utf-8"))
+    assert page["items"]["odd"]["name"] == "Odd"
+    assert main(["audit", "--data-file", str(data), "--cache-dir", str(cache_dir), "--now", NOW]) == 0
+    assert "Traceback" not in capsys.readouterr().err

@@ -19,7 +19,7 @@ from torchscape.audit.observed import AuditFacts, ItemFacts
 from torchscape.catalog.fixes import Fix
 from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.urls import canonical_repo, github_repo_problem
-from torchscape.sources.facts import is_owner_name
+from torchscape.sources.facts import is_owner_name, utc_time
 from torchscape.sources.observed import Thresholds, classify
 
 #: Below this share of shared words, a description is "far" from the repository's own.
@@ -95,7 +95,8 @@ def _activity_dates(facts: ItemFacts) -> list[tuple[str, str]]:
         if data.get("latest_uploaded_at"):
             version = data.get("latest_version") or "?"
             dates.append((f"package {package.name} {version} uploaded", str(data["latest_uploaded_at"])))
-    return dates
+    # A cache written by an older version may hold a time that is not one: not a sign of life.
+    return [(label, value) for label, value in dates if utc_time(value) is not None]
 
 
 def _status(context: Context, item: Item, facts: ItemFacts) -> Iterator[Finding]:
@@ -294,5 +295,5 @@ def _site_key(url: str) -> str:
 
 
 def _parse(value: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    """A time `_activity_dates` kept (so one that parses)."""
+    return utc_time(value) or dt.datetime.min.replace(tzinfo=dt.UTC)

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from torchscape.catalog.model import Item, Landscape
 from torchscape.relations import Relations
 from torchscape.relations.requirements import is_final
+from torchscape.sources.facts import utc_time
 from torchscape.sources.observed import ItemObserved, Observed
 
 UNKNOWN = "unknown"
@@ -78,10 +79,9 @@ def _unknown() -> dict[str, Any]:
 
 
 def _days(earlier: str | None, now: dt.datetime | None) -> int | None:
-    if not earlier or now is None:
+    then = utc_time(earlier) if earlier and now is not None else None
+    if then is None or now is None:  # (also a time in the cache that is not one)
         return None
-    then = dt.datetime.fromisoformat(earlier.replace("Z", "+00:00"))
-    then = then if then.tzinfo else then.replace(tzinfo=dt.UTC)
     return max((now - then).days, 0)
 
 

@@ -140,13 +140,13 @@ def parse_repository(requested: str, node: object, since: dt.datetime) -> RepoFa
         forks=_int(repo.get("forkCount")),
         open_issues=_total(repo.get("issues")) or 0,
         contributors=_total(repo.get("mentionableUsers")),
-        created_at=_opt_str(repo.get("createdAt")),
-        pushed_at=_opt_str(repo.get("pushedAt")),
+        created_at=_opt_time(repo.get("createdAt")),
+        pushed_at=_opt_time(repo.get("pushedAt")),
         last_commit_at=_last_commit(commit),
         commits_last_year=_total(yearly),
         weekly_commits=weekly_commits(yearly, since),
         latest_release_tag=_opt_str(latest.get("tagName")) if latest else None,
-        latest_release_at=_opt_str(latest.get("publishedAt")) if latest else None,
+        latest_release_at=_opt_time(latest.get("publishedAt")) if latest else None,
         releases_last_year=releases_since(repo.get("releases"), since),
         license=_license(repo.get("licenseInfo")),
         primary_language=_name(repo.get("primaryLanguage")),
@@ -183,7 +183,7 @@ def releases_since(connection: object, since: dt.datetime) -> int | None:
 def _last_commit(commit: Mapping[str, Any] | None) -> str | None:
     history = _opt_obj(commit.get("history")) if commit else None
     nodes = _nodes(history) if history else []
-    return _opt_str(nodes[0].get("committedDate")) if nodes else None
+    return _opt_time(nodes[0].get("committedDate")) if nodes else None
 
 
 def _license(value: object) -> str | None:
@@ -243,6 +243,12 @@ def _str(value: object) -> str:
 
 def _opt_str(value: object) -> str | None:
     return None if value is None else _str(value)
+
+
+def _opt_time(value: object) -> str | None:
+    """A timestamp as GitHub wrote it, once it reads as one (raises ShapeError otherwise): pages,
+    audits and comparisons compute with these."""
+    return None if parse_time(value) is None else _str(value)
 
 
 #: No count GitHub gives (stars, forks, issues, commits, people) comes near this.
