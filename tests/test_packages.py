@@ -374,6 +374,24 @@ def test_too_long_retry_after_gives_up(index: FakeIndex) -> None:
     assert sleeps == [] and index.count() == 1
 
 
+def test_rate_limit_waits_are_shown_and_add_up_to_four_minutes_a_run(
+    index: FakeIndex, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each package's worker waited as asked, up to 3 x 100 s each, in silence: with 16 of them
+    that was minutes per wave of packages. Now the run waits 240 s at most, and says so."""
+    for name in ("alpha", "beta", "gamma"):
+        add_simple(index, name)
+        index.inject(f"/simple/{name}/", *[Fault(429, headers={"Retry-After": "100"})] * 4)
+    sleeps = Sleeps()
+    results, _ = fetch(index, "alpha", "beta", "gamma", sleep=sleeps, concurrency=1)
+    assert sleeps == [100.0, 100.0]  # a third would make 300 s
+    assert {r.kind for r in results.values() if isinstance(r, FetchError)} == {"rate-limited"}
+    waits = [r.getMessage() for r in caplog.records if "waiting" in r.getMessage()]
+    assert len(waits) == 2 and all(
+        w.endswith("/simple/alpha/: rate limited (HTTP 429); waiting 100 s") for w in waits
+    )
+
+
 def test_malformed_json_after_retries(index: FakeIndex) -> None:
     add_simple(index)
     bad = Fault(body=b'{"files": [', content_type="application/vnd.pypi.simple.v1+json")

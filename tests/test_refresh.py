@@ -117,6 +117,41 @@ def test_max_age_must_be_a_duration(landscape_file: Path, capsys: pytest.Capture
     assert "--max-age 'soon' is not a duration" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("env", "extra", "said"),
+    [
+        (
+            {"GITHUB_TOKEN": "tok", "GITHUB_GRAPHQL_URL": "not a url"},
+            ("--only", "github"),
+            "must be an https URL",
+        ),
+        ({"GITHUB_TOKEN": "tok en"}, ("--only", "github"), "token 1 of 1 has characters a token cannot have"),
+        ({}, ("--only", "packages", "--index-url", "ftp://127.0.0.1/simple/"), "is not an http(s) URL"),
+        ({}, ("--only", "packages", "--index-url", "http://[::1/simple/"), "is not a URL (Invalid IPv6 URL)"),
+        (
+            {"PIP_INDEX_URL": "127.0.0.1/simple/"},
+            ("--only", "packages"),
+            "from PIP_INDEX_URL is not an http(s) URL",
+        ),
+    ],
+)
+def test_a_source_address_or_token_that_cannot_be_one_is_a_usage_error(
+    landscape_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    extra: tuple[str, ...],
+    said: str,
+) -> None:
+    """One line and exit 2 before anything is fetched: not a traceback, nor a failure per item."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(refresh_args(landscape_file, tmp_path / "cache", *extra)) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_refresh_github_then_build(
     landscape_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

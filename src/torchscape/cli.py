@@ -666,13 +666,18 @@ def _source_factories(args: argparse.Namespace, env: dict[str, str]) -> dict[str
                 "no GitHub token: set GITHUB_TOKEN (or GITHUB_TOKENS, comma-separated) "
                 "to fetch stars, commits and releases"
             )
-        return GitHubClient(endpoint_from_env(env), tokens)
+        try:
+            return GitHubClient(endpoint_from_env(env), tokens)
+        except ValueError as exc:  # the endpoint or a token in the environment cannot be one
+            raise UsageError(str(exc)) from exc
 
     def packages() -> Client | str:
-        from torchscape.sources.packages import PackageIndexClient, resolve_index_url
+        from torchscape.sources.packages import PackageIndexClient, index_url_problem, resolve_index_url
 
         index_url, origin = resolve_index_url(args.index_url, env)
-        print(f"package index: {index_url} (from {origin})", file=sys.stderr)
+        if problem := index_url_problem(index_url):
+            raise UsageError(f"the package index from {origin} {problem}: {printable(repr(index_url))}")
+        print(f"package index: {printable(index_url)} (from {origin})", file=sys.stderr)
         return PackageIndexClient(index_url)
 
     return {"github": github, "packages": packages}

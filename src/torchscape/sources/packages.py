@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import logging
 import queue
 import random
 import subprocess
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 from packaging.utils import canonicalize_name
@@ -57,6 +59,7 @@ from torchscape.sources.index_parse import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 PIP_CONFIG_KEYS = ("install.index-url", "global.index-url")  # pip's order: the command's section first
 PIP_TIMEOUT = 10.0
 
@@ -74,6 +77,21 @@ def resolve_index_url(flag: str | None, env: Mapping[str, str]) -> tuple[str, st
         if settings.get(key, "").strip():
             return settings[key].strip(), f"pip configuration ({key})"
     return pip_default_index(), "pip's default index"
+
+
+def index_url_problem(url: str) -> str | None:
+    """Why `url` cannot be a simple index to fetch from (an http or https address with a host),
+    or None: checked before anything is fetched, so a typo is one line, not a failure per package."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as error:
+        return f"is not a URL ({error})"
+    if parts.scheme not in ("http", "https"):
+        return "is not an http(s) URL"
+    if not parts.hostname:
+        return "has no host"
+    return None
 
 
 def pip_config(env: Mapping[str, str]) -> dict[str, str]:
@@ -162,6 +180,11 @@ class PackageIndexClient:
         self.transport = transport
         self.sleep = sleep
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
+        # Seconds the index asked us to wait (Retry-After), summed over every worker of the
+        # client: at most twice `retry.max_wait` (4 minutes), as for GitHub; then a package it
+        # rate-limits fails as such and is left for the next run.
+        self.waited = 0.0
+        self._waits = threading.Lock()
 
     def fetch(
         self, names: Sequence[str], on_result: Callable[[str, PackageFacts | FetchError], None]
@@ -305,13 +328,26 @@ class PackageIndexClient:
             if not isinstance(outcome, _Again):
                 return outcome
             failure = outcome.error
-            wait = self.retry.delay(attempt, self.rng) if outcome.wait is None else outcome.wait
-            if wait > self.retry.max_wait:
+            if attempt == self.retry.attempts:
+                break
+            if outcome.wait is None:
+                wait = self.retry.delay(attempt, self.rng)
+            elif not self._may_wait(outcome.wait):
                 return failure
-            if attempt < self.retry.attempts:
-                tally.retries += 1
-                self.sleep(wait)
+            else:
+                wait = outcome.wait
+                log.warning("package index: %s; waiting %.0f s", failure.message, wait)  # shown: not silent
+            tally.retries += 1
+            self.sleep(wait)
         return failure
+
+    def _may_wait(self, wait: float) -> bool:
+        """Whether a wait the index asked for fits in the run's budget (and then it is counted)."""
+        with self._waits:
+            if wait > self.retry.max_wait or self.waited + wait > 2 * self.retry.max_wait:
+                return False
+            self.waited += wait
+            return True
 
     def _attempt(
         self,
