@@ -483,6 +483,20 @@ def test_a_limit_that_resets_soon_every_time_is_waited_for_twice_its_longest_wai
     assert {e.kind for e in run.errors()} == {"rate-limited"} and len(gh.requests) == 3
 
 
+@pytest.mark.parametrize(
+    ("retry_after", "said"),
+    [("600", "about 10 min"), ("18000", "about 5 h"), ("99999999999999999999999", "more than two days")],
+)
+def test_a_long_rate_limit_is_told_in_words_that_fit(retry_after: str, said: str) -> None:
+    """A server may ask for any wait: it read "about 1666666666666666491904 min"."""
+    table = specs(1)
+    with FakeGitHub(table) as gh:
+        gh.faults.append(Fault(status=403, headers={"Retry-After": retry_after}, times=None))
+        run = fetch(gh, urls(table))
+    error = run.error(urls(table)[0])
+    assert error.kind == "rate-limited" and error.message.startswith(f"the rate limit is used up for {said}")
+
+
 def test_a_redirect_is_not_followed_with_the_query() -> None:
     table = specs(2)
     with FakeGitHub(table) as gh:

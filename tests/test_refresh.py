@@ -152,6 +152,29 @@ def test_a_source_address_or_token_that_cannot_be_one_is_a_usage_error(
     assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+def test_what_servers_say_reaches_the_terminal_escaped(
+    landscape_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A GitHub error message quoted in the summary could set the terminal's title, clear it or
+    reverse the text after it: it is shown with those characters escaped."""
+    import json
+
+    from fake_github import FakeGitHub
+    from fake_github import Fault as GitHubFault
+
+    said = "\x1b]0;pwned\x07\x1b[2Jboom \u202eevil"
+    body = json.dumps({"data": None, "errors": [{"message": said}]}).encode()
+    with FakeGitHub([], tokens=["tok"]) as github:
+        github.faults.append(GitHubFault(body=body, times=None))
+        monkeypatch.setenv("GITHUB_TOKEN", "tok")
+        monkeypatch.setenv("GITHUB_GRAPHQL_URL", github.url)
+        main(refresh_args(landscape_file, tmp_path / "cache", "--only", "github"))
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("github:"))
+    assert "boom" in line and "\\x1b]0;pwned\\x07\\x1b[2J" in line and "\\u202eevil" in line
+    assert "\x1b" not in out and "\u202e" not in out
+
+
 def test_refresh_github_then_build(
     landscape_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

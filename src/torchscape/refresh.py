@@ -18,7 +18,7 @@ from packaging.utils import canonicalize_name
 
 from torchscape.catalog.model import Landscape
 from torchscape.catalog.urls import canonical_repo
-from torchscape.errors import UsageError
+from torchscape.errors import UsageError, printable
 from torchscape.sources.cache import Cache
 from torchscape.sources.facts import FetchError, PackageFacts, RepoFacts
 from torchscape.sources.observed import GITHUB, PACKAGES
@@ -58,6 +58,11 @@ class SourceSummary:
     requests: int = 0
 
     def line(self) -> str:
+        """The summary line; what servers said in it has control and direction characters
+        escaped (an error message is the server's text, which could drive the terminal)."""
+        return printable(self._line())
+
+    def _line(self) -> str:
         if self.skipped_reason:
             return f"{self.source}: skipped: {self.skipped_reason}"
         text = (

@@ -318,9 +318,8 @@ class _Run:
             self.waited += wait
             self.tokens.release(soonest)
             return
-        minutes = max(1, round(wait / 60))
         message = (
-            f"GitHub's rate limit is used up for about {minutes} min; "
+            f"the rate limit is used up for {_how_long(wait)}; "
             "run refresh again then: it fetches only what is missing"
         )
         log.warning("GitHub: %s", message)
@@ -348,6 +347,15 @@ class _Run:
 
 def _timed_out(result: RepoFacts | FetchError) -> bool:
     return isinstance(result, FetchError) and result.kind == "timeout"
+
+
+def _how_long(seconds: float) -> str:
+    """A wait in words, at the precision it deserves (a server may ask for any number)."""
+    if seconds < 2 * 3600:
+        return f"about {max(1, round(seconds / 60))} min"
+    if seconds < 2 * 86400:
+        return f"about {round(seconds / 3600)} h"
+    return "more than two days (so the server says)"
 
 
 def _check_tokens(tokens: list[str]) -> None:
