@@ -132,6 +132,14 @@ def test_invalid_filenames_are_ignored() -> None:
     assert page.versions == (Version("1.0"),)
 
 
+def test_versions_that_are_not_a_list_make_the_page_malformed(index: FakeIndex) -> None:
+    """`"versions": "10.2"` was read letter by letter: versions 0, 1 and 2."""
+    index.add("alpha", release("alpha", "10.2", 1), versions="10.2")
+    got = error(index, "alpha")
+    assert got.kind == "malformed" and "`versions` is not a list" in got.message
+    assert index.count() == 1  # asking again would get the same
+
+
 def test_package_without_files(index: FakeIndex) -> None:
     index.add("empty", [], versions=[])
     got = facts(index, "empty")

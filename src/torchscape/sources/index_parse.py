@@ -137,7 +137,10 @@ def parse_project_page(data: Any, page_url: str) -> ProjectPage:
     if major != "1":
         raise MalformedResponse(f"unsupported Simple API version {major}", transient=False)
     files = tuple(f for f in (_release_file(raw, page_url) for raw in data["files"]) if f is not None)
-    versions = tuple(v for v in (_version(raw) for raw in data.get("versions") or ()) if v is not None)
+    listed = data.get("versions")
+    if listed is not None and not isinstance(listed, list):  # a string would be read letter by letter
+        raise MalformedResponse("the project page's `versions` is not a list", transient=False)
+    versions = tuple(v for v in (_version(raw) for raw in listed or ()) if v is not None)
     return ProjectPage(files=files, versions=versions)
 
 
