@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import catalog, dump, item
 from torchscape.cli import main
 from torchscape.sources.cache import (
     FILE_NAME,
@@ -24,6 +26,7 @@ from torchscape.sources.cache import (
     CacheError,
     read_lines,
 )
+from torchscape.sources.facts import RepoFacts
 
 REPO = "https://github.com/a/b"
 
@@ -278,3 +281,70 @@ def test_reading_history_stops_at_the_most_it_may_hold(tmp_path: Path) -> None:
             CacheError, match=r"h\.jsonl holds more than 1,000 characters; the rest is not read"
         ):
             next(read)
+
+
+#: Root reads and writes anything: drop the capabilities that let it, so permissions count.
+_AS_A_USER = (
+    [
+        "setpriv",
+        "--bounding-set",
+        "-dac_override,-dac_read_search,-fowner",
+        "--inh-caps",
+        "-dac_override,-dac_read_search,-fowner",
+    ]
+    if os.geteuid() == 0
+    else []
+)
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop its rights"
+)
+def test_a_cache_in_a_folder_that_cannot_be_written_is_still_read(tmp_path: Path) -> None:
+    """A restored CI artefact or a read-only mount: audit and build only read the cache, but
+    opening its WAL database needed a shared-memory file beside it, and both stopped."""
+    cache = tmp_path / "cache"
+    with Cache.open(cache) as db:
+        url = "https://github.com/org/odd"
+        fact = RepoFacts(
+            requested=url, name_with_owner="neworg/odd", url="https://github.com/neworg/odd", stars=43210
+        )
+        db.put("github", url, fact.to_json(), "2026-11-20T00:00:00Z")
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Odd", repo_url="https://github.com/org/odd"))), encoding="utf-8")
+    (cache / "observed.sqlite3").chmod(0o444)
+    cache.chmod(0o555)
+    try:
+        command = [*_AS_A_USER, sys.executable, "-m", "torchscape.cli"]
+        inputs = ["--data-file", str(data), "--cache-dir", str(cache)]
+        audit = subprocess.run(
+            [*command, "audit", *inputs, "--format", "json"], capture_output=True, text=True
+        )
+        assert audit.returncode == 0, audit.stderr
+        assert "repo-renamed" in json.loads(audit.stdout)["summary"]["by_code"]  # read from the cache
+        site = tmp_path / "site"
+        built = subprocess.run(
+            [*command, "build", *inputs, "--output-dir", str(site)], capture_output=True, text=True
+        )
+        assert built.returncode == 0, built.stderr
+        page = (site / "projects" / "odd" / "index.html").read_text(encoding="utf-8")
+        assert "43,210" in page or "43.2k" in page
+        assert sorted(p.name for p in cache.iterdir()) == ["observed.sqlite3"]  # nothing written there
+    finally:
+        cache.chmod(0o755)
+
+
+def test_a_cache_that_is_not_one_ends_audit_and_build_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not a usage error in one command and a failure in the other: exit 1 and one line, both."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / FILE_NAME).write_bytes(b"not a database " * 20)
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Odd", repo_url="https://github.com/org/odd"))), encoding="utf-8")
+    inputs = ["--data-file", str(data), "--cache-dir", str(cache)]
+    for command in (["audit", *inputs], ["build", *inputs, "--output-dir", str(tmp_path / "site")]):
+        assert main(command) == 1, command
+        err = capsys.readouterr().err
+        assert err.count("is not a usable torchscape cache") == 1 and "Traceback" not in err

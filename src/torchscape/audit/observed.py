@@ -22,7 +22,7 @@ from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.urls import canonical_repo
 from torchscape.errors import UsageError
 from torchscape.paths import bundled_dir
-from torchscape.sources.cache import Cache, CacheError, Fact, Failure, open_readonly
+from torchscape.sources.cache import Cache, Fact, Failure, open_readonly
 from torchscape.sources.observed import GITHUB, PACKAGES, SNAPSHOT_NAME
 
 Key = tuple[str, str]
@@ -105,10 +105,7 @@ def gather(landscape: Landscape, cache_dir: Path | None, observed: Iterable[str]
     _read_snapshot(found, landscape.data_file.parent / SNAPSHOT_NAME)
     for source in observed:
         _read_source(found, source)
-    try:
-        cache = open_readonly(cache_dir)
-    except CacheError as exc:
-        raise UsageError(str(exc)) from exc
+    cache = open_readonly(cache_dir)  # a CacheError ends the command (exit 1), as it ends a build
     if cache is not None:
         with cache:
             for source in (GITHUB, PACKAGES):

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -90,6 +91,16 @@ class Cache:
             if not path.is_file():
                 return cls.open_memory()
             connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            try:
+                return cls(connection, path)._ready(create=False)
+            except CacheError:
+                if os.access(folder, os.W_OK) or not os.access(path, os.R_OK):
+                    raise
+            # A cache in a folder this process cannot write (a restored CI artefact, a read-only
+            # mount): reading a WAL database needs its shared-memory file, which cannot be made
+            # there, so read the file as it is (what is left in a `-wal` file is not seen).
+            connection.close()
+            connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, timeout=30)
             return cls(connection, path)._ready(create=False)
         try:
             folder.mkdir(parents=True, exist_ok=True)
