@@ -235,3 +235,28 @@ def test_links_are_checked_from_inside_a_running_event_loop(tmp_path: Path) -> N
         outer.start()
         outer.join(timeout=60)
     assert [f.code for f in found] == [AuditCode.LINK_DEAD]
+
+
+def test_a_redirect_to_an_address_with_a_password_is_reported_not_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Same host, so it counted as a fact: `--fix` wrote `http://admin:hunter2@...` into the
+    catalog, and the site linked to it."""
+    with FakeSites() as sites:
+        host = sites.origin.removeprefix("http://")
+        old = sites.add(sites.url("/docs"), status=301, location=f"http://admin:hunter2@{host}/docs-new")
+        sites.add(sites.url("/docs-new"), status=200)
+        data = tmp_path / "landscape.yml"
+        text = dump(catalog(item("Docs", homepage_url=old)))
+        data.write_text(text, encoding="utf-8")
+        args = ["audit", "--data-file", str(data), "--cache-dir", str(tmp_path / "c"), "--online", "--fix"]
+        code = main([*args, "--format", "json"])
+    out = capsys.readouterr()
+    assert code == 0
+    [moved] = [f for f in json.loads(out.out)["findings"] if f["code"] == "link-moved"]
+    assert moved["fix"] is None
+    assert "the new address holds a user name or password: check it by hand" in moved["message"]
+    assert f"http://admin:***@{host}/docs-new" in moved["message"]  # the report may be public
+    assert "hunter2" not in out.out + out.err
+    assert "fix: nothing to fix" in out.err
+    assert data.read_text(encoding="utf-8") == text

@@ -244,7 +244,9 @@ def _judge(target: LinkTarget, result: LinkResult, secure: LinkResult | None) ->
             else None
         )
         where = "on the same site" if _same_site(url, moved_to) else "to another site: check it by hand"
-        message = f"redirects permanently ({where}) to {moved_to}"
+        if _with_user(moved_to):
+            where = "the new address holds a user name or password: check it by hand"
+        message = f"redirects permanently ({where}) to {_redacted(moved_to)}"
         yield finding(AuditCode.LINK_MOVED, item, field, message, evidence, fix)
         if moved_to.startswith("https://"):
             return
@@ -262,20 +264,45 @@ def _insecure(target: LinkTarget, evidence: list[tuple[str, str]], secure: LinkR
 
 def _acceptable(url: str) -> bool:
     """Whether a URL a server gave may go into the catalog: plain ASCII (no direction marks or
-    look-alikes) and valid there (no spaces, quotes that end YAML values, other schemes)."""
+    look-alikes), valid there (no spaces, quotes that end YAML values, other schemes) and with no
+    user name or password (`http://admin:secret@host/`: not a fact about the project, and the
+    site would publish it)."""
     if not url.isascii() or any(c in url for c in "'\"<>`"):
         return False
     try:
         check_url(url)
     except UrlProblem:
         return False
-    return True
+    return not _with_user(url)
+
+
+def _with_user(url: str) -> bool:
+    """Whether the URL names a user (and maybe a password) before its host."""
+    try:
+        return "@" in urlsplit(url).netloc
+    except ValueError:
+        return False
 
 
 def _hop_evidence(result: LinkResult) -> list[tuple[str, str]]:
     return [
-        (f"redirect {n}", f"{status} -> {where}") for n, (status, where) in enumerate(result.hops, start=1)
+        (f"redirect {n}", f"{status} -> {_redacted(where)}")
+        for n, (status, where) in enumerate(result.hops, start=1)
     ]
+
+
+def _redacted(url: str) -> str:
+    """The URL with any password in it shown as `***`: the report may be posted publicly (a pull
+    request's comment, a job summary)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    user, _, host = parts.netloc.rpartition("@")
+    return parts._replace(netloc=f"{user.split(':', 1)[0]}:***@{host}").geturl()
 
 
 def _permanent_target(result: LinkResult) -> str | None:
