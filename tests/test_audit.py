@@ -421,3 +421,21 @@ def test_fetched_text_cannot_drive_the_terminal() -> None:
     for text in (to_text(report), to_markdown(report)):
         assert "\x1b" not in text and "\x07" not in text and "\r" not in text
     assert "repository: clean [2J ]0;pwned  text next" in to_text(report)
+
+
+def test_fix_of_a_read_only_data_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The temporary file renamed over it replaced it anyway. The mode bits are what is judged:
+    the tests run as root, whom the mode does not stop."""
+    data, cache = renamed_upstream(tmp_path, monkeypatch)
+    capsys.readouterr()
+    data.chmod(0o444)
+    try:
+        code = main(["audit", "--data-file", str(data), "--cache-dir", str(cache), "--now", TODAY, "--fix"])
+        err = capsys.readouterr().err
+        assert code == 1
+        assert err.splitlines()[-1] == f"torchscape: error: {data} is read-only; nothing was written"
+        assert data.read_text(encoding="utf-8") == FIX_YAML
+    finally:
+        data.chmod(0o644)

@@ -245,3 +245,75 @@ def test_one_fix_that_does_not_read_back_does_not_cost_the_others(
         kornia_item["description"] == "Geometry, fixed."
         and kornia_item["homepage_url"] == "https://kornia.github.io"
     )
+
+
+@pytest.mark.parametrize(
+    "value", ["yes", "No", "on", "OFF", "y", "N", "12:30", "1_000", "0b101", "=", "2024-01-01", "null"]
+)
+def test_a_value_is_spelled_so_that_both_readers_read_it_back(value: str) -> None:
+    """ruamel.yaml (YAML 1.2) judged `yes` safe to write plain; the catalog's reader (YAML 1.1)
+    reads it as true, and `add` refused such a name or description."""
+    from ruamel.yaml import YAML
+
+    from torchscape.catalog.roundtrip import scalar_yaml
+
+    for flow in (False, True):
+        document = ("{{k: {}}}\n" if flow else "k: {}\n").format(scalar_yaml(value, flow=flow))
+        assert yaml.load(document, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == {"k": value}
+        assert YAML(typ="safe", pure=True).load(document) == {"k": value}
+
+
+TABBED = """\
+categories:
+- name: Cat
+  subcategories:
+  - name: Sub
+    items:
+    - name: A\t# a tab before a comment
+      homepage_url:\thttp://a.example/old\t\t# tabs on both sides
+      logo: a.svg
+"""
+
+
+def test_tabs_yaml_allows_do_not_stop_a_fix(tmp_path: Path) -> None:
+    """ruamel.yaml refuses these tabs; the catalog's reader does not, and neither does YAML:
+    `audit --fix` called the file "not valid YAML"."""
+    data = tmp_path / "landscape.yml"
+    data.write_text(TABBED, encoding="utf-8")
+    change = fix(("Cat", "Sub", "A"), "homepage_url", "http://a.example/old", "https://a.example/new")
+    result = apply_fixes(data, [change])
+    assert result.applied == [change]
+    assert data.read_text(encoding="utf-8") == TABBED.replace("http://a.example/old", "https://a.example/new")
+
+
+def test_a_tab_the_editor_cannot_read_is_not_called_invalid_yaml(tmp_path: Path) -> None:
+    data = tmp_path / "landscape.yml"
+    text = TABBED.replace("      logo: a.svg\n", "      logo: a.svg\n      description: Fast\tand small\n")
+    data.write_text(text, encoding="utf-8")
+    change = fix(("Cat", "Sub", "A"), "homepage_url", "http://a.example/old", "https://a.example/new")
+    with pytest.raises(EditError) as caught:
+        apply_fixes(data, [change])
+    assert str(caught.value) == (
+        f"{data}:9: the file is valid YAML, but the editor cannot handle the tab in column 24 "
+        "(write spaces there); nothing was written"
+    )
+    assert data.read_text(encoding="utf-8") == text
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path: Path) -> None:
+    """The temporary file renamed over it replaced it, mode and all. The mode bits are what is
+    judged: the tests run as root, whom the mode does not stop."""
+    data = tmp_path / "landscape.yml"
+    data.write_text(LEGACY_SAMPLE, encoding="utf-8")
+    data.chmod(0o444)
+    change = fix(
+        ("Modeling", "Vision", "Kornia"), "homepage_url", "https://kornia.github.io", "https://k.example"
+    )
+    try:
+        with pytest.raises(EditError, match=r"landscape\.yml is read-only; nothing was written$"):
+            apply_fixes(data, [change])
+        assert data.read_text(encoding="utf-8") == LEGACY_SAMPLE
+        assert "+            homepage_url: https://k.example" in apply_fixes(data, [change], write=False).diff
+        assert [p.name for p in tmp_path.iterdir()] == ["landscape.yml"]
+    finally:
+        data.chmod(0o644)

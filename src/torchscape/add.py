@@ -24,10 +24,10 @@ from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.insert import Fields, insert_item
 from torchscape.catalog.loader import CheckResult, check, outside_landscape
 from torchscape.catalog.model import Landscape
-from torchscape.catalog.roundtrip import read_source, unified_diff
+from torchscape.catalog.roundtrip import read_only, read_source, unified_diff
 from torchscape.catalog.suggest import Suggester, examples_from, item_words
 from torchscape.catalog.urls import UrlProblem, canonical_repo, check_url, github_repo_url
-from torchscape.errors import CatalogError, Code, TorchscapeError, UsageError
+from torchscape.errors import CatalogError, Code, TorchscapeError, UsageError, printable
 from torchscape.outputs import os_reason, write_atomically
 from torchscape.paths import Sources, display_path
 from torchscape.site.monogram import monogram_svg
@@ -39,6 +39,9 @@ from torchscape.sources.observed import GITHUB, PACKAGES
 _PACKAGE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 _SPDX = re.compile(r"^[A-Za-z0-9.+-]+(?: (?:AND|OR|WITH) [A-Za-z0-9.+-]+)*\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Unicode's bidirectional controls: they reorder the text around them ("Safe \u202egnp.exe"
+#: shows as "Safe exe.png"), so what they make a name or description read as is not what it is.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MAX_DESCRIPTION = 500
 MAX_TAGS = 10
 
@@ -156,13 +159,29 @@ def _package(
     if index is not None:
         result = index.fetch_one(name)
         if isinstance(result, PackageFacts):
-            return result
+            return _web_links(result, notes)
         if result.kind == "not-found" and must_exist:
             raise UsageError(f"the package index has no package '{name}'")
         if result.kind != "not-found":
             notes.append(f"package index: {result.message}; using what is known")
     data = known.get((PACKAGES, name))
-    return _record(PackageFacts, data) if data else None
+    facts = _record(PackageFacts, data) if data else None
+    return _web_links(facts, notes) if facts is not None else None
+
+
+def _web_links(facts: PackageFacts, notes: list[str]) -> PackageFacts:
+    """The package with only the project links that are plain http(s) URLs, the others left out
+    with a note. Anyone writes a package's metadata: `https://github.com/ev\x1bil/repo` must not
+    become the item's repository (asked of GitHub, named after, written into the catalog)."""
+    kept = []
+    for label, url in facts.project_urls:
+        try:
+            check_url(url)
+        except UrlProblem as exc:
+            notes.append(f"the package's link {label!r} {url!r} left out: {exc}")
+            continue
+        kept.append((label, url))
+    return facts if len(kept) == len(facts.project_urls) else replace(facts, project_urls=tuple(kept))
 
 
 def _record(kind: type[Any], data: dict[str, Any]) -> Any:
@@ -213,11 +232,13 @@ def store(cache_dir: Path, gathered: Gathered, now: dt.datetime) -> None:
 # --- the item ------------------------------------------------------------------------------
 
 
-def clean_text(value: str | None, limit: int = MAX_DESCRIPTION) -> str | None:
-    """Fetched text made safe for one YAML line: no control characters, single spaces, bounded."""
+def clean_text(value: str | None, limit: int = MAX_DESCRIPTION, *, fetched: bool = True) -> str | None:
+    """Text made safe for one YAML line: no control characters, single spaces, bounded. Text
+    fetched from upstream also loses the direction controls; a name the user gives keeps them
+    (and `validate` warns about them)."""
     if not value:
         return None
-    text = " ".join(_CONTROL.sub(" ", value).split())
+    text = " ".join(_CONTROL.sub(" ", _BIDI.sub("", value) if fetched else value).split())
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text or None
@@ -245,6 +266,7 @@ def item_fields(
     repo_url = github_repo_url(repo.url) if repo else (target.written_repo_url or target.repo_url)
     if repo_url is None and package is not None:
         repo_url = repo_from_package(package)
+    given = name is not None
     if name is None:
         if repo is not None:
             name = repo.name_with_owner.rsplit("/", 1)[1]
@@ -252,7 +274,7 @@ def item_fields(
             name = repo_url.rsplit("/", 1)[1]
         else:
             name = target.package or ""
-    name = clean_text(name, 100) or ""
+    name = clean_text(name, 100, fetched=not given) or ""
     if not name:
         raise UsageError("the item needs a name: give --name")
     description = clean_text(repo.description if repo else None) or clean_text(
@@ -265,8 +287,9 @@ def item_fields(
         or repo_url
     )
     if homepage is None:
+        said = f" ({'; '.join(notes)})" if notes else ""  # why (a link left out), said before stopping
         raise UsageError(
-            f"no homepage is known for '{name}': give a GitHub repository URL, or add it online "
+            f"no homepage is known for '{name}'{said}: give a GitHub repository URL, or add it online "
             "(without --offline) so the package index can say where the project lives"
         )
     fields: Fields = {"name": name}
@@ -396,6 +419,8 @@ def add_item(
     dry_run: bool,
 ) -> AddResult:
     """Insert, validate, then write the logo and the data file (unless `dry_run`)."""
+    if not dry_run and read_only(sources.data_file):
+        raise AddNotWritten(f"{display_path(sources.data_file)} is read-only")
     source = read_source(sources.data_file)
     new_text = insert_item(source, placement.category, placement.subcategory, fields)
     logo_path = logos / str(fields["logo"])
@@ -426,6 +451,17 @@ def add_item(
                 ) from exc
             raise
     return AddResult(fields, placement, diff, logo_path, warnings, written=not dry_run)
+
+
+def outcome(result: AddResult, data_file: Path) -> str:
+    """What `add` says when it is done, with control and direction characters escaped: the name
+    may be `--name`'s, the category's comes from the catalog, the paths from the command line."""
+    name = printable(str(result.fields["name"]))
+    where = printable(f"{result.placement.category} / {result.placement.subcategory}")
+    logo = printable(str(result.logo_path))
+    if not result.written:
+        return f"dry run: would add '{name}' to {where} and write {logo}"
+    return f"added '{name}' to {where} in {printable(str(data_file))}; logo {logo}"
 
 
 class AddNotWritten(TorchscapeError):
@@ -469,6 +505,7 @@ __all__ = [
     "item_fields",
     "known_facts",
     "logo_name",
+    "outcome",
     "parse_target",
     "place",
 ]

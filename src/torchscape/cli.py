@@ -888,10 +888,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     if placement.suggested:
         print("suggested places (give --category to choose another):")
         for rank, (label, score) in enumerate(placement.suggestions, 1):
-            print(f"  {rank}. {label}  (score {score:.2f})")
-        print(f"using the first: {placement.category} / {placement.subcategory}")
+            print(f"  {rank}. {printable(label)}  (score {score:.2f})")
+        print(f"using the first: {printable(f'{placement.category} / {placement.subcategory}')}")
     for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {printable(note)}", file=sys.stderr)
     try:
         result = add.add_item(sources, landscape, fields, placement, logos, dry_run=args.dry_run)
     except CatalogError as exc:
@@ -903,12 +903,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         add.store(folder, gathered, utc_now())
     for warning in result.warnings:
         print(warning)
-    where = f"{placement.category} / {placement.subcategory}"
     if args.dry_run:
         sys.stdout.write(result.diff)
-        print(f"dry run: would add '{fields['name']}' to {where} and write {result.logo_path}")
-    else:
-        print(f"added '{fields['name']}' to {where} in {sources.data_file}; logo {result.logo_path}")
+    print(add.outcome(result, sources.data_file))
     return 0
 
 

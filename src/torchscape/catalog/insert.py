@@ -8,6 +8,7 @@ compared with the original: it must hold exactly the original data plus the new 
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ from torchscape.catalog.roundtrip import (
 )
 
 FOLD_WIDTH = 100
+#: An alias: `*` and the anchor's name, which ends at a blank or a flow indicator.
+_ALIAS = re.compile(r"\*[^\s,\[\]{}]+")
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe either way; libyaml is faster
 
 Fields = dict[str, Any]  # str values, or nested Fields
@@ -129,18 +132,49 @@ def _layout_from(text: str, siblings: list[MappingNode], newline: str, where: tu
     return Layout(prefix, step, legacy, folded, newline)
 
 
-def _last_end(node: Node) -> int:
-    """Where the last value inside a node ends (block scalars without their line breaks)."""
+def _last_end(text: str, node: Node, floor: int = 0) -> int:
+    """Where the last value inside a node ends (block scalars without their line breaks).
+
+    A value written as an alias (`extra: *shared`) is composed into its anchor's node, which
+    sits earlier in the file, before where the value must be (`floor`, the end of its key or of
+    the entry before it): there the item ends with the alias itself.
+    """
     while True:
+        if node.start_mark.index < floor:
+            return _alias_end(text, floor)
         if isinstance(node, MappingNode) and node.value:
             key, value = node.value[-1]
-            empty = isinstance(value, ScalarNode) and value.start_mark.index == value.end_mark.index
-            node = key if empty else value
+            if isinstance(value, ScalarNode) and value.start_mark.index == value.end_mark.index:
+                end: int = key.end_mark.index  # an empty value: its marks are the next token's
+                return end
+            node, floor = value, key.end_mark.index
         elif isinstance(node, SequenceNode) and node.value:
+            floor = node.start_mark.index
+            for entry in node.value[:-1]:
+                floor = _last_end(text, entry, floor)
             node = node.value[-1]
         else:
-            end: int = node.end_mark.index
+            end = node.end_mark.index
             return end
+
+
+def _alias_end(text: str, start: int) -> int:
+    """The end of the alias (`*name`) that is the next thing in `text` after `start` (past
+    indicators, blanks and comments); `start` itself when something else comes first."""
+    position = start
+    while position < len(text):
+        char = text[position]
+        if char == "#":
+            line_end = text.find("\n", position)
+            position = len(text) if line_end < 0 else line_end
+        elif char in ":-?, \t\r\n":
+            position += 1
+        elif char == "*":
+            alias = _ALIAS.match(text, position)
+            return alias.end() if alias else start
+        else:
+            break
+    return start
 
 
 def _splice_among(text: str, siblings: list[MappingNode], name: str, block: str, newline: str) -> str:
@@ -154,7 +188,7 @@ def _splice_among(text: str, siblings: list[MappingNode], name: str, block: str,
                 break
             position = previous
         return text[:position] + block + text[position:]
-    end = _last_end(siblings[-1])
+    end = _last_end(text, siblings[-1])
     line_end = text.find("\n", end)
     if line_end < 0:
         return text + newline + block.removesuffix(newline)
@@ -172,7 +206,7 @@ def _splice_empty(
     layout = Layout(" " * (column + 2) + "- ", 2, legacy, False, newline)
     block = render(fields, layout)
     if items is None:
-        end = _last_end(sub)
+        end = _last_end(text, sub)
         line_end = text.find("\n", end)
         head = text if line_end < 0 else text[: line_end + 1]
         tail = "" if line_end < 0 else text[line_end + 1 :]
@@ -182,13 +216,17 @@ def _splice_empty(
         raise EditError(f"{where}: `items` is not a list")
     key = next(k for k, v in sub.value if v is items)
     colon = text.find(":", key.end_mark.index)
-    line_end = text.find("\n", max(items.end_mark.index, colon))
-    if isinstance(items, SequenceNode) and items.end_mark.index > colon:
-        line_end = text.find("\n", items.end_mark.index - 1)
+    # An empty value (`items:` and nothing) has the marks of the token after it, maybe the
+    # next subcategory's `- name:` line: it ends at the colon.
+    empty = isinstance(items, ScalarNode) and items.start_mark.index == items.end_mark.index
+    end = colon + 1 if empty else max(items.end_mark.index, colon + 1)
+    line_end = text.find("\n", end)
+    after = (text[end:] if line_end < 0 else text[end:line_end]).strip()
+    head = text[: colon + 1] + (f" {after}" if after.startswith("#") else "")  # its comment stays
     if line_end < 0:
-        return text[: colon + 1] + newline + block.removesuffix(newline)
+        return head + newline + block.removesuffix(newline)
     cut = line_end - 1 if text[line_end - 1 : line_end] == "\r" else line_end
-    return text[: colon + 1] + newline + block.removesuffix(newline) + text[cut:]
+    return head + newline + block.removesuffix(newline) + text[cut:]
 
 
 def _verify(old: str, new: str, category: str, subcategory: str, fields: Fields, where: str) -> None:

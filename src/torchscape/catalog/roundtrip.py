@@ -17,10 +17,13 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -31,6 +34,9 @@ from torchscape.outputs import os_reason
 from torchscape.outputs import write_atomically as write_atomically  # where site/feed.py finds it
 
 _BOM = "\ufeff"
+#: The reader `validate` and `build` go through (YAML 1.1, libyaml's when there): what we write
+#: must read back as written with it too, not only with ruamel.yaml (YAML 1.2).
+_PYYAML: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: ruamel.yaml marks the places where a folded (`>`) scalar was folded with this character.
 _FOLD_MARK = "\a"
 
@@ -83,11 +89,81 @@ def read_source(data_file: Path) -> Source:
 def compose_text(text: str, where: Path | str) -> Node | None:
     """Compose YAML text into ruamel.yaml nodes (positions included), or raise EditError."""
     try:
+        return _compose(text)
+    except YAMLError as exc:
+        raise EditError(_unreadable(text, exc, where)) from exc
+
+
+def _compose(text: str) -> Node | None:
+    """ruamel.yaml's nodes for `text`. ruamel.yaml refuses some tabs YAML allows (before a
+    comment, after `key:`), which the catalog's own reader accepts: those are read as spaces, one
+    character for one, so every position in the nodes is still a position in `text`."""
+    try:
         node: Node | None = YAML(typ="rt", pure=True).compose(text)
     except YAMLError as exc:
-        line, problem = _yaml_problem(exc)
-        raise EditError(f"{where}{f':{line}' if line else ''}: not valid YAML: {problem}") from exc
+        spaced = _tabs_as_spaces(text) if _at_tab(text, exc) else None
+        if spaced is None or spaced == text:
+            raise
+        node = YAML(typ="rt", pure=True).compose(spaced)
     return node
+
+
+def _at_tab(text: str, exc: YAMLError) -> bool:
+    mark = getattr(exc, "problem_mark", None)
+    index = getattr(mark, "index", None)
+    return isinstance(index, int) and text[index : index + 1] == "\t"
+
+
+def _tabs_as_spaces(text: str) -> str | None:
+    """`text` with each tab that only separates two things on a line (between tokens, neither
+    indentation nor in a comment) made a space; None when the catalog's reader refuses the text
+    too. Spaces and tabs mean the same there, so the YAML is the same."""
+    try:
+        tokens = list(yaml.scan(text, Loader=_PYYAML))
+    except yaml.YAMLError:
+        return None
+    chars = list(text)
+    done = 0  # the end of the tokens seen: up to the next one, only blanks and comments
+    for token in tokens:
+        for index in _separating_tabs(text, done, token.start_mark.index):
+            chars[index] = " "
+        done = max(done, token.end_mark.index)
+    return "".join(chars)
+
+
+def _separating_tabs(text: str, start: int, end: int) -> list[int]:
+    """The tabs between `start` and `end` (blanks and comments) that are not indentation (a
+    line holding only a comment has none that matters)."""
+    found = []
+    line_start = start
+    for line in text[start:end].split("\n") if end > start else ():
+        blank, comment = line.partition("#")[::2]
+        indented = (line_start == 0 or text[line_start - 1] == "\n") and not comment
+        first = len(blank) - len(blank.lstrip(" \t")) if indented else 0
+        found += [line_start + n for n in range(first, len(blank)) if blank[n] == "\t"]
+        line_start += len(line) + 1
+    return found
+
+
+def _unreadable(text: str, exc: YAMLError, where: Path | str) -> str:
+    """Why ruamel.yaml could not read the text: not YAML, or (the catalog's reader accepts it)
+    something the editor cannot handle, such as a tab, said as that and not as invalid YAML."""
+    line, problem = _yaml_problem(exc)
+    at = f"{where}{f':{line}' if line else ''}"
+    try:
+        yaml.compose(text, Loader=_PYYAML)
+    except yaml.YAMLError:
+        return f"{at}: not valid YAML: {problem}"
+    mark = getattr(exc, "problem_mark", None)
+    column = f" in column {mark.column + 1}" if mark is not None else ""
+    if _at_tab(text, exc):
+        return (
+            f"{at}: the file is valid YAML, but the editor cannot handle the tab{column} "
+            "(write spaces there); nothing was written"
+        )
+    return (
+        f"{at}: the file is valid YAML, but the editor cannot read it here ({problem}); nothing was written"
+    )
 
 
 def _yaml_problem(exc: YAMLError) -> tuple[int | None, str]:
@@ -187,11 +263,16 @@ def scalar_yaml(value: str, style: str | None = None, *, flow: bool = False) -> 
 
 
 def _reads_back(document: str, value: str) -> bool:
+    """Whether both readers take the document's `k` for `value`: ruamel.yaml (YAML 1.2) and the
+    catalog's (YAML 1.1, where `yes` and `Off` are true or false, and `12:30` is a number)."""
     try:
-        loaded = YAML(typ="safe", pure=True).load(io.StringIO(document))
-    except YAMLError:
+        read = [
+            YAML(typ="safe", pure=True).load(io.StringIO(document)),
+            yaml.load(document, Loader=_PYYAML),  # noqa: S506 - a safe loader, C or Python
+        ]
+    except (YAMLError, yaml.YAMLError):
         return False
-    return isinstance(loaded, dict) and list(loaded) == ["k"] and loaded["k"] == value
+    return all(isinstance(loaded, dict) and list(loaded) == ["k"] and loaded["k"] == value for loaded in read)
 
 
 def _span(text: str, node: ScalarNode) -> tuple[int, int]:
@@ -207,6 +288,17 @@ def _span(text: str, node: ScalarNode) -> tuple[int, int]:
         while end > start and text[end - 1] in "\r\n":
             end -= 1
     return start, end
+
+
+def read_only(path: Path) -> bool:
+    """Whether the file was made read-only: no one may write it, or we may not. A file replaced
+    through a temporary one would be replaced anyway (only its folder's permission counts, and
+    root's writes ignore the mode), so this is asked before writing, of the mode bits too."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False  # gone or unreachable: the write that follows says why
+    return not mode & 0o222 or not os.access(path, os.W_OK)
 
 
 # --- fixes ---------------------------------------------------------------------------------
@@ -252,6 +344,8 @@ def apply_fixes(data_file: Path, fixes: Sequence[Fix], *, write: bool = True) ->
             raise EditError(f"{data_file}: {problem}; nothing was written")
     diff = unified_diff(text, new_text, str(data_file))
     if write and new_text != text:
+        if read_only(data_file):
+            raise EditError(f"{data_file} is read-only; nothing was written")
         try:
             write_atomically(data_file, source.bom + new_text)
         except OSError as exc:  # a read-only folder or disk: the file is as it was
@@ -296,7 +390,7 @@ def _problem(new_text: str, applied: list[Fix]) -> str | None:
     """Why the edited text cannot be written (it does not parse, or a fix does not read back as
     its new value), without the file's name; None when it can."""
     try:
-        root = YAML(typ="rt", pure=True).compose(new_text)
+        root = _compose(new_text)
     except YAMLError as exc:
         line, problem = _yaml_problem(exc)
         return f"{f'line {line}: ' if line else ''}not valid YAML: {problem}"
@@ -311,4 +405,4 @@ def _problem(new_text: str, applied: list[Fix]) -> str | None:
     return None
 
 
-__all__ = ["EditError", "FixResult", "apply_fixes"]
+__all__ = ["EditError", "FixResult", "apply_fixes", "read_only"]
