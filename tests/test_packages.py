@@ -201,6 +201,20 @@ def test_pep658_metadata(index: FakeIndex) -> None:
     assert index.downloads() == []
 
 
+def test_project_links_the_catalog_would_refuse_are_left_out(index: FakeIndex) -> None:
+    """A host that cannot be one raised from the URL parser and failed the whole package; a
+    control character went on to pages and to `add`."""
+    links = [
+        ("Source", "https://code.example/alpha"),
+        ("Broken", "http://[::1/alpha"),
+        ("Escape", "https://github.com/ev\x1bil/repo"),
+        ("Spaced", "https://code.example/a b"),
+    ]
+    meta = core_metadata("alpha", "1.1", project_urls=links)
+    index.add("alpha", release("alpha", "1.1", 2), metadata=meta, pep658=True)
+    assert facts(index, "alpha").project_urls == (("Source", "https://code.example/alpha"),)
+
+
 def test_pep658_under_its_first_name(index: FakeIndex) -> None:
     add_simple(index, pep658=True, metadata_key="dist-info-metadata", metadata_hash="none")
     got = facts(index, "alpha")

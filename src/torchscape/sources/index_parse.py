@@ -23,6 +23,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from torchscape.catalog.urls import UrlProblem, check_url
 from torchscape.sources.facts import utc_time
 
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
@@ -105,12 +106,17 @@ def display_url(url: str) -> str:
 
 
 def _web_url(value: object) -> str | None:
-    """`value` if it is an absolute http(s) URL (never `javascript:` and the like), else None."""
+    """`value` if it is a URL the catalog would take (absolute http(s), no control characters or
+    spaces, a host that can be one: never `javascript:` and the like), else None. Anyone writes a
+    package's metadata, and these links reach pages and `add`."""
     if not isinstance(value, str):
         return None
     value = value.strip()
-    parts = urlsplit(value)
-    return value if parts.scheme in ("http", "https") and parts.netloc else None
+    try:
+        check_url(value)
+    except UrlProblem:
+        return None
+    return value
 
 
 # -- the simple page ----------------------------------------------------------------------------
