@@ -327,6 +327,32 @@ def test_outputs_replace_the_file_a_link_points_to_whole(chdir_tmp: Path, argv: 
 
 
 @pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "-o", "x"],
+        ["poster", "--format", "svg", "-o", "x"],
+        ["schema", "-o", "x"],
+        ["history", "export", "x", "--cache-dir", "cache"],
+    ],
+)
+def test_an_output_made_read_only_is_refused_not_replaced(
+    chdir_tmp: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The new file renamed over it replaced it, mode and all (the mode bits are judged: the
+    tests run as root, whom they do not stop)."""
+    write_landscape(chdir_tmp)
+    assert main(["history", "import", "observed.jsonl", "--cache-dir", "cache"]) == 0
+    target = chdir_tmp / "x"
+    target.write_text("keep me", encoding="utf-8")
+    target.chmod(0o444)
+    capsys.readouterr()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "x is read-only: make it writable or choose another file" in err and len(err.splitlines()) == 1
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize(
     ("argv", "message", "code"),
     [
         (["history", "export", "."], "history export . is a folder: give the name of a file to write", 2),

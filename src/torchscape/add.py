@@ -24,11 +24,11 @@ from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.insert import Fields, insert_item
 from torchscape.catalog.loader import CheckResult, check, outside_landscape
 from torchscape.catalog.model import Landscape
-from torchscape.catalog.roundtrip import read_only, read_source, unified_diff
+from torchscape.catalog.roundtrip import read_source, unified_diff
 from torchscape.catalog.suggest import Suggester, examples_from, item_words
 from torchscape.catalog.urls import UrlProblem, canonical_repo, check_url, github_repo_url
 from torchscape.errors import CatalogError, Code, TorchscapeError, UsageError, printable
-from torchscape.outputs import os_reason, write_atomically
+from torchscape.outputs import os_reason, read_only, write_atomically
 from torchscape.paths import Sources, display_path
 from torchscape.site.monogram import monogram_svg
 from torchscape.sources.cache import Cache

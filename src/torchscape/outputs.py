@@ -68,6 +68,17 @@ def _same_file(one: Path, other: Path) -> bool:
     return real_path(one) == real_path(other)
 
 
+def read_only(path: Path) -> bool:
+    """Whether the file was made read-only: no one may write it, or we may not. A file replaced
+    through a temporary one would be replaced anyway (only its folder's permission counts, and
+    root's writes ignore the mode), so this is asked before writing, of the mode bits too."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False  # gone or unreachable: the write that follows says why
+    return not mode & 0o222 or not os.access(path, os.W_OK)
+
+
 def check_output(path: Path, what: str, kept: Iterable[Kept]) -> None:
     """Refuse (a usage error naming the file) an output that cannot become the file asked for:
     one of the files in use (`kept`), a folder, or a file in a folder that does not exist.
@@ -87,6 +98,8 @@ def check_output(path: Path, what: str, kept: Iterable[Kept]) -> None:
             raise UsageError(f"{what} {shown} is a {_kind(path)}: give the name of a file to write")
         if not target.parent.is_dir():
             raise UsageError(f"{what} {shown}: the folder {printable(str(target.parent))} does not exist")
+        if target.is_file() and read_only(target):
+            raise UsageError(f"{what} {shown} is read-only: make it writable or choose another file")
     except OSError as exc:  # a name too long, a permission missing on the way ...
         raise UsageError(f"{what} {shown}: {os_reason(exc)}") from exc
 

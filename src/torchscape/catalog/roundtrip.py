@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import io
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from torchscape.catalog.fixes import Fix
 from torchscape.errors import TorchscapeError
-from torchscape.outputs import os_reason
+from torchscape.outputs import os_reason, read_only
 from torchscape.outputs import write_atomically as write_atomically  # where site/feed.py finds it
 
 _BOM = "\ufeff"
@@ -290,17 +289,6 @@ def _span(text: str, node: ScalarNode) -> tuple[int, int]:
     return start, end
 
 
-def read_only(path: Path) -> bool:
-    """Whether the file was made read-only: no one may write it, or we may not. A file replaced
-    through a temporary one would be replaced anyway (only its folder's permission counts, and
-    root's writes ignore the mode), so this is asked before writing, of the mode bits too."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False  # gone or unreachable: the write that follows says why
-    return not mode & 0o222 or not os.access(path, os.W_OK)
-
-
 # --- fixes ---------------------------------------------------------------------------------
 
 
@@ -405,4 +393,4 @@ def _problem(new_text: str, applied: list[Fix]) -> str | None:
     return None
 
 
-__all__ = ["EditError", "FixResult", "apply_fixes", "read_only"]
+__all__ = ["EditError", "FixResult", "apply_fixes"]
