@@ -348,3 +348,14 @@ def test_a_cache_that_is_not_one_ends_audit_and_build_alike(
         assert main(command) == 1, command
         err = capsys.readouterr().err
         assert err.count("is not a usable torchscape cache") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["a?b", "c#d", "e%20f", "g h"])
+def test_a_cache_folder_named_with_uri_characters_is_read(tmp_path: Path, name: str) -> None:
+    """Read-only opening goes through an SQLite URI: `?`, `#` and `%` in the path must be
+    encoded, or another file (or none) is opened."""
+    folder = tmp_path / name
+    with Cache.open(folder) as db:
+        db.put("github", REPO, {"stars": 3}, "2026-11-20T00:00:00Z")
+    with Cache.open(folder, readonly=True) as db:
+        assert db.facts("github")[REPO].data == {"stars": 3}

@@ -90,7 +90,8 @@ class Cache:
         if readonly:
             if not path.is_file():
                 return cls.open_memory()
-            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            uri = path.resolve().as_uri()  # percent-encoded: a folder may be named "a?b#c%20"
+            connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30)
             try:
                 return cls(connection, path)._ready(create=False)
             except CacheError:
@@ -100,7 +101,7 @@ class Cache:
             # mount): reading a WAL database needs its shared-memory file, which cannot be made
             # there, so read the file as it is (what is left in a `-wal` file is not seen).
             connection.close()
-            connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, timeout=30)
+            connection = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=30)
             return cls(connection, path)._ready(create=False)
         try:
             folder.mkdir(parents=True, exist_ok=True)
