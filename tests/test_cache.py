@@ -87,6 +87,7 @@ def test_import_says_what_is_wrong_with_a_line(tmp_path: Path) -> None:
         f'{{"source": "../../etc/passwd", "key": "k", {at}, "data": {{}}}}',
         f'{{"source": "github", "key": "k", {at}, "data": {{"stars": NaN}}}}',
         f'{{"source": "packages", "key": "k", {at}, "data": {{"latest_version": "1.0"}}}}',
+        f'{{"source": "github", "key": "k", {at}, "data": {{"stars": {"9" * 5001}}}}}',
     ]
     bad: list[tuple[int, str]] = []
     with Cache.open(tmp_path) as cache:
@@ -99,6 +100,7 @@ def test_import_says_what_is_wrong_with_a_line(tmp_path: Path) -> None:
         (4, "wrong field types: source, key and fetched_at are text, data an object"),
         (5, "unknown source '../../etc/passwd' (known: github, packages)"),
         (6, "NaN is not JSON"),
+        (8, "a number of more than 4,300 digits"),  # (Python's: "use sys.set_int_max_str_digits()")
     ]
 
 
@@ -218,6 +220,32 @@ def test_facts_read_from_a_file_keep_only_well_typed_fields() -> None:
             "topics": ["ml"],
         }
         assert cache.facts("packages")["b"].data == {"name": "b", "index_url": "https://i.example/"}
+
+
+def test_facts_read_from_a_file_are_bounded() -> None:
+    """A page showed "Stars -5" and "Contributors about -1,000,000,000,000,000,000", and one line
+    of 100,000 topics made an item page of 800 KB."""
+    record = {
+        "requested": "https://github.com/a/b",
+        "stars": -5,
+        "contributors": -(10**18),
+        "forks": 10**13,
+        "open_issues": 4,
+        "topics": [f"t{n}" for n in range(100_000)],
+        "languages": [["Python", 10]],
+        "description": "x" * 50_000,
+        "weekly_commits": [1] * 60,
+    }
+    line = json.dumps(
+        {"source": "github", "key": "a/b", "fetched_at": "2026-01-03T00:00:00Z", "data": record}
+    )
+    with Cache.open_memory() as cache:
+        assert cache.import_jsonl([line]) == 1
+        assert cache.facts("github")["a/b"].data == {
+            "requested": "https://github.com/a/b",
+            "open_issues": 4,
+            "languages": [["Python", 10]],
+        }
 
 
 def test_history_import_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
@@ -359,3 +387,36 @@ def test_a_cache_folder_named_with_uri_characters_is_read(tmp_path: Path, name: 
         db.put("github", REPO, {"stars": 3}, "2026-11-20T00:00:00Z")
     with Cache.open(folder, readonly=True) as db:
         assert db.facts("github")[REPO].data == {"stars": 3}
+
+
+def test_history_export_from_a_cache_that_is_not_there_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --cache-dir made an empty cache there and exported nothing over the committed
+    history file (which the deploy workflow then pushes)."""
+    history = tmp_path / "observed.jsonl"
+    history.write_text('{"kept": true}\n', encoding="utf-8")
+    missing = tmp_path / "no-such-cache"
+    for target in (str(history), "-"):
+        assert main(["history", "export", target, "--cache-dir", str(missing)]) == 2
+        assert "there is no cache in" in capsys.readouterr().err
+    assert history.read_text(encoding="utf-8") == '{"kept": true}\n' and not missing.exists()
+
+
+def test_imported_times_in_other_spellings_are_ordered_as_times(tmp_path: Path) -> None:
+    """Stored as written and compared as text, a January snapshot in the basic format
+    ("20260101T000000Z") beat November's, and 01:00Z written "+09:00" beat 05:00Z."""
+
+    def line(stars: int, at: str) -> str:
+        return json.dumps({"source": "github", "key": REPO, "fetched_at": at, "data": {"stars": stars}})
+
+    with Cache.open(tmp_path / "c") as cache:
+        assert cache.import_jsonl([line(500, "2026-11-22T05:00:00Z"), line(7, "20260101T000000Z")]) == 2
+        assert cache.facts("github")[REPO].data == {"stars": 500}
+        assert cache.import_jsonl([line(3, "2026-11-22T10:00:00+09:00")]) == 1
+        assert cache.facts("github")[REPO].data == {"stars": 500}
+        assert [fact.fetched_at for fact in cache.history("github", REPO)] == [
+            "2026-01-01T00:00:00Z",
+            "2026-11-22T01:00:00Z",
+            "2026-11-22T05:00:00Z",
+        ]

@@ -760,12 +760,15 @@ def _apply_fixes(data_file: Path, fixes: list[Fix], diff_stream: TextIO) -> list
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from torchscape.sources.cache import Cache, read_lines
+    from torchscape.sources.cache import FILE_NAME, Cache, read_lines
 
     folder = cache_dir(args.cache_dir)
     if args.action == "export":
+        if not (folder / FILE_NAME).is_file():  # a mistyped --cache-dir: nothing, over the history
+            shown = printable(str(folder))
+            raise UsageError(f"there is no cache in {shown} (check --cache-dir); nothing was written")
         if str(args.file) == "-":
-            with Cache.open(folder) as cache:
+            with Cache.open(folder, readonly=True) as cache:
                 count = cache.export_jsonl(sys.stdout)
         else:
             count = _export_history(args.file, folder)
@@ -798,7 +801,7 @@ def _export_history(file: Path, folder: Path) -> int:
         *(("the cache's database", database.with_name(database.name + end)) for end in ("", "-wal", "-shm")),
     ]
     check_output(file, "history export", kept)
-    with Cache.open(folder) as cache:
+    with Cache.open(folder, readonly=True) as cache:
         try:
             with replacing(file) as raw:
                 out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")

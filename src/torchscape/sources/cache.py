@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -290,8 +291,12 @@ class Cache:
                     raise TypeError("wrong field types: source, key and fetched_at are text, data an object")
                 if source not in _RECORDS:
                     raise ValueError(f"unknown source {source[:40]!r} (known: {', '.join(_RECORDS)})")
-                if utc_time(at) is None:
+                moment = utc_time(at)
+                if moment is None:
                     raise ValueError(f"fetched_at is not a timestamp: {at[:40]!r}")
+                # One spelling, UTC, as `refresh` writes it: the newest fact is found by comparing
+                # these as text ("20260101T000000Z" or "+09:00" made an old snapshot the newest).
+                at = moment.isoformat().replace("+00:00", "Z")
                 cleaned = clean_data(_RECORDS[source], data)
                 text = json.dumps(cleaned, sort_keys=True, ensure_ascii=False)
                 (source + key + text).encode("utf-8")  # a lone surrogate, written as an escape
@@ -301,7 +306,7 @@ class Cache:
                 continue
             except (ValueError, KeyError, TypeError, RecursionError) as exc:
                 if on_bad_line:
-                    on_bad_line(number, "nested too deeply" if isinstance(exc, RecursionError) else str(exc))
+                    on_bad_line(number, _why_bad(exc))
                 continue
             self._merge(source, key, at, text)
             count += 1
@@ -352,6 +357,15 @@ def read_lines(handle: TextIO, name: str, *, most: int = MAX_HISTORY_BYTES) -> I
             while (rest := piece(MAX_LINE_CHARS)) and not rest.endswith("\n"):
                 pass
         yield line
+
+
+def _why_bad(exc: Exception) -> str:
+    """Why a history line was skipped, in the user's terms rather than Python's."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if "integer string conversion" in str(exc):  # Python's own bound on decoding long numbers
+        return f"a number of more than {sys.get_int_max_str_digits():,} digits"
+    return str(exc)
 
 
 def open_readonly(folder: Path | None) -> Cache | None:

@@ -130,6 +130,13 @@ def clean_data(record: type[RepoFacts] | type[PackageFacts], data: dict[str, Any
     return {name: value for name, value in data.items() if name in checks and checks[name](value)}
 
 
+#: Bounds on what a file's fact may hold (a hostile `observed.jsonl` line must not put "-5 stars"
+#: on a page, or 100,000 topics in it): counts, text, and list lengths (those with their own).
+MAX_COUNT = 10**12
+MAX_TEXT = 20_000
+MAX_LIST = 5_000
+MAX_ENTRIES = {"topics": 100, "languages": 100, "weekly_commits": 53, "project_urls": 100}
+
 _Check = typing.Callable[[Any], bool]
 _CHECKS: dict[type[Any], dict[str, _Check]] = {}
 
@@ -152,16 +159,21 @@ def _check(name: str, hint: Any) -> _Check:
         return lambda value: value is None
     if hint is bool:
         return lambda value: isinstance(value, bool)
-    if hint is int:
-        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if hint is int:  # every number a fact holds is a count
+        return lambda value: (
+            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+        )
     if hint is str:
-        return lambda value: isinstance(value, str) and _fits_text(name, value)
+        return lambda value: isinstance(value, str) and len(value) <= MAX_TEXT and _fits_text(name, value)
     if name == "project_urls":  # (label, url) pairs: links on pages
         return _fits_project_urls
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             entry = _check("", args[0])
-            return lambda value: isinstance(value, list | tuple) and all(map(entry, value))
+            most = MAX_ENTRIES.get(name, MAX_LIST)
+            return lambda value: (
+                isinstance(value, list | tuple) and len(value) <= most and all(map(entry, value))
+            )
         entries = [_check("", arg) for arg in args]
         return lambda value: (
             isinstance(value, list | tuple)
@@ -172,9 +184,8 @@ def _check(name: str, hint: Any) -> _Check:
 
 
 def _fits_project_urls(value: Any) -> bool:
-    pairs = isinstance(value, list | tuple) and all(
-        isinstance(p, list | tuple) and len(p) == 2 for p in value
-    )
+    pairs = isinstance(value, list | tuple) and len(value) <= MAX_ENTRIES["project_urls"]
+    pairs = pairs and all(isinstance(p, list | tuple) and len(p) == 2 for p in value)
     return pairs and all(isinstance(a, str) and isinstance(b, str) and _fits_text("url", b) for a, b in value)
 
 
