@@ -298,6 +298,20 @@ def test_no_output_overwrites_a_file_in_use(
     assert {p: p.read_bytes() for p in chdir_tmp.rglob("*") if p.is_file()} == before
 
 
+def test_a_poster_is_not_written_over_a_logo_it_draws(
+    chdir_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`poster -o logos/x.svg` replaced the logo, and the next build drew the poster in its place."""
+    write_landscape(chdir_tmp)
+    logo = chdir_tmp / "logos" / "x.svg"
+    logo.parent.mkdir(exist_ok=True)
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>', encoding="utf-8")
+    before = logo.read_bytes()
+    assert main(["poster", "--format", "svg", "-o", "logos/x.svg", "--cache-dir", "cache"]) == 2
+    assert "is in the logos folder the poster reads" in capsys.readouterr().err
+    assert logo.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     "argv",
     [

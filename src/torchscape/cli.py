@@ -980,7 +980,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_poster(args: argparse.Namespace) -> int:
-    from torchscape.outputs import check_output, landscape_files, write_output
+    from torchscape.outputs import check_output, landscape_files, real_path, write_output
     from torchscape.poster import format_for, poster_svg, render_with_chromium
 
     fmt = format_for(args.output, args.format)
@@ -990,6 +990,11 @@ def cmd_poster(args: argparse.Namespace) -> int:
     landscape = _loaded(sources, "poster", "nothing drawn")
     if landscape is None:
         return 1
+    logos = landscape.logos_path
+    if logos is not None and real_path(output).is_relative_to(real_path(logos)):  # a logo it draws
+        raise UsageError(
+            f"--output {printable(str(output))} is in the logos folder the poster reads: choose another place"
+        )
     svg = poster_svg(landscape, cache_dir(args.cache_dir))
     if fmt == "svg":
         write_output(output, svg)
