@@ -9,7 +9,7 @@ import pytest
 
 from git_helpers import GitRepo, needs_git
 from helpers import LEGACY_SAMPLE, dump
-from torchscape.catalog.diff import diff_landscapes, format_markdown, format_text, read_entries
+from torchscape.catalog.diff import diff_landscapes, format_json, format_markdown, format_text, read_entries
 from torchscape.cli import main
 
 
@@ -157,6 +157,19 @@ def test_text_escapes_what_would_drive_a_terminal() -> None:
     text = format_text(diff_landscapes(read_entries(old, "o"), read_entries(new, "n")))
     assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
     assert r"\x1b]0;title\x07" in text and r"\u202etxt" in text  # shown escaped
+    # a direction mark, line and paragraph separators, noncharacters (printed raw before)
+    marks = catalog([item("Kornia", description="a\u061cb\u2028c\u2029d\uffff")], [])
+    text = format_text(diff_landscapes(read_entries(old, "o"), read_entries(marks, "n")))
+    assert r"a\u061cb\u2028c\u2029d\uffff" in text and not {"\u061c", "\u2028", "\u2029", "\uffff"} & set(
+        text
+    )
+    # JSON keeps the text whole, with these characters as escapes (it is read on terminals too)
+    document = format_json(diff_landscapes(read_entries(old, "o"), read_entries(new, "n")))
+    assert "\u202e" not in document and r"\u202etxt" in document
+    assert (
+        json.loads(document)[0]["fields"][0]["new"]
+        == "Vision \x1b]0;title\x07 \x1b[8mhidden\x1b[0m \u202etxt"
+    )
 
 
 def test_cli_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import datetime
 import io
-import json
 import multiprocessing
 import os
 import shlex
@@ -37,6 +36,7 @@ from torchscape.errors import (
     capped_warnings,
     left_out_lines,
     printable,
+    printable_json,
 )
 from torchscape.paths import Sources, display_path, resolve_sources
 from torchscape.site import NO_SETTINGS_NOTE
@@ -340,7 +340,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
     if args.format == "json":
-        print(json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False))
+        print(printable_json([p.to_json() for p in problems], indent=2))
     else:
         if sources.bundled:
             print("validating the bundled PyTorch landscape (no landscape.yml in this folder)")

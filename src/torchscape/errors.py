@@ -8,11 +8,12 @@ category › subcategory › item › field path). Problems are collected, never
 from __future__ import annotations
 
 import enum
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 
 class Reported(Protocol):
@@ -36,13 +37,32 @@ class Severity(enum.StrEnum):
 
 
 #: C0 and C1 controls, and the Unicode marks that change the direction or the joining of text.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+#: Characters that change what a terminal shows rather than show themselves: C0 and C1 controls,
+#: zero-width and direction marks (U+061C included), line and paragraph separators, invisible
+#: operators, direction embeddings, overrides and isolates, the byte-order mark, interlinear
+#: annotation marks and the two noncharacters at the end of the basic plane.
+_BEYOND_C0 = (
+    "\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\ufffe\uffff"
+)
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
+#: In JSON text, C0 controls are escaped already inside strings; outside them they are its
+#: line breaks and indentation.
+_UNPRINTABLE_IN_JSON = re.compile(f"[{_BEYOND_C0}]")
 
 
 def printable(text: str) -> str:
     """Text from the input with control and direction-changing characters escaped, for a
     terminal (`\\x1b`, `\\u202e`)."""
     return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def printable_json(value: object, **options: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, ...)` with the characters `printable` escapes
+    written as `\\uXXXX` escapes: still the same JSON, but a terminal shows it as it is (JSON
+    already escapes C0 controls; only non-ASCII ones can be left, and only inside strings)."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _UNPRINTABLE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 class Code(enum.StrEnum):

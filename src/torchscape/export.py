@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from torchscape.catalog.ids import normalize_name
 from torchscape.catalog.model import Item, Landscape, export_record
-from torchscape.errors import TorchscapeError, UsageError
+from torchscape.errors import TorchscapeError, UsageError, printable_json
 from torchscape.site.datasets import API_VERSION, CSV_COLUMNS, items_csv
 
 FORMATS = ("csv", "json", "parquet")
@@ -77,7 +76,7 @@ def render(items: Sequence[Item], fmt: str) -> bytes:
             "columns": list(CSV_COLUMNS),
             "items": [export_record(i) for i in items],
         }
-        return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return (printable_json(body, indent=2) + "\n").encode("utf-8")
     if fmt == "parquet":
         return _parquet(items)
     raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -4,12 +4,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 
 from torchscape.audit.findings import GROUPS, AuditCode, Finding, counts
-from torchscape.errors import Severity, capped_warnings, left_out_lines
+from torchscape.errors import Severity, capped_warnings, left_out_lines, printable_json
 from torchscape.mdtext import md_inert
 
 JSON_VERSION = 1
@@ -99,7 +98,7 @@ def to_json(report: AuditReport) -> str:
         },
         "findings": [f.to_json() for f in report.findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return printable_json(document, indent=2) + "\n"
 
 
 # --- markdown -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.urls import canonical_repo
 from torchscape.catalog.yamlio import ParsedFile, YMap, parse_text, read_yaml
-from torchscape.errors import UsageError, printable
+from torchscape.errors import UsageError, printable, printable_json
 from torchscape.mdtext import md_inert
 
 Kind = Literal["added", "removed", "renamed", "moved", "status", "changed"]
@@ -377,7 +377,7 @@ def format_markdown(changes: Sequence[Change]) -> str:
 
 
 def format_json(changes: Sequence[Change]) -> str:
-    return json.dumps([c.to_json() for c in changes], indent=2, ensure_ascii=False) + "\n"
+    return printable_json([c.to_json() for c in changes], indent=2) + "\n"
 
 
 FORMATS = {"text": format_text, "markdown": format_markdown, "json": format_json}
