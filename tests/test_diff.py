@@ -172,6 +172,25 @@ def test_text_escapes_what_would_drive_a_terminal() -> None:
     )
 
 
+def test_a_file_that_is_not_utf8_or_too_large_is_one_line_naming_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python's codec message and a byte offset, where validate names the line and column; and
+    a 49 MB file was read whole (22 s, 740 MB of memory) where validate refuses it."""
+    (tmp_path / "old.yml").write_text(OLD, encoding="utf-8")
+    (tmp_path / "latin.yml").write_bytes(NEW.encode("utf-8") + b"# caf\xe9\n")
+    line = NEW.count("\n") + 1
+    with (tmp_path / "huge.yml").open("wb") as huge:
+        huge.truncate(33 * 1024 * 1024)  # sparse: no time or space spent
+    for name, said in (
+        ("latin.yml", f"latin.yml:{line}:6: the file is not UTF-8 text (byte 0xe9 cannot be decoded)"),
+        ("huge.yml", "huge.yml: the file is 34,603,008 bytes; the limit is 32 MiB"),
+    ):
+        assert main(["diff", str(tmp_path / "old.yml"), str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert said in err and len(err.splitlines()) == 1, err
+
+
 def test_cli_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "old.yml").write_text(OLD, encoding="utf-8")
     (tmp_path / "new.yml").write_text(NEW, encoding="utf-8")
