@@ -982,6 +982,24 @@ def test_a_settings_url_on_this_machine_is_warned(tmp_path: Path, url: str, warn
     assert result.landscape is not None
 
 
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("https://example.org/a'b\"c<d>e/", True),
+        ("https://example.org/a\u2028b/", True),
+        ("https://example.org/a%20b/~x_y-z.1/", False),
+        ("https://example.org/", False),
+    ],
+)
+def test_a_settings_url_with_characters_a_url_cannot_hold_is_warned(
+    tmp_path: Path, url: str, warned: bool
+) -> None:
+    """It passed without a word, and the sitemap listed addresses that were not URLs."""
+    result = run_check(tmp_path, catalog(item()), {"foundation": "F", "url": url})
+    said = [p.message for p in result.problems if p.code is Code.BROKEN_URL]
+    assert any("cannot hold as written" in m for m in said) == warned
+
+
 def test_a_subcategory_or_category_given_twice_is_merged_into_the_first_with_a_warning(
     tmp_path: Path,
 ) -> None:

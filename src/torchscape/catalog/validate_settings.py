@@ -188,7 +188,7 @@ def _item_words(settings: RawSettings, scope: Scope) -> None:
 def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
     if not settings.foundation.strip():
         scope.report(("foundation",), Code.EMPTY_VALUE, "is empty; it names the foundation")
-    check_url_field(scope, ("url",), settings.url or " ")
+    usable = check_url_field(scope, ("url",), settings.url or " ")
     host = (urlsplit(settings.url.strip()).hostname or "") if settings.url else ""
     if host == "localhost" or host.endswith(".localhost") or _loopback(host):
         message = (
@@ -212,6 +212,13 @@ def _landscape2_rules(settings: RawSettings, scope: Scope) -> None:
         )
         scope.warn(("url",), Code.BROKEN_URL, message)
     path = parts.path if parts is not None else ""
+    if usable and _UNENCODED.search(path):  # (spaces and controls are errors there already)
+        message = (
+            "has characters a URL cannot hold as written (quotes, <, >, spaces, control or "
+            "separator characters): percent-encode them, or the canonical links, sitemap and "
+            "feed name addresses that are not URLs"
+        )
+        scope.warn(("url",), Code.BROKEN_URL, message)
     if "//" in path:
         message = "has '//' in its path: the site's own links would name another host"
         scope.report(("url",), Code.INVALID_VALUE, message)
@@ -510,6 +517,11 @@ def _long_markdown(scope: Scope, steps: tuple[str | int, ...], value: str) -> No
 
 #: A path on the site: segments of URL path characters (RFC 3986 pchar) between single slashes.
 _PATH: Final = re.compile(r"(?:/[A-Za-z0-9\-._~%!$&'()*+,;=:@]+)*/?")
+#: What RFC 3986 leaves out of a URL's path unless percent-encoded, and characters that are
+#: invisible or move text (a line separator looks like nothing at all).
+_UNENCODED: Final = re.compile(
+    '["<>\\\\^`{|}\\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]'
+)
 
 
 def _loopback(host: str) -> bool:
