@@ -286,6 +286,25 @@ def dangerous_markup(html: str) -> list[str]:
     return parser.found
 
 
+def test_control_and_direction_characters_do_not_reach_pages(tmp_path: Path) -> None:
+    """A name with an escape sequence put a raw ESC byte into 9 pages (HTML does not allow it, and
+    a terminal showing the file obeys it), and U+202E reversed the text after it beyond its
+    element. Each is shown as U+FFFD; validate warns of both."""
+    data = tmp_path / "landscape.yml"
+    data.write_text(
+        dump(catalog(item("Tuner \x1b[31mRED \u202eevil", description="A \x07bell."))), encoding="utf-8"
+    )
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache")
+    pages = list(out.rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not {"\x1b", "\x07", "\u202e"} & set(text), page
+    item_page = next(p for p in pages if p.parent.name.startswith("tuner")).read_text(encoding="utf-8")
+    assert "Tuner \ufffd[31mRED \ufffdevil" in item_page
+
+
 def test_base_path_for_sub_path_hosting(tmp_path: Path) -> None:
     data = tmp_path / "landscape.yml"
     data.write_text(dump(catalog(item())), encoding="utf-8")

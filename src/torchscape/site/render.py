@@ -67,8 +67,15 @@ def dedent_markup(source: str) -> str:
     return "".join(part if index % 2 else _INDENT.sub("", part) for index, part in enumerate(parts))
 
 
+#: Characters no page carries as they are, each shown as U+FFFD instead: controls (HTML does not
+#: allow them, and a terminal showing the file obeys them) and the direction embeddings,
+#: overrides and isolates, which reorder the text after them up to the end of its block, beyond
+#: the element holding them. They can only come from data: `validate` warns of each.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+    return _UNSHOWABLE.sub("\ufffd", environment().get_template(template).render(**context))
 
 
 def json_script(value: Any) -> Markup:
