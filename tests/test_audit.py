@@ -278,6 +278,31 @@ def test_markdown_is_escaped_and_grouped(tmp_path: Path, capsys: pytest.CaptureF
     assert md_escape("a|b_c") == "a\\|b\\_c"
 
 
+def test_markdown_fix_addresses_are_code_and_free_text_is_never_a_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitHub links a bare address anywhere in a comment: one in an upstream description became a
+    link in the report. The addresses of a fix are code spans: exact, copyable, never links."""
+    from torchscape.sources.cache import Cache
+    from torchscape.sources.facts import RepoFacts
+
+    data = tmp_path / "landscape.yml"
+    data.write_text(dump(catalog(item("Odd", repo_url="https://github.com/org/odd"))), encoding="utf-8")
+    url = "https://github.com/org/odd"
+    said = "Moved! Log in at https://evil.example/login or www.evil.example"
+    facts = RepoFacts(
+        requested=url, name_with_owner="neworg/odd", url="https://github.com/neworg/odd", description=said
+    )
+    with Cache.open(tmp_path / "c") as cache:
+        cache.put("github", url, facts.to_json(), "2026-11-20T00:00:00Z")
+    args = ["audit", "--data-file", str(data), "--cache-dir", str(tmp_path / "c"), "--format", "markdown"]
+    assert main([*args, "--now", "2026-11-22"]) == 0
+    out = capsys.readouterr().out
+    assert "fix: `https://github.com/org/odd` → `https://github.com/neworg/odd`" in out
+    free = out.replace("`https://github.com/org/odd`", "").replace("`https://github.com/neworg/odd`", "")
+    assert "://" not in free.replace("\u200b://", "") and "www." not in free
+
+
 def test_observed_must_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "landscape.yml"
     data.write_text(dump(catalog(item())), encoding="utf-8")

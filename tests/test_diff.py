@@ -149,6 +149,13 @@ def test_markdown_is_inert() -> None:
     new = catalog([item("Kornia", description="Ask @admin about #1.")], [])
     text = format_markdown(diff_landscapes(read_entries(old, "o"), read_entries(new, "n")))
     assert "&#64;admin" in text and "&#35;1" in text and "@admin" not in text and "#1" not in text
+    # GitHub links bare addresses in text: a zero-width space inside each keeps them text
+    new = catalog(
+        [item("Kornia", description="Log in at https://evil.example/login or WWW.evil.example now.")], []
+    )
+    text = format_markdown(diff_landscapes(read_entries(old, "o"), read_entries(new, "n")))
+    assert "https\u200b://evil.example/login" in text and "WWW\u200b.evil.example" in text
+    assert "https://" not in text and "WWW." not in text
 
 
 def test_text_escapes_what_would_drive_a_terminal() -> None:

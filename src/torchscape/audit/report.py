@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from torchscape.audit.findings import GROUPS, AuditCode, Finding, counts
 from torchscape.errors import Severity, capped_warnings, left_out_lines, printable_json
-from torchscape.mdtext import md_inert
+from torchscape.mdtext import md_code, md_inert
 
 JSON_VERSION = 1
 MAX_VALUE = 300  # characters of one evidence value shown in text and markdown
@@ -149,7 +149,7 @@ def _md_finding(item: Finding) -> list[str]:
     for label, value in item.evidence:
         lines.append(f"  - {md_escape(label)}: {md_escape(value)}")
     if item.fix is not None:
-        lines.append(f"  - fix: {md_escape(item.fix.old)} → {md_escape(item.fix.new)}")
+        lines.append(f"  - fix: {md_code(item.fix.old)} → {md_code(item.fix.new)}")
     return lines
 
 
