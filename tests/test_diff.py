@@ -158,6 +158,21 @@ def test_markdown_is_inert() -> None:
     assert "https://" not in text and "WWW." not in text
 
 
+def test_removing_the_first_of_two_items_of_one_name_in_one_place_is_one_removal() -> None:
+    """The second took the first's id and was reported changed into itself, beside a removal."""
+    first = item("Dup", description="First.", repo_url="https://github.com/a/first")
+    second = item("Dup", description="Second.", repo_url="https://github.com/a/second")
+    old, new = catalog([first, second], []), catalog([second], [])
+    found = diff_landscapes(read_entries(old, "o"), read_entries(new, "n"))
+    assert [(c.kind, c.name) for c in found] == [("removed", "Dup")]
+    edited = item("Dup", description="Second, edited.", repo_url="https://github.com/a/second")
+    found = diff_landscapes(read_entries(old, "o"), read_entries(catalog([edited], []), "n"))
+    assert [(c.kind, [f.field for f in c.fields]) for c in found] == [
+        ("removed", []),
+        ("changed", ["description"]),
+    ]
+
+
 def test_text_escapes_what_would_drive_a_terminal() -> None:
     old = catalog([item("Kornia", description="Vision.")], [])
     new = catalog([item("Kornia", description="Vision \x1b]0;title\x07 \x1b[8mhidden\x1b[0m \u202etxt")], [])

@@ -155,6 +155,10 @@ def diff_landscapes(
     #    a name get -2, -3 in file order, so deleting the first would renumber the others.
     old_at, new_at = _by_place(old), _by_place(new)
     pairs = [(old_at[k], new_at[k]) for k in new_at if k in old_at]
+    #    Where several share a name in one place (on either side), the same repository, or
+    #    else the same fields, tells which is which: the id of the second of two would be taken
+    #    for the first's once the first is removed.
+    pairs += _same_name_same_place(old, new, {id(e) for pair in pairs for e in pair})
     placed = {id(e) for pair in pairs for e in pair}
     old, new = [e for e in old if id(e) not in placed], [e for e in new if id(e) not in placed]
     # 2. Then the same id (moved, or fields changed), 3. then the same repository (renamed).
@@ -181,6 +185,34 @@ def diff_landscapes(
         changes += _compare(before, after, retired_statuses)
     order = {kind: n for n, kind in enumerate(KINDS)}
     return sorted(changes, key=lambda c: (order[c.kind], c.name.casefold(), c.id))
+
+
+def _place_key(entry: Entry) -> tuple[str, str, str]:
+    return entry.name.casefold(), entry.category.casefold(), entry.subcategory.casefold()
+
+
+def _same_name_same_place(
+    old: Sequence[Entry], new: Sequence[Entry], taken: set[int]
+) -> list[tuple[Entry, Entry]]:
+    """Pairs among entries that share a name and a place, matched by repository, then by
+    identical fields (each entry in one pair at most; `taken`: entries already paired)."""
+    groups: dict[tuple[str, str, str], tuple[list[Entry], list[Entry]]] = {}
+    for side, entries in enumerate((old, new)):
+        for entry in entries:
+            if id(entry) not in taken:
+                groups.setdefault(_place_key(entry), ([], []))[side].append(entry)
+    pairs: list[tuple[Entry, Entry]] = []
+    for before, after in groups.values():
+        if len(before) + len(after) <= 2:
+            continue  # one on each side was paired already; one alone is added or removed
+        for same in (lambda a, b: bool(a.repo) and a.repo == b.repo, lambda a, b: a.fields == b.fields):
+            for entry in list(after):
+                match = next((b for b in before if same(b, entry)), None)
+                if match is not None:
+                    pairs.append((match, entry))
+                    before.remove(match)
+                    after.remove(entry)
+    return pairs
 
 
 def _by_place(entries: Sequence[Entry]) -> dict[tuple[str, str, str], Entry]:
