@@ -205,7 +205,7 @@ def _same_name_same_place(
     for before, after in groups.values():
         if len(before) + len(after) <= 2:
             continue  # one on each side was paired already; one alone is added or removed
-        for same in (lambda a, b: bool(a.repo) and a.repo == b.repo, lambda a, b: a.fields == b.fields):
+        for same in (_same_repo, _same_fields):
             for entry in list(after):
                 match = next((b for b in before if same(b, entry)), None)
                 if match is not None:
@@ -213,6 +213,14 @@ def _same_name_same_place(
                     before.remove(match)
                     after.remove(entry)
     return pairs
+
+
+def _same_repo(one: Entry, other: Entry) -> bool:
+    return bool(one.repo) and one.repo == other.repo
+
+
+def _same_fields(one: Entry, other: Entry) -> bool:
+    return one.fields == other.fields
 
 
 def _by_place(entries: Sequence[Entry]) -> dict[tuple[str, str, str], Entry]:
