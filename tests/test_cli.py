@@ -558,6 +558,8 @@ def test_paths_in_success_lines_have_their_control_characters_escaped(
         "created an example landscape in a b\\x07 (9 files)",
         "next: cd 'a b\\x07' && torchscape serve",
     ]
+    assert main(["new", "--", "-dash"]) == 0  # `cd -dash` takes it for an option
+    assert capsys.readouterr().out.splitlines()[-1] == "next: cd ./-dash && torchscape serve"
 
 
 @pytest.mark.parametrize(

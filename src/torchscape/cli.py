@@ -936,7 +936,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     written = create_example(args.directory)
     print(f"created an example landscape in {printable(str(args.directory))} ({len(written)} files)")
-    print(f"next: cd {printable(shlex.quote(str(args.directory)))} && torchscape serve")
+    folder = str(args.directory)
+    folder = f"./{folder}" if folder.startswith("-") else folder  # else `cd` takes it for an option
+    print(f"next: cd {printable(shlex.quote(folder))} && torchscape serve")
     return 0
 
 
