@@ -224,6 +224,30 @@ def test_feed_from_three_commits_and_the_snapshot(
     assert fresh == feed
 
 
+@needs_git
+def test_a_commit_that_mends_an_unreadable_file_has_an_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It had none: its parent could not be read, so it was taken for a revision with nothing
+    to say, and what it changed was never listed."""
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo", monkeypatch)
+    repo.commit(
+        {"land/landscape.yml": landscape([item("Kornia")]), "land/settings.yml": SETTINGS},
+        "start",
+        "2024-01-01T12:00:00Z",
+    )
+    repo.commit({"land/landscape.yml": "categories: [\n"}, "broken", "2024-01-02T12:00:00Z")
+    repo.commit(
+        {"land/landscape.yml": landscape([item("Kornia"), item("Pyro")])}, "mended", "2024-01-03T12:00:00Z"
+    )
+    feed, _ = build(tmp_path / "repo" / "land" / "landscape.yml", tmp_path / "site", capsys)
+    titles = [e.findtext(f"{A}title") for e in SafeET.fromstring(feed).findall(f"{A}entry")]
+    assert [t for t in titles if t and t.endswith("(the version before could not be read)")] == [
+        "3 items listed (the version before could not be read)"  # (the fixture adds one item)
+    ]
+
+
 def test_no_git_means_no_catalog_entries_and_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -157,9 +157,13 @@ class _Walker:
             return []
         try:
             new = self._entries(after, f"{sha[:12]}:{self.path}")
-            old = self._entries(before, f"{sha[:12]}^:{self.path}") if before is not None else []
         except UsageError:
             return []  # a revision that was not readable YAML: nothing to say about it
+        try:
+            old = self._entries(before, f"{sha[:12]}^:{self.path}") if before is not None else []
+        except UsageError:  # the commit mended a file that did not read: what it holds now
+            title = f"{len(new)} items listed (the version before could not be read)"
+            return [FeedEntry(entry_id("commit", sha), title, when, "", "", "catalog")]
         changes = diff_landscapes(old, new, retired=self.retired)
         if len(changes) > MAX_CHANGES_PER_COMMIT or (before is None and changes):
             title = f"{len(new)} items listed" if before is None else f"{len(changes)} catalog changes"
