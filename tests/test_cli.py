@@ -312,15 +312,17 @@ def test_a_poster_is_not_written_over_a_logo_it_draws(
     assert logo.read_bytes() == before
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["export", "-o", "out/x"],
-        ["poster", "--format", "svg", "-o", "out/x"],
-        ["schema", "-o", "out/x"],
-        ["history", "export", "out/x", "--cache-dir", "cache"],
-    ],
-)
+def writing(target: str) -> list[list[str]]:
+    """A command line of each command that writes a file named on it, writing `target`."""
+    return [
+        ["export", "-o", target],
+        ["poster", "--format", "svg", "-o", target],
+        ["schema", "-o", target],
+        ["history", "export", target, "--cache-dir", "cache"],
+    ]
+
+
+@pytest.mark.parametrize("argv", writing("out/x"))
 def test_outputs_replace_the_file_a_link_points_to_whole(chdir_tmp: Path, argv: list[str]) -> None:
     """Every output is a new file renamed into place (an old one is never rewritten in place:
     a reader sees it whole), and a link is followed, not replaced."""
@@ -340,15 +342,7 @@ def test_outputs_replace_the_file_a_link_points_to_whole(chdir_tmp: Path, argv: 
     assert sorted(p.name for p in (chdir_tmp / "real").iterdir()) == ["x"]  # no temporary file left
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["export", "-o", "x"],
-        ["poster", "--format", "svg", "-o", "x"],
-        ["schema", "-o", "x"],
-        ["history", "export", "x", "--cache-dir", "cache"],
-    ],
-)
+@pytest.mark.parametrize("argv", writing("x"))
 def test_an_output_made_read_only_is_refused_not_replaced(
     chdir_tmp: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
