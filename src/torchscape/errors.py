@@ -36,7 +36,6 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
-#: C0 and C1 controls, and the Unicode marks that change the direction or the joining of text.
 #: Characters that change what a terminal shows rather than show themselves: C0 and C1 controls,
 #: zero-width and direction marks (U+061C included), line and paragraph separators, invisible
 #: operators, direction embeddings, overrides and isolates, the byte-order mark, interlinear
