@@ -303,6 +303,14 @@ def test_control_and_direction_characters_do_not_reach_pages(tmp_path: Path) -> 
         assert not {"\x1b", "\x07", "\u202e"} & set(text), page
     item_page = next(p for p in pages if p.parent.name.startswith("tuner")).read_text(encoding="utf-8")
     assert "Tuner \ufffd[31mRED \ufffdevil" in item_page
+    # The JSON the site's scripts make views of (the list view, the compare table) follows the
+    # pages; the API keeps the data whole.
+    for view in ("explorer.json", "explorer-text.json", "compare.json"):
+        assert "\u202e" not in (out / "api" / view).read_text(encoding="utf-8"), view
+    assert (
+        "\u202eevil"
+        in json.loads((out / "api" / "items.json").read_text(encoding="utf-8"))["items"][0]["name"]
+    )
 
 
 def test_base_path_for_sub_path_hosting(tmp_path: Path) -> None:

@@ -153,6 +153,22 @@ def test_slash_focuses_search_and_arrows_move_between_tiles(page: Page, bundled_
     page.wait_for_url(f"**/projects/{first}/")
 
 
+def test_slash_goes_to_the_search_from_a_filter_checkbox_but_is_typed_in_text(
+    page: Page, bundled_site: Site
+) -> None:
+    """From a checkbox it stayed there, and a space typed next ticked the box."""
+    ready(page, bundled_site)
+    page.locator(".filters-box > summary").click()
+    box = page.locator("input[data-filter=category]").first
+    box.click()
+    expect(box).to_be_focused()
+    page.keyboard.press("/")
+    search = page.locator("input[type=search]")
+    expect(search).to_be_focused()
+    page.keyboard.type("a/b")
+    expect(search).to_have_value("a/b")  # in the search box itself, "/" is a character
+
+
 def test_csv_download_holds_the_current_view(page: Page, bundled_site: Site) -> None:
     ready(page, bundled_site, "?q=quantization")
     with page.expect_download() as download:
@@ -218,6 +234,36 @@ def test_dead_upstream_is_hidden_by_default_and_search_still_reaches_it(page: Pa
         expect(page).to_have_url(re.compile(r"all=1"))
         page.locator("[data-clear]").click()
         assert sorted(visible_ids(page)) == ["alive", "gone", "unknown"]
+        # Asked for by the upstream-state filter, it shows ("archived 1" gave "0 projects").
+        page.goto(base + "?activity=archived", wait_until="networkidle")
+        assert visible_ids(page) == ["gone"]
+        expect(page.locator("[data-count]")).to_have_text("1 project")
+
+
+def test_ids_that_objects_have_already_break_nothing(page: Page, tmp_path: Path) -> None:
+    """An item named "Constructor" (id `constructor`, a member of every object): the page threw,
+    and no description was searched; `?item=constructor` went to a page named after a function;
+    `?sort=toString` was written back into the address."""
+    data = tmp_path / "landscape.yml"
+    items = [
+        item("Constructor", description="Saves checkpoints."),
+        item("Keeper", description="Restores checkpoints quickly."),
+    ]
+    data.write_text(dump(catalog(*items)), encoding="utf-8")
+    out = tmp_path / "site"
+    build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, tmp_path / "cache"))
+    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
+        page.goto(base, wait_until="networkidle")
+        expect(page.locator("[data-explorer]")).to_have_attribute("data-texts", "loaded")
+        page.locator("input[type=search]").fill("checkpoints")
+        expect(page.locator("[data-count]")).to_have_text("2 projects match “checkpoints”")
+        for hostile in ("constructor", "__proto__", "toString"):
+            page.goto(f"{base}?item={hostile}", wait_until="networkidle")
+            assert page.url.split("?")[0] == base  # stays home: no such item
+        page.goto(f"{base}?view=list&sort=toString", wait_until="networkidle")
+        page.locator("input[type=search]").fill("x")
+        page.locator("input[type=search]").fill("")
+        expect(page).to_have_url(re.compile(r"\?view=list$"))
 
 
 def test_back_after_typing_and_opening_a_tile_restores_the_query(page: Page, bundled_site: Site) -> None:

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+
+from conftest import serving
+from helpers import catalog, dump, item
+from torchscape.paths import resolve_sources
+from torchscape.serve import make_server
+from torchscape.site.build import BuildRequest, build_site
 
 if TYPE_CHECKING:
     from conftest import Site
@@ -53,6 +60,34 @@ def test_a_shared_comparison_url_builds_the_table(page: Page, bundled_site: Site
     assert best.count() >= 1  # the snapshot's release counts differ
     expect(page.locator("tr[data-row='stars'] td.best")).to_have_count(0)  # all unknown: nothing is best
     expect(page.locator("tr[data-row='torch'] td").nth(2)).to_have_text("unknown")
+    # The address is written back as read: the unknown id and the repeat left out.
+    page.goto(bundled_site.url("compare/?items=pyro,not-an-item,pyro,numpyro"), wait_until="networkidle")
+    expect(page).to_have_url(re.compile(r"/compare/\?items=pyro,numpyro$"))
+    expect(page).to_have_title(re.compile(r"^Compare Pyro, NumPyro"))
+    for _ in range(2):
+        page.locator("button[data-remove]").first.click()
+    expect(page).to_have_url(re.compile(r"/compare/$"))
+    expect(page).not_to_have_title(re.compile(r"Pyro"))  # the page's own title again, not the last item's
+
+
+def test_items_of_one_name_can_each_be_added_to_a_comparison(page: Page, tmp_path: Path) -> None:
+    """The "Add" box mapped a name to one of its items: the other could only be added by id."""
+    data = tmp_path / "landscape.yml"
+    twin, other = catalog(item("Twin"), item("Alpha")), catalog(item("Twin"), subcategory="Other")
+    twin["categories"][0]["subcategories"] += other["categories"][0]["subcategories"]  # type: ignore[index]
+    data.write_text(dump(twin), encoding="utf-8")
+    out = tmp_path / "site"
+    build_site(BuildRequest(resolve_sources(str(data), None, None, None), out, tmp_path / "cache"))
+    ids = json.loads((out / "api" / "compare.json").read_text(encoding="utf-8"))["items"]
+    twins = sorted(i for i, record in ids.items() if record["name"] == "Twin")
+    assert len(twins) == 2
+    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
+        page.goto(f"{base}compare/?items={twins[1]}", wait_until="networkidle")
+        offered = page.eval_on_selector_all("#compare-names option", "els => els.map(e => e.value)")
+        assert sorted(offered) == ["Alpha", *(f"Twin ({i})" for i in twins)]
+        page.locator("input[name=name]").fill("Twin")
+        page.locator("form[data-compare-add] button").click()
+        expect(page).to_have_url(re.compile(rf"\?items={twins[1]},{twins[0]}$"))
 
 
 def test_pre_rendered_comparisons_work_without_javascript(browser: Browser, bundled_site: Site) -> None:

@@ -150,6 +150,11 @@ def test_setup_page_writes_the_snippet_and_previews(page: Page, bundled_site: Si
         arg=frame.evaluate(CONTENT_HEIGHT),
     )
     assert page.locator("button[data-copy]").first.is_visible()
+    # Only colours the embed pages read (3, 4, 6 or 8 digits) go into the snippet.
+    page.fill("input[name=bg]", "12345")
+    assert "bg=" not in (page.text_content("[data-iframe-snippet]") or "")
+    page.fill("input[name=bg]", "123456")
+    assert "bg=123456" in (page.text_content("[data-iframe-snippet]") or "")
 
 
 def test_item_page_badge_shows_and_copies(page: Page, bundled_site: Site) -> None:

@@ -259,6 +259,14 @@ describe("hiddenByDefault", () => {
     assert.equal(hidden({ observed: observed({ activity: "slowing" }) }), false);
   });
 
+  test("not when the upstream-state filter asks for that state", () => {
+    // Ticking "archived 1" gave "0 projects": the one it counted was kept hidden.
+    const archived = item("x", { observed: observed({ activity: "archived" }) });
+    assert.equal(hiddenByDefault(archived, new Set(["archived"])), false);
+    assert.equal(hiddenByDefault(archived, new Set(["dormant"])), true);
+    assert.equal(hiddenByDefault(archived, new Set()), true);
+  });
+
   test("never for missing data", () => {
     assert.equal(hiddenByDefault(item("x", { observed: null })), false);
     assert.equal(hiddenByDefault(item("x", { observed: observed({}) })), false);

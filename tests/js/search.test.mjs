@@ -130,7 +130,7 @@ describe("search on small catalogs", () => {
   test("an empty query returns every item in order with score 0", () => {
     const items = [item("b"), item("a"), item("c")];
     const index = buildIndex(items);
-    for (const query of ["", "   ", "-- ++ ,"]) {
+    for (const query of ["", "   ", "\t"]) {
       assert.deepEqual(search(index, query), [
         { id: "b", score: 0 },
         { id: "a", score: 0 },
@@ -138,6 +138,7 @@ describe("search on small catalogs", () => {
       ]);
     }
     assert.deepEqual(search(buildIndex([]), ""), []);
+    assert.deepEqual(search(index, "-- ++ ,"), []); // no words, and no name holds it as written
     assert.deepEqual(search(buildIndex([]), "anything"), []);
   });
 
@@ -345,6 +346,21 @@ describe("search on small catalogs", () => {
     const index = buildIndex([item("modal", { name: "Modal" }), item("model", { name: "Model zoo" })]);
     assert.deepEqual(ids(index, "modal"), ["modal"]);
     assert.deepEqual(ids(index, "modl"), ["modal", "model"].sort());
+  });
+
+  test("a query with no letters or digits finds the names that hold it as written", () => {
+    // It has no words to match, and was taken for no query: every item "matched" it.
+    const index = buildIndex([
+      item("fire", { name: "🔥🔥" }),
+      item("bang", { name: "!!! Tool" }),
+      item("torch", { name: "Torch", description: "Lights 🔥" }),
+    ]);
+    assert.deepEqual(ids(index, "🔥"), ["fire"]);
+    assert.deepEqual(ids(index, " !!! "), ["bang"]);
+    assert.deepEqual(ids(index, "???"), []);
+    assert.deepEqual([...matching(index, "🔥🔥")], [1, 0, 0]);
+    assert.deepEqual(match(index, "!!!").map((hit) => hit.item), [1]);
+    assert.equal(search(index, "   ").length, 3); // a blank query is no query
   });
 
   test("every query word must match (AND) when some item matches them all", () => {

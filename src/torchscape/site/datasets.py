@@ -15,6 +15,7 @@ from typing import Any
 
 from torchscape.catalog.model import Item, Landscape, export_record
 from torchscape.site.model import SiteModel
+from torchscape.site.render import shown
 from torchscape.site.writer import FileSink
 from torchscape.sources.observed import ItemObserved
 
@@ -136,8 +137,11 @@ def write_datasets(landscape: Landscape, model: SiteModel, writer: FileSink) -> 
             "items": [summary_record(records[i]) for i in ids],
         }
         writer.write(f"api/categories/{category.id}.json", _json(body))
-    writer.write("api/explorer.json", _json(explorer_data(landscape, records, model.relations.compatible)))
-    writer.write("api/explorer-text.json", _json(explorer_texts(landscape, records)))
+    # Files only the site's scripts read, which make views of them: what pages never show as it
+    # is (direction overrides, controls) they do not get either. The API files keep the data whole.
+    explorer = explorer_data(landscape, records, model.relations.compatible)
+    writer.write("api/explorer.json", shown(_json(explorer)))
+    writer.write("api/explorer-text.json", shown(_json(explorer_texts(landscape, records))))
     redirects = {item.landscape2_id: f"projects/{item.id}/" for item in landscape}
     writer.write("api/redirects.json", _json({"version": API_VERSION, "items": redirects}))
     curated = (replace(i, description=None) if i.id in model.upstream_descriptions else i for i in landscape)

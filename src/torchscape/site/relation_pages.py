@@ -13,6 +13,7 @@ from torchscape.relations.graph import Drawing, layout
 from torchscape.site.model import CategoryView, SiteModel
 from torchscape.site.pages import Page, _common, _write
 from torchscape.site.related import CompareTables
+from torchscape.site.render import shown
 from torchscape.site.writer import FileSink
 
 #: Above this many linked items the whole graph is not drawn (only per category).
@@ -38,7 +39,7 @@ def write_relation_pages(
     for item_id, record in data["items"].items():
         record["logo"] = model.tile_logos[item_id]  # shown at tile size, as on the pre-rendered pages
     writer.write(
-        "api/compare.json", json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        "api/compare.json", shown(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     )
     count = _write_comparisons(landscape, model, common, writer)
     if model.relations.has_dependencies:  # else nothing to draw: no page, no link to one

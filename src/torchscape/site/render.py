@@ -75,7 +75,13 @@ _UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u206
 
 
 def render(template: str, **context: Any) -> str:
-    return _UNSHOWABLE.sub("\ufffd", environment().get_template(template).render(**context))
+    return shown(environment().get_template(template).render(**context))
+
+
+def shown(text: str) -> str:
+    """`text` with the characters no page carries (`_UNSHOWABLE`) as U+FFFD: for pages, and for
+    the JSON the site's own scripts build views from (JSON escapes C0 controls already)."""
+    return _UNSHOWABLE.sub("\ufffd", text)
 
 
 def json_script(value: Any) -> Markup:

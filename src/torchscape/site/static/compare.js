@@ -208,23 +208,36 @@ async function setUpApp() {
   const data = await response.json();
   const known = new Set(Object.keys(data.items));
   let ids = parseItems(location.search, known);
-  const options = Object.entries(data.items)
-    .sort(([, a], [, b]) => a.name.localeCompare(b.name))
-    .map(([id, item]) => `<option value="${escapeHtml(item.name)}" data-id="${escapeHtml(id)}"></option>`)
+  const title = document.title; // the page's own, for when no item is left
+  // Names several items share are offered with their ids ("Twin (twin-a)"), so each can be added.
+  const named = new Map(); // lowercased name -> the ids of the items with it
+  for (const id of Object.keys(data.items)) {
+    const key = data.items[id].name.toLowerCase();
+    named.set(key, [...(named.get(key) || []), id]);
+  }
+  const offered = (id) => {
+    const name = data.items[id].name;
+    return named.get(name.toLowerCase()).length > 1 ? `${name} (${id})` : name;
+  };
+  const options = Object.keys(data.items)
+    .sort((a, b) => data.items[a].name.localeCompare(data.items[b].name))
+    .map((id) => `<option value="${escapeHtml(offered(id))}" data-id="${escapeHtml(id)}"></option>`)
     .join("");
-  const byName = new Map(Object.entries(data.items).map(([id, item]) => [item.name.toLowerCase(), id]));
+  const byName = new Map(Object.keys(data.items).map((id) => [offered(id).toLowerCase(), id]));
   const render = (push) => {
     const url = ids.length ? `?items=${ids.map(encodeURIComponent).join(",")}` : location.pathname;
     if (push !== null) history[push ? "pushState" : "replaceState"](null, "", url);
     const form = `<form class="compare-add" data-compare-add><label>Add a ${escapeHtml(words[0])} <input list="compare-names" name="name" autocomplete="off"${ids.length >= MAX ? " disabled" : ""}></label> <button type="submit"${ids.length >= MAX ? " disabled" : ""}>Add</button><datalist id="compare-names">${options}</datalist></form>`;
     const hint = ids.length < 2 ? `<p class="muted" data-compare-hint>Pick ${2 - ids.length} more (2 to 4 ${escapeHtml(words[1])}).</p>` : "";
     app.innerHTML = `${form}${hint}${ids.length ? renderTable(app, data, ids) : ""}`;
-    document.title = ids.length ? `Compare ${ids.map((id) => data.items[id].name).join(", ")}` : document.title;
+    document.title = ids.length ? `Compare ${ids.map((id) => data.items[id].name).join(", ")}` : title;
   };
   app.addEventListener("submit", (event) => {
     event.preventDefault();
     const name = new FormData(event.target).get("name")?.toString().trim().toLowerCase() || "";
-    const id = byName.get(name) || (known.has(name) ? name : null);
+    // A shared name alone adds the first of its items not shown yet.
+    const first = (named.get(name) || []).find((other) => !ids.includes(other));
+    const id = byName.get(name) || first || (known.has(name) ? name : null);
     if (id && !ids.includes(id) && ids.length < MAX) (ids = [...ids, id]), render(true);
   });
   app.addEventListener("click", (event) => {
@@ -235,7 +248,7 @@ async function setUpApp() {
     ids = parseItems(location.search, known);
     render(null);
   });
-  render(null);
+  render(false); // the address as read: unknown and repeated ids left out
 }
 
 /** The home grid's "Pick to compare" mode: while it is on, a tile (click or Enter) is picked

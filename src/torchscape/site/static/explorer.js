@@ -12,6 +12,8 @@ const panel = document.querySelector("[data-explorer]");
 /** What the landscape calls its items (settings `torchscape.item_words`): one, many. */
 const words = (document.body.dataset.words || "project|projects").split("|");
 const capital = (word) => word.charAt(0).toUpperCase() + word.slice(1);
+/** Inputs in which a keystroke is not text. */
+const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"]);
 const SORTS = { name: "Name", stars: "Stars", last_commit: "Last commit", last_release: "Last release", added: "Date added" };
 const LABELS = { category: "Category", subcategory: "Subcategory", status: "Curation status", kind: "Kind", license: "Licence", language: "Language", activity: "Upstream state", torch: "Accepts torch" };
 
@@ -36,7 +38,7 @@ function readState() {
   return {
     q: params.get("q") || "",
     view: params.get("view") === "list" ? "list" : "grid",
-    sort: SORTS[params.get("sort")] ? params.get("sort") : "",
+    sort: Object.hasOwn(SORTS, params.get("sort") ?? "") ? params.get("sort") : "", // not "toString"
     dir: params.get("dir") === "asc" || params.get("dir") === "desc" ? params.get("dir") : "",
     all: params.get("all") === "1",
     filters,
@@ -74,7 +76,8 @@ function results(data, state) {
   items = applyFilters(items, state.filters);
   const shown = [];
   const hidden = [];
-  for (const item of items) (!state.all && hiddenByDefault(item) ? hidden : shown).push(item);
+  const asked = state.filters.activity;
+  for (const item of items) (!state.all && hiddenByDefault(item, asked) ? hidden : shown).push(item);
   const relevance = () => new Map(rank(data.index, match(data.index, query)).map((hit, position) => [hit.id, position]));
   return { shown, hidden, kept, sorted: () => sortItems(shown, state, query && relevance()) };
 }
@@ -493,11 +496,14 @@ async function start() {
     render(false);
   });
   document.addEventListener("keydown", (event) => {
-    const typing = event.target.closest?.("input, textarea, select");
-    if (event.key === "/" && !typing) {
+    const control = event.target.closest?.("input, textarea, select"); // arrows are its own
+    // "/" is text only where text is typed: from a checkbox or a select it goes to the search
+    // (it stayed there, and a space typed next ticked the box).
+    const writing = event.target.closest?.("textarea, [contenteditable]") || (control?.matches("input") && !NOT_TEXT.has(control.type));
+    if (event.key === "/" && !writing) {
       event.preventDefault();
       input.focus();
-    } else if (!typing) moveFocus(event);
+    } else if (!control) moveFocus(event);
   });
   panel.hidden = false;
   filtersBox.open = Object.values(state.filters).some((set) => set.size); // show what is active
@@ -505,10 +511,13 @@ async function start() {
   // With the descriptions, keywords and topics, a search also finds their words. The index with
   // them is built when the browser is idle; until then searches use the one without.
   const texts = await (await fetch(`${root}api/explorer-text.json`)).json();
+  // Objects keyed by item ids: an id may be "constructor" or "toString", which a plain lookup
+  // finds on every object (a function, not this item's texts).
+  const own = (object, id, none) => (Object.hasOwn(object, id) ? object[id] : none);
   for (const item of data.items) {
-    item.description = texts.descriptions[item.id] || "";
-    item.keywords = texts.keywords[item.id] || [];
-    item.observed.topics = texts.topics[item.id] || [];
+    item.description = own(texts.descriptions, item.id, "");
+    item.keywords = own(texts.keywords, item.id, []);
+    item.observed.topics = own(texts.topics, item.id, []);
   }
   buildWhenIdle(data, idle, () => {
     indexed(); // if this build took over from the first before it was done

@@ -217,11 +217,14 @@ function option(filter, value, count, selected) {
 /**
  * Whether the explorer hides an item until asked: only when observed data shows the project dead
  * upstream (archived, or dormant: no commit or release for a long time). Never for missing data,
- * and never because of its curation status (a retired project is not a dead one).
+ * and never because of its curation status (a retired project is not a dead one); nor when the
+ * upstream-state filter asks for its state (`asked`, the filter's selected values).
  * @param {object} item
+ * @param {Set<string>} [asked]
  * @returns {boolean}
  */
-export function hiddenByDefault(item) {
+export function hiddenByDefault(item, asked = undefined) {
   const state = activity(item);
-  return state === "archived" || state === "dormant";
+  // (Ticking "archived 1" showed "0 projects", the one kept hidden.)
+  return (state === "archived" || state === "dormant") && !asked?.has(state);
 }

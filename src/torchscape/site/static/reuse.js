@@ -65,7 +65,8 @@ function embedQuery(form) {
   if (!data.get("headers")) query.set("headers", "0");
   for (const name of ["bg", "fg", "accent"]) {
     const value = String(data.get(name) || "").trim().replace(/^#/, "");
-    if (/^[0-9a-f]{3,8}$/i.test(value)) query.set(name, value);
+    // The lengths embed.js reads (3, 4, 6 or 8 digits): "12345" went into the snippet unread.
+    if (/^(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(value)) query.set(name, value);
   }
   const text = query.toString();
   return text ? `?${text}` : "";

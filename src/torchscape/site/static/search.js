@@ -29,7 +29,8 @@
  * gets the acronym, and every field with the acronym gets the phrase when the acronym stands for
  * one phrase only.
  *
- * A query is tokenised the same way, and every query word must match (AND). A word matches a
+ * A query is tokenised the same way (one with no letters or digits, "🔥" or "!!!", has no words:
+ * it finds the names that hold it as written), and every query word must match (AND). A word matches a
  * token exactly (same stem), as a prefix (the word, 2+ characters, starts the token) or with a
  * typo (Damerau-Levenshtein distance 1 for words of 4+ characters, 2 for 8+), typos only for
  * words that the catalog does not hold as typed; or, counting less, as a word of the same
@@ -635,8 +636,20 @@ function longestRun(tokens, start, end, matchers, previous, current) {
  *   every item in its original order with score 0
  */
 export function search(index, query) {
-  if (tokenize(query).length === 0) return index.items.map(({ id }) => ({ id, score: 0 }));
+  if (!query.trim()) return index.items.map(({ id }) => ({ id, score: 0 }));
   return rank(index, match(index, query));
+}
+
+/** Items whose name holds `query` as written (case aside): for a query with no letters or
+ * digits ("🔥", "!!!"), which has no words to match, so a name made of such characters can
+ * still be found. */
+function literal(index, query) {
+  const wanted = query.trim().toLowerCase();
+  const found = [];
+  index.items.forEach((item, position) => {
+    if (String(item.name ?? "").toLowerCase().includes(wanted)) found.push(position);
+  });
+  return found;
 }
 
 /**
@@ -649,7 +662,8 @@ export function search(index, query) {
  */
 export function match(index, query) {
   const words = tokenize(query);
-  if (words.length === 0) return index.items.map((_, item) => ({ item, score: 0 }));
+  if (!query.trim()) return index.items.map((_, item) => ({ item, score: 0 }));
+  if (words.length === 0) return literal(index, query).map((item) => ({ item, score: 0 }));
   const every = words.map((word) => wordMatcher(index, word));
   const { masks, want, scored } = coverage(index, every);
   if (want === 0) return [];
@@ -726,7 +740,11 @@ export function matching(index, query) {
   const count = index.items.length;
   const words = tokenize(query);
   const hits = Object.assign(new Uint8Array(count), { words, kept: words });
-  if (words.length === 0) return hits.fill(1);
+  if (!query.trim()) return hits.fill(1);
+  if (words.length === 0) {
+    for (const item of literal(index, query)) hits[item] = 1;
+    return hits;
+  }
   const { masks, want, narrowed } = coverage(index, words.map((word) => wordMatcher(index, word)));
   hits.kept = narrowed ? words.filter((_, q) => want & (1 << q)) : words;
   if (want === 0) return hits;

@@ -8,8 +8,10 @@ async function followLandscape2Link() {
   if (!id) return;
   try {
     const response = await fetch(`${root}api/redirects.json`);
-    const page = (await response.json()).items[id];
-    if (page) location.replace(`${root}${page}`);
+    const pages = (await response.json()).items;
+    // Only the file's own entries: "?item=constructor" found a function on every object.
+    const page = Object.hasOwn(pages, id) ? pages[id] : null;
+    if (typeof page === "string") location.replace(`${root}${page}`);
   } catch (error) {
     console.warn("torchscape: could not follow the item link", error);
   }
