@@ -19,9 +19,8 @@ from torchscape.sources.facts import PackageFacts
 TOKEN = "ghp_TestToken0123456789abcdefABCDEF0001"
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'
 
-SMALL = """\
-# keep this comment
-categories:
+#: The Training category and its one framework, as the files of these tests start.
+TRAINER = """\
 - name: Training
   subcategories:
   - name: Frameworks
@@ -30,6 +29,7 @@ categories:
       homepage_url: https://example.org/example-trainer
       logo: example-trainer.svg
 """
+SMALL = "# keep this comment\ncategories:\n" + TRAINER
 
 
 def landscape(folder: Path, text: str = SMALL) -> Path:
@@ -59,6 +59,18 @@ def items(data: Path, category: str, subcategory: str) -> list[dict[str, object]
             if (cat["name"], sub["name"]) == (category, subcategory):
                 return list(sub["items"] or [])
     raise AssertionError("no such subcategory")
+
+
+def add_from_github(data: Path, env: pytest.MonkeyPatch, spec: dict[str, object]) -> int:
+    """`add` of the one repository `spec` describes, from a fake GitHub, into Training /
+    Frameworks (the package index named is never reached: no package links back)."""
+    with FakeGitHub([spec]) as github:
+        env.setenv("GITHUB_TOKEN", TOKEN)
+        env.setenv("GITHUB_GRAPHQL_URL", github.url)
+        url = f"https://github.com/{spec['nameWithOwner']}"
+        return add(
+            data, url, "--index-url", "http://127.0.0.1:9/simple/", "--category", "Training / Frameworks"
+        )
 
 
 @pytest.fixture
@@ -91,17 +103,7 @@ def test_a_description_from_github_that_is_a_yaml_1_1_word_is_added(
     tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = landscape(tmp_path)
-    with FakeGitHub([repo("foo/agreeable", description="Yes")]) as github:
-        env.setenv("GITHUB_TOKEN", TOKEN)
-        env.setenv("GITHUB_GRAPHQL_URL", github.url)
-        code = add(
-            data,
-            "https://github.com/foo/agreeable",
-            "--index-url",
-            "http://127.0.0.1:9/simple/",
-            "--category",
-            "Training / Frameworks",
-        )
+    code = add_from_github(data, env, repo("foo/agreeable", description="Yes"))
     assert code == 0, capsys.readouterr().err
     added = items(data, "Training", "Frameworks")[0]
     assert added["name"] == "agreeable" and added["description"] == "Yes"
@@ -109,15 +111,10 @@ def test_a_description_from_github_that_is_a_yaml_1_1_word_is_added(
 
 # --- where the item goes -------------------------------------------------------------------
 
-SHARED_HERE = """\
-categories:
-- name: Training
-  subcategories:
-  - name: Frameworks
-    items:
-    - name: Example Trainer
-      homepage_url: https://example.org/example-trainer
-      logo: example-trainer.svg
+SHARED_HERE = (
+    "categories:\n"
+    + TRAINER
+    + """\
       extra: &shared
         summary_tags: example
     - name: Example Tuner
@@ -125,8 +122,10 @@ categories:
       logo: example-tuner.svg
       extra: *shared
 """
+)
 
-SHARED_ELSEWHERE = """\
+SHARED_ELSEWHERE = (
+    """\
 categories:
 - name: Deployment
   subcategories:
@@ -137,18 +136,15 @@ categories:
       logo: example-server.svg
       extra: &common
         summary_tags: example
-- name: Training
-  subcategories:
-  - name: Frameworks
-    items:
-    - name: Example Trainer
-      homepage_url: https://example.org/example-trainer
-      logo: example-trainer.svg
+"""
+    + TRAINER
+    + """\
       extra:   # the same as the server's
         *common
   - name: Tuning
     items: []
 """
+)
 
 
 @pytest.mark.parametrize("text", [SHARED_HERE, SHARED_ELSEWHERE], ids=["anchor-here", "anchor-elsewhere"])
@@ -171,15 +167,10 @@ def test_an_item_ending_with_an_alias_is_ended_where_the_alias_is(
     assert items(data, "Training", "Frameworks")[-1]["name"] == "Fable"
 
 
-BARE_ITEMS = """\
-categories:
-- name: Training
-  subcategories:
-  - name: Frameworks
-    items:
-    - name: Example Trainer
-      homepage_url: https://example.org/example-trainer
-      logo: example-trainer.svg
+BARE_ITEMS = (
+    "categories:\n"
+    + TRAINER
+    + """\
   - name: Empty
     items:{after}
   - name: Serving
@@ -188,6 +179,7 @@ categories:
       homepage_url: https://example.org/example-server
       logo: example-server.svg
 """
+)
 
 
 @pytest.mark.parametrize("after", ["", "   # nothing yet"], ids=["bare", "with-comment"])
@@ -309,17 +301,7 @@ def test_direction_controls_from_upstream_are_not_written(
     """`Safe tool \u202egnp.exe` shows as `Safe tool exe.png`: written, then warned about."""
     data = landscape(tmp_path)
     description = "Safe tool \u202egnp.exe \u2066isolated\u2069 \u200fmark\u061c \x1b[31mred"
-    with FakeGitHub([repo("foo/rlo", description=description)]) as github:
-        env.setenv("GITHUB_TOKEN", TOKEN)
-        env.setenv("GITHUB_GRAPHQL_URL", github.url)
-        code = add(
-            data,
-            "https://github.com/foo/rlo",
-            "--index-url",
-            "http://127.0.0.1:9/simple/",
-            "--category",
-            "Training / Frameworks",
-        )
+    code = add_from_github(data, env, repo("foo/rlo", description=description))
     out = capsys.readouterr()
     assert code == 0, out.err
     added = items(data, "Training", "Frameworks")[1]
