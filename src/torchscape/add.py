@@ -27,7 +27,7 @@ from torchscape.catalog.model import Landscape
 from torchscape.catalog.roundtrip import read_source, unified_diff
 from torchscape.catalog.suggest import Suggester, examples_from, item_words
 from torchscape.catalog.urls import UrlProblem, canonical_repo, check_url, github_repo_url
-from torchscape.errors import CatalogError, Code, TorchscapeError, UsageError, printable
+from torchscape.errors import DIRECTION_CONTROLS, CatalogError, Code, TorchscapeError, UsageError, printable
 from torchscape.outputs import os_reason, read_only, write_atomically
 from torchscape.paths import Sources, display_path
 from torchscape.site.monogram import monogram_svg
@@ -41,7 +41,7 @@ _SPDX = re.compile(r"^[A-Za-z0-9.+-]+(?: (?:AND|OR|WITH) [A-Za-z0-9.+-]+)*\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: Unicode's bidirectional controls: they reorder the text around them ("Safe \u202egnp.exe"
 #: shows as "Safe exe.png"), so what they make a name or description read as is not what it is.
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile(f"[\u061c\u200e\u200f{DIRECTION_CONTROLS}]")
 MAX_DESCRIPTION = 500
 MAX_TAGS = 10
 

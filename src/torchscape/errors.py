@@ -40,8 +40,12 @@ class Severity(enum.StrEnum):
 #: zero-width and direction marks (U+061C included), line and paragraph separators, invisible
 #: operators, direction embeddings, overrides and isolates, the byte-order mark, interlinear
 #: annotation marks and the two noncharacters at the end of the basic plane.
+#: The writing-direction embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), as
+#: ranges for a regex character class: each reorders the text after it, so "Good\u202eliveD"
+#: reads as another name. Every check and filter of them starts from this.
+DIRECTION_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 _BEYOND_C0 = (
-    "\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+    f"\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029{DIRECTION_CONTROLS}\u2060-\u2064"
     "\ufeff\ufff9-\ufffb\ufffe\uffff"
 )
 _UNPRINTABLE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")

@@ -6,13 +6,15 @@ import re
 from typing import Final
 from urllib.parse import urlsplit
 
+from torchscape.errors import DIRECTION_CONTROLS
+
 _CRUNCHBASE = re.compile(r"^https://www\.crunchbase\.com/organization/[^/]+/?\Z")
 _GITHUB_REPO = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
 _GITHUB_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _DANGEROUS = ("javascript", "data", "vbscript", "file")
 #: Control characters, and the invisible ones that change how text around them reads (direction
 #: overrides and marks, zero-width characters): a URL holding one is not what it shows.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f\u200b-\u200f{DIRECTION_CONTROLS}\ufeff]")
 #: The common, plainly valid shape, checked without a full parse: scheme, host, optional port.
 _SIMPLE = re.compile(r"^https?://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::\d{1,5})?(?:[/?#][^\s]*)?\Z")
 

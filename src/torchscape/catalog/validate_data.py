@@ -26,7 +26,7 @@ from torchscape.catalog.model import KINDS, MAX_SECOND_PATHS
 from torchscape.catalog.raw import RawCategory, RawItem, RawSubcategory, StatusSetting
 from torchscape.catalog.urls import canonical_repo, github_repo_problem, repo_key, scheme_of
 from torchscape.catalog.yamlio import ParsedFile, YList, YMap
-from torchscape.errors import Code
+from torchscape.errors import DIRECTION_CONTROLS, Code
 
 _PACKAGE = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])\Z")
 _TAG = re.compile(r"^[a-z-]+\Z")
@@ -639,8 +639,8 @@ def second_places(
 #: that override or embed a writing direction (U+202A-U+202E, U+2066-U+2069): "Good\u202eliveD"
 #: shows as another name, and the reversal runs on past it (into a page's title). The marks
 #: U+200E and U+200F, which right-to-left text uses, are not among them.
-_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-_DIRECTION: Final = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CONTROL: Final = re.compile(f"[\x00-\x1f\x7f-\x9f\ufffe\uffff{DIRECTION_CONTROLS}]")
+_DIRECTION: Final = re.compile(f"[{DIRECTION_CONTROLS}]")
 
 #: An SPDX licence id or reference: `Apache-2.0`, `GPL-2.0+`, `LicenseRef-Mine`, `DocumentRef-x:LicenseRef-y`.
 _SPDX_ID: Final = re.compile(

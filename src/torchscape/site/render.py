@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from torchscape.catalog.ids import normalize_name
+from torchscape.errors import DIRECTION_CONTROLS
 from torchscape.site.badges import snippets as badge_snippets
 
 
@@ -71,7 +72,7 @@ def dedent_markup(source: str) -> str:
 #: allow them, and a terminal showing the file obeys them) and the direction embeddings,
 #: overrides and isolates, which reorder the text after them up to the end of its block, beyond
 #: the element holding them. They can only come from data: `validate` warns of each.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSHOWABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{DIRECTION_CONTROLS}]")
 
 
 def render(template: str, **context: Any) -> str:
