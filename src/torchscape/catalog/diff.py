@@ -20,7 +20,15 @@ from typing import Any, Literal
 
 from torchscape.catalog.ids import collision_key, item_id
 from torchscape.catalog.urls import canonical_repo
-from torchscape.catalog.yamlio import MAX_FILE_BYTES, ParsedFile, YMap, parse_text, read_yaml
+from torchscape.catalog.yamlio import (
+    MAX_FILE_BYTES,
+    ParsedFile,
+    YMap,
+    not_utf8,
+    parse_text,
+    read_yaml,
+    too_large,
+)
 from torchscape.errors import UsageError, printable, printable_json
 from torchscape.mdtext import md_inert
 from torchscape.outputs import os_reason
@@ -323,7 +331,7 @@ def revision_text(spec: str, data_file: Path, cwd: Path) -> tuple[str, str]:
         try:
             size = as_file.stat().st_size
             if size > MAX_FILE_BYTES:  # as validate and build refuse it, before reading it all
-                raise UsageError(f"{printable(spec)}: {_too_large(size)}")
+                raise UsageError(f"{printable(spec)}: {too_large(size)}")
             return spec, _utf8(as_file.read_bytes(), spec)
         except OSError as exc:
             raise UsageError(f"cannot read {printable(spec)}: {os_reason(exc)}") from exc
@@ -342,23 +350,16 @@ def revision_text(spec: str, data_file: Path, cwd: Path) -> tuple[str, str]:
         raise UsageError(f"'{rev}' is not a revision")
     text = git(["show", f"{rev}:{path}", "--"], root if ":" not in spec else cwd)
     if len(text) > MAX_FILE_BYTES:
-        raise UsageError(f"{printable(f'{rev}:{path}')}: {_too_large(len(text))}")
+        raise UsageError(f"{printable(f'{rev}:{path}')}: {too_large(len(text))}")
     return f"{rev}:{path}", text
 
 
-def _too_large(size: int) -> str:
-    return f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB"
-
-
 def _utf8(data: bytes, shown: str) -> str:
-    """The text of a catalog file, or a UsageError naming the line and column of the first
-    byte that is not UTF-8 (as validate names it)."""
+    """The text of a catalog file, or a UsageError naming where it is not UTF-8, as validate does."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        head = data[: exc.start]
-        line, column = head.count(b"\n") + 1, exc.start - (head.rfind(b"\n") + 1) + 1
-        why = f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)"
+        (line, column), _, why = not_utf8(data, exc)
         raise UsageError(f"{printable(shown)}:{line}:{column}: {why}") from exc
 
 

@@ -135,8 +135,7 @@ def _read_text(parsed: ParsedFile) -> str | None:
     try:
         size = parsed.path.stat().st_size
         if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
-            parsed.problem((1, 1), Code.TOO_LARGE, f"the file is {size:,} bytes; the limit is {limit} MiB")
+            parsed.problem((1, 1), Code.TOO_LARGE, too_large(size))
             return None
         data = parsed.path.read_bytes()
     except OSError as exc:
@@ -145,12 +144,21 @@ def _read_text(parsed: ParsedFile) -> str | None:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        head = data[: exc.start]
-        line = head.count(b"\n") + 1
-        col = exc.start - (head.rfind(b"\n") + 1) + 1
-        message = f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)"
-        parsed.problem((line, col), Code.NOT_UTF8, message)
+        parsed.problem(*not_utf8(data, exc))
         return None
+
+
+def too_large(size: int) -> str:
+    """Why a catalog file of `size` bytes is not read."""
+    return f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+
+
+def not_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[Mark, Code, str]:
+    """Where (line, column) and why `data` does not decode as UTF-8."""
+    head = data[: exc.start]
+    where = (head.count(b"\n") + 1, exc.start - (head.rfind(b"\n") + 1) + 1)
+    why = f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)"
+    return where, Code.NOT_UTF8, why
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
