@@ -52,7 +52,7 @@ from torchscape.sources.github_answer import (
     read_exception,
 )
 from torchscape.sources.github_query import build_query, build_variables, since_for, split_repo_url
-from torchscape.sources.http import RetryPolicy, bounded, make_client, redact
+from torchscape.sources.http import RetryPolicy, WaitBudget, bounded, make_client, redact
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ class _Run:
         self.tokens = _Tokens(len(client._tokens))
         self.queue: deque[_Batch] = deque()
         self.failures_in_a_row = 0
-        self.waited = 0.0  # seconds spent waiting for rate limits: at most twice `retry.max_wait`
+        self.waits = WaitBudget(client.retry)
         self.since = since_for(dt.datetime.fromtimestamp(client._clock(), dt.UTC))
 
     def run(self, repos: Sequence[str]) -> None:
@@ -311,11 +311,9 @@ class _Run:
             self.fail_all("auth", "GitHub refused every token; check GITHUB_TOKEN or GITHUB_TOKENS")
             return
         wait = max(0.0, soonest - self.client._clock())
-        max_wait = self.client.retry.max_wait
-        if wait <= max_wait and self.waited + wait <= 2 * max_wait:  # a limit "reset soon" every time
+        if self.waits.take(wait):
             log.warning("GitHub: every token is rate-limited; waiting %.0f s", wait)  # shown: not silent
             self.client._sleep(wait)
-            self.waited += wait
             self.tokens.release(soonest)
             return
         message = (

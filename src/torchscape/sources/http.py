@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,25 @@ class RetryPolicy:
         """Exponential backoff with full jitter for attempt 1, 2, ..."""
         cap = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return rng.uniform(cap / 2, cap)
+
+
+class WaitBudget:
+    """The rate-limit waits one run may make: none longer than `policy.max_wait`, and at most
+    twice that in all (a server saying "reset soon" at every answer is not waited on forever);
+    then what is still limited fails as such and is left for the next run. Shared by threads."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self.most = policy.max_wait
+        self.waited = 0.0
+        self._lock = threading.Lock()
+
+    def take(self, wait: float) -> bool:
+        """Whether to wait `wait` seconds (then counted) or to give up."""
+        with self._lock:
+            if wait > self.most or self.waited + wait > 2 * self.most:
+                return False
+            self.waited += wait
+            return True
 
 
 def make_client(

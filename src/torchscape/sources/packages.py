@@ -33,6 +33,7 @@ from torchscape.sources.http import (
     AnswerTooLarge,
     AnswerTooSlow,
     RetryPolicy,
+    WaitBudget,
     bounded,
     make_client,
     retry_after,
@@ -180,11 +181,7 @@ class PackageIndexClient:
         self.transport = transport
         self.sleep = sleep
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
-        # Seconds the index asked us to wait (Retry-After), summed over every worker of the
-        # client: at most twice `retry.max_wait` (4 minutes), as for GitHub; then a package it
-        # rate-limits fails as such and is left for the next run.
-        self.waited = 0.0
-        self._waits = threading.Lock()
+        self.waits = WaitBudget(retry)  # what the index asks to wait, over every worker of a run
 
     def fetch(
         self, names: Sequence[str], on_result: Callable[[str, PackageFacts | FetchError], None]
@@ -195,6 +192,7 @@ class PackageIndexClient:
         command at once (what arrived is stored already), even while a server keeps a request
         waiting; a pool's threads would be waited for at exit."""
         stats = FetchStats()
+        self.waits = WaitBudget(self.retry)  # a run's
         unique = list(dict.fromkeys(names))
         todo: queue.SimpleQueue[str] = queue.SimpleQueue()
         for name in unique:
@@ -230,6 +228,7 @@ class PackageIndexClient:
 
     def fetch_one(self, name: str) -> PackageFacts | FetchError:
         """One package's facts (or why not), in this thread."""
+        self.waits = WaitBudget(self.retry)
         with self._client() as client:
             return self._fetch_one(client, name)[0]
 
@@ -332,7 +331,7 @@ class PackageIndexClient:
                 break
             if outcome.wait is None:
                 wait = self.retry.delay(attempt, self.rng)
-            elif not self._may_wait(outcome.wait):
+            elif not self.waits.take(outcome.wait):
                 return failure
             else:
                 wait = outcome.wait
@@ -340,14 +339,6 @@ class PackageIndexClient:
             tally.retries += 1
             self.sleep(wait)
         return failure
-
-    def _may_wait(self, wait: float) -> bool:
-        """Whether a wait the index asked for fits in the run's budget (and then it is counted)."""
-        with self._waits:
-            if wait > self.retry.max_wait or self.waited + wait > 2 * self.retry.max_wait:
-                return False
-            self.waited += wait
-            return True
 
     def _attempt(
         self,
