@@ -159,13 +159,13 @@ def _package(
     if index is not None:
         result = index.fetch_one(name)
         if isinstance(result, PackageFacts):
-            return _web_links(result, notes)
+            return result  # the index reader keeps only links the catalog takes
         if result.kind == "not-found" and must_exist:
             raise UsageError(f"the package index has no package '{name}'")
         if result.kind != "not-found":
             notes.append(f"package index: {result.message}; using what is known")
     data = known.get((PACKAGES, name))
-    facts = _record(PackageFacts, data) if data else None
+    facts = _record(PackageFacts, data) if data else None  # a cache older than that check
     return _web_links(facts, notes) if facts is not None else None
 
 
