@@ -23,11 +23,13 @@ bench: $(VENV)/.stamp-test
 $(VENV)/.stamp-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m compileall -q src  # see "Each command imports" in the README
 	touch $@
 
 $(VENV)/.stamp-test: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m compileall -q src
 	# GitHub's published GraphQL schema, to check our queries against (needs npm; skipped without)
 	if command -v npm >/dev/null; then npm install --prefix .tools --no-save --no-audit --no-fund --silent @octokit/graphql-schema; fi
 	touch $@ $(VENV)/.stamp-run

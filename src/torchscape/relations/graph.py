@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-import networkx as nx
+if TYPE_CHECKING:  # imported where a graph is drawn: a tenth of a second a build without one saves
+    import networkx as nx
 
 COLUMN = 210
 ROW = 30
@@ -121,13 +123,18 @@ def layout(
 ) -> Drawing:
     """Place the items that have an edge; with `focus`, only edges touching those items are kept
     (their other ends are drawn as context)."""
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    for source in sorted(edges):
-        for target in edges[source]:
-            if focus is None or source in focus or target in focus:
-                graph.add_edge(source, target)
-    if graph.number_of_nodes() == 0:
+    kept = [
+        (source, target)
+        for source in sorted(edges)
+        for target in edges[source]
+        if focus is None or source in focus or target in focus
+    ]
+    if not kept:
         return Drawing(drawing_id, title, (), (), 2 * MARGIN, 2 * MARGIN)
+    import networkx as nx
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_edges_from(kept)
     columns = _columns(graph)
     rows = _rows(graph, columns)
     nodes = tuple(
@@ -148,6 +155,8 @@ def layout(
 
 def _columns(graph: nx.DiGraph[str]) -> dict[str, int]:
     """Longest chain of dependencies below each node (cycles collapsed into one step)."""
+    import networkx as nx
+
     condensed = nx.condensation(graph)
     depth: dict[int, int] = {}
     for component in reversed(list(nx.topological_sort(condensed))):
