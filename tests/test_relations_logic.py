@@ -143,7 +143,7 @@ def test_no_requirement_or_no_package_is_unknown_never_compatible(tmp_path: Path
     assert torch_cell(None, None) == {"text": "unknown"}
     assert (
         torch_cell("", ("2.1", "2.0"), ("2.1", "2.0"))["text"]
-        == "any version (every tested version, 2.0 to 2.1)"
+        == "any version (every tested version: 2.0 to 2.1)"
     )
     assert torch_cell("<2.1", (), ("2.1",)) == {"text": "<2.1 (none of the tested versions)", "value": 0}
 

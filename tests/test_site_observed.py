@@ -105,6 +105,8 @@ def test_item_page_shows_observed_facts(tmp_path: Path) -> None:
     assert "now <a href=" in unknown and "org/renamed-elsewhere" in unknown  # moved upstream
     assert "tag-active" not in unknown and "Dormant" not in unknown  # no dates: no judgement
     assert json.loads((out / "api" / "items.json").read_text(encoding="utf-8"))["version"] == 1
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<option value="stars">' in home and '<option value="last_commit">' in home
 
 
 def test_activity_is_never_judged_from_missing_data() -> None:

@@ -194,7 +194,8 @@ def torch_cell(
     if not accepted:
         return _cell(f"{spec} (none of the tested versions)", 0)
     if tested and len(accepted) == len(tested):
-        return _cell(f"{spec} (every tested version, {tested[-1]} to {tested[0]})", len(accepted))
+        span = tested[0] if len(tested) == 1 else f"{tested[-1]} to {tested[0]}"
+        return _cell(f"{spec} (every tested version: {span})", len(accepted))
     span = accepted[0] if len(accepted) == 1 else f"{accepted[-1]} to {accepted[0]}"
     return _cell(f"{spec} (accepts {span} of the tested)", len(accepted))
 

@@ -38,15 +38,15 @@ class CompareTables:
         self._cells: dict[str, dict[str, str]] = {}
 
     def html(self, ids: Sequence[str], compact: bool = False) -> Markup:
-        """The table of `ids`; `compact` (item pages) leaves out links and rows unknown for all."""
+        """The table of `ids`, without the rows unknown for all of them; `compact` (item pages)
+        leaves out links too."""
         records = [self._expand(i) for i in ids]
         best = mark_best(records)
         head = "".join(self._head(i) for i in ids)
         rows = []
         for row in ROWS:
-            if compact and (
-                row.key in _ITEM_PAGE_SKIPS or all(r[row.key].get("text") == UNKNOWN for r in records)
-            ):
+            unknown_for_all = all(r[row.key].get("text") == UNKNOWN for r in records)
+            if unknown_for_all or (compact and row.key in _ITEM_PAGE_SKIPS):
                 continue
             cells = []
             for index, item_id in enumerate(ids):

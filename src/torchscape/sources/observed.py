@@ -82,6 +82,12 @@ class Observed:
     def get(self, item_id: str) -> ItemObserved:
         return self.items.get(item_id, ItemObserved())
 
+    @property
+    def has_repos(self) -> bool:
+        """Whether any item has repository data (stars, commits): the site offers to sort by
+        those only then (a snapshot of package data alone has none)."""
+        return any(view.repo for view in self.items.values())
+
 
 def load_observed(landscape: Landscape, cache_dir: Path | None, thresholds: Thresholds) -> Observed:
     """Merge the cache and the landscape's snapshot file, then derive each item's view."""

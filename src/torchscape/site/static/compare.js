@@ -187,6 +187,9 @@ function renderTable(app, data, ids) {
     })
     .join("");
   const body = data.rows
+    // A fact unknown for every project shown (no GitHub data fetched, say) is a row of "unknown":
+    // left out, as in the pre-rendered tables.
+    .filter((row) => records.some((cells) => cells[row.key] && cells[row.key].text !== UNKNOWN))
     .map((row) => {
       const cells = records.map((cells, i) => {
         const cell = cells[row.key] || { text: UNKNOWN };
