@@ -73,6 +73,17 @@ def test_pages_exist(bundled_site: Path) -> None:
     assert (bundled_site / "projects" / "pytorch-lightning" / "index.html").is_file()
 
 
+def test_about_page_explains_statuses_in_any_landscapes_words(bundled_site: Path) -> None:
+    """It said "retired from the programme" (the PyTorch ecosystem's words) on every landscape,
+    and showed visitors the YAML (`project: archived`)."""
+    about = (bundled_site / "about" / "index.html").read_text(encoding="utf-8")
+    statuses = about[about.index("<h2>Curation statuses</h2>") : about.index("<h2>Data</h2>")]
+    assert "<dt>Retired from the ecosystem</dt>" in statuses
+    assert "says nothing about whether the project is still developed" in statuses
+    assert "programme" not in statuses and "project:" not in statuses
+    assert "(written <code>archived</code> in the catalog)" in statuses
+
+
 def test_no_template_syntax_leaks(bundled_site: Path) -> None:
     for page in bundled_site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
