@@ -787,7 +787,7 @@ def test_unusable_source_gives_a_placeholder(
     logo = LogoProcessor().process(path, "PyTorch Lightning", "pytorch-lightning")
     assert logo.placeholder and logo.problem is not None and problem in logo.problem
     assert logo.media_type == "image/svg+xml"
-    assert re.fullmatch(r"pytorch-lightning\.[0-9a-f]{10}\.svg", logo.filename)
+    assert re.fullmatch(r"pytorch-lightning\.[0-9a-f]{10}\.filled\.svg", logo.filename)
     root = assert_safe(logo.data)
     assert root.get("viewBox") == "0 0 64 64" and root.get("width") is None
     assert "".join(root.itertext()).startswith("PyTorch Lightning")
@@ -805,7 +805,7 @@ def test_other_unusable_sources(tmp_path: Path) -> None:
 
 def test_placeholder_file_names_are_slugs_of_the_stem() -> None:
     logo = LogoProcessor().process(None, "Texas A&M", "Texas A&M Ünïversity/../x")
-    assert re.fullmatch(r"texas-a-m-university-x\.[0-9a-f]{10}\.svg", logo.filename)
+    assert re.fullmatch(r"texas-a-m-university-x\.[0-9a-f]{10}\.filled\.svg", logo.filename)
     assert LogoProcessor().process(None, "中文", "中文").filename.startswith("logo.")
 
 
@@ -1409,3 +1409,96 @@ def test_a_document_without_a_view_box_is_drawn_without_resampling(monkeypatch: 
     assert b"viewBox" not in document  # nothing to derive one from: resvg draws it at its own size
     assert raster._rasterise(document) is not None
     assert calls == []  # the scale we would pass would be that of a made-up viewBox
+
+
+# --- logos that bring their own background --------------------------------------------------------
+
+
+def _bitmap(mode: str, fmt: str, **save: Any) -> bytes:
+    image = Image.new(mode, (40, 20), (20, 120, 200, 255)[: len(mode)] if mode != "P" else 3)
+    if mode == "RGBA":
+        image.putpixel((0, 0), (0, 0, 0, 0))  # one transparent pixel: the alpha channel is used
+    output = io.BytesIO()
+    image.save(output, format=fmt, **save)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "filled"),
+    [
+        # A monogram's square (rounded) and a badge-like logo fill their box: no plate on dark pages.
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><title>M</title>'
+            '<rect width="64" height="64" rx="12" fill="#15803D"/><text x="9" y="40">M</text></svg>',
+            "m.svg",
+            True,
+        ),
+        (
+            f'<svg xmlns="{SVG_NS}" viewBox="-5 -5 110 50"><rect x="-5" y="-5" width="110" height="50" fill="#000"/>'
+            f'<circle cx="50" cy="20" r="9" fill="#fff"/></svg>',
+            "badge.svg",
+            True,
+        ),
+        (
+            f'<svg xmlns="{SVG_NS}" viewBox="0 0 100 40"><rect width="100%" height="100%" fill="red"/>'
+            f'<path d="M0 0h9v9z"/></svg>',
+            "percent.svg",
+            True,
+        ),
+        # Ink on nothing, a rectangle that does not cover the box, or one that lets it show through.
+        (svg(""), "ink.svg", False),
+        (
+            f'<svg xmlns="{SVG_NS}" viewBox="0 0 100 40"><rect width="100" height="40" fill="none"/>'
+            f'<path d="M0 0h9v9z"/></svg>',
+            "none.svg",
+            False,
+        ),
+        (
+            f'<svg xmlns="{SVG_NS}" viewBox="0 0 100 40"><rect width="100" height="40" fill="red" opacity=".5"/>'
+            f'<path d="M0 0h9v9z"/></svg>',
+            "half.svg",
+            False,
+        ),
+        (
+            f'<svg xmlns="{SVG_NS}" viewBox="0 0 100 40"><path d="M0 0h9v9z"/>'
+            f'<rect width="100" height="40" fill="red"/></svg>',
+            "later.svg",
+            False,
+        ),
+        (_bitmap("RGB", "JPEG"), "photo.jpg", True),
+        (_bitmap("RGB", "PNG"), "opaque.png", True),
+        (_bitmap("RGBA", "PNG"), "alpha.png", False),
+    ],
+)
+def test_a_logo_that_fills_its_box_is_named_so_and_dark_pages_skip_its_plate(
+    process: Callable[..., ProcessedLogo], source: str | bytes, name: str, filled: bool
+) -> None:
+    """Dark pages put a white plate behind logos (most are dark ink on nothing); around the
+    bundled catalog's coloured monograms it was a glaring white frame."""
+    logo = process(source, name)
+    assert not logo.placeholder, logo.problem
+    assert (".filled." in logo.filename) is filled, logo.filename
+    if logo.thumbnail is not None:  # the tiles' drawing of an SVG is named as the SVG is
+        assert (".filled." in logo.thumbnail[0]) is filled
+
+
+def test_webp_headers_tell_whether_alpha_is_used() -> None:
+    from torchscape.site.logos.backdrop import fills_its_box
+
+    opaque_lossy = _bitmap("RGB", "WEBP", quality=80)
+    with_alpha = _bitmap("RGBA", "WEBP", quality=80)
+    lossless_opaque = _bitmap("RGB", "WEBP", lossless=True)
+    lossless_alpha = _bitmap("RGBA", "WEBP", lossless=True)
+    assert fills_its_box(opaque_lossy, "image/webp") and fills_its_box(lossless_opaque, "image/webp")
+    assert not fills_its_box(with_alpha, "image/webp") and not fills_its_box(lossless_alpha, "image/webp")
+    assert not fills_its_box(b"RIFF\0\0\0\0WEBPVP8X" + bytes(20), "image/gif")
+
+
+def test_the_site_styles_leave_out_the_plate_of_filled_logos() -> None:
+    from importlib import resources
+
+    static = resources.files("torchscape.site") / "static"
+    site_css = static.joinpath("site.css").read_text("utf-8")
+    dark = site_css[site_css.index("@media (prefers-color-scheme: dark)") :]
+    assert 'img[src*=".filled."] { background: none; }' in dark
+    assert 'img[src*=".filled."]' in static.joinpath("embed.css").read_text("utf-8")

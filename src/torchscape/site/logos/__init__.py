@@ -34,9 +34,9 @@ bytes and the same file name.
 The package, by topic: `cache` (logo files and cache records on disk), `bitmaps` (decode, shrink,
 re-encode), `allowlists` (what survives sanitising), `css` (style sheets and declarations),
 `svg` (parse, copy, root, ids, output), `numbers` (short numbers, path and points compaction),
-`raster` (heavy SVGs as WebP), `resample` (embedded bitmaps at their drawn size), `common`
-(limits, namespaces, media types). This module holds the public API: `LogoProcessor`,
-`ProcessedLogo` and the constants.
+`raster` (heavy SVGs as WebP), `resample` (embedded bitmaps at their drawn size), `backdrop`
+(whether a logo brings its own background), `common` (limits, namespaces, media types). This
+module holds the public API: `LogoProcessor`, `ProcessedLogo` and the constants.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from torchscape.site.logos.backdrop import fills_its_box
 from torchscape.site.logos.bitmaps import _checked_bitmap, _is_bitmap, _process_bitmap
 from torchscape.site.logos.cache import _Outcome, _read_record, _read_source, _write_record
 from torchscape.site.logos.common import (
@@ -131,13 +132,14 @@ class LogoProcessor:
         if outcome.problem is not None:
             return self._placeholder(name, stem, outcome.problem)
         stem = _slug(file_stem)
-        filename = _filename(stem, outcome.data, outcome.media_type)
+        filled = fills_its_box(outcome.data, outcome.media_type)
+        filename = _filename(stem, outcome.data, outcome.media_type, filled)
         thumbnail = None
         if outcome.media_type == SVG_TYPE:
             key = _content_key(f"thumbnail {THUMBNAIL_VERSION}\0".encode() + outcome.data)
             drawn = self._cached(key, lambda: _thumbnail_outcome(outcome.data))
-            if drawn.problem is None:
-                thumbnail = (_filename(stem, drawn.data, drawn.media_type), drawn.data)
+            if drawn.problem is None:  # a drawing of the SVG: filled as the SVG is
+                thumbnail = (_filename(stem, drawn.data, drawn.media_type, filled), drawn.data)
         return ProcessedLogo(filename, outcome.data, outcome.media_type, False, None, thumbnail)
 
     def placeholder(self, name: str, stem: str, problem: str) -> ProcessedLogo:
@@ -149,7 +151,9 @@ class LogoProcessor:
         key = _content_key(b"placeholder\0" + name.encode("utf-8"))
         outcome = self._cached(key, lambda: _Outcome(_placeholder_svg(name), SVG_TYPE))
         return ProcessedLogo(
-            filename=_filename(_slug(stem), outcome.data, outcome.media_type),
+            filename=_filename(
+                _slug(stem), outcome.data, outcome.media_type, fills_its_box(outcome.data, outcome.media_type)
+            ),
             data=outcome.data,
             media_type=outcome.media_type,
             placeholder=True,
@@ -203,9 +207,11 @@ def source_problem(source: Path) -> str | None:
     return None
 
 
-def _filename(stem: str, data: bytes, media_type: str) -> str:
-    """`<stem>.<first 10 hex digits of sha256(data)>.<extension of the media type>`."""
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{_EXTENSION_OF[media_type]}"
+def _filename(stem: str, data: bytes, media_type: str, filled: bool = False) -> str:
+    """`<stem>.<first 10 hex digits of sha256(data)>.<extension of the media type>`, with
+    `.filled` before the extension for a logo that brings its own background (`backdrop`)."""
+    marker = ".filled" if filled else ""
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{marker}.{_EXTENSION_OF[media_type]}"
 
 
 def _slug(text: str) -> str:
