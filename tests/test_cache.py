@@ -114,6 +114,26 @@ def test_cli_history_export_import(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "imported 1 snapshot(s)" in capsys.readouterr().err
 
 
+def test_a_line_that_is_not_json_is_named_in_our_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It read "Expecting value: line 1 column 1 (char 0)": Python's decoder, which counts the
+    line as its first and the character from 0, beside the file's own line number."""
+    good = json.dumps({"source": "github", "key": REPO, "fetched_at": "2026-01-01T00:00:00Z", "data": {}})
+    history = tmp_path / "h.jsonl"
+    lines = ["not json", good, '{"source": "github"} trailing', '{"source": "gith', "{source: 1}", "[1 2]"]
+    history.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    assert main(["history", "import", str(history), "--cache-dir", str(tmp_path / "c")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"skipped {history}:1: not JSON (a value was expected at column 1)",
+        f"skipped {history}:3: not JSON (more text after the JSON value at column 22)",
+        f"skipped {history}:4: not JSON (a text in quotes is not closed at column 12)",
+        f"skipped {history}:5: not JSON (a field name in double quotes was expected at column 2)",
+        f"skipped {history}:6: not JSON (a comma was expected at column 4)",
+        "imported 1 snapshot(s)",
+    ]
+
+
 def test_schema_is_versioned_and_migrates_forward(tmp_path: Path) -> None:
     sqlite3.connect(tmp_path / FILE_NAME).close()  # an empty file: version 0
     with Cache.open(tmp_path) as cache:

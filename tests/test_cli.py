@@ -549,7 +549,7 @@ def test_paths_in_success_lines_have_their_control_characters_escaped(
     assert capsys.readouterr().err == "wrote the data schema to s\\x1b[31m.json\n"
     assert main(["new", "a b\x07"]) == 0
     assert capsys.readouterr().out.splitlines()[-2:] == [
-        "created an example landscape in a b\\x07 (9 files)",
+        "created an example landscape in a b\\x07 (10 files)",
         "next: cd 'a b\\x07' && torchscape serve",
     ]
     assert main(["new", "--", "-dash"]) == 0  # `cd -dash` takes it for an option

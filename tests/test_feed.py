@@ -276,3 +276,77 @@ def test_an_empty_feed_is_still_valid(
     feed, _ = build(data, tmp_path / "site", capsys)
     assert atom_problems(feed) == []
     assert SafeET.fromstring(feed).findall(f"{A}entry") == []
+
+
+def _titles(feed: bytes) -> list[str]:
+    return [e.findtext(f"{A}title") or "" for e in SafeET.fromstring(feed).findall(f"{A}entry")]
+
+
+@needs_git
+def test_a_shallow_clone_lists_no_false_additions_and_caches_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """actions/checkout fetches one commit by default. That commit, its parents not fetched,
+    was compared with nothing: "3 items listed", kept in the cache by its id, and still there
+    once the whole history was fetched."""
+    (tmp_path / "origin").mkdir()
+    origin = GitRepo(tmp_path / "origin", monkeypatch)
+    origin.commit({"land/landscape.yml": landscape([item("Kornia")])}, "start", "2024-01-01T12:00:00Z")
+    origin.commit(
+        {"land/landscape.yml": landscape([item("Kornia"), item("Pyro")])}, "add pyro", "2024-01-02T12:00:00Z"
+    )
+    origin.commit(
+        {"land/landscape.yml": landscape([item("Kornia", description="Vision"), item("Pyro")])},
+        "describe kornia",
+        "2024-01-03T12:00:00Z",
+    )
+    clone = tmp_path / "clone"
+    origin.run("clone", "-q", "--depth", "2", f"file://{tmp_path / 'origin'}", str(clone))
+    assert origin.run("-C", str(clone), "rev-parse", "--is-shallow-repository").strip() == "true"
+    data = clone / "land" / "landscape.yml"
+
+    feed, out = build(data, tmp_path / "site", capsys)
+    assert atom_problems(feed) == []
+    assert _titles(feed) == ["Kornia: Description changed"]  # not "3 items listed" for "add pyro"
+    assert (
+        "note: feed: " in out
+        and " is a shallow clone: the history of land/landscape.yml before commit " in out
+    )
+    assert "`git fetch --unshallow`" in out
+
+    origin.run("-C", str(clone), "fetch", "-q", "--unshallow")
+    whole, out = build(data, tmp_path / "site2", capsys)  # the same cache
+    assert _titles(whole) == [
+        "Kornia: Description changed",
+        "Pyro added to Modeling / Vision",
+        "2 items listed",  # the first commit (the fixture adds an item)
+    ]
+    assert "is a shallow clone" not in out
+    fresh, _ = build(data, tmp_path / "site3", capsys, cache="c2")
+    assert fresh == whole
+
+
+@needs_git
+def test_changed_fields_are_named_as_the_pages_name_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Titles read "docTR: extra.summary_tags changed": the data file's key, not the site's word."""
+    (tmp_path / "repo").mkdir()
+    repo = GitRepo(tmp_path / "repo", monkeypatch)
+    before = item("docTR", repo_url="https://github.com/a/doctr", extra={"summary_tags": "ocr"})
+    after = item(
+        "docTR",
+        homepage_url="https://doctr.example",
+        repo_url="https://github.com/a/doctr",
+        extra={"summary_tags": "ocr, text", "foo_bar": "x", "annotations": {"pypi": "python-doctr"}},
+    )
+    repo.commit({"landscape.yml": landscape([before])}, "start", "2024-01-01T12:00:00Z")
+    repo.commit({"landscape.yml": landscape([after])}, "edit", "2024-01-02T12:00:00Z")
+    feed, _ = build(tmp_path / "repo" / "landscape.yml", tmp_path / "site", capsys)
+    entry = SafeET.fromstring(feed).findall(f"{A}entry")[0]
+    assert entry.findtext(f"{A}title") == "docTR: Python packages, Foo bar, Keywords, Homepage changed"
+    assert entry.findtext(f"{A}summary") == (
+        "Python packages: (none) → python-doctr; Foo bar: (none) → x; Keywords: ocr → ocr, text; "
+        "Homepage: https://home.example → https://doctr.example"
+    )
+    assert b"summary_tags" not in feed and b"homepage_url" not in feed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shlex
 import signal
 import socket
@@ -20,6 +21,7 @@ import pytest
 import yaml
 
 import torchscape
+from git_helpers import GitRepo, needs_git
 from helpers import catalog, dump, item
 from torchscape.cli import build_parser, main
 from torchscape.paths import resolve_sources
@@ -213,6 +215,51 @@ def test_new_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFi
     assert "not empty" in capsys.readouterr().err
 
 
+def test_new_on_a_file_says_it_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It said the file "already exists and is not empty", as of a folder with files in it."""
+    target = tmp_path / "some" / "file.yml"
+    target.parent.mkdir()
+    target.write_text("keep me", encoding="utf-8")
+    assert main(["new", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"{target} is a file, not a folder; choose a new folder for the example" in err
+    assert "not empty" not in err and len(err.splitlines()) == 1
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_new_settings_point_to_the_settings_reference(tmp_path: Path) -> None:
+    """The comment sent readers to docs/fields.md, which documents the data file's fields."""
+    assert main(["new", str(tmp_path / "l")]) == 0
+    first = (tmp_path / "l" / "settings.yml").read_text(encoding="utf-8").splitlines()[0]
+    pointers = re.findall(r"docs/[\w.-]+\.md", first)
+    assert pointers == ["docs/settings.md"]
+    assert "## " in (Path(__file__).resolve().parents[1] / pointers[0]).read_text(encoding="utf-8")
+
+
+@needs_git
+def test_new_ignores_what_the_commands_write_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a .gitignore, `git add -A` after a build or a poster committed `site/` and `poster.svg`."""
+    folder = tmp_path / "land"
+    assert main(["new", str(folder)]) == 0
+    repo = GitRepo(folder, monkeypatch)
+    monkeypatch.chdir(folder)
+    cache = ["--cache-dir", str(tmp_path / "c")]
+    assert main(["build", *cache]) == 0  # into ./site, the default
+    assert main(["poster", *cache]) == 0  # ./poster.svg
+    (folder / "observed.jsonl").write_text("", encoding="utf-8")  # the workflow keeps it in git
+    capsys.readouterr()
+    assert (folder / "site" / "index.html").is_file() and (folder / "poster.svg").is_file()
+    repo.run("add", "-A")
+    staged = repo.run("diff", "--cached", "--name-only").splitlines()
+    assert [name for name in staged if name.startswith(("site/", "poster."))] == []
+    assert {".gitignore", "landscape.yml", "observed.jsonl", "logos/example-trainer.svg"} <= set(staged)
+    # The other formats of the poster, and a staging folder a killed build left beside the site.
+    others = ["poster.png", "poster.pdf", ".site.building-x1y2/index.html"]
+    assert repo.run("check-ignore", *others).splitlines() == others
+
+
 def torchscape_command_lines(script: str) -> list[list[str]]:
     """Every `torchscape ...` command of a shell script, as argument lists (up to a shell operator)."""
     found = []
@@ -254,11 +301,86 @@ def test_new_workflows_are_valid_and_use_only_real_commands(tmp_path: Path) -> N
     assert deploy["permissions"]["pages"] == "write" and deploy["permissions"]["id-token"] == "write"
     # The logo cache kept between runs is where the build puts it: the --cache-dir's logos/.
     build = deploy["jobs"]["build"]
-    cached = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/cache@"))
-    cache_dir = build["env"]["CACHE"]
-    assert cached["with"]["path"] == f"{cache_dir}/logos"
+    steps = build["steps"]
+    cached = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    first_use = next(n for n, step in enumerate(steps) if "$CACHE" in step.get("run", ""))
+    sets = [n for n, step in enumerate(steps) if "GITHUB_ENV" in step.get("run", "")]
+    assert len(sets) == 1 and sets[0] < first_use
+    setting = re.fullmatch(r'echo "CACHE=\$RUNNER_TEMP(/\S+)" >> "\$GITHUB_ENV"', steps[sets[0]]["run"])
+    assert setting is not None
+    # (the runner's RUNNER_TEMP is the `runner.temp` of expressions)
+    assert cached["with"]["path"] == "${{ runner.temp }}" + f"{setting[1]}/logos"
     assert LogoProcessor(tmp_path / "c")._cache == tmp_path / "c" / "logos"
     assert ["build", "--cache-dir", "$CACHE", "--output-dir", "site"] in commands
+
+
+#: The contexts GitHub Actions allows in the workflow keys read before a job's runner exists
+#: (GitHub's "Contexts" reference, "Context availability"); `runner`, `env`, `steps` and `job`
+#: are not among them, and a workflow using them there is refused as a whole.
+EARLY_CONTEXTS = {
+    ("env",): {"github", "secrets", "inputs", "vars"},
+    ("concurrency",): {"github", "inputs", "vars"},
+    ("jobs", "*", "env"): {"github", "needs", "strategy", "matrix", "vars", "secrets", "inputs"},
+    ("jobs", "*", "runs-on"): {"github", "needs", "strategy", "matrix", "vars", "inputs"},
+    ("jobs", "*", "concurrency"): {"github", "needs", "strategy", "matrix", "vars", "inputs"},
+}
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [text for v in value.values() for text in _texts(v)]
+    if isinstance(value, list):
+        return [text for v in value for text in _texts(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def misplaced_contexts(workflow: dict[object, object]) -> list[str]:
+    """`where: context` for each context an expression uses where GitHub does not allow it."""
+    found = []
+    for path, allowed in EARLY_CONTEXTS.items():
+        places: list[tuple[str, object]] = [("", workflow)]
+        for key in path:
+            places = [
+                (f"{where}.{k}".lstrip("."), v)
+                for where, parent in places
+                if isinstance(parent, dict)
+                for k, v in parent.items()
+                if key in ("*", k)
+            ]
+        for where, value in places:
+            for text in _texts(value):
+                for expression in re.findall(r"\$\{\{(.*?)\}\}", text, re.DOTALL):
+                    bare = re.sub(r"'(?:[^']|'')*'", "''", expression)  # string literals aside
+                    names = re.findall(r"(?<![\w.-])([A-Za-z_][\w-]*)\s*(?=[.\[])", bare)
+                    found += [f"{where}: {name}" for name in names if name not in allowed]
+    return found
+
+
+def test_the_context_checker_catches_a_runner_context_in_a_job_env() -> None:
+    workflow = {
+        "env": {"A": "${{ github.sha }}", "B": "${{ format('{0}', runner.os) }}"},
+        "jobs": {"j": {"env": {"X": "${{ runner.temp }}/x", "Y": "${{ hashFiles('a.b') }}"}, "runs-on": "x"}},
+    }
+    assert misplaced_contexts(workflow) == ["env: runner", "jobs.j.env: runner"]
+
+
+def test_new_workflows_use_contexts_only_where_github_allows_them(tmp_path: Path) -> None:
+    """deploy.yml set `CACHE: ${{ runner.temp }}/torchscape` in its job's `env:`, where the
+    `runner` context is not available: GitHub refused the whole workflow."""
+    assert main(["new", str(tmp_path / "l")]) == 0
+    for path in sorted((tmp_path / "l" / ".github" / "workflows").glob("*.yml")):
+        assert misplaced_contexts(yaml.safe_load(path.read_text(encoding="utf-8"))) == [], path.name
+
+
+def test_new_deploy_workflow_fetches_the_whole_history(tmp_path: Path) -> None:
+    """The feed lists the catalog's changes from the git history; actions/checkout fetches only
+    the newest commit unless told otherwise."""
+    assert main(["new", str(tmp_path / "l")]) == 0
+    text = (tmp_path / "l" / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    steps = yaml.safe_load(text)["jobs"]["build"]["steps"]
+    checkout = [step for step in steps if step.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkout) == 1 and checkout[0]["with"]["fetch-depth"] == 0
+    assert "fetch-depth: 0" in text and "history" in text.split("fetch-depth: 0")[0].rsplit("- uses:", 1)[1]
 
 
 @pytest.mark.parametrize("version", ["%C2%B2", "9" * 5000, "-1", "1e3"])

@@ -34,7 +34,7 @@ EXAMPLE_ITEMS = (
 )
 
 SETTINGS = """\
-# Settings of this landscape (cncf/landscape2 format; see torchscape's docs/fields.md).
+# Settings of this landscape (cncf/landscape2 format; see torchscape's docs/settings.md).
 foundation: Example
 url: https://example.org/landscape
 groups:
@@ -60,14 +60,16 @@ categories:
       Tools that put trained models to work.
 """
 
-#: The first steps of every job: the repository, Python, and torchscape.
-SETUP_STEPS = """\
-      - uses: actions/checkout@v4
+#: The steps that install Python and torchscape, after the checkout in every job.
+INSTALL_STEPS = """\
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
       - run: python -m pip install torchscape
 """
+
+#: The first steps of a job that needs only the newest commit: the repository, Python, torchscape.
+SETUP_STEPS = "      - uses: actions/checkout@v4\n" + INSTALL_STEPS
 
 VALIDATE_WORKFLOW = """\
 # On every pull request: validate the landscape, audit it, and post the audit as a comment.
@@ -120,10 +122,16 @@ concurrency:
 jobs:
   build:
     runs-on: ubuntu-latest
-    env:
-      CACHE: ${{ runner.temp }}/torchscape
     steps:
-      # setup steps
+      - uses: actions/checkout@v4
+        with:
+          # The whole history, not only the newest commit (the default): the site's feed lists
+          # the catalog's changes commit by commit, from the git history.
+          fetch-depth: 0
+      # install steps
+      # The cache folder for the steps below. GitHub refuses a job-level `env:` that uses the
+      # `runner` context, so it is set from the runner's environment instead.
+      - run: echo "CACHE=$RUNNER_TEMP/torchscape" >> "$GITHUB_ENV"
       - if: hashFiles('observed.jsonl') != ''
         run: torchscape history import observed.jsonl --cache-dir "$CACHE"
       - run: torchscape refresh --cache-dir "$CACHE"
@@ -134,6 +142,7 @@ jobs:
         run: torchscape audit --cache-dir "$CACHE" --format markdown >> "$GITHUB_STEP_SUMMARY"
       # Each logo file is sanitised and drawn once per content; keep that work between runs
       # (a cold build of the real PyTorch landscape spends nearly all of its 3.3 s on logos).
+      # (`with:` may use the `runner` context: this is the folder CACHE names.)
       - uses: actions/cache@v4
         with:
           path: ${{ runner.temp }}/torchscape/logos
@@ -164,8 +173,21 @@ jobs:
 #: The workflows `new` writes, by path.
 WORKFLOWS = {
     ".github/workflows/validate.yml": VALIDATE_WORKFLOW.replace("      # setup steps\n", SETUP_STEPS),
-    ".github/workflows/deploy.yml": DEPLOY_WORKFLOW.replace("      # setup steps\n", SETUP_STEPS),
+    ".github/workflows/deploy.yml": DEPLOY_WORKFLOW.replace("      # install steps\n", INSTALL_STEPS),
 }
+
+#: What the commands write into the landscape's folder by default (build's --output-dir, the
+#: staging folder a killed build leaves beside it, poster's --output): outputs, not
+#: sources, so `git add -A` leaves them out. `observed.jsonl` is not here: the deploy workflow
+#: keeps the observed-data history in git.
+GITIGNORE = """\
+# Outputs of torchscape's commands at their default places (not sources: they are rebuilt).
+/site/
+/.site.building-*/
+/poster.svg
+/poster.png
+/poster.pdf
+"""
 
 README = """\
 # Example landscape
@@ -189,7 +211,10 @@ def create_example(folder: Path) -> list[Path]:
     error naming it, and what was written of the example is taken away again: a half example
     would fail `validate` for reasons that are not the user's."""
     try:
-        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        if folder.exists() and not folder.is_dir():
+            what = "is a file" if folder.is_file() else "exists and is"
+            raise UsageError(f"{folder} {what}, not a folder; choose a new folder for the example")
+        if folder.exists() and any(folder.iterdir()):
             raise UsageError(f"{folder} already exists and is not empty; choose a new folder")
     except OSError as exc:  # a folder that cannot be listed
         raise UsageError(f"cannot use {folder}: {os_reason(exc)}") from exc
@@ -199,6 +224,7 @@ def create_example(folder: Path) -> list[Path]:
         "guide.yml": GUIDE,
         **WORKFLOWS,
         "README.md": README,
+        ".gitignore": GITIGNORE,
     }
     for _, _, name, _ in EXAMPLE_ITEMS:
         files[f"logos/{_file_stem(name)}.svg"] = monogram_svg(name)

@@ -63,7 +63,7 @@ class Status:
 
 
 #: `extra` fields shown as links on an item's page, in this order, with their labels.
-_EXTRA_LINKS: tuple[tuple[str, str], ...] = (
+EXTRA_LINKS: tuple[tuple[str, str], ...] = (
     ("blog_url", "Blog"),
     ("mailing_list_url", "Mailing list"),
     ("slack_url", "Slack"),
@@ -141,7 +141,7 @@ class Item:
         Twitter aside. Every one was checked as an http(s) (or `mailto:`) URL by validation."""
         found = [("Crunchbase", self.crunchbase), ("OpenSSF Best Practices", self.url_for_bestpractices)]
         if self.extra is not None:
-            found += [(label, getattr(self.extra, name)) for name, label in _EXTRA_LINKS]
+            found += [(label, getattr(self.extra, name)) for name, label in EXTRA_LINKS]
         return tuple((label, url) for label, url in found if url)
 
 

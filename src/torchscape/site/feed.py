@@ -4,7 +4,9 @@ Two sources, both history that travels with the landscape, never a previous buil
 
 - the data file's git history: the newest commits that touched it (bounded), each diffed
   against its parent with `diff_landscapes`; entries are dated by commit time. No git, or a
-  data file outside a repository: this part is empty and the build says so.
+  data file outside a repository: this part is empty and the build says so. In a shallow clone
+  the oldest fetched commits have no parent to compare with: they are left out, and the build
+  says so too.
 - the observed data's history (the landscape's `observed.jsonl` snapshot and the cache): package
   releases with their upload times, and repositories seen renamed or archived upstream, dated by
   the first observation.
@@ -29,7 +31,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from torchscape.catalog.diff import Change, Entry, describe, diff_landscapes, git, read_entries, repo_root
-from torchscape.catalog.model import Landscape
+from torchscape.catalog.model import EXTRA_LINKS, Landscape
 from torchscape.catalog.roundtrip import write_atomically
 from torchscape.catalog.urls import canonical_repo
 from torchscape.errors import UsageError
@@ -46,7 +48,10 @@ MIN_COMMITS = 5
 MAX_CHANGES_PER_COMMIT = 50  # a bigger commit (e.g. the first one) becomes one summary entry
 MAX_RELEASES_PER_PACKAGE = 5
 MAX_ENTRIES = 200
-FEED_FORMAT = 1  # bump when entries are worded differently: cached commit entries are keyed on it
+#: Bump when entries are worded differently: cached commit entries are keyed on it. (2: fields
+#: named as the pages name them; also drops the entries that versions before it cached for the
+#: oldest commit of a shallow clone, which said that it added every item.)
+FEED_FORMAT = 2
 _NAMESPACE = uuid.UUID("6f0b4c1e-3d4e-4a59-9c55-7f1e5b0a2d11")  # torchscape feed entry ids
 
 
@@ -97,7 +102,9 @@ def catalog_entries(
 ) -> tuple[list[FeedEntry], list[str]]:
     """Entries for the changes of the newest commits touching the data file, and notes.
 
-    A commit's entries never change, so with a cache folder each commit is diffed once.
+    A commit's entries never change, so with a cache folder each commit is diffed once. A commit
+    at the edge of a shallow clone (its parents not fetched) is left out, never diffed against
+    nothing nor cached: it would say that it added every item.
     """
     root = repo_root(data_file.parent)
     if root is None:
@@ -109,15 +116,40 @@ def catalog_entries(
         size = data_file.stat().st_size
         commits = max(MIN_COMMITS, min(max_commits, HISTORY_BYTES // max(size, 1)))
         log = git(["log", f"--max-count={commits}", "--format=%H %ct", "--", path], root)
+        cut = shallow_edge(root)
     except (ValueError, OSError, UsageError) as exc:
         return [], [f"feed: cannot read the history of {data_file}: {exc}"]
     walker = _Walker(root, path, frozenset(retired), cache_dir)
     entries: list[FeedEntry] = []
+    left_out: list[str] = []
     for line in log.splitlines():
         sha, _, stamp = line.strip().partition(" ")
-        if sha and stamp.isdigit():
+        if sha in cut:
+            left_out.append(sha)
+        elif sha and stamp.isdigit():
             entries += walker.commit(sha, rfc3339(dt.datetime.fromtimestamp(int(stamp), dt.UTC)))
-    return entries, []
+    if not left_out:
+        return entries, []
+    return entries, [
+        f"feed: {root} is a shallow clone: the history of {path} before commit {left_out[0][:12]} "
+        "was not fetched, so the feed lists the catalog's changes after it only (fetch the whole "
+        "history with `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)"
+    ]
+
+
+def shallow_edge(root: Path) -> frozenset[str]:
+    """The commits of a shallow clone whose parents were not fetched (none in a whole clone).
+
+    Git lists them in the repository's `shallow` file and shows them without parents, as if
+    they began the history. OSError when the file is there but cannot be read."""
+    try:
+        listed = Path(git(["rev-parse", "--git-path", "shallow"], root).strip())
+        text = (root / listed).read_text(encoding="ascii", errors="replace")
+    except FileNotFoundError:  # the usual case: not a shallow clone
+        return frozenset()
+    except UsageError as exc:
+        raise OSError(str(exc)) from exc
+    return frozenset(text.split())
 
 
 class _Walker:
@@ -191,13 +223,58 @@ def _summary(changes: list[Change]) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in counts.items())
 
 
+#: What the site's pages call the fields a change names (a data file's keys, nested ones by
+#: dotted path); any other is called by its last part (`extra.foo_bar` → "foo bar").
+FIELD_WORDS = {
+    "homepage_url": "Homepage",
+    "repo_url": "Repository",
+    "additional_repos": "Other repositories",
+    "branch": "Repository branch",
+    "description": "Description",
+    "logo": "Logo",
+    "license": "Licence",
+    "project": "Curation status",
+    "joined": "Joined",
+    "twitter": "X / Twitter",
+    "url_for_bestpractices": "OpenSSF Best Practices",
+    "second_path": "Also listed in",
+    "enduser": "End user",
+    "extra.summary_tags": "Keywords",
+    "extra.documentation_url": "Documentation",
+    "extra.other_links": "Other links",
+    "extra.accepted": "Accepted",
+    "extra.incubating": "Incubating since",
+    "extra.graduated": "Graduated",
+    "extra.annual_review_date": "Annual review",
+    "extra.audits": "Security audits",
+    "extra.annotations.pypi": "Python packages",
+    "extra.annotations.kind": "Kind",
+    "extra.annotations.framework": "Built on",
+    "extra.annotations.slug": "Page address",
+    **{f"extra.{name}": label for name, label in EXTRA_LINKS},
+}
+
+
+def field_words(field: str) -> str:
+    """A field of a change in the words of the site's pages (`extra.summary_tags` → "keywords")."""
+    known = FIELD_WORDS.get(field)
+    if known is not None:
+        return known
+    words = field.rpartition(".")[2].replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else field
+
+
 def _change_entry(sha: str, when: str, change: Change) -> FeedEntry:
     link = "" if change.kind == "removed" else f"projects/{change.id}/"
-    detail = "; ".join(f"{f.field}: {f.old or '(none)'} → {f.new or '(none)'}" for f in change.fields)
-    summary = detail or describe(change)
-    return FeedEntry(
-        entry_id("change", sha, change.kind, change.id), describe(change), when, link, summary, change.kind
+    detail = "; ".join(
+        f"{field_words(f.field)}: {f.old or '(none)'} → {f.new or '(none)'}" for f in change.fields
     )
+    summary = detail or describe(change)
+    title = describe(change)
+    if change.kind == "changed":  # `describe` names fields as the data file does, for `diff`
+        words = dict.fromkeys(field_words(f.field) for f in change.fields)
+        title = f"{change.name}: {', '.join(words)} changed"
+    return FeedEntry(entry_id("change", sha, change.kind, change.id), title, when, link, summary, change.kind)
 
 
 # --- observed history ----------------------------------------------------------------------

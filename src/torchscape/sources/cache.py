@@ -280,7 +280,7 @@ class Cache:
                 continue
             try:
                 line.encode("utf-8")  # undecodable bytes (see above), lone surrogates
-                record = json.loads(line, parse_constant=_not_json)
+                record = json.loads(line.rstrip("\r\n"), parse_constant=_not_json)
                 if not isinstance(record, dict):
                     raise TypeError("not a JSON object")
                 missing = [name for name in ("source", "key", "fetched_at", "data") if name not in record]
@@ -359,10 +359,27 @@ def read_lines(handle: TextIO, name: str, *, most: int = MAX_HISTORY_BYTES) -> I
         yield line
 
 
+#: What the JSON decoder's messages mean, by how they start (it reports the first problem).
+_JSON_PROBLEMS = (
+    ("Expecting value", "a value was expected"),
+    ("Expecting property name", "a field name in double quotes was expected"),
+    ("Expecting ','", "a comma was expected"),
+    ("Expecting ':'", "a colon was expected"),
+    ("Unterminated string", "a text in quotes is not closed"),
+    ("Invalid control character", "a control character inside a text in quotes"),
+    ("Invalid \\u", "an incomplete \\u escape"),
+    ("Invalid \\escape", "an unknown backslash escape"),
+    ("Extra data", "more text after the JSON value"),
+)
+
+
 def _why_bad(exc: Exception) -> str:
     """Why a history line was skipped, in the user's terms rather than Python's."""
     if isinstance(exc, RecursionError):
         return "nested too deeply"
+    if isinstance(exc, json.JSONDecodeError):  # "Expecting value: line 1 column 1 (char 0)"
+        what = next((ours for start, ours in _JSON_PROBLEMS if exc.msg.startswith(start)), "not readable")
+        return f"not JSON ({what} at column {exc.colno})"
     if "integer string conversion" in str(exc):  # Python's own bound on decoding long numbers
         return f"a number of more than {sys.get_int_max_str_digits():,} digits"
     return str(exc)
