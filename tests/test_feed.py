@@ -324,6 +324,10 @@ def test_a_shallow_clone_lists_no_false_additions_and_caches_none(
     assert "is a shallow clone" not in out
     fresh, _ = build(data, tmp_path / "site3", capsys, cache="c2")
     assert fresh == whole
+    # The first site built again: HEAD is the same commit, but the feed is not (it was
+    # recognised as "nothing changed" and kept the shallow feed).
+    again, out = build(data, tmp_path / "site", capsys)
+    assert "nothing changed" not in out and again == whole
 
 
 @needs_git

@@ -196,10 +196,11 @@ def _code_digest() -> str:
 
 
 def _git_head(folder: Path) -> str:
-    """The commit the feed reads the catalog's history from ('' outside git)."""
+    """The commit the feed reads the catalog's history from, and where a shallow clone's history
+    stops ('' outside git): `git fetch --unshallow` changes the feed, not HEAD."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
+            ["git", "rev-parse", "HEAD", "--git-path", "shallow"],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -208,4 +209,11 @@ def _git_head(folder: Path) -> str:
         )
     except (OSError, subprocess.SubprocessError):
         return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+    if done.returncode != 0:
+        return ""
+    head, _, shallow = done.stdout.partition("\n")
+    try:
+        edge = (folder / shallow.strip()).read_text(encoding="ascii", errors="replace")
+    except OSError:  # no such file: not a shallow clone
+        edge = ""
+    return f"{head.strip()} {' '.join(sorted(edge.split()))}".strip()
