@@ -256,3 +256,17 @@ def test_big_landscapes_link_item_pages_to_the_compare_view(
     assert (
         link and link.group(1).split(",")[0] == "torch-vision-models" and len(link.group(1).split(",")) == 3
     )
+
+
+def test_member_pages_leave_out_what_is_about_software(site: Path) -> None:
+    """A member is an organisation: its page said "Accepts torch: unknown: no package is
+    listed", offered README badges and a comparison of stars and releases."""
+    member = read(site, "projects/amazon-web-services/index.html")
+    assert '<article class="item" data-id="amazon-web-services" data-member>' in member
+    for software_only in ('id="torch-title"', 'id="badge-title"', "data-compare-pick", "compare/?items="):
+        assert software_only not in member, software_only
+    assert 'id="alternatives-title"' in member  # other members are still related
+    project = read(site, "projects/pyro/index.html")
+    assert "data-member" not in project
+    for shown in ('id="torch-title"', 'id="badge-title"', "data-compare-pick"):
+        assert shown in project, shown

@@ -251,7 +251,7 @@ def test_a_landscape2_link_into_the_guide_lands_on_its_section(
     # A malformed escape in the fragment (decodeURIComponent throws on it) stopped the rest of
     # the page's script: no comparison button, no copy buttons.
     page.goto(bundled_site.url("projects/pyro/#%E0"), wait_until="networkidle")
-    expect(page.locator("h1 + button[data-pick]")).to_have_text("Add to comparison")
+    expect(page.locator(".item-title .tags + button[data-pick]")).to_have_text("Add to comparison")
     monitor.assert_no_failures()
 
 

@@ -105,12 +105,17 @@ class CompareTables:
 def item_relations(
     item: Item, landscape: Landscape, model: SiteModel, tables: CompareTables
 ) -> dict[str, Any]:
-    """Template context for one item page."""
+    """Template context for one item page. A member (an organisation: `kind: member`, or an item
+    of the settings' `members_category`) gets no torch panel, badge or comparison: those are
+    about software."""
     relations = model.relations
     alternatives = [landscape.item(other) for other, _ in relations.alternatives.get(item.id, ())]
     compared = (item.id, *[a.id for a in alternatives[:ALTERNATIVES_COMPARED]])
-    inline = bool(alternatives) and len(landscape) <= INLINE_TABLES_UP_TO
+    settings = landscape.settings
+    member = item.kind == "member" or (settings is not None and item.category == settings.members_category)
+    inline = bool(alternatives) and len(landscape) <= INLINE_TABLES_UP_TO and not member
     return {
+        "member": member,
         "alternatives": alternatives,
         "built_on": [landscape.item(i) for i in relations.built_on.get(item.id, ())],
         "used_by": [landscape.item(i) for i in relations.used_by.get(item.id, ())],

@@ -145,8 +145,9 @@ function setUpPicking() {
     button.dataset.name = link.querySelector(".card-name, .tile-name")?.textContent || link.dataset.id;
     link.parentElement.append(button);
   }
-  // The item page's own button: made here, not written into thousands of pages.
-  const article = document.querySelector("article.item[data-id]");
+  // The item page's own button: made here, not written into thousands of pages (none for a
+  // member: an organisation, not software to compare), after the title's tags.
+  const article = document.querySelector("article.item[data-id]:not([data-member])");
   const heading = article && article.querySelector("h1");
   if (heading) {
     const button = document.createElement("button");
@@ -154,7 +155,7 @@ function setUpPicking() {
     button.className = "pick";
     button.dataset.pick = article.dataset.id;
     button.dataset.name = heading.textContent;
-    heading.after(button);
+    (article.querySelector(".item-title .tags") || heading).after(button);
   }
   for (const button of document.querySelectorAll("[data-pick]")) button.hidden = false;
   document.addEventListener("click", (event) => {
