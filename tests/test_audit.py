@@ -180,7 +180,8 @@ def test_fail_on_and_text_format(tmp_path: Path, capsys: pytest.CaptureFixture[s
     args = ["audit", "--data-file", str(data), "--cache-dir", str(tmp_path / "none")]
     assert main(args) == 0  # warnings only
     out = capsys.readouterr().out
-    assert "landscape.yml:6: warning: Org › repo_url: repo_url points at a GitHub organisation" in out
+    # the line of the field, not of the item (`- name: Org` is line 6): editors jump to it
+    assert "landscape.yml:10: warning: Org › repo_url: repo_url points at a GitHub organisation" in out
     assert "    repo_url: https://github.com/just-an-org" in out
     assert "note: no observed data: run `torchscape refresh`" in out
     assert out.rstrip().endswith("audit: 0 error(s), 1 warning(s) (not-a-repository 1)")
@@ -213,6 +214,9 @@ def test_logo_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "a <script> element" in unsafe["message"] and "an event handler attribute" in unsafe["message"]
     assert unsafe["evidence"] == {"file": "evil.svg", "used by": "evil"} and unsafe["item"] is None
     assert found[("logo-oversized", "huge.svg")]["message"].startswith("292 KiB")
+    lines = data.read_text(encoding="utf-8").splitlines()
+    missing = found[("logo-missing", "Absent")]["line"]  # the logo's own line, not the item's
+    assert lines[missing - 1].strip() == "logo: absent.svg"
 
 
 def test_duplicates_and_missing_descriptions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,7 +49,7 @@ def finding(
     evidence: Sequence[tuple[str, str]] = (),
     fix: Fix | None = None,
 ) -> Finding:
-    return Finding(code, item.id, item.name, field, message, tuple(evidence), fix, item.line)
+    return Finding(code, item.id, item.name, field, message, tuple(evidence), fix, item.line_of(field))
 
 
 def make_fix(item: Item, field: str, old: str, new: str, reason: str) -> Fix:

@@ -41,7 +41,7 @@ def logo_checks(landscape: Landscape) -> Iterator[Finding]:
                 "logo",
                 f"logo file {item.logo} is not in {folder.name}/",
                 (("logo", item.logo),),
-                line=item.line,
+                line=item.line_of("logo"),
             )
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder).as_posix()

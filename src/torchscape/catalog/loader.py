@@ -28,7 +28,7 @@ from torchscape.catalog.validate_settings import (
     is_landscapeapp,
     relation_statuses,
 )
-from torchscape.catalog.yamlio import read_yaml
+from torchscape.catalog.yamlio import field_lines, read_yaml
 from torchscape.errors import CatalogError, Code, Problem, Severity, UsageError, sort_problems
 
 StrPath = str | os.PathLike[str]
@@ -282,6 +282,7 @@ def _item(checked: CheckedItem, statuses: dict[str, StatusSetting], places: set[
         extra=extra,
         landscape2_id=landscape2_id(checked.category, checked.subcategory, raw.name),
         line=checked.scope.at()[0],
+        field_lines=MappingProxyType(field_lines(checked.scope.parsed.root, checked.scope.path)),
     )
 
 

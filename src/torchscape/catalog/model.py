@@ -119,6 +119,13 @@ class Item:
     extra: RawExtra | None = None
     landscape2_id: str = ""
     line: int = 0
+    #: The line of each field the item's entry writes (`logo`, `extra.documentation_url`,
+    #: `extra.annotations.pypi`), for reports that name a field.
+    field_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def line_of(self, name: str) -> int:
+        """The line of the field `name` in the data file; the item's own line when it has none."""
+        return self.field_lines.get(name, self.line)
 
     @property
     def slug(self) -> str:

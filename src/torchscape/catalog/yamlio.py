@@ -290,6 +290,25 @@ def _set_key(container: YMap, key: str, mark: Mark, value: Any, parsed: ParsedFi
     container.key_marks[key] = mark
 
 
+def field_lines(root: Any, path: tuple[str | int, ...]) -> dict[str, int]:
+    """The line of each key of the mapping at `path`, and of the keys of its `extra` and
+    `extra.annotations` mappings (as `extra.key`, `extra.annotations.key`)."""
+    node = root
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return {}
+    lines: dict[str, int] = {}
+    for prefix, key in (("", None), ("extra.", "extra"), ("extra.annotations.", "annotations")):
+        if key is not None:
+            node = node.get(key) if isinstance(node, YMap) else None
+        if not isinstance(node, YMap):
+            break
+        lines.update((prefix + name, mark[0]) for name, mark in node.key_marks.items())
+    return lines
+
+
 def mark_of(root: Any, path: tuple[str | int, ...]) -> Mark:
     """Where the value at `path` is (its key for mapping entries); the nearest parent if absent."""
     node = root
