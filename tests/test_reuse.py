@@ -270,6 +270,9 @@ def test_export_csv_is_defused_and_user_errors_are_clear(
     assert "Fine\n=cmd|' /C calc'!A0" in rows[2]
     assert main(["export", "--data-file", str(data), "--category", "Nope"]) == 2
     assert "no category called 'Nope'" in capsys.readouterr().err
+    # A misspelt status selected nothing and exited 0 ("exported 0 of 2"), unlike a category.
+    assert main(["export", "--data-file", str(data), "--status", "none", "--status", "graduatd"]) == 2
+    assert "no curation status called 'graduatd'; the statuses are: none" in capsys.readouterr().err
     assert main(["export", "--data-file", str(data), "--format", "parquet"]) == 2
     assert main(["export", "--data-file", str(data), "-o", str(tmp_path / "no" / "x.csv")]) == 2
     assert "does not exist" in capsys.readouterr().err
