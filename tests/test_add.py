@@ -166,7 +166,8 @@ def test_online_from_github_and_the_index(
         assert code == 0, out
         assert len(github.requests) == 1
     assert "suggested places" in out.out and "using the first: Modeling / Vision" in out.out
-    assert "1. Modeling / Vision" in out.out and "3. " in out.out
+    assert "1. Modeling / Vision" in out.out
+    assert "score 0.00" not in out.out  # places without any evidence are not suggestions
     names = [i["name"] for i in items_of(landscape, "Modeling", "Vision")]
     assert names == ["Albumentations", "Imgaug-Torch", "Kornia", "torchvision"]
     added = items_of(landscape, "Modeling", "Vision")[1]
@@ -324,7 +325,14 @@ def test_bad_targets_and_categories(
     assert main(add_args(landscape, "https://github.com/x/y", "--offline", "--category", "Nope")) == 2
     assert "must be written 'Category / Subcategory'" in capsys.readouterr().err
     assert main(add_args(landscape, "https://github.com/x/y", "--offline", "--category", "A / B")) == 2
-    assert "no such subcategory" in capsys.readouterr().err
+    assert "no such subcategory in the catalog; the categories are: Modeling, " in capsys.readouterr().err
+    assert (
+        main(add_args(landscape, "https://github.com/x/y", "--offline", "--category", "Modeling / Nope")) == 2
+    )
+    assert (
+        "no such subcategory in the catalog; the subcategories of Modeling are: Vision"
+        in capsys.readouterr().err
+    )
 
 
 def test_hostile_github_values_are_cleaned(

@@ -344,15 +344,21 @@ def place(landscape: Landscape, fields: Fields, category: str | None, topics: tu
                 if k[0].casefold() == parts[0].casefold() and k[1].casefold() == parts[1].casefold()
             ]
             if not matches:
-                raise UsageError(f"--category '{category}': no such subcategory in the catalog")
+                same = [sub for cat, sub in known if cat.casefold() == parts[0].casefold()]
+                listed = (
+                    f"the subcategories of {parts[0]} are: " + ", ".join(same)
+                    if same
+                    else "the categories are: " + ", ".join(dict.fromkeys(cat for cat, _ in known))
+                )
+                raise UsageError(f"--category '{category}': no such subcategory in the catalog; {listed}")
             wanted = matches[0]
         return Placement(*wanted)
     model = Suggester(examples_from(landscape))
     extra = fields.get("extra") or {}
     packages = [extra.get("annotations", {}).get("pypi", "")] if isinstance(extra, dict) else []
     bag = item_words(str(fields["name"]), str(fields.get("description") or ""), topics, packages)
-    ranked = model.rank(bag)[:3]
-    if not ranked or ranked[0][1] <= 0:
+    ranked = [(label, score) for label, score in model.rank(bag)[:3] if score > 0]  # 0: no evidence
+    if not ranked:
         choices = "; ".join(f"'{c} / {s}'" for c, s in known[:5])
         raise UsageError(
             "nothing is known about this item to suggest a subcategory; give --category "
