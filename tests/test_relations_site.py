@@ -270,3 +270,15 @@ def test_member_pages_leave_out_what_is_about_software(site: Path) -> None:
     assert "data-member" not in project
     for shown in ('id="torch-title"', 'id="badge-title"', "data-compare-pick"):
         assert shown in project, shown
+
+
+def test_visitors_are_not_told_to_run_a_maintainer_command(site: Path) -> None:
+    """Pages told visitors that figures "appear after `torchscape refresh`"."""
+    told = [
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if "torchscape refresh" in p.read_text("utf-8")
+    ]
+    assert told == []
+    stats = read(site, "stats/index.html")
+    assert "observed ones from GitHub and the package index" in stats and ">none<" not in stats

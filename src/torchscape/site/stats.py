@@ -48,7 +48,7 @@ class Chart:
 def charts(landscape: Landscape, model: SiteModel) -> list[Chart]:
     """Every chart of the stats page, in reading order."""
     items = list(landscape)
-    statuses = _counted(i.status.label if i.status else "none" for i in items)
+    statuses = _counted(i.status.label if i.status else "no status" for i in items)
     licences = _top(_licence(i.id, i.license, model) for i in items)
     per_category = f"{item_words(landscape.settings)[1].capitalize()} per category"
     result = [
