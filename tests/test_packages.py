@@ -569,3 +569,27 @@ def test_same_version() -> None:
     assert index_parse.same_version("1.0", "1.0.0")
     assert not index_parse.same_version("1.0", "1.1")
     assert not index_parse.same_version("1.0", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Apache 2.0", "Apache-2.0"),
+        ("Apache License, Version 2.0", "Apache-2.0"),
+        ("Apache License v2.0", "Apache-2.0"),
+        ("The MIT License", "MIT"),
+        ("BSD 3-Clause License", "BSD-3-Clause"),
+        ("BSD-3", "BSD-3-Clause"),
+        # Not one licence for certain: kept as written.
+        ("Apache", "Apache"),
+        ("BSD", "BSD"),
+        ("Apache Software License", "Apache Software License"),
+        ("Apache-2.0 OR MIT", "Apache-2.0 OR MIT"),
+    ],
+)
+def test_common_licence_names_become_their_spdx_ids(text: str, shown: str) -> None:
+    """The site counted "Apache 2.0" (from packages' License fields) apart from "Apache-2.0"."""
+    from torchscape.sources.index_parse import licence_name, pick_license
+
+    assert licence_name(text) == shown
+    assert pick_license(None, text) == (shown, ())

@@ -282,3 +282,11 @@ def test_visitors_are_not_told_to_run_a_maintainer_command(site: Path) -> None:
     assert told == []
     stats = read(site, "stats/index.html")
     assert "observed ones from GitHub and the package index" in stats and ">none<" not in stats
+
+
+def test_licences_are_counted_under_one_name(site: Path) -> None:
+    """The bundled snapshot's packages say "Apache 2.0", "Apache License 2.0", ...: one bar."""
+    stats = read(site, "stats/index.html")
+    assert "Apache-2.0" in stats
+    for spelling in ("Apache 2.0", "Apache License 2.0", "MIT License"):
+        assert f">{spelling}<" not in stats, spelling

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
 from packaging.metadata import parse_email
@@ -301,7 +301,7 @@ def pick_license(expression: str | None, license_: str | None) -> tuple[str | No
         return None, ()
     if "\n" in text or len(text) > LICENSE_MAX:
         return None, (f"the License field holds a text of {len(text)} characters, not a licence name",)
-    return text, ()
+    return licence_name(text), ()
 
 
 def torch_requirement(requires_dist: Iterable[str]) -> str | None:
@@ -333,3 +333,38 @@ def facts_fields(metadata: CoreMetadata) -> Mapping[str, Any]:
         "project_urls": metadata.project_urls,
         "page_url": metadata.page_url,
     }
+
+
+#: The licences a package's free-text `License` field names most often, by their words (lower
+#: case, without "license", "licence", "version" or punctuation), and their SPDX ids: "Apache
+#: 2.0" and "Apache License, Version 2.0" are both Apache-2.0, as GitHub and the catalog write it,
+#: so that the site counts and filters them as one licence.
+_LICENCE_WORDS: Final = {
+    "apache 2": "Apache-2.0",
+    "apache 2 0": "Apache-2.0",
+    "apache2": "Apache-2.0",
+    "apache software 2 0": "Apache-2.0",
+    "asl 2 0": "Apache-2.0",
+    "mit": "MIT",
+    "mit x11": "MIT",
+    "bsd 3 clause": "BSD-3-Clause",
+    "bsd 3": "BSD-3-Clause",
+    "3 clause bsd": "BSD-3-Clause",
+    "new bsd": "BSD-3-Clause",
+    "modified bsd": "BSD-3-Clause",
+    "bsd 2 clause": "BSD-2-Clause",
+    "simplified bsd": "BSD-2-Clause",
+    "mozilla public 2 0": "MPL-2.0",
+    "mpl 2 0": "MPL-2.0",
+    "isc": "ISC",
+}
+_LICENCE_NOISE: Final = re.compile(r"\b(?:the|license|licence|version)\b|\bv(?=\d)|[^a-z0-9]+")
+
+
+def licence_name(text: str | None) -> str | None:
+    """A package's licence as its SPDX id where its words name a common one unambiguously
+    ("Apache 2.0", "MIT License", "BSD 3-Clause"); anything else as it is."""
+    if not text:
+        return text
+    words = " ".join(_LICENCE_NOISE.sub(" ", text.casefold()).split())
+    return _LICENCE_WORDS.get(words, text)

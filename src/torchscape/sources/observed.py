@@ -20,6 +20,7 @@ from torchscape.catalog.model import Item, Landscape
 from torchscape.catalog.urls import canonical_repo
 from torchscape.sources.cache import Cache, Fact, open_readonly
 from torchscape.sources.facts import PackageFacts, RepoFacts, utc_time
+from torchscape.sources.index_parse import licence_name
 
 GITHUB = "github"
 PACKAGES = "packages"
@@ -162,7 +163,10 @@ def _item_view(
     return ItemObserved(
         repo={**_REPO_DEFAULTS, **repo.data} if repo else None,
         repo_fetched_at=repo.fetched_at if repo else None,
-        packages=tuple({**_PACKAGE_DEFAULTS, **p.data} for p in packages),
+        # Licences as the refresh now writes them, also from older caches and snapshots.
+        packages=tuple(
+            {**_PACKAGE_DEFAULTS, **p.data, "license": licence_name(p.data.get("license"))} for p in packages
+        ),
         packages_fetched_at=max((p.fetched_at for p in packages), default=None),
         activity=classify(repo.data if repo else None, last, now, thresholds),
         last_activity_at=last,
