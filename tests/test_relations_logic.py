@@ -496,3 +496,17 @@ def test_versions_with_more_digits_than_python_converts_are_unknown_not_a_crash(
     result = run_check(tmp_path, catalog(item("Alpha")), settings=settings)
     (problem,) = result.problems
     assert problem.blocking and problem.message.endswith("...' is not a torch version such as 2.4")
+
+
+def test_days_since_count_calendar_days_to_the_date_shown() -> None:
+    """ "72 (2026-09-10)" as of 2026-11-22 read one day short: whole 24-hour spans were counted."""
+    import datetime as dt
+
+    from torchscape.relations.compare import _days
+
+    now = dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.UTC)
+    assert _days("2026-09-10T23:00:00Z", now) == 73  # 72 days and 2 hours
+    assert _days("2026-11-22T00:30:00Z", now) == 0
+    assert _days("2026-11-21T23:59:00-05:00", now) == 0  # 04:59 UTC on the 22nd
+    assert _days("2026-09-10T23:00:00Z", now.replace(tzinfo=None)) == 73
+    assert _days("not a time", now) is None

@@ -79,10 +79,13 @@ def _unknown() -> dict[str, Any]:
 
 
 def _days(earlier: str | None, now: dt.datetime | None) -> int | None:
+    """Calendar days from `earlier` to `now` (UTC dates): the cell shows the date beside the
+    count, and a count of whole 24-hour spans read one short of the dates shown."""
     then = utc_time(earlier) if earlier and now is not None else None
     if then is None or now is None:  # (also a time in the cache that is not one)
         return None
-    return max((now - then).days, 0)
+    today = (now if now.tzinfo else now.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).date()
+    return max((today - then.date()).days, 0)  # `then` is in UTC already
 
 
 def _releases_last_year(observed: ItemObserved, now: dt.datetime | None) -> int | None:
