@@ -483,3 +483,34 @@ def test_the_server_names_itself_without_a_version_or_a_trailing_space(
     response = connection.getresponse()
     assert response.getheader("Server") == "torchscape"
     assert response.getheader("X-Content-Type-Options") == "nosniff"
+
+
+def test_serve_says_what_build_says_about_the_catalog(tmp_path: Path) -> None:
+    """serve printed only the build's summary line: not the warnings that did not stop it, nor
+    the items shown with a monogram, which `build` prints."""
+    land = tmp_path / "land"
+    land.mkdir()
+    (land / "landscape.yml").write_text(dump(catalog(item(colour="red"))), encoding="utf-8")
+    argv = [
+        "serve",
+        "--data-file",
+        str(land / "landscape.yml"),
+        "--port",
+        "0",
+        "--cache-dir",
+        str(tmp_path / "c"),
+    ]
+    with subprocess.Popen(
+        [sys.executable, "-m", "torchscape.cli", *argv], stdout=subprocess.PIPE, text=True
+    ) as proc:
+        assert proc.stdout is not None
+        said = []
+        for line in proc.stdout:
+            said.append(line)
+            if "at http://127.0.0.1:" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    text = "".join(said)
+    assert "note: the catalog has 0 error(s) and 1 warning(s) that do not stop a build" in text
+    assert "item(s) show a monogram instead of their logo" in text

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from torchscape.catalog.fixes import Fix
     from torchscape.catalog.model import Landscape
     from torchscape.refresh import Client
-    from torchscape.site.build import BuildRequest
+    from torchscape.site.build import BuildReport, BuildRequest
 
 # Each command imports the modules it needs (the catalog's pydantic models, the site's Jinja,
 # Pillow and networkx, ...) when it runs: `--help` imports none of them, `validate` none of the
@@ -536,6 +536,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"torchscape: error: could not write the site: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     print(report.summary())
+    _print_build_notes(report)
+    return 0
+
+
+def _print_build_notes(report: BuildReport) -> None:
+    """What a build has to say besides its summary: notes, the catalog's problems that did not
+    stop it, the items shown with a monogram."""
     for note in report.notes:
         print(f"note: {printable(note)}")
     landscape = report.landscape
@@ -557,7 +564,6 @@ def cmd_build(args: argparse.Namespace) -> int:
                 print(f"  {printable(item_id)}: {problem}")
             if len(shown) > 10:
                 print(f"  ... and {len(shown) - 10} more")
-    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -579,6 +585,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             _print_refusal(exc, "nothing to serve yet")
             return 1
         print(report.summary().replace(f" into {printable(str(output))}", ""))
+        _print_build_notes(report)
         state = serve.ReloadState()
         server = serve.make_server(output, args.host, args.port, state)
         stop = threading.Event()
