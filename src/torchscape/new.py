@@ -65,7 +65,9 @@ INSTALL_STEPS = """\
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: python -m pip install torchscape
+      # torchscape as pip finds it on your package index; where it is not published there, set
+      # the repository variable TORCHSCAPE_SPEC to another pip requirement (a git URL, a wheel).
+      - run: python -m pip install "${{ vars.TORCHSCAPE_SPEC || 'torchscape' }}"
 """
 
 #: The first steps of a job that needs only the newest commit: the repository, Python, torchscape.
