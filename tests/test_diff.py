@@ -297,3 +297,19 @@ def test_removing_the_first_of_two_items_sharing_a_name() -> None:
 
     changes = diff_landscapes(read_entries(text("A", "B"), "old"), read_entries(text("B"), "new"))
     assert [(c.kind, c.name, c.place) for c in changes] == [("removed", "X", "Cat / A")]
+
+
+def test_a_key_given_twice_is_compared_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`project:` twice in one item: diff compared the first value and said nothing, so the
+    status change in the second line went unreported (validate calls it an error)."""
+    item = "    - name: A\n      homepage_url: https://a.example\n      logo: a.svg\n      project: x\n"
+    head = "categories:\n- name: C\n  subcategories:\n  - name: S\n    items:\n"
+    (tmp_path / "old.yml").write_text(head + item, encoding="utf-8")
+    (tmp_path / "new.yml").write_text(head + item + "      project: y\n", encoding="utf-8")
+    assert main(["diff", str(tmp_path / "old.yml"), str(tmp_path / "new.yml")]) == 0
+    out = capsys.readouterr()
+    assert out.out == "no changes\n"
+    assert "warning: " in out.err and "new.yml:10:7: duplicate key 'project' (first at line 9)" in out.err
+    assert "(the diff reads the first value)" in out.err

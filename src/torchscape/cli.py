@@ -929,11 +929,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
         raise UsageError(f"settings file not found: {settings}")
     old_name, old_text = diff.revision_text(args.old, data_file, cwd)
     new_name, new_text = diff.revision_text(args.new, data_file, cwd)
+    problems: list[str] = []
     changes = diff.diff_landscapes(
-        diff.read_entries(old_text, old_name),
-        diff.read_entries(new_text, new_name),
+        diff.read_entries(old_text, old_name, problems),
+        diff.read_entries(new_text, new_name, problems),
         retired=diff.retired_statuses(settings, given=bool(args.settings_file)),
     )
+    for problem in problems:  # e.g. a key given twice: the first value was compared
+        print(f"warning: {printable(problem)} (the diff reads the first value)", file=sys.stderr)
     sys.stdout.write(diff.FORMATS[args.format](changes))
     return 0
 

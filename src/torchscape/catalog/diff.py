@@ -86,13 +86,18 @@ class Change:
 # --- reading -------------------------------------------------------------------------------
 
 
-def read_entries(text: str, display: str) -> list[Entry]:
-    """The items of a data file's text; UsageError (file and line) when it cannot be read."""
+def read_entries(text: str, display: str, warnings: list[str] | None = None) -> list[Entry]:
+    """The items of a data file's text; UsageError (file and line) when it cannot be read.
+
+    Lenient: a file with a duplicate key or a huge value still compares (its first value is
+    read, as by the other readers); each such problem is added to `warnings` when given."""
     parsed = ParsedFile(Path(display), display)
     parse_text(text.removeprefix("\ufeff"), parsed)
-    if not isinstance(parsed.root, YMap):  # lenient: a duplicate key or a huge value still compares
+    if not isinstance(parsed.root, YMap):
         first = parsed.errors[0].format() if parsed.errors else f"{display}:1:1: not a landscape data file"
         raise UsageError(f"cannot read {display}: {first}")
+    if warnings is not None:
+        warnings += [f"{p.file}:{p.line}:{p.col}: {p.message}" for p in parsed.problems]
     root = parsed.root
     categories = root.get("categories", root.get("landscape"))
     entries: list[Entry] = []
