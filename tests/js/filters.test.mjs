@@ -190,6 +190,23 @@ describe("facets", () => {
     );
   });
 
+  test("options are labelled as the pages write them; values stay the data's words", () => {
+    const result = facets(ITEMS);
+    const labels = (name) => Object.fromEntries(result[name].map((option) => [option.value, option.label]));
+    // "archived" upstream is not the curation status "archived": the tags say "Archived upstream".
+    assert.deepEqual(labels("activity"), {
+      active: "Active",
+      slowing: "Slowing",
+      dormant: "Dormant",
+      archived: "Archived upstream",
+      [UNKNOWN]: UNKNOWN,
+    });
+    assert.deepEqual(labels("kind"), { library: "Library", tool: "Tool", [NO_KIND]: "not given" });
+    assert.equal(labels("status")[NO_STATUS], "no status");
+    const odd = facets([item("x", { kind: "constructor" })]);
+    assert.equal(odd.kind[0].label, "constructor");
+  });
+
   test("counts reflect the other active filters, not the filter's own selection", () => {
     const selected = { category: new Set(["Training"]), license: new Set(["MIT"]) };
     const result = facets(ITEMS, selected);

@@ -12,7 +12,8 @@
  *   activity     the observed upstream state (active, slowing, dormant, archived), else "unknown";
  *   torch        each torch version (e.g. "2.4") the latest release accepts, else "unknown" (no
  *                package, or no torch requirement declared: never counted as compatible).
- * ("none", "not given" and "unknown" are the words of the site's stats page.)
+ * (Options are labelled as the site's pages write them: "no status", "Library", "Archived
+ * upstream"; see LABELS.)
  *
  * Selections: a filter name -> a Set of option values. Options of one filter are ORed, filters
  * are ANDed; an empty or missing Set leaves that filter off. Counts are faceted: the count of an
@@ -206,8 +207,20 @@ const newestFirst = (a, b) => {
 
 const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Labels of options whose values are words of the data, as the site's pages write them (the
+ * values, which addresses carry, stay as they are). */
+const LABELS = {
+  status: { [NO_STATUS]: "no status" },
+  kind: { [NO_KIND]: "not given", library: "Library", framework: "Framework", tool: "Tool", service: "Hosted service", member: "Member" },
+  activity: { active: "Active", slowing: "Slowing", dormant: "Dormant", archived: "Archived upstream" },
+};
+
 function option(filter, value, count, selected) {
-  if (filter !== "subcategory") return { value, label: value, count, selected };
+  if (filter !== "subcategory") {
+    const labels = LABELS[filter];
+    const label = labels && Object.hasOwn(labels, value) ? labels[value] : value; // not "constructor"
+    return { value, label, count, selected };
+  }
   const cut = value.indexOf(SUBCATEGORY_SEPARATOR);
   const category = cut < 0 ? "" : value.slice(0, cut);
   const label = cut < 0 ? value : value.slice(cut + SUBCATEGORY_SEPARATOR.length);
