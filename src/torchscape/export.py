@@ -32,9 +32,11 @@ def select(landscape: Landscape, selection: Selection) -> list[Item]:
     subcategory = _find(selection.subcategory, subcategories, "subcategory")
     words = (selection.query or "").casefold().split()
     statuses = {s.casefold() for s in selection.statuses}
-    known = {NO_STATUS} | {i.status.value.casefold() for i in landscape if i.status} | {
-        value.casefold() for value in landscape.statuses
-    }
+    known = (
+        {NO_STATUS}
+        | {i.status.value.casefold() for i in landscape if i.status}
+        | {value.casefold() for value in landscape.statuses}
+    )
     unknown = sorted(statuses - known)
     if unknown:  # a typo would select nothing, and say nothing of why
         listed = ", ".join(sorted(known))
