@@ -240,6 +240,35 @@ def test_dead_upstream_is_hidden_by_default_and_search_still_reaches_it(page: Pa
         expect(page.locator("[data-count]")).to_have_text("1 project")
 
 
+def test_group_tabs_work_on_a_landscape_with_projects_hidden_by_default(page: Page, tmp_path: Path) -> None:
+    """A project dead upstream, hidden by default, put the page in its filtering state from the
+    first paint: every group shown at once and the group tabs dimmed and dead."""
+    data = tmp_path / "landscape.yml"
+    gone = item("Gone", repo_url="https://github.com/org/gone")
+    first, second = catalog(item("Alive"), gone, category="A"), catalog(item("Beta"), category="B")
+    data.write_text(dump({"categories": first["categories"] + second["categories"]}), encoding="utf-8")
+    settings = tmp_path / "settings.yml"
+    groups = {"groups": [{"name": "One", "categories": ["A"]}, {"name": "Two", "categories": ["B"]}]}
+    settings.write_text(dump({"foundation": "F", "url": "https://f.example", **groups}), encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    with Cache.open(cache_dir) as cache:
+        url = "https://github.com/org/gone"
+        facts = RepoFacts(requested=url, name_with_owner="org/gone", url=url, is_archived=True)
+        cache.put("github", url, facts.to_json(), "2026-11-20T00:00:00Z")
+    out = tmp_path / "site"
+    build_site(BuildRequest(resolve_sources(str(data), str(settings), None, None), out, cache_dir))
+    with serving(make_server(out, "127.0.0.1", 0, None)) as base:
+        page.goto(base, wait_until="networkidle")
+        expect(page.locator("[data-show-hidden]")).to_have_text(
+            "+1 hidden (dormant or archived upstream): show them"
+        )
+        tabs = page.locator("[data-tabs]")
+        assert tabs.evaluate("nav => nav.inert") is False
+        assert visible_ids(page) == ["alive"]  # group One only
+        page.locator("[data-tabs] a", has_text="Two").click()
+        assert visible_ids(page) == ["beta"]
+
+
 def test_ids_that_objects_have_already_break_nothing(page: Page, tmp_path: Path) -> None:
     """An item named "Constructor" (id `constructor`, a member of every object): the page threw,
     and no description was searched; `?item=constructor` went to a page named after a function;

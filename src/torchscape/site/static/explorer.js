@@ -393,6 +393,9 @@ async function start() {
   const list = document.querySelector("[data-list]");
   const grid = document.querySelector("[data-grid]");
   const more = panel.querySelector("[data-show-hidden]");
+  const clear = panel.querySelector("[data-clear]");
+  // While every group shows (searching, filtering), the group tabs do nothing: inert.
+  const tabs = document.querySelector("[data-tabs]");
   const filtersBox = panel.querySelector(".filters-box");
   let state = readState();
   let current = () => [];
@@ -429,17 +432,22 @@ async function start() {
     else pendingPush = pendingPush === true || push;
     if (!typing || filtersBox.open) afterPaint();
     const { shown, hidden, kept, sorted } = results(data, state);
-    const filtering = active(state) || hidden.length > 0;
+    const asked = active(state); // a query or a filter: every group shows, in one view
+    const filtering = asked || hidden.length > 0; // sections count "x of y", empty ones go
     put(grid, "hidden", state.view !== "grid");
     put(list, "hidden", state.view !== "list");
     if (state.view === "grid") renderGrid(data, shown, filtering, !typing || !state.q);
     else renderList(list, sorted());
-    document.body.classList.toggle("is-filtering", filtering);
+    // Items hidden by default (dead upstream) are no search: the group tabs keep working. (They
+    // were dimmed and dead from the first paint on any landscape with a dormant project.)
+    document.body.classList.toggle("is-filtering", asked);
+    if (tabs) put(tabs, "inert", asked);
     current = sorted;
     const [word, verb] = shown.length === 1 ? [words[0], "matches"] : [words[1], "match"];
     const matched = kept ? `${verb} “${kept}” (none matches every word of “${state.q}”)` : `${verb} “${state.q}”`;
     put(status, "textContent", `${shown.length} ${word}${state.q ? ` ${matched}` : ""}`);
     put(more, "hidden", hidden.length === 0);
+    put(clear, "hidden", !active(state)); // nothing to clear: no button
     put(more, "textContent", `+${hidden.length} hidden (dormant or archived upstream): show them`);
     put(panel.querySelector("[data-hidden-toggle]"), "checked", state.all);
     for (const button of panel.querySelectorAll("[data-view]")) {
@@ -479,7 +487,15 @@ async function start() {
       render(true);
     }
     if (event.target.closest("[data-show-hidden]")) (state = { ...state, all: true }), render(true);
-    if (event.target.closest("[data-clear]")) (state = { ...state, q: "", filters: {} }), (input.value = ""), render(true);
+    if (event.target.closest("[data-clear]")) {
+      // The button goes with what it cleared: from the keyboard, the focus moves to where the
+      // next search starts (a tap does not bring up a phone's keyboard).
+      const keyboard = clear.matches(":focus-visible");
+      state = { ...state, q: "", filters: {} };
+      input.value = "";
+      render(true);
+      if (keyboard) input.focus();
+    }
   });
   panel.querySelector("[data-sort]").addEventListener("change", (event) => {
     state = { ...state, sort: event.target.value };
