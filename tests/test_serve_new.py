@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -416,13 +417,15 @@ def test_a_port_out_of_range_is_a_usage_error(port: str, capsys: pytest.CaptureF
     assert f"argument --port: '{port}' is not a port number (0 to 65535)" in capsys.readouterr().err
 
 
-def test_serve_ended_by_sigterm_removes_its_temporary_site(tmp_path: Path) -> None:
-    """Ctrl-C removed it; SIGTERM (`timeout`, a closed terminal's job control) left it behind."""
-    land, temporary = tmp_path / "land", tmp_path / "tmp"
+@contextmanager
+def serving_process(
+    tmp_path: Path, data: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`torchscape serve` of the data file `data` in its own process, once it has announced its
+    address (the site is built then): the process, and what it printed until then."""
+    land = tmp_path / "land"
     land.mkdir()
-    temporary.mkdir()
-    (land / "landscape.yml").write_text(dump(catalog(item())), encoding="utf-8")
-    env = {**os.environ, "TMPDIR": str(temporary)}
+    (land / "landscape.yml").write_text(data, encoding="utf-8")
     argv = [
         "serve",
         "--data-file",
@@ -436,9 +439,20 @@ def test_serve_ended_by_sigterm_removes_its_temporary_site(tmp_path: Path) -> No
         [sys.executable, "-m", "torchscape.cli", *argv], stdout=subprocess.PIPE, text=True, env=env
     ) as proc:
         assert proc.stdout is not None
-        for line in proc.stdout:  # the site is built when the address is announced
+        said = []
+        for line in proc.stdout:
+            said.append(line)
             if "at http://127.0.0.1:" in line:
                 break
+        yield proc, "".join(said)
+
+
+def test_serve_ended_by_sigterm_removes_its_temporary_site(tmp_path: Path) -> None:
+    """Ctrl-C removed it; SIGTERM (`timeout`, a closed terminal's job control) left it behind."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    with serving_process(tmp_path, dump(catalog(item())), env) as (proc, _):
         assert [p.name[:17] for p in temporary.iterdir()] == ["torchscape-serve-"]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 128 + signal.SIGTERM
@@ -488,29 +502,8 @@ def test_the_server_names_itself_without_a_version_or_a_trailing_space(
 def test_serve_says_what_build_says_about_the_catalog(tmp_path: Path) -> None:
     """serve printed only the build's summary line: not the warnings that did not stop it, nor
     the items shown with a monogram, which `build` prints."""
-    land = tmp_path / "land"
-    land.mkdir()
-    (land / "landscape.yml").write_text(dump(catalog(item(colour="red"))), encoding="utf-8")
-    argv = [
-        "serve",
-        "--data-file",
-        str(land / "landscape.yml"),
-        "--port",
-        "0",
-        "--cache-dir",
-        str(tmp_path / "c"),
-    ]
-    with subprocess.Popen(
-        [sys.executable, "-m", "torchscape.cli", *argv], stdout=subprocess.PIPE, text=True
-    ) as proc:
-        assert proc.stdout is not None
-        said = []
-        for line in proc.stdout:
-            said.append(line)
-            if "at http://127.0.0.1:" in line:
-                break
+    with serving_process(tmp_path, dump(catalog(item(colour="red")))) as (proc, text):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-    text = "".join(said)
     assert "note: the catalog has 0 error(s) and 1 warning(s) that do not stop a build" in text
     assert "item(s) show a monogram instead of their logo" in text
