@@ -281,7 +281,21 @@ def test_visitors_are_not_told_to_run_a_maintainer_command(site: Path) -> None:
     ]
     assert told == []
     stats = read(site, "stats/index.html")
-    assert "observed ones from GitHub and the package index" in stats and ">none<" not in stats
+    assert ">none<" not in stats
+    # The snapshot holds package data only, and pages say so rather than "from GitHub".
+    assert "observed ones from the package index (no GitHub data has been fetched)" in stats
+
+
+def test_pages_say_what_was_not_fetched(site: Path) -> None:
+    """Pyro's page showed "Active · last commit or release ..." from a package upload alone, and
+    nothing said that no GitHub data was there; api/items.json said "archived": false."""
+    pyro = read(site, "projects/pyro/index.html")
+    assert "· last package release <time" in pyro and "last commit or release" not in pyro
+    assert ", judged as of 2026-" in pyro
+    assert "no figures: its GitHub data has not been fetched" in pyro
+    items = json.loads(read(site, "api/items.json"))["items"]
+    observed = [i["observed"] for i in items if i["observed"]]
+    assert observed and all(o["archived"] is None for o in observed if o["repo_fetched_at"] is None)
 
 
 def test_licences_are_counted_under_one_name(site: Path) -> None:

@@ -60,7 +60,10 @@ _OBSERVED = {
         "latest_release_tag": _OPT_STR,
         "latest_release_at": _DATE_TIME,
         "releases_last_year": _OPT_INT,
-        "archived": {"type": "boolean"},
+        "archived": {
+            "type": ["boolean", "null"],
+            "description": "archived on GitHub; null without GitHub data",
+        },
         "license": _OPT_STR,
         "language": _OPT_STR,
         "topics": _STRINGS,

@@ -106,7 +106,7 @@ def observed_record(observed: ItemObserved) -> dict[str, Any] | None:
         "latest_release_tag": repo.get("latest_release_tag"),
         "latest_release_at": repo.get("latest_release_at"),
         "releases_last_year": repo.get("releases_last_year"),
-        "archived": bool(repo.get("is_archived")),
+        "archived": bool(repo.get("is_archived")) if repo else None,  # unknown without GitHub data
         "license": repo.get("license") or package.get("license"),
         "language": repo.get("primary_language"),
         "topics": list(repo.get("topics") or ()),
