@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Frame, Page, expect
 
 from torchscape.cli import main
 
@@ -125,10 +125,16 @@ def test_embed_options_apply(page: Page, bundled_site: Site) -> None:
 def test_setup_page_writes_the_snippet_and_previews(page: Page, bundled_site: Site) -> None:
     page.goto(bundled_site.url("embed/?view=item:torchvision"))
     assert page.input_value("[data-target]") == "embed/item/torchvision.html"
+    # A single project's card has nothing to group: no "Group by", and none in the snippet.
+    grouping = page.locator("label", has=page.locator("select[name=classify]"))
+    expect(grouping).to_be_hidden()
+    page.select_option("select[name=size]", "small")  # the form's values are read again
+    assert "classify" not in (page.text_content("[data-iframe-snippet]") or "")
     page.goto(bundled_site.url("categories/training/"))
     page.click("text=Embed this category on your site")
     page.wait_for_url("**/embed/?view=category:training")
     assert page.input_value("[data-target]") == "embed/training/"
+    expect(grouping).to_be_visible()
     page.select_option("[data-target]", "embed/training/distributed/")
     page.select_option("select[name=size]", "small")
     page.uncheck("input[name=headers]")

@@ -57,11 +57,11 @@ function setUpCopyButtons() {
   }
 }
 
-function embedQuery(form) {
+function embedQuery(form, single = false) {
   const data = new FormData(form);
   const query = new URLSearchParams();
   if (data.get("size") !== "medium") query.set("size", data.get("size"));
-  if (data.get("classify") !== "subcategory") query.set("classify", data.get("classify"));
+  if (!single && data.get("classify") !== "subcategory") query.set("classify", data.get("classify"));
   if (!data.get("headers")) query.set("headers", "0");
   for (const name of ["bg", "fg", "accent"]) {
     const value = String(data.get(name) || "").trim().replace(/^#/, "");
@@ -84,10 +84,13 @@ function setUpEmbedForm() {
   const snippet = document.querySelector("[data-iframe-snippet]");
   // The published address when settings give one, else the address this page is read from.
   const base = form.dataset.base ? `${form.dataset.base}/` : new URL(root, location.href).href;
+  const grouping = form.querySelector("select[name=classify]")?.closest("label");
   const update = () => {
     const option = select.selectedOptions[0];
     if (!option) return;
-    const path = option.value + embedQuery(form);
+    const single = option.dataset.kind === "item"; // a card: nothing to group
+    if (grouping) grouping.hidden = single;
+    const path = option.value + embedQuery(form, single);
     const title = `${document.title.split(" · ").pop()}: ${option.textContent}`;
     snippet.textContent =
       `<iframe src="${quote(base + path)}" title="${quote(title)}" data-torchscape-embed ` +
