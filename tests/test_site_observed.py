@@ -194,3 +194,24 @@ def test_a_cached_time_that_is_not_one_breaks_neither_audit_nor_build(
     assert page["items"]["odd"]["name"] == "Odd"
     assert main(["audit", "--data-file", str(data), "--cache-dir", str(cache_dir), "--now", NOW]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_repository_without_figures_says_why(tmp_path: Path) -> None:
+    """With package data only, the page showed package figures as if that were all upstream knew."""
+    data = tmp_path / "landscape.yml"
+    items = [
+        item("Hub", repo_url="https://www.github.com/org/hub", extra={"annotations": {"pypi": "hub-pkg"}}),
+        item("Lab", repo_url="https://gitlab.com/org/lab", extra={"annotations": {"pypi": "lab-pkg"}}),
+    ]
+    data.write_text(dump(catalog(*items)), encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    with Cache.open(cache_dir) as cache:
+        for name in ("hub-pkg", "lab-pkg"):
+            facts = PackageFacts(name=name, index_url="http://127.0.0.1/simple/", latest_version="1.0")
+            cache.put("packages", name, facts.to_json(), NOW)
+    out = tmp_path / "site"
+    build(data, out, cache_dir)
+    hub = (out / "projects" / "hub" / "index.html").read_text(encoding="utf-8")
+    assert "no figures: its GitHub data has not been fetched" in hub
+    lab = (out / "projects" / "lab" / "index.html").read_text(encoding="utf-8")
+    assert "no figures: only GitHub repositories are read" in lab
