@@ -613,14 +613,14 @@ def test_a_cleared_search_brings_back_the_screen_at_once_and_the_rest_follows(
 def test_a_category_shown_again_gets_tiles_at_once_only_where_they_can_be_seen(
     page: Page, tmp_path: Path
 ) -> None:
-    # 2 categories of 4 subcategories of 80 items (a big grid), on a screen with room for 2
-    # sections a row
+    # 2 categories of 4 subcategories of 80 items (a big grid); each section so big spans the
+    # whole row (site.css: .sub-xl)
     with big_grid(page, tmp_path, (2, 4, 80), (760, 900)):
         page.evaluate(FILL_FRAMES, ["category", "Area 1", True])  # Area 0 hidden
         expect(page.locator(".tiles > li:not([hidden])")).to_have_count(320)
         frames = page.evaluate(FILL_FRAMES, ["category", "Area 1", False])
         first = frames[0]
-        assert all(0 < n < 80 for n in first[:2]), first  # Area 0's first row: a screenful ...
+        assert 0 < first[0] < 80, first  # Area 0's first row: a screenful ...
         # ... of as many columns as its lists have, down to the screen's bottom and two rows more
         # (and one for the headings, which the estimate of where a list starts leaves out)
         columns, rows = page.evaluate(
@@ -632,7 +632,7 @@ def test_a_category_shown_again_gets_tiles_at_once_only_where_they_can_be_seen(
             }"""
         )
         assert first[0] <= (rows + 3) * columns, (first, columns, rows)
-        assert first[2:4] == [0, 0], first  # its second row starts far below the screen
+        assert first[1:4] == [0, 0, 0], first  # its next rows start far below the screen
         assert frames[-1] == [80] * 8
 
 
@@ -661,8 +661,8 @@ def test_the_rest_of_a_big_change_comes_sooner_where_the_browser_skips_it(page: 
         expect(page.locator(".tiles > li:not([hidden])")).to_have_count(450)  # the hidden too
         frames = page.evaluate(FILL_FRAMES, ["category", "Area 2", False])
         assert frames[-1] == [150] * 9  # all back in the end
-        assert all(0 < n < 150 for n in frames[0][:3])  # the lists on screen: a screenful at once
-        assert frames[0][3:6] == [0] * 3  # the lists below: later
+        # The list on screen (each spans the row): a screenful at once; the lists below: later.
+        assert 0 < frames[0][0] < 150 and frames[0][1:6] == [0] * 5, frames[0]
         # The lists on screen get the rest of their tiles a few a frame, those far below all at
         # once: these are done first.
         far = next(k for k, frame in enumerate(frames) if frame[3:6] == [150] * 3)

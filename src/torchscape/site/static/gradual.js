@@ -39,24 +39,26 @@ export function budgetsOf(grid, next, filtering) {
   // Each category's layout: columns, and the width of one of its sections. A category hidden
   // until now is laid out as a shown one of the same kind is (taking its sections for one row
   // gave lists far below the screen tiles in the change's frame); with none, as one row.
-  const shown = new Map(); // layout -> [columns, width], of those laid out
+  const shown = new Map(); // layout -> [columns, width, gap], of those laid out
   const alike = new Map(); // the same by class: for those that are not
   for (const block of grid.blocks) {
     const layout = block.lists[0].host.parentElement;
     const box = layout.getBoundingClientRect();
     if (box.width === 0) continue;
-    const tracks = getComputedStyle(layout).gridTemplateColumns.split(" ");
-    shown.set(layout, [tracks.length || 1, parseFloat(tracks[0]) || box.width / (tracks.length || 1)]);
+    const style = getComputedStyle(layout);
+    const tracks = style.gridTemplateColumns.split(" ");
+    const column = parseFloat(tracks[0]) || box.width / (tracks.length || 1);
+    shown.set(layout, [tracks.length || 1, column, parseFloat(style.columnGap) || 0]);
     if (!alike.has(layout.className)) alike.set(layout.className, shown.get(layout));
   }
-  const measure = (layout) => shown.get(layout) || alike.get(layout.className) || [Infinity, 0];
+  const measure = (layout) => shown.get(layout) || alike.get(layout.className) || [Infinity, 0, 0];
   // and the columns and rows of a list on screen, whichever it is (see `screenful`)
   grid.lists.find((list) => list.tiles.length > LONG_LIST && onScreen(list.host.getBoundingClientRect()) && learn(grid, list));
   for (const block of grid.blocks) {
     // a category hidden by something else than the explorer (a group's tab): nothing to see
     if (!block.section?.hidden && block.element.getClientRects().length === 0) continue;
-    const [columns, width] = measure(block.lists[0].host.parentElement);
-    let row = 0; // lists in the row being filled
+    const [columns, width, gap] = measure(block.lists[0].host.parentElement);
+    let row = 0; // columns taken in the row being filled
     let height = 0; // of that row
     for (const list of block.lists) {
       let wanted = 0;
@@ -66,14 +68,28 @@ export function budgetsOf(grid, next, filtering) {
         if (filtering && list.host !== list.element) budgets[list.index] = 0;
         continue;
       }
-      if (row === columns) (top += height), (row = 0), (height = 0);
-      budgets[list.index] = top > window.innerHeight ? 0 : screenful(grid, list, width, top);
+      // A big section spans columns (site.css: .sub-m, .sub-l, .sub-xl); one that does not fit
+      // in what is left of the row starts the next (the grid packs in order, leaving the hole).
+      const span = list.host === list.element ? 1 : spanOf(list.host, columns);
+      if (row + span > columns && row > 0) (top += height), (row = 0), (height = 0);
+      const wide = span * width + (span - 1) * gap;
+      budgets[list.index] = top > window.innerHeight ? 0 : screenful(grid, list, wide, top);
       height = Math.max(height, Math.ceil(wanted / columnsOf(grid, list)) * rowHeight(grid));
-      row++;
+      row += span;
     }
     top += height;
   }
   return budgets;
+}
+
+/** How many of its layout's `columns` a section spans, as its style says (`span N`, or the
+ * whole row: `1 / -1`). Only the section's own style is read (a section off screen keeps its
+ * style; what it skips is the layout of its content). */
+function spanOf(host, columns) {
+  const style = getComputedStyle(host);
+  if (style.gridColumnEnd === "-1") return Number.isFinite(columns) ? columns : 1;
+  const span = /span (\d+)/.exec(`${style.gridColumnStart} ${style.gridColumnEnd}`);
+  return span ? Math.min(Number(span[1]), Number.isFinite(columns) ? columns : 1) : 1;
 }
 
 /** Each list's section (`host`) and place, and the lists by category (`blocks`, with the
