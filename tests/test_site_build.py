@@ -911,3 +911,36 @@ def test_guide_text_on_category_pages_is_escaped_once(tmp_path: Path) -> None:
     page = (tmp_path / "site" / "categories" / "cat" / "index.html").read_text(encoding="utf-8")
     assert "Tom &amp; Jerry&#39;s loops: use a&lt;b when 5 &gt; 3." in page and "&amp;amp;" not in page
     assert "<script" not in page.split("</head>")[1].replace('<script type="module"', "")
+
+
+def test_item_pages_link_to_where_corrections_are_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A listed project had no way to ask for a correction of its entry."""
+    data = tmp_path / "landscape.yml"
+    data.write_text(
+        dump(catalog(item("Q&A #1"), item("Beta", homepage_url="https://b.example"))), encoding="utf-8"
+    )
+    settings = tmp_path / "settings.yml"
+    form = "https://git.example/land/issues/new?title=Correction:+{name}&labels=data&item={id}"
+    settings.write_text(
+        f"foundation: F\nurl: https://f.example\ntorchscape:\n  corrections_url: '{form}'\n", "utf-8"
+    )
+    out = tmp_path / "site"
+    build(data, out, tmp_path / "cache", settings=settings)
+    page = (out / "projects" / "q-a-1" / "index.html").read_text(encoding="utf-8")
+    link = "https://git.example/land/issues/new?title=Correction:+Q%26A%20%231&amp;labels=data&amp;item=q-a-1"
+    assert f'<a href="{link}" rel="noopener noreferrer">Suggest a correction</a>' in page
+    # Checked as a link made from it: a dangerous scheme stops the build, as in any URL field.
+    settings.write_text(
+        "foundation: F\nurl: https://f.example\ntorchscape:\n  corrections_url: 'javascript:alert({id})'\n",
+        "utf-8",
+    )
+    assert main(["validate", "--data-file", str(data), "--settings-file", str(settings)]) == 1
+    assert "error: torchscape.corrections_url: 'javascript:' URLs are not allowed" in capsys.readouterr().out
+
+
+def test_no_corrections_link_without_the_setting(bundled_site: Path) -> None:
+    assert "Suggest a correction" not in (bundled_site / "projects" / "pyro" / "index.html").read_text(
+        "utf-8"
+    )

@@ -213,6 +213,11 @@ class TorchscapeSettings(_Raw):
         default=None,
         description="What pages call the items (default: project, projects): members, companies ...",
     )
+    corrections_url: str | None = Field(
+        default=None,
+        description="Where visitors ask for a correction of an item's entry (an issue form, an edit "
+        "page): an http(s) URL, in which {id} and {name} become the item's id and name (URL-encoded).",
+    )
 
 
 class SettingsCategory(_Raw):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Final
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from torchscape.errors import DIRECTION_CONTROLS
 
@@ -143,3 +143,9 @@ def repo_key(url: str) -> str:
     """What two spellings of one repository URL have in common (letter case, a trailing slash,
     `.git`, `www.`); pages inside one repository keep their paths apart."""
     return url.strip().rstrip("/").removesuffix(".git").lower().replace("://www.", "://", 1)
+
+
+def corrections_link(template: str, item_id: str, name: str) -> str:
+    """The settings' `torchscape.corrections_url` for one item: `{id}` and `{name}` replaced by
+    the item's id and name, URL-encoded (a name with `&` or `#` cannot end the URL's query)."""
+    return template.replace("{id}", quote(item_id, safe="")).replace("{name}", quote(name, safe=""))

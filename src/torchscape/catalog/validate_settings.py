@@ -22,7 +22,7 @@ from torchscape.catalog.checks import (
 from torchscape.catalog.ids import is_valid_slug
 from torchscape.catalog.model import MAX_GROUPS, MAX_MARKDOWN_CHARS
 from torchscape.catalog.raw import GuideSubcategory, RawGuide, RawSettings, StatusSetting
-from torchscape.catalog.urls import scheme_of
+from torchscape.catalog.urls import corrections_link, scheme_of
 from torchscape.catalog.yamlio import Mark, ParsedFile, YMap
 from torchscape.errors import Code
 from torchscape.sources.settings_images import image_files, read_image_file
@@ -398,6 +398,10 @@ def _comparisons(settings: RawSettings, item_ids: set[str] | None, scope: Scope)
                 hint = suggest(item_id, sorted(item_ids or ()))
                 message = f"'{item_id}' is not an item id of the data file, so it is left out{hint}"
                 scope.warn((*steps, "items", j), Code.UNKNOWN_ITEM, message)
+    if section.corrections_url is not None:  # checked as an item's link is made from it
+        template = section.corrections_url
+        link = corrections_link(template, "an-item", "An item") if template.strip() else ""
+        check_url_field(scope, ("torchscape", "corrections_url"), link)
     for i, version in enumerate(section.torch_versions or ()):
         if not _VERSION.fullmatch(version.strip()):
             message = f"'{shorten(version)}' is not a torch version such as 2.4"

@@ -262,6 +262,7 @@ def _common(landscape: Landscape, model: SiteModel, assets: dict[str, str]) -> d
             if v
         ),
         "github_url": header.links.github if header and header.links else None,
+        "corrections_url": settings.torchscape.corrections_url if settings and settings.torchscape else None,
         "has_guide": bool(landscape.guide and landscape.guide.categories),
         "item_count": len(landscape),
         "words": item_words(landscape.settings),

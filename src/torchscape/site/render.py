@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from torchscape.catalog.ids import normalize_name
-from torchscape.catalog.urls import canonical_repo
+from torchscape.catalog.urls import canonical_repo, corrections_link
 from torchscape.errors import DIRECTION_CONTROLS
 from torchscape.site.badges import snippets as badge_snippets
 
@@ -33,6 +33,7 @@ def environment() -> jinja2.Environment:
     env.filters["json_script"] = json_script
     env.filters["host"] = host_of
     env.filters["github_repo"] = canonical_repo  # the repository refresh asks GitHub about, or None
+    env.filters["corrections_link"] = corrections_link
     env.filters["plural"] = plural
     env.filters["slug"] = normalize_name
     env.filters["badge_snippets"] = badge_snippets
