@@ -360,3 +360,40 @@ def test_settings_cannot_repeat_the_grid_at_will(tmp_path: Path) -> None:
     assert home.count('href="projects/i0/"') == 12  # once per group shown
     first = home[home.index('data-group-panel="first"') : home.index('data-group-panel="g0"')]
     assert first.count('href="projects/i0/"') == 1 and first.count('href="projects/i1/"') == 1
+
+
+def test_a_build_worker_dies_with_the_process_that_made_it(tmp_path: Path) -> None:
+    """After a test of a terminated build, CI left an orphan `torchscape build`: a pool worker
+    started in place of one the SIGTERM had ended, never signalled itself, blocked for good on
+    the pool's queue lock. Workers now die with their parent (Linux: prctl PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the parent-death signal is Linux's")
+    import time
+
+    marker = tmp_path / "worker.pid"
+    script = f"""
+import multiprocessing, os, time
+from torchscape.site import pages
+
+def worker():
+    pages.quiet_worker()
+    open({str(marker)!r}, "w").write(str(os.getpid()))
+    time.sleep(60)
+
+if __name__ == "__main__":
+    multiprocessing.get_context("fork").Process(target=worker).start()
+    while not os.path.exists({str(marker)!r}) or not open({str(marker)!r}).read():
+        time.sleep(0.01)
+    os._exit(0)  # as the build's SIGTERM handler ends: no clean-up of children
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    pid = int(marker.read_text())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    raise AssertionError("the worker outlived the process that made it")

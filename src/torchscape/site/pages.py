@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -232,8 +233,35 @@ def _site_path(path: str) -> str:
 def quiet_worker() -> None:
     """In a worker process of the build: Ctrl-C in a terminal reaches the whole process group;
     the build's own process handles it (and ends its workers), each worker would print a
-    traceback of its own."""
+    traceback of its own. And the worker dies with the process that made it (Linux): on SIGTERM
+    the build kills the workers it knows and ends, but a pool replaces a worker that the same
+    SIGTERM ended, and the replacement, never signalled, waited forever on the pool's queue lock
+    that a killed worker held (found in CI: an orphan `torchscape build` left after the test of a
+    terminated build)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel for SIGKILL when the process (thread) that made this one ends; end at once
+    if it has ended already. Where prctl is not there (not Linux), nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
+
+
+#: prctl's option for the signal a process gets when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG: Final = 1
 
 
 def _assets_from(writer: SiteWriter) -> dict[str, str]:
