@@ -74,9 +74,11 @@ describe("tokens and stems", () => {
       ["genomics", "genome"],
       ["generation", "generate"],
       ["translation", "translating"],
+      ["gpus", "gpu"], // short words in -us and -is lose their plural s too
+      ["apis", "api"],
     ];
     for (const [a, b] of same) assert.equal(stem(a), stem(b), `${a} ~ ${b}`);
-    const kept = ["class", "status", "analysis", "speed", "string", "gnn", "c++", "3d", "topic", "music"];
+    const kept = ["class", "status", "corpus", "analysis", "basis", "speed", "string", "gnn", "c++", "3d", "topic", "music"];
     for (const word of [...kept, "segment"]) {
       assert.equal(stem(word), word, word);
     }
@@ -253,6 +255,15 @@ describe("search on small catalogs", () => {
     ]);
     assert.deepEqual(ids(index, "gan"), ["toolkit", "gantry"]);
     assert.equal(ids(index, "gant")[0], "gantry"); // not a word of the catalog: a prefix as usual
+  });
+
+  test("so does a word of two letters ('on' is not the start of ONNX first)", () => {
+    const index = buildIndex([
+      item("onnx", { name: "ONNX" }),
+      item("edge", { name: "Edge kit", keywords: ["on device", "fast"] }),
+    ]);
+    assert.deepEqual(ids(index, "on"), ["edge", "onnx"]);
+    assert.deepEqual(ids(index, "onn"), ["onnx"]);
   });
 
   test("words most items have are not required beside rarer ones, but count; the last word is", () => {
@@ -458,6 +469,18 @@ describe("search on small catalogs", () => {
     assert.deepEqual(ids(index, "serve"), ["torchserve", "other"]);
     assert.deepEqual(ids(index, "vision"), ["torchvision", "other"]);
     assert.deepEqual(ids(index, "ning"), []); // "light" + "ning" is no compound: "ning" is no word here
+  });
+
+  test("the second part of a compound may have two letters, when the catalog uses it as a word", () => {
+    const index = buildIndex([
+      item("torchrl", { name: "TorchRL" }),
+      item("cleanrl", { name: "cleanrl" }),
+      item("agents", { name: "Agents", keywords: ["rl", "torch"], description: "Clean code." }),
+      item("rlhf", { name: "RLHF kit" }),
+    ]);
+    // cleanrl and torchrl hold "rl" as a part of their names; RLHF only starts with it
+    assert.deepEqual(ids(index, "rl").slice(0, 3).sort(), ["agents", "cleanrl", "torchrl"]);
+    assert.equal(ids(index, "rl").at(-1), "rlhf");
   });
 
   test("keywords, topics and packages are one field; second placements count as categories", () => {

@@ -8,7 +8,8 @@
  * digit or "+" ("C++" stays one token). Each token also has a stem, made by a few suffix rules
  * applied in this order (each step at most once):
  *   1. plurals: -ies -> -y; -sses -> -ss; -xes, -zes, -ches, -shes lose "es"; else a final -s
- *      (not -ss, -us, -is) is dropped from words of 4+ letters;
+ *      is dropped from words of 4+ letters, but not from -ss, nor from -us and -is in words of 5+
+ *      (status, corpus, analysis stay; gpus, cpus, apis lose it);
  *   2. -ization/-isation -> -iz; else -ation -> -ate in words of 8+ letters (generation,
  *      generating -> generat); else -ing or -ed is dropped when 4+ letters remain, and a
  *      doubled final consonant is undoubled (embedded -> embed);
@@ -37,7 +38,7 @@
  * family (their stems are the same once up to two derivational endings are dropped, while six
  * letters remain: "recommender" and "recommendation"; see `family`). A token written as the
  * word is typed beats one that only shares its stem ("embeddings" vs "embedded"), and when the
- * catalog holds a word of 3+ letters as typed, a token it only starts counts half as much as a
+ * catalog holds a word of 2+ letters as typed, a token it only starts counts half as much as a
  * prefix otherwise does, and does not cover a name ("gan" in "GaNDLF" is another word). A word
  * scores its best match (field weight times match weight) plus a share of its best matches in
  * other fields, times a rarity factor (a word found in few items counts more). A word found in
@@ -128,7 +129,7 @@ export function stem(word) {
   if (w.length >= 5 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith("sses")) w = w.slice(0, -2);
   else if (w.length >= 5 && /(?:x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
-  else if (w.length >= 4 && w.endsWith("s") && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  else if (w.length >= 4 && w.endsWith("s") && !w.endsWith("ss") && !(w.length >= 5 && /(?:us|is)$/.test(w))) w = w.slice(0, -1);
 
   if (w.length >= 10 && (w.endsWith("ization") || w.endsWith("isation"))) w = `${w.slice(0, -7)}iz`;
   else if (w.length >= 8 && w.endsWith("ation")) w = `${w.slice(0, -5)}ate`;
@@ -339,7 +340,8 @@ function expandAcronyms(phrases, context) {
   return extra;
 }
 
-/** CamelCase parts of a name, and halves of its compound words (both halves used elsewhere). */
+/** CamelCase parts of a name, and halves of its compound words (both halves used elsewhere; the
+ * second may have two letters). */
 function nameParts(name, known) {
   const parts = [];
   const push = (part) => {
@@ -351,12 +353,14 @@ function nameParts(name, known) {
   }
   for (const token of tokenize(name)) {
     if (!LETTERS_ONLY.test(token)) continue;
-    for (let cut = 3; cut <= token.length - 3; cut++) {
+    for (let cut = 3; cut <= token.length - 2; cut++) {
       const head = token.slice(0, cut);
       const tail = token.slice(cut);
       if (known(head) && known(tail)) {
         push(head);
-        push(tail);
+        // a tail of two letters too, once the catalog uses it as a word: torchrl -> rl
+        if (tail.length === 2 && !parts.includes(tail)) parts.push(tail);
+        else push(tail);
       }
     }
   }
@@ -557,7 +561,7 @@ function matchWord(index, word) {
   { // a prefix, even of one letter: typing "torch v" already narrows to what "torch v…" can become
     for (let id = lowerBound(vocab, word); id < vocab.length && vocab[id].startsWith(word); id++) {
       if (kinds[id] === 0) {
-        kinds[id] = exact && word.length >= 3 ? OTHER_WORD : PREFIX;
+        kinds[id] = exact && word.length >= 2 ? OTHER_WORD : PREFIX;
         matched.push(id);
       }
     }
