@@ -538,6 +538,49 @@ describe("acronyms are learnt from the data only", () => {
   });
 });
 
+describe("a word nothing matches, read as the phrase its letters begin", () => {
+  const catalog = (extra = []) => [
+    item("pyg", { description: "Graph neural networks on sparse data." }),
+    item("dgl", { description: "A library for graph neural networks." }),
+    item("store", { description: "Graph storage; neural search over networks of documents." }),
+    item("vision", { description: "Image models for detection." }),
+    ...extra,
+  ];
+
+  test("a phrase two items hold: 'gnn' and 'gnns' find them, the phrase in a row first", () => {
+    const index = buildIndex(catalog());
+    assert.deepEqual(ids(index, "gnn").slice(0, 2).sort(), ["dgl", "pyg"]);
+    assert.deepEqual(ids(index, "gnns").slice(0, 2).sort(), ["dgl", "pyg"]);
+    assert.deepEqual(matching(index, "gnn").words, ["graph", "neural", "networks"]);
+  });
+
+  test("one sentence proves nothing; a whole keyword or category name does", () => {
+    const one = buildIndex(catalog().slice(1));
+    assert.deepEqual(ids(one, "gnn"), []);
+    const named = buildIndex([
+      ...catalog().slice(1),
+      item("speech", { subcategory: "Text To Speech", description: "Voices." }),
+    ]);
+    assert.deepEqual(ids(named, "tts"), ["speech"]);
+  });
+
+  test("a word the catalog holds, starts or misspells is left as it is", () => {
+    const index = buildIndex(catalog([item("gnn-kit", { keywords: ["gnnx"] })]));
+    assert.deepEqual(ids(index, "gnn"), ["gnn-kit"]);
+  });
+
+  test("words side by side no more often than chance make no phrase", () => {
+    // descriptions of five words drawn at random: "graph neural model" here and there by chance
+    const words = ["graph", "neural", "network", "model", "data"];
+    let seed = 7;
+    const draw = () => words[((seed = (seed * 1103515245 + 12345) % 2147483648) >> 16) % 5];
+    const salad = Array.from({ length: 60 }, (_, i) => item(`s${i}`, { description: Array.from({ length: 12 }, draw).join(" ") }));
+    const spelled = salad.filter((s) => s.description.includes("graph neural model")).length;
+    assert.ok(spelled >= 2, `${spelled} items say "graph neural model"`);
+    assert.deepEqual(ids(buildIndex(salad), "gnm"), []);
+  });
+});
+
 describe("search on the real catalogs", () => {
   for (const name of ["bundled", "fixture"]) {
     const items = realItems(name);

@@ -112,6 +112,7 @@ const BUNDLED = [
 const FIXTURE = [
   ["differential privacy", ["opacus"]],
   ["graph neural networks", ["pytorch-geometric", "dgl"]],
+  ["gnn", ["pytorch-geometric", "dgl"]], // never written as such here: read as the phrase
   ["federated", ["flower"]],
   ["object detection", ["detectron2"]],
   ["quantization", ["torchao"]],

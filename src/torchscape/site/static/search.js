@@ -28,7 +28,8 @@
  * another keyword, the word made of its initials ("graph neural networks" and "gnn"), or a
  * description writes "natural language processing (NLP)". Then every field with the phrase also
  * gets the acronym, and every field with the acronym gets the phrase when the acronym stands for
- * one phrase only.
+ * one phrase only. A query word that nothing in the catalog holds, starts or misspells is read as
+ * the phrase its letters begin, when the data shows one (see `spellOut`).
  *
  * A query is tokenised the same way (one with no letters or digits, "🔥" or "!!!", has no words:
  * it finds the names that hold it as written), and every query word must match (AND). A word matches a
@@ -416,6 +417,8 @@ export function* indexSteps(items) {
   const nameLength = new Uint16Array(items.length);
   const lastItem = [];
   const counts = [];
+  const occurrences = []; // of each token in keywords, categories and descriptions (`spellOut`)
+  let occurring = 0;
   for (let i = 0; i < texts.length; i++) {
     if (i > 0 && i % SLICE === 0) yield;
     const text = texts[i];
@@ -440,6 +443,7 @@ export function* indexSteps(items) {
         first = false;
         for (const id of phrase) {
           flat.push(id);
+          if (f >= KEYWORDS) (occurrences[id] = (occurrences[id] || 0) + 1), occurring++;
           if (lastItem[id] !== i) {
             lastItem[id] = i;
             counts[id] = (counts[id] || 0) + 1;
@@ -468,6 +472,11 @@ export function* indexSteps(items) {
   for (let p = 0; p < flat.length; p++) tokens[p] = flat[p] === BREAK ? BREAK : sortedId[flat[p]];
   const vocab = order.map((id) => words[id]);
   const df = Uint32Array.from(order, (id) => counts[id] || 0);
+  const spelling = {
+    initials: Uint16Array.from(vocab, (word) => word.charCodeAt(0)),
+    counts: Uint32Array.from(order, (id) => occurrences[id] || 0),
+    total: occurring,
+  };
   yield;
   // For each token, the items holding it (ascending): which items match, without scoring them.
   const postStart = new Uint32Array(vocab.length + 1);
@@ -503,6 +512,7 @@ export function* indexSteps(items) {
     byFamily,
     byLength,
     df,
+    spelling,
     tokens,
     offsets,
     nameLength,
@@ -665,7 +675,7 @@ function literal(index, query) {
  *   scores; for an empty query, every item with score 0
  */
 export function match(index, query) {
-  const words = tokenize(query);
+  const words = spellOut(index, tokenize(query));
   if (!query.trim()) return index.items.map((_, item) => ({ item, score: 0 }));
   if (words.length === 0) return literal(index, query).map((item) => ({ item, score: 0 }));
   const every = words.map((word) => wordMatcher(index, word));
@@ -742,7 +752,7 @@ export function match(index, query) {
  */
 export function matching(index, query) {
   const count = index.items.length;
-  const words = tokenize(query);
+  const words = spellOut(index, tokenize(query));
   const hits = Object.assign(new Uint8Array(count), { words, kept: words });
   if (!query.trim()) return hits.fill(1);
   if (words.length === 0) {
@@ -754,6 +764,93 @@ export function matching(index, query) {
   if (want === 0) return hits;
   for (let item = 0; item < count; item++) if ((masks[item] & want) === want) hits[item] = 1;
   return hits;
+}
+
+/** An unknown word is read as a phrase of this many words at most (its letters, one a word). */
+const SPELLED_MAX = 5;
+/** A phrase spelling an unknown word must be found this many times more often than chance
+ * would put its words side by side (from their counts in the catalog). */
+const COLLOCATION = 5;
+
+/**
+ * The query's words, each word that matches nothing in the catalog (no token it is, starts, or
+ * is a typo of) replaced by the phrase of the catalog whose initials spell it, when there is one:
+ * "gnn" where the data says "graph neural networks" but never "GNN" (acronyms the data defines
+ * are learnt with the index: see `learnAcronyms`). The phrase is taken from the keywords,
+ * categories and descriptions: of those spelling the word, the one the most items hold, and
+ * only one that two items hold or more, or one keyword or category name alone (one sentence
+ * proves nothing: "such as models" is no "sam"), and many times more often than chance would put
+ * its words in a row (`COLLOCATION`). Found by a scan of the index's tokens, once per word
+ * (remembered).
+ * @param {object} index
+ * @param {string[]} words
+ * @returns {string[]}
+ */
+function spellOut(index, words) {
+  if (!words.some((word) => word.length >= 2 && word.length <= SPELLED_MAX && LETTERS_ONLY.test(word))) return words;
+  const out = [];
+  for (const word of words) {
+    const unknown = word.length >= 2 && word.length <= SPELLED_MAX && LETTERS_ONLY.test(word) && wordMatcher(index, word).ids.length === 0;
+    const spelled = unknown && (phraseSpelling(index, word) || (stem(word) !== word && phraseSpelling(index, stem(word))));
+    out.push(...(spelled || [word])); // "gnns" as "gnn" too
+  }
+  return out;
+}
+
+/** The words of the phrase whose initials spell `word` (see {@link spellOut}), or null. */
+function phraseSpelling(index, word) {
+  const memo = (index.spelled ??= new Map());
+  if (memo.has(word)) return memo.get(word);
+  const { tokens, vocab, offsets } = index;
+  const { initials, counts, total } = index.spelling;
+  const n = word.length;
+  const letters = Array.from(word, (letter) => letter.charCodeAt(0));
+  // Occurrences grouped by their tokens (cheap to tell apart), then by stems.
+  const byTokens = new Map(); // token ids -> {ids, items: Set, count, named}
+  for (let item = 0; item < index.items.length; item++) {
+    for (let f = KEYWORDS; f < FIELD_COUNT; f++) {
+      const start = offsets[item * FIELD_COUNT + f];
+      const end = offsets[item * FIELD_COUNT + f + 1];
+      for (let p = start; p + n <= end; p++) {
+        let k = 0;
+        while (k < n && tokens[p + k] !== BREAK && initials[tokens[p + k]] === letters[k]) k++;
+        if (k < n) continue;
+        let key = String(tokens[p]);
+        for (k = 1; k < n; k++) key += `,${tokens[p + k]}`;
+        let found = byTokens.get(key);
+        if (found === undefined) byTokens.set(key, (found = { ids: tokens.slice(p, p + n), items: new Set(), count: 0, named: false }));
+        found.items.add(item);
+        found.count += 1;
+        // a whole keyword or category name: the phrase stands alone
+        found.named ||= f !== DESCRIPTION && (p === start || tokens[p - 1] === BREAK) && (p + n === end || tokens[p + n] === BREAK);
+      }
+    }
+  }
+  const phrases = new Map(); // stems of the phrase -> {words, items: Set, count, named, chance}
+  for (const { ids, items, count, named } of byTokens.values()) {
+    const words = Array.from(ids, (id) => vocab[id]);
+    if (!words.every((part) => LETTERS_ONLY.test(part))) continue;
+    const key = words.map(stem).join(" ");
+    let chance = total; // how often chance would put these words side by side
+    for (const id of ids) chance *= counts[id] / total;
+    const phrase = phrases.get(key);
+    if (phrase === undefined) phrases.set(key, { words, items: new Set(items), count, named, chance });
+    else {
+      for (const item of items) phrase.items.add(item);
+      Object.assign(phrase, { count: phrase.count + count, named: phrase.named || named, chance: phrase.chance + chance });
+    }
+  }
+  let best = null;
+  for (const phrase of phrases.values()) {
+    // as often as chance puts its words side by side, it is no phrase (a catalog of few words)
+    const phrasal = phrase.items.size >= 2 && phrase.count >= COLLOCATION * phrase.chance;
+    if (!phrase.named && !phrasal) continue;
+    if (best === null || phrase.items.size > best.items.size) best = phrase;
+  }
+  const result = best && best.words;
+  if (memo.size >= 256) memo.delete(memo.keys().next().value);
+  memo.set(word, result);
+  return result;
 }
 
 /** The longest query whose words are taken into account (a pasted paragraph is cut there). */
