@@ -272,6 +272,94 @@ def test_member_pages_leave_out_what_is_about_software(site: Path) -> None:
         assert shown in project, shown
 
 
+def test_members_by_category_are_kept_apart_from_projects(tmp_path: Path) -> None:
+    """The real PyTorch landscape sets no kinds: its members are the items of the settings'
+    `members_category`. NeMo's and Opacus's pages listed member companies among their
+    alternatives, and the torch page listed members under "unknown"; member pages had project
+    panels."""
+    from helpers import dump, item
+    from site_helpers import build
+
+    words = "training library for speech models and differential privacy"
+    data = {
+        "categories": [
+            {
+                "name": "Training",
+                "subcategories": [
+                    {
+                        "name": "Speech",
+                        "items": [
+                            item(
+                                "Speech Kit", description=words, extra={"annotations": {"pypi": "speech-kit"}}
+                            ),
+                            item("Voice Kit", description=words),
+                        ],
+                    }
+                ],
+            },
+            {
+                "name": "Members",
+                "subcategories": [
+                    {
+                        "name": "Companies",
+                        "items": [
+                            item("Speech Corp", description=words),
+                            item("Voice Corp", description=words),
+                        ],
+                    }
+                ],
+            },
+        ]
+    }
+    (tmp_path / "landscape.yml").write_text(dump(data), encoding="utf-8")
+    (tmp_path / "settings.yml").write_text(
+        dump(
+            {
+                "foundation": "F",
+                "url": "https://f.example",
+                "members_category": "Members",
+                "torchscape": {"torch_versions": ["2.4", "2.5"]},
+            }
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "observed.jsonl").write_text(
+        json.dumps(
+            {
+                "source": "packages",
+                "key": "speech-kit",
+                "fetched_at": "2026-11-01T00:00:00Z",
+                "data": {
+                    "name": "speech-kit",
+                    "index_url": "http://127.0.0.1/",
+                    "requires_dist": [],
+                    "torch_requirement": ">=2.0",
+                },
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    build(tmp_path / "landscape.yml", out, tmp_path / "cache", settings=tmp_path / "settings.yml")
+
+    def related(page: str) -> set[str]:
+        html = read(out, f"projects/{page}/index.html")
+        section = html[
+            html.index('id="alternatives-title"') : html.index(
+                "</section>", html.index('id="alternatives-title"')
+            )
+        ]
+        return set(re.findall(r'<a class="tile" href="[^"]*" data-id="([^"]+)"', section))
+
+    assert related("speech-kit") == {"voice-kit"}
+    assert related("speech-corp") == {"voice-corp"}
+    assert "data-member" in read(out, "projects/speech-corp/index.html")
+    assert 'id="badge-title"' not in read(out, "projects/speech-corp/index.html")
+    torch = read(out, "torch/index.html")
+    assert "projects/voice-kit/" in torch and "projects/speech-corp/" not in torch
+
+
 def test_visitors_are_not_told_to_run_a_maintainer_command(site: Path) -> None:
     """Pages told visitors that figures "appear after `torchscape refresh`"."""
     told = [

@@ -198,6 +198,13 @@ class Landscape:
     def get(self, item_id: str) -> Item | None:
         return self._by_id.get(item_id)
 
+    def is_member(self, item: Item) -> bool:
+        """Whether `item` is a member organisation, not a project: `kind: member`, or placed
+        first in the settings' `members_category` (PyTorch's data sets no kinds). The site keeps
+        the two apart: alternatives, torch panels, badges and comparisons are about software."""
+        members = self.settings.members_category if self.settings is not None else None
+        return item.kind == "member" or (members is not None and item.category == members)
+
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity is Severity.WARNING)

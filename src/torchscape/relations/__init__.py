@@ -68,7 +68,7 @@ def relate(landscape: Landscape, observed: Observed) -> Relations:
     if not configured:
         versions = TorchVersions(versions.minors[:DEFAULT_TORCH_MINORS], versions.releases, versions.source)
     found = Relations(
-        alternatives=alternatives(profiles_of(landscape, topics)),
+        alternatives=alternatives(profiles_of(landscape, topics, landscape.is_member)),
         built_on=edges,
         used_by=used_by(edges),
         torch=versions,

@@ -2,7 +2,8 @@
 
 Similarity = cosine of TF-IDF vectors (description, keywords twice, observed GitHub topics) plus
 a fixed bonus for sharing a placement (subcategory) and a smaller one for sharing a category.
-Members (kind `member`) are compared only with members, projects only with projects. Ties are
+Members (organisations: `Landscape.is_member`) are compared only with members, projects only
+with projects. Ties are
 broken by id, so the same catalog always gives the same lists.
 """
 
@@ -12,7 +13,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from torchscape.catalog.model import Item
@@ -121,8 +122,13 @@ def alternatives(profiles: Sequence[Profile], limit: int = LIMIT) -> dict[str, t
     return result
 
 
-def profiles_of(items: Iterable[Item], topics: Mapping[str, Sequence[str]] | None = None) -> list[Profile]:
-    """Profiles of catalog items; `topics` adds observed GitHub topics by item id."""
+def profiles_of(
+    items: Iterable[Item],
+    topics: Mapping[str, Sequence[str]] | None = None,
+    is_member: Callable[[Item], bool] | None = None,
+) -> list[Profile]:
+    """Profiles of catalog items; `topics` adds observed GitHub topics by item id; `is_member`
+    tells organisations from projects (`Landscape.is_member`)."""
     found = []
     for item in items:
         extra_topics = tuple(t.replace("-", " ") for t in (topics or {}).get(item.id, ()))
@@ -132,7 +138,7 @@ def profiles_of(items: Iterable[Item], topics: Mapping[str, Sequence[str]] | Non
                 text=item.description or "",
                 keywords=tuple(item.keywords) + extra_topics,
                 places=tuple((p.category, p.subcategory) for p in item.placements),
-                member=item.kind == "member",
+                member=is_member(item) if is_member is not None else False,
             )
         )
     return found

@@ -105,14 +105,12 @@ class CompareTables:
 def item_relations(
     item: Item, landscape: Landscape, model: SiteModel, tables: CompareTables
 ) -> dict[str, Any]:
-    """Template context for one item page. A member (an organisation: `kind: member`, or an item
-    of the settings' `members_category`) gets no torch panel, badge or comparison: those are
-    about software."""
+    """Template context for one item page. A member (`Landscape.is_member`) gets no torch panel,
+    badge or comparison: those are about software."""
     relations = model.relations
     alternatives = [landscape.item(other) for other, _ in relations.alternatives.get(item.id, ())]
     compared = (item.id, *[a.id for a in alternatives[:ALTERNATIVES_COMPARED]])
-    settings = landscape.settings
-    member = item.kind == "member" or (settings is not None and item.category == settings.members_category)
+    member = landscape.is_member(item)
     inline = bool(alternatives) and len(landscape) <= INLINE_TABLES_UP_TO and not member
     return {
         "member": member,

@@ -128,7 +128,7 @@ def _write_torch(landscape: Landscape, model: SiteModel, common: dict[str, Any],
     relations = model.relations
     versions = relations.torch.minors
     known = [i for i in landscape if relations.compatible.get(i.id) is not None]
-    unknown = [i for i in landscape if relations.compatible.get(i.id) is None and i.kind != "member"]
+    unknown = [i for i in landscape if relations.compatible.get(i.id) is None and not landscape.is_member(i)]
     requirements = {i.id: model.observed.get(i.id).torch_requirement for i in known}
     page = Page(
         "torch/", f"torch compatibility · {model.title}", "Which projects accept which torch version."
