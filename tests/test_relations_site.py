@@ -272,11 +272,12 @@ def test_member_pages_leave_out_what_is_about_software(site: Path) -> None:
         assert shown in project, shown
 
 
-def test_members_by_category_are_kept_apart_from_projects(tmp_path: Path) -> None:
+@pytest.mark.parametrize("named", [True, False], ids=["members_category", "a category named Members"])
+def test_members_by_category_are_kept_apart_from_projects(tmp_path: Path, named: bool) -> None:
     """The real PyTorch landscape sets no kinds: its members are the items of the settings'
-    `members_category`. NeMo's and Opacus's pages listed member companies among their
-    alternatives, and the torch page listed members under "unknown"; member pages had project
-    panels."""
+    `members_category`, or without one (PyTorch's settings name none), the category named
+    "... Members". NeMo's and Opacus's pages listed member companies among their alternatives,
+    the torch page could list members under "unknown", member pages had project panels."""
     from helpers import dump, item
     from site_helpers import build
 
@@ -298,7 +299,7 @@ def test_members_by_category_are_kept_apart_from_projects(tmp_path: Path) -> Non
                 ],
             },
             {
-                "name": "Members",
+                "name": "Our Members",
                 "subcategories": [
                     {
                         "name": "Companies",
@@ -312,17 +313,11 @@ def test_members_by_category_are_kept_apart_from_projects(tmp_path: Path) -> Non
         ]
     }
     (tmp_path / "landscape.yml").write_text(dump(data), encoding="utf-8")
-    (tmp_path / "settings.yml").write_text(
-        dump(
-            {
-                "foundation": "F",
-                "url": "https://f.example",
-                "members_category": "Members",
-                "torchscape": {"torch_versions": ["2.4", "2.5"]},
-            }
-        ),
-        encoding="utf-8",
-    )
+    settings: dict[str, object] = {"foundation": "F", "url": "https://f.example"}
+    settings["torchscape"] = {"torch_versions": ["2.4", "2.5"]}
+    if named:
+        settings["members_category"] = "Our Members"
+    (tmp_path / "settings.yml").write_text(dump(settings), encoding="utf-8")
     (tmp_path / "observed.jsonl").write_text(
         json.dumps(
             {
@@ -341,7 +336,9 @@ def test_members_by_category_are_kept_apart_from_projects(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     out = tmp_path / "site"
-    build(tmp_path / "landscape.yml", out, tmp_path / "cache", settings=tmp_path / "settings.yml")
+    report = build(tmp_path / "landscape.yml", out, tmp_path / "cache", settings=tmp_path / "settings.yml")
+    said = [note for note in report.notes if "Our Members" in note]
+    assert len(said) == (0 if named else 1)  # a guess is told
 
     def related(page: str) -> set[str]:
         html = read(out, f"projects/{page}/index.html")

@@ -6,6 +6,7 @@ Converted once from the on-disk shape (`raw.py`) by `load()`. Nothing here does 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from torchscape.catalog.raw import RawExtra, RawGuide, RawSettings, StatusSettin
 from torchscape.errors import Problem, Severity
 
 KINDS = ("library", "framework", "tool", "service", "member")
+#: A category named so lists member organisations when the settings name none (`Landscape`).
+_MEMBERS_NAME = re.compile(r"(?:^|\s)members$", re.IGNORECASE)
 #: An item is shown in its own subcategory and at most this many `second_path` ones (real
 #: landscapes give one or two): a list shared through a YAML alias must not multiply the grid.
 MAX_SECOND_PATHS = 16
@@ -181,9 +184,31 @@ class Landscape:
     logos_path: Path | None = None
     statuses: Mapping[str, StatusSetting] = field(default_factory=lambda: MappingProxyType({}))
     _by_id: Mapping[str, Item] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    _members: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", MappingProxyType({i.id: i for i in self.items}))
+        object.__setattr__(self, "_members", self._members_category())
+
+    def _members_category(self) -> str | None:
+        """The settings' `members_category`; without one, the only category named "... Members"
+        (the PyTorch landscape's "PyTorch Members" is not named in its settings)."""
+        named = self.settings.members_category if self.settings is not None else None
+        if named is not None and named.strip():
+            return named
+        found = [c.name for c in self.categories if _MEMBERS_NAME.search(c.name)]
+        return found[0] if len(found) == 1 else None
+
+    @property
+    def members_category(self) -> str | None:
+        """The category of member organisations, as `is_member` reads it (None: none)."""
+        return self._members
+
+    @property
+    def members_category_inferred(self) -> bool:
+        """Whether `members_category` was read from a category's name, not from the settings."""
+        named = self.settings.members_category if self.settings is not None else None
+        return self._members is not None and not (named is not None and named.strip())
 
     def __iter__(self) -> Iterator[Item]:
         return iter(self.items)
@@ -200,10 +225,10 @@ class Landscape:
 
     def is_member(self, item: Item) -> bool:
         """Whether `item` is a member organisation, not a project: `kind: member`, or placed
-        first in the settings' `members_category` (PyTorch's data sets no kinds). The site keeps
-        the two apart: alternatives, torch panels, badges and comparisons are about software."""
-        members = self.settings.members_category if self.settings is not None else None
-        return item.kind == "member" or (members is not None and item.category == members)
+        first in the members' category (`members_category`; PyTorch's data sets no kinds). The
+        site keeps the two apart: alternatives, torch panels, badges and comparisons are about
+        software."""
+        return item.kind == "member" or (self._members is not None and item.category == self._members)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:

@@ -237,7 +237,14 @@ def _call_in_child(call: Callable[[], Any], sender: Any) -> None:
 
 
 def _settings_notes(landscape: Landscape) -> list[str]:
-    return [NO_SETTINGS_NOTE] if landscape.settings is None else []
+    notes = [NO_SETTINGS_NOTE] if landscape.settings is None else []
+    if landscape.members_category_inferred:
+        notes.append(
+            f"the category '{landscape.members_category}' is read as the members' (organisations, not "
+            "projects: no torch panel, badge or comparison, and never among projects' alternatives); "
+            "set members_category in the settings to name another"
+        )
+    return notes
 
 
 def _feed_of(landscape: Landscape, cache_dir: Path | None) -> tuple[str, list[str]]:
