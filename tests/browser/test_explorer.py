@@ -3,6 +3,9 @@ shareable URLs, back/forward, keyboard, CSV of the view."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import random
 import re
 from contextlib import contextmanager
@@ -174,9 +177,17 @@ def test_csv_download_holds_the_current_view(page: Page, bundled_site: Site) -> 
     with page.expect_download() as download:
         page.locator("[data-csv]").click()
     text = download.value.path().read_text(encoding="utf-8")
-    lines = text.strip().splitlines()
+    rows = list(csv.DictReader(io.StringIO(text)))
     shown = int(page.locator("[data-count]").inner_text().split()[0])
-    assert lines[0].startswith("id,name,category") and len(lines) == shown + 1
+    assert len(rows) == shown and list(rows[0])[:3] == ["id", "name", "page"]
+    # The status as its label (it was "[object Object]"), the page's address, the description.
+    api = json.loads((bundled_site.root / "api" / "items.json").read_text(encoding="utf-8"))
+    labels = {i["id"]: (i["status"] or {}).get("label", "") for i in api["items"]}
+    assert any(labels[row["id"]] for row in rows)
+    for row in rows:
+        assert row["status"] == labels[row["id"]], row
+        assert row["page"] == bundled_site.url(f"projects/{row['id']}/")
+    assert "quantiz" in " ".join(row["description"].lower() for row in rows)
 
 
 def test_live_region_announces_counts(page: Page, bundled_site: Site) -> None:

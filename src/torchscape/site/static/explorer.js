@@ -332,14 +332,36 @@ function renderFilters(container, data, state) {
   if (again) [...container.querySelectorAll(`[data-filter="${again[0]}"]`)].find((box) => box.value === again[1])?.focus();
 }
 
+/** The current view as CSV: a row per item in the view's order, with its page's address and
+ * what the explorer knows of it (the status as its label; lists joined with "; " as items.csv
+ * joins them). */
 function csv(items) {
-  const columns = ["id", "name", "category", "subcategory", "status", "activity", "stars", "last_commit", "last_release", "license", "kind"];
+  const page = (item) => new URL(`${root}projects/${encodeURIComponent(item.id)}/`, location.href).href;
+  const cells = {
+    id: (item) => item.id,
+    name: (item) => item.name,
+    page,
+    category: (item) => item.category,
+    subcategory: (item) => item.subcategory,
+    status: (item) => item.status?.label,
+    upstream: (item) => item.activity,
+    stars: (item) => item.stars,
+    last_commit: (item) => item.last_commit,
+    last_release: (item) => item.last_release,
+    torch_requirement: (item) => item.torch,
+    license: (item) => item.license,
+    language: (item) => item.language,
+    kind: (item) => item.kind,
+    packages: (item) => (item.packages || []).join("; "),
+    description: (item) => item.description,
+  };
   const quote = (value) => {
     let text = value === null || value === undefined ? "" : String(value);
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return [columns.join(","), ...items.map((item) => columns.map((c) => quote(item[c])).join(","))].join("\n") + "\n";
+  const rows = items.map((item) => Object.values(cells).map((cell) => quote(cell(item))).join(","));
+  return [Object.keys(cells).join(","), ...rows].join("\n") + "\n";
 }
 
 /** Arrow keys move between visible tiles (left/right in order, up/down to the nearest tile). */
