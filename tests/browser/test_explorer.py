@@ -249,6 +249,20 @@ def test_dead_upstream_is_hidden_by_default_and_search_still_reaches_it(page: Pa
         page.goto(base + "?activity=archived", wait_until="networkidle")
         assert visible_ids(page) == ["gone"]
         expect(page.locator("[data-count]")).to_have_text("1 project")
+        # With GitHub data, the list has its columns (without, see the next test).
+        page.goto(base + "?view=list", wait_until="networkidle")
+        headings = page.locator(".list thead th").all_inner_texts()
+        assert "Last commit" in headings and "Upstream" in headings
+
+
+def test_the_list_has_no_column_that_no_item_fills(page: Page, bundled_site: Site) -> None:
+    """Without GitHub data (the bundled snapshot has package data only), Stars and Last commit
+    were columns of dashes on every row."""
+    ready(page, bundled_site, "?view=list")
+    headings = page.locator(".list thead th").all_inner_texts()
+    assert "Stars" not in headings and "Last commit" not in headings
+    assert {"Category", "Curation status", "Last release"} <= set(headings)
+    assert page.locator(".list tbody tr").first.locator("td").count() == len(headings) - 1
 
 
 def test_group_tabs_work_on_a_landscape_with_projects_hidden_by_default(page: Page, tmp_path: Path) -> None:

@@ -277,11 +277,27 @@ function put(element, property, value) {
   if (element[property] !== value) element[property] = value;
 }
 
-function renderList(container, items) {
+/** The list view's columns after the first (the item): heading, cell text. */
+const LIST_COLUMNS = [
+  ["Category", (item) => `${item.category} / ${item.subcategory}`],
+  ["Curation status", (item) => item.status?.label],
+  ["Upstream", (item) => item.activity],
+  ["Stars", (item) => item.stars?.toLocaleString()],
+  ["Last commit", (item) => item.last_commit],
+  ["Last release", (item) => item.last_release],
+  ["Licence", (item) => item.license],
+];
+
+/** The list of `items`, with the columns some item of the catalog (`all`) has a value for: no
+ * column of dashes where no GitHub data was fetched. */
+function renderList(container, items, all) {
+  const columns = (listColumns ??= LIST_COLUMNS.filter(([, value]) => all.some((item) => value(item) != null)));
   const cell = (text) => `<td>${escapeHtml(text ?? "–")}</td>`;
-  const rows = items.map((item) => `<tr data-id="${escapeHtml(item.id)}"><th scope="row"><a href="${root}projects/${encodeURIComponent(item.id)}/">${escapeHtml(item.name)}</a><span class="muted">${escapeHtml(clip(item.description, 140))}</span></th>${cell(`${item.category} / ${item.subcategory}`)}${cell(item.status?.label)}${cell(item.activity ?? "unknown")}${cell(item.stars?.toLocaleString())}${cell(item.last_commit)}${cell(item.last_release)}${cell(item.license)}</tr>`);
-  container.innerHTML = `<table class="list"><thead><tr><th scope="col">${escapeHtml(capital(words[0]))}</th><th scope="col">Category</th><th scope="col">Curation status</th><th scope="col">Upstream</th><th scope="col">Stars</th><th scope="col">Last commit</th><th scope="col">Last release</th><th scope="col">Licence</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const rows = items.map((item) => `<tr data-id="${escapeHtml(item.id)}"><th scope="row"><a href="${root}projects/${encodeURIComponent(item.id)}/">${escapeHtml(item.name)}</a><span class="muted">${escapeHtml(clip(item.description, 140))}</span></th>${columns.map(([heading, value]) => cell(heading === "Upstream" ? value(item) ?? "unknown" : value(item))).join("")}</tr>`);
+  const headings = columns.map(([heading]) => `<th scope="col">${heading}</th>`).join("");
+  container.innerHTML = `<table class="list"><thead><tr><th scope="col">${escapeHtml(capital(words[0]))}</th>${headings}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
+let listColumns = null;
 
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -459,7 +475,7 @@ async function start() {
     put(grid, "hidden", state.view !== "grid");
     put(list, "hidden", state.view !== "list");
     if (state.view === "grid") renderGrid(data, shown, filtering, !typing || !state.q);
-    else renderList(list, sorted());
+    else renderList(list, sorted(), data.items);
     // Items hidden by default (dead upstream) are no search: the group tabs keep working. (They
     // were dimmed and dead from the first paint on any landscape with a dormant project.)
     document.body.classList.toggle("is-filtering", asked);
