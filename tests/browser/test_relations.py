@@ -46,8 +46,13 @@ def test_pick_items_on_their_pages_and_compare_them(page: Page, bundled_site: Si
     assert page.url.endswith("?items=pytorch-lightning,ignite,fastai")
     page.locator("button[data-remove='ignite']").click()
     expect(page.locator("table.compare thead th[data-id]")).to_have_count(2)
+    # Opened from the picks, the page is the picks: no tray beside it to fall out of step (it
+    # still said "..., Ignite"), and the next page's tray says what was compared last.
+    expect(page.locator(".compare-tray")).to_be_hidden()
     page.go_back()
     expect(page.locator("table.compare thead th[data-id]")).to_have_count(3)
+    page.goto(bundled_site.url("categories/training/"), wait_until="networkidle")
+    expect(page.locator(".compare-tray")).to_contain_text("Compare 2/4: PyTorch Lightning, fastai")
 
 
 def test_a_shared_comparison_url_builds_the_table(page: Page, bundled_site: Site) -> None:
@@ -61,6 +66,9 @@ def test_a_shared_comparison_url_builds_the_table(page: Page, bundled_site: Site
     # No GitHub data in the snapshot: stars are unknown for all three, so that row is left out.
     expect(page.locator("tr[data-row='stars']")).to_have_count(0)
     expect(page.locator("tr[data-row='torch'] td").nth(2)).to_have_text("unknown")
+    # A shared link leaves the visitor's own picks alone; it can be copied from the page.
+    assert page.evaluate("localStorage.getItem('torchscape.compare')") in (None, "[]")
+    expect(page.get_by_role("button", name="Copy the link to this comparison")).to_be_visible()
     # The address is written back as read: the unknown id and the repeat left out.
     page.goto(bundled_site.url("compare/?items=pyro,not-an-item,pyro,numpyro"), wait_until="networkidle")
     expect(page).to_have_url(re.compile(r"/compare/\?items=pyro,numpyro$"))

@@ -141,5 +141,17 @@ def _write_torch(landscape: Landscape, model: SiteModel, common: dict[str, Any],
             f"torch {version} · {model.title}",
             f"Which projects of the landscape accept torch {version}.",
         )
-        _write(writer, "torch.html", page, common, version=version, source=relations.torch.source, **context)
+        accepting = [i for i in known if version in (relations.compatible[i.id] or ())]
+        refusing = [i for i in known if version not in (relations.compatible[i.id] or ())]
+        _write(
+            writer,
+            "torch.html",
+            page,
+            common,
+            version=version,
+            source=relations.torch.source,
+            accepting=accepting,
+            refusing=refusing,
+            **context,
+        )
     return 1 + len(versions)

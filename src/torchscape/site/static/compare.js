@@ -113,7 +113,8 @@ function refresh() {
     for (const tile of document.querySelectorAll(`[data-grid] a.tile[data-id="${CSS.escape(id)}"]`)) tile.classList.add("is-picked");
   }
   let tray = document.querySelector(".compare-tray");
-  if (!list.length) {
+  // The compare page shows the comparison itself: no tray there to fall out of step with it.
+  if (!list.length || document.querySelector("[data-compare-app]")) {
     if (tray) tray.hidden = true;
     return;
   }
@@ -228,12 +229,18 @@ async function setUpApp() {
     .map((id) => `<option value="${escapeHtml(offered(id))}" data-id="${escapeHtml(id)}"></option>`)
     .join("");
   const byName = new Map(Object.keys(data.items).map((id) => [offered(id).toLowerCase(), id]));
+  // Opened from the picks (the tray's button), the page's changes are the picks' changes; a
+  // shared link leaves the visitor's own picks alone.
+  const mine = picked().map((p) => p.id);
+  const fromPicks = mine.length === ids.length && ids.every((id) => mine.includes(id));
   const render = (push) => {
+    if (fromPicks && push !== null) save(ids.map((id) => ({ id, name: data.items[id].name })));
     const url = ids.length ? `?items=${ids.map(encodeURIComponent).join(",")}` : location.pathname;
     if (push !== null) history[push ? "pushState" : "replaceState"](null, "", url);
     const form = `<form class="compare-add" data-compare-add><label>Add a ${escapeHtml(words[0])} <input list="compare-names" name="name" autocomplete="off"${ids.length >= MAX ? " disabled" : ""}></label> <button type="submit"${ids.length >= MAX ? " disabled" : ""}>Add</button><datalist id="compare-names">${options}</datalist></form>`;
     const hint = ids.length < 2 ? `<p class="muted" data-compare-hint>Pick ${2 - ids.length} more (2 to 4 ${escapeHtml(words[1])}).</p>` : "";
-    app.innerHTML = `${form}${hint}${ids.length ? renderTable(app, data, ids) : ""}`;
+    const copy = ids.length >= 2 && navigator.clipboard ? `<p><button type="button" class="button" data-copy-link>Copy the link to this comparison</button> <span class="muted" role="status" data-copied></span></p>` : "";
+    app.innerHTML = `${form}${hint}${ids.length ? renderTable(app, data, ids) : ""}${copy}`;
     document.title = ids.length ? `Compare ${ids.map((id) => data.items[id].name).join(", ")}` : title;
   };
   app.addEventListener("submit", (event) => {
@@ -245,6 +252,13 @@ async function setUpApp() {
     if (id && !ids.includes(id) && ids.length < MAX) (ids = [...ids, id]), render(true);
   });
   app.addEventListener("click", (event) => {
+    if (event.target.closest("[data-copy-link]")) {
+      const said = app.querySelector("[data-copied]");
+      navigator.clipboard.writeText(location.href).then(
+        () => (said.textContent = "Copied."),
+        () => (said.textContent = "Not copied: copy the address from the address bar."),
+      );
+    }
     const remove = event.target.closest("[data-remove]");
     if (remove) (ids = ids.filter((id) => id !== remove.dataset.remove)), render(true);
   });
