@@ -214,6 +214,25 @@ def test_heading_counts_follow_the_filter_and_come_back(page: Page, bundled_site
     assert counts.all_inner_texts() == before
 
 
+def test_filters_say_what_is_selected_and_whose_subcategory_an_option_is(
+    page: Page, bundled_site: Site
+) -> None:
+    """Five subcategory options read "General", "Quantum" ... with no category; the closed box
+    said "Filters" whatever was ticked (a shared link's filters were invisible)."""
+    ready(page, bundled_site, "?category=Training&license=MIT")
+    summary = page.locator(".filters-box summary")
+    expect(summary).to_have_text("Filters (2 selected)")
+    subcategories = page.locator("input[data-filter=subcategory]")
+    first = subcategories.first
+    category = first.get_attribute("value").split(" › ")[0]
+    expect(page.locator(".filters .filter-group").first).to_have_text(category)
+    # Each option's name holds its category, for those who hear the list rather than see it.
+    label = first.evaluate("box => box.closest('label').textContent")
+    assert f"({category})" in label
+    page.locator("[data-clear]").click()
+    expect(summary).to_have_text("Filters")
+
+
 def test_dead_upstream_is_hidden_by_default_and_search_still_reaches_it(page: Page, tmp_path: Path) -> None:
     """Hidden only on observed evidence (archived upstream), with a toggle and a way through search."""
     data = tmp_path / "landscape.yml"

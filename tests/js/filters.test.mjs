@@ -190,6 +190,18 @@ describe("facets", () => {
     );
   });
 
+  test("subcategories come grouped by category, whatever placement names one first", () => {
+    const items = [
+      item("a", { category: "Modeling", subcategory: "General", second_paths: [{ category: "Training", subcategory: "General" }] }),
+      item("b", { category: "Modeling", subcategory: "Vision" }),
+      item("c", { category: "Training", subcategory: "Distributed" }),
+    ];
+    assert.deepEqual(
+      facets(items).subcategory.map((option) => option.value),
+      ["Modeling › General", "Modeling › Vision", "Training › General", "Training › Distributed"],
+    );
+  });
+
   test("options are labelled as the pages write them; values stay the data's words", () => {
     const result = facets(ITEMS);
     const labels = (name) => Object.fromEntries(result[name].map((option) => [option.value, option.label]));

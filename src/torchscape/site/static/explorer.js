@@ -336,9 +336,13 @@ function renderFilters(container, data, state) {
   const again = focused?.dataset.filter ? [focused.dataset.filter, focused.value] : null;
   container.innerHTML = boxes.map((values, index) => {
     const name = FILTERS[index];
-    const choices = values.map(({ value, label, count, selected }) => {
+    let group = null;
+    const choices = values.map(({ value, label, count, selected, category }) => {
       const checked = selected ? " checked" : "";
-      return `<label><input type="checkbox" data-filter="${name}" value="${escapeHtml(value)}"${checked}> ${escapeHtml(label)} <span class="count">${count}</span></label>`;
+      // Subcategories under their category's name (several categories may have a "General").
+      const heading = category !== undefined && category !== group ? `<span class="filter-group" aria-hidden="true">${escapeHtml((group = category))}</span>` : "";
+      const within = category ? `<span class="visually-hidden"> (${escapeHtml(category)})</span>` : "";
+      return `${heading}<label><input type="checkbox" data-filter="${name}" value="${escapeHtml(value)}"${checked}> ${escapeHtml(label)}${within} <span class="count">${count}</span></label>`;
     });
     return choices.length ? `<fieldset><legend>${LABELS[name]}</legend>${choices.join("")}</fieldset>` : "";
   }).join("");
@@ -435,6 +439,7 @@ async function start() {
   // While every group shows (searching, filtering), the group tabs do nothing: inert.
   const tabs = document.querySelector("[data-tabs]");
   const filtersBox = panel.querySelector(".filters-box");
+  const summary = filtersBox.querySelector("summary");
   let state = readState();
   let current = () => [];
 
@@ -486,6 +491,8 @@ async function start() {
     put(status, "textContent", `${shown.length} ${word}${state.q ? ` ${matched}` : ""}`);
     put(more, "hidden", hidden.length === 0);
     put(clear, "hidden", !active(state)); // nothing to clear: no button
+    const ticked = Object.values(state.filters).reduce((sum, set) => sum + set.size, 0);
+    put(summary, "textContent", ticked ? `Filters (${ticked} selected)` : "Filters");
     put(more, "textContent", `+${hidden.length} hidden (dormant or archived upstream): show them`);
     put(panel.querySelector("[data-hidden-toggle]"), "checked", state.all);
     for (const button of panel.querySelectorAll("[data-view]")) {

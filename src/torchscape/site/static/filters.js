@@ -184,7 +184,13 @@ export function facets(items, selected = {}) {
       values.sort((a, b) => rank(a) - rank(b) || compare(a, b));
     } else if (filter === "torch") {
       values.sort(newestFirst);
-    } else if (filter !== "category" && filter !== "subcategory") {
+    } else if (filter === "subcategory") {
+      // grouped by category (a second placement can name a later category's subcategory first)
+      const categories = new Map();
+      const categoryOf = (value) => value.slice(0, value.indexOf(SUBCATEGORY_SEPARATOR));
+      for (const value of all) if (!categories.has(categoryOf(value))) categories.set(categoryOf(value), categories.size);
+      values.sort((a, b) => categories.get(categoryOf(a)) - categories.get(categoryOf(b)));
+    } else if (filter !== "category") {
       values.sort((a, b) => totalOf(b) - totalOf(a) || compare(a, b));
     }
     for (const value of chosen) if (!ids.has(value)) values.push(value);
