@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from conftest import serving
 from helpers import catalog, dump, item
@@ -154,6 +154,49 @@ def test_slash_focuses_search_and_arrows_move_between_tiles(page: Page, bundled_
     assert page.evaluate("document.activeElement.dataset.id") == first
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/projects/{first}/")
+
+
+def test_from_the_search_box_to_the_results_and_back(page: Page, bundled_site: Site) -> None:
+    """Arrow keys did nothing in the search box (eleven Tabs to the first tile); in the grid,
+    "pyro" shows NumPyro first (the catalog's order), and the list's arrows scrolled the page;
+    back from an item page, the focus was on the page, not on what was opened."""
+    ready(page, bundled_site)
+    search = page.locator("input[type=search]")
+    search.fill("pyro")
+    search.press("ArrowDown")
+    first = visible_ids(page)[0]
+    assert page.evaluate("document.activeElement.dataset.id") == first
+    search.focus()
+    search.press("Enter")  # the best match, wherever the grid has it
+    assert page.evaluate("document.activeElement.dataset.id") == "pyro"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/projects/pyro/")
+    page.go_back()
+    expect(page.locator("[data-explorer]")).to_be_visible()
+    expect(page.locator("a.tile[data-id='pyro']:focus")).to_have_count(1)
+    # The list: down and up a row at a time.
+    page.locator("[data-view=list]").click()
+    search.focus()
+    search.press("ArrowDown")
+    rows = page.eval_on_selector_all(".list tbody tr", "rows => rows.map((row) => row.dataset.id)")
+    assert page.evaluate("document.activeElement.closest('tr').dataset.id") == rows[0]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('tr').dataset.id") == rows[1]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.closest('tr').dataset.id") == rows[0]
+
+
+def test_a_shared_link_keeps_the_filters_box_closed_on_phones(browser: Browser, bundled_site: Site) -> None:
+    """Open on a phone, the box put the first result about two screens down."""
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        ready(phone, bundled_site, "?category=Training&license=MIT")
+        assert phone.locator(".filters-box").evaluate("box => box.open") is False
+        expect(phone.locator(".filters-box summary")).to_have_text("Filters (2 selected)")
+        top = phone.locator("a.tile:visible").first.bounding_box()
+        assert top is not None and top["y"] < 844
+    finally:
+        phone.close()
 
 
 def test_slash_goes_to_the_search_from_a_filter_checkbox_but_is_typed_in_text(

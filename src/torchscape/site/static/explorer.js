@@ -385,8 +385,25 @@ function csv(items) {
 }
 
 /** Arrow keys move between visible tiles (left/right in order, up/down to the nearest tile). */
+/** The id of the item last opened from the explorer, kept for the tab's session; set with `id`. */
+function remember(id) {
+  try {
+    if (id === undefined) return sessionStorage.getItem("torchscape.opened");
+    sessionStorage.setItem("torchscape.opened", id);
+  } catch {
+    /* storage refused: no focus to restore */
+  }
+  return null;
+}
+
 function moveFocus(event) {
   const current = document.activeElement;
+  if (current?.matches?.(".list tbody th a") && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+    // the list: a row up or down
+    const row = current.closest("tr")[event.key === "ArrowDown" ? "nextElementSibling" : "previousElementSibling"];
+    if (row) event.preventDefault(), row.querySelector("th a").focus();
+    return;
+  }
   if (!current?.matches?.("a.tile") || !event.key.startsWith("Arrow")) return;
   const tiles = [...document.querySelectorAll("a.tile")].filter((tile) => tile.offsetParent !== null);
   const index = tiles.indexOf(current);
@@ -511,6 +528,18 @@ async function start() {
   filtersBox.addEventListener("toggle", () => filtersBox.open && renderFilters(filters, data, state));
 
   input.value = state.q;
+  // From the search box to the results: ArrowDown to the first shown, Enter to the best match
+  // (the first in relevance order); Enter again opens it.
+  input.addEventListener("keydown", (event) => {
+    if ((event.key !== "ArrowDown" && event.key !== "Enter") || event.isComposing) return;
+    const links = state.view === "list" ? [...list.querySelectorAll("tbody th a")] : [...grid.querySelectorAll("a.tile")].filter((tile) => tile.offsetParent !== null);
+    let target = links[0];
+    if (event.key === "Enter") {
+      const best = current()[0];
+      target = best && links.find((link) => (link.dataset.id || link.closest("tr").dataset.id) === best.id);
+    }
+    if (target) event.preventDefault(), target.focus();
+  });
   input.addEventListener("input", () => {
     state = { ...state, q: input.value };
     render(false, true);
@@ -567,8 +596,22 @@ async function start() {
     } else if (!control) moveFocus(event);
   });
   panel.hidden = false;
-  filtersBox.open = Object.values(state.filters).some((set) => set.size); // show what is active
+  // Show what is active, where there is room: on a phone the open box pushed the results of a
+  // shared link two screens down (its summary says how many options are ticked).
+  filtersBox.open = Object.values(state.filters).some((set) => set.size) && matchMedia("(min-width: 40rem)").matches;
   render(false);
+  // Back from an item page, the focus returns to the tile or row that was opened (the browser
+  // restores the scroll, which is kept).
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.("[data-grid] a.tile[data-id], [data-list] tbody th a");
+    if (link) remember(link.dataset.id || link.closest("tr").dataset.id);
+  });
+  if (performance.getEntriesByType?.("navigation")[0]?.type === "back_forward") {
+    const id = remember();
+    const links = [...panel.ownerDocument.querySelectorAll(state.view === "list" ? "[data-list] tbody tr" : "[data-grid] a.tile")];
+    const opened = links.find((link) => link.dataset.id === id && link.getClientRects().length);
+    (opened?.matches("tr") ? opened.querySelector("th a") : opened)?.focus({ preventScroll: true });
+  }
   // With the descriptions, keywords and topics, a search also finds their words. The index with
   // them is built when the browser is idle; until then searches use the one without.
   const texts = await (await fetch(`${root}api/explorer-text.json`)).json();
