@@ -385,6 +385,18 @@ def test_pages_say_what_was_not_fetched(site: Path) -> None:
     assert "· last package release <time" in pyro and "last commit or release" not in pyro
     assert ", judged as of 2026-" in pyro
     assert "no figures: its GitHub data has not been fetched" in pyro
+    # An old release alone: the state is unknown, and the page says why (it only said "unknown").
+    items_by_id = {i["id"]: i for i in json.loads(read(site, "api/items.json"))["items"]}
+    quiet = [
+        i
+        for i, row in items_by_id.items()
+        if row["observed"] and row["observed"]["activity"] is None and row["observed"]["last_activity_at"]
+    ]
+    assert quiet
+    page = read(site, f"projects/{quiet[0]}/index.html")
+    assert "too old to say it is active, and its commits were not seen" in page
+    # The badge, for the project's own maintainers, comes after what visitors read.
+    assert page.index('id="badge-title"') > page.index('id="alternatives-title"')
     items = json.loads(read(site, "api/items.json"))["items"]
     observed = [i["observed"] for i in items if i["observed"]]
     assert observed and all(o["archived"] is None for o in observed if o["repo_fetched_at"] is None)
