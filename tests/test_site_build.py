@@ -96,6 +96,10 @@ def test_item_page_metadata(bundled_site: Path) -> None:
     assert '<meta name="description" content="' in html
     assert '<link rel="canonical" href="https://landscape.torchscape.dev/projects/pyro/">' in html
     assert "Retired from the ecosystem" in html
+    # On the grid, the retired tile says what its tag means (it read as a dead project).
+    home = (bundled_site / "index.html").read_text(encoding="utf-8")
+    tile = home[home.index('data-id="pyro"') : home.index("</a>", home.index('data-id="pyro"'))]
+    assert 'title="A curation status: it says nothing about whether the code is still developed"' in tile
     ld = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
     data = json.loads(ld)
     assert data["name"] == "Pyro" and data["codeRepository"] == "https://github.com/pyro-ppl/pyro"
