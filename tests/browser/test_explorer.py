@@ -274,6 +274,14 @@ def test_filters_say_what_is_selected_and_whose_subcategory_an_option_is(
     assert f"({category})" in label
     page.locator("[data-clear]").click()
     expect(summary).to_have_text("Filters")
+    # Counts are those of the search's matches (with one project shown, Training said 34).
+    page.locator("input[type=search]").fill("federated")
+    shown = int(page.locator("[data-count]").inner_text().split()[0])
+    counts = page.locator("input[data-filter=category] ~ .count")
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('input[data-filter=category] ~ .count')].every((c) => Number(c.textContent) <= {shown})"
+    )
+    assert 0 < sum(int(text) for text in counts.all_inner_texts()) <= 2 * shown
 
 
 def test_dead_upstream_is_hidden_by_default_and_search_still_reaches_it(page: Page, tmp_path: Path) -> None:

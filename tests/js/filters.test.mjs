@@ -232,6 +232,20 @@ describe("facets", () => {
     assert.equal(result.category.find((option) => option.value === "Modeling").selected, false);
   });
 
+  test("counts within a subset (the search's matches); the options stay those of every item", () => {
+    const all = facets(ITEMS);
+    const within = Uint8Array.from(ITEMS, (_, i) => (i === 0 ? 1 : 0));
+    const some = facets(ITEMS, {}, within);
+    assert.deepEqual(
+      some.category.map((option) => option.value),
+      all.category.map((option) => option.value),
+    );
+    assert.equal(
+      some.category.reduce((sum, option) => sum + option.count, 0),
+      valuesOf(ITEMS[0], "category").length,
+    );
+  });
+
   test("a selected value no item has is still listed, with count 0", () => {
     const result = facets(ITEMS, { license: new Set(["GPL-3.0"]) });
     assert.deepEqual(result.license.at(-1), { value: "GPL-3.0", label: "GPL-3.0", count: 0, selected: true });

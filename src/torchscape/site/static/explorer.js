@@ -315,7 +315,10 @@ const drawnFilters = new WeakMap();
  * (they are those of every item: only a selected value no item has adds one), only the counts
  * and ticks that changed are written, so the box keeps its elements and the focus where it is. */
 function renderFilters(container, data, state) {
-  const options = facets(data.items, state.filters);
+  // Counted within the search's matches (the options stay those of every item).
+  const query = state.q.trim();
+  const hits = query && data.index ? hitsFor(data, query) : null;
+  const options = facets(data.items, state.filters, hits && Uint8Array.from(data.items, (item) => hits[item.position]));
   // Only "unknown" (no torch data outside the PyTorch ecosystem, no observed data yet): no box.
   const boxes = FILTERS.map((name) => {
     const values = options[name] || [];

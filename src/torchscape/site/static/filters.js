@@ -143,16 +143,18 @@ export function applyFilters(items, selected) {
  * The options of every filter with faceted counts.
  *
  * An option's count is the number of items matching all the other active filters that have this
- * option. Every option any item has is listed (count 0 included, so the list does not jump),
- * and so is every selected value. Categories and subcategories keep the items' order; activity
- * goes from alive to dead; the others are by overall count, then alphabetically.
+ * option (of those `within` says, when given: the search's matches). Every option any item has
+ * is listed (count 0 included, so the list does not jump), and so is every selected value.
+ * Categories keep the items' order, subcategories too, grouped by category; activity goes from
+ * alive to dead; the others are by overall count, then alphabetically.
  *
  * @param {object[]} items
  * @param {Map<string, Set<string>> | Record<string, Set<string>>} [selected] filter -> values
+ * @param {Uint8Array | null} [within] 1 for each item (by index in `items`) to count
  * @returns {Record<string, Array<{value: string, label: string, count: number, selected: boolean,
  *   category?: string}>>} filter -> options
  */
-export function facets(items, selected = {}) {
+export function facets(items, selected = {}, within = null) {
   const selections = active(selected);
   const table = tableOf(items);
   // For each item, how many active selections it fails, and which one when it fails just one
@@ -176,6 +178,7 @@ export function facets(items, selected = {}) {
     const { values: all, ids, total, start, flat } = table[index];
     const counts = new Int32Array(all.length);
     for (let i = 0; i < items.length; i++) {
+      if (within !== null && !within[i]) continue;
       if (fails[i] === 0 || (fails[i] === 1 && failed[i] === own)) for (let j = start[i]; j < start[i + 1]; j++) counts[flat[j]] += 1;
     }
     const totalOf = (value) => total[ids.get(value)];
