@@ -387,7 +387,6 @@ function csv(items) {
   return [Object.keys(cells).join(","), ...rows].join("\n") + "\n";
 }
 
-/** Arrow keys move between visible tiles (left/right in order, up/down to the nearest tile). */
 /** The id of the item last opened from the explorer, kept for the tab's session; set with `id`. */
 function remember(id) {
   try {
@@ -399,6 +398,8 @@ function remember(id) {
   return null;
 }
 
+/** Arrow keys move between visible tiles (left/right in order, up/down to the nearest tile) and
+ * between the rows of the list (up/down). */
 function moveFocus(event) {
   const current = document.activeElement;
   if (current?.matches?.(".list tbody th a") && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
