@@ -102,8 +102,8 @@ def test_unknown_torch_is_never_compatible(site: Path) -> None:
     refusing = sum(
         1 for row in explorer.values() if row["torch_ok"] is not None and "2.4" not in row["torch_ok"]
     )
-    assert f'Accept torch 2.4 <span class="count">{accepting}</span>' in page
-    assert f'Do not accept torch 2.4 <span class="count">{refusing}</span>' in page
+    assert f'Latest release accepts torch 2.4 <span class="count">{accepting}</span>' in page
+    assert f'Latest release does not accept torch 2.4 <span class="count">{refusing}</span>' in page
 
 
 def test_torch_matrix_says_yes_and_no_for_every_version(site: Path) -> None:
