@@ -472,10 +472,12 @@ export function* indexSteps(items) {
   for (let p = 0; p < flat.length; p++) tokens[p] = flat[p] === BREAK ? BREAK : sortedId[flat[p]];
   const vocab = order.map((id) => words[id]);
   const df = Uint32Array.from(order, (id) => counts[id] || 0);
+  const initials = Uint16Array.from(vocab, (word) => word.charCodeAt(0));
   const spelling = {
-    initials: Uint16Array.from(vocab, (word) => word.charCodeAt(0)),
+    initials,
     counts: Uint32Array.from(order, (id) => occurrences[id] || 0),
     total: occurring,
+    pairs: pairsOf(tokens, offsets, items.length, initials),
   };
   yield;
   // For each token, the items holding it (ascending): which items match, without scoring them.
@@ -802,29 +804,29 @@ function phraseSpelling(index, word) {
   const memo = (index.spelled ??= new Map());
   if (memo.has(word)) return memo.get(word);
   const { tokens, vocab, offsets } = index;
-  const { initials, counts, total } = index.spelling;
+  const { initials, counts, total, pairs } = index.spelling;
   const n = word.length;
   const letters = Array.from(word, (letter) => letter.charCodeAt(0));
-  // Occurrences grouped by their tokens (cheap to tell apart), then by stems.
+  // Occurrences grouped by their tokens (cheap to tell apart), then by stems. Only where two
+  // words in a row have the word's first two letters (`pairsOf`).
   const byTokens = new Map(); // token ids -> {ids, items: Set, count, named}
-  for (let item = 0; item < index.items.length; item++) {
-    for (let f = KEYWORDS; f < FIELD_COUNT; f++) {
-      const start = offsets[item * FIELD_COUNT + f];
-      const end = offsets[item * FIELD_COUNT + f + 1];
-      for (let p = start; p + n <= end; p++) {
-        let k = 0;
-        while (k < n && tokens[p + k] !== BREAK && initials[tokens[p + k]] === letters[k]) k++;
-        if (k < n) continue;
-        let key = String(tokens[p]);
-        for (k = 1; k < n; k++) key += `,${tokens[p + k]}`;
-        let found = byTokens.get(key);
-        if (found === undefined) byTokens.set(key, (found = { ids: tokens.slice(p, p + n), items: new Set(), count: 0, named: false }));
-        found.items.add(item);
-        found.count += 1;
-        // a whole keyword or category name: the phrase stands alone
-        found.named ||= f !== DESCRIPTION && (p === start || tokens[p - 1] === BREAK) && (p + n === end || tokens[p + n] === BREAK);
-      }
-    }
+  const pair = pairKey(letters[0], letters[1]);
+  for (let i = pairs.starts[pair]; i < pairs.starts[pair + 1]; i++) {
+    const p = pairs.positions[i];
+    const field = fieldAt(offsets, p); // item * FIELD_COUNT + field
+    const [start, end] = [offsets[field], offsets[field + 1]];
+    if (p + n > end) continue;
+    let k = 0;
+    while (k < n && tokens[p + k] !== BREAK && initials[tokens[p + k]] === letters[k]) k++;
+    if (k < n) continue;
+    let key = String(tokens[p]);
+    for (k = 1; k < n; k++) key += `,${tokens[p + k]}`;
+    let found = byTokens.get(key);
+    if (found === undefined) byTokens.set(key, (found = { ids: tokens.slice(p, p + n), items: new Set(), count: 0, named: false }));
+    found.items.add(Math.floor(field / FIELD_COUNT));
+    found.count += 1;
+    // a whole keyword or category name: the phrase stands alone
+    found.named ||= field % FIELD_COUNT !== DESCRIPTION && (p === start || tokens[p - 1] === BREAK) && (p + n === end || tokens[p + n] === BREAK);
   }
   const phrases = new Map(); // stems of the phrase -> {words, items: Set, count, named, chance}
   for (const { ids, items, count, named } of byTokens.values()) {
@@ -851,6 +853,47 @@ function phraseSpelling(index, word) {
   if (memo.size >= 256) memo.delete(memo.keys().next().value);
   memo.set(word, result);
   return result;
+}
+
+/** Two first letters as one number (code units folded to 7 bits: a lookup, checked after). */
+const pairKey = (a, b) => ((a & 127) << 7) | (b & 127);
+
+/**
+ * Where two words follow each other in an item's keywords, categories or description, by their
+ * first letters: `positions` (of the first word in `tokens`) from `starts[key]` to
+ * `starts[key + 1]`, for `pairKey` of the two letters. Made with the index, so that reading a
+ * word as a phrase (`phraseSpelling`) looks only where the phrase can be.
+ */
+function pairsOf(tokens, offsets, count, initials) {
+  const starts = new Uint32Array(128 * 128 + 1);
+  const each = (visit) => {
+    for (let slot = KEYWORDS; slot < count * FIELD_COUNT; slot += slot % FIELD_COUNT === FIELD_COUNT - 1 ? KEYWORDS + 1 : 1) {
+      for (let p = offsets[slot], end = offsets[slot + 1] - 1; p < end; p++) {
+        if (tokens[p] !== BREAK && tokens[p + 1] !== BREAK) visit(p, pairKey(initials[tokens[p]], initials[tokens[p + 1]]));
+      }
+    }
+  };
+  each((_, key) => starts[key + 1]++);
+  for (let key = 0; key < 128 * 128; key++) starts[key + 1] += starts[key];
+  const positions = new Uint32Array(starts[128 * 128]);
+  const filled = starts.slice(0, 128 * 128);
+  each((p, key) => {
+    positions[filled[key]++] = p;
+  });
+  return { starts, positions };
+}
+
+/** The field (item * FIELD_COUNT + field) whose tokens hold position `p`: the last whose start
+ * is at most `p` (empty fields start where the next does). */
+function fieldAt(offsets, p) {
+  let lo = 0;
+  let hi = offsets.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (offsets[mid] <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** The longest query whose words are taken into account (a pasted paragraph is cut there). */
