@@ -215,6 +215,8 @@ describe("facets", () => {
     });
     assert.deepEqual(labels("kind"), { library: "Library", tool: "Tool", [NO_KIND]: "not given" });
     assert.equal(labels("status")[NO_STATUS], "no status");
+    // "unknown" torch is no "does not accept": the requirement was not seen (no package, none declared)
+    assert.equal(labels("torch")[UNKNOWN], "unknown (no torch requirement seen)");
     const odd = facets([item("x", { kind: "constructor" })]);
     assert.equal(odd.kind[0].label, "constructor");
   });

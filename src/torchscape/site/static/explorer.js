@@ -15,7 +15,7 @@ const capital = (word) => word.charAt(0).toUpperCase() + word.slice(1);
 /** Inputs in which a keystroke is not text. */
 const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"]);
 const SORTS = { name: "Name", stars: "Stars", last_commit: "Last commit", last_release: "Last release", added: "Date added" };
-const LABELS = { category: "Category", subcategory: "Subcategory", status: "Curation status", kind: "Kind", license: "Licence", language: "Language", activity: "Upstream state", torch: "Accepts torch" };
+const LABELS = { category: "Category", subcategory: "Subcategory", status: "Curation status", kind: "Kind", license: "Licence", language: "Language", activity: "Upstream state", torch: "Latest release accepts torch" };
 
 /** An explorer.json row in the shape the search and filter modules read. */
 const toItem = (row) => ({

@@ -222,6 +222,7 @@ const LABELS = {
   status: { [NO_STATUS]: "no status" },
   kind: { [NO_KIND]: "not given", library: "Library", framework: "Framework", tool: "Tool", service: "Hosted service", member: "Member" },
   activity: { active: "Active", slowing: "Slowing", dormant: "Dormant", archived: "Archived upstream" },
+  torch: { [UNKNOWN]: "unknown (no torch requirement seen)" },
 };
 
 function option(filter, value, count, selected) {
