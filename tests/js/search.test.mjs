@@ -228,13 +228,23 @@ describe("search on small catalogs", () => {
 
   test("fields rank name > keywords > category > description", () => {
     const index = buildIndex([
-      item("in-description", { description: "Tools for the okapi." }),
-      item("in-category", { subcategory: "Okapi" }),
+      item("in-description", { description: "Tools for the okapi.", keywords: ["tools"] }),
+      item("in-category", { subcategory: "Okapi", keywords: ["tools"] }),
       item("in-keywords", { keywords: ["okapi"] }),
       item("in-name", { name: "Okapi" }),
       item("nowhere", { description: "Tools for the zebra." }),
     ]);
     assert.deepEqual(ids(index, "okapi"), ["in-name", "in-keywords", "in-category", "in-description"]);
+  });
+
+  test("without keywords, the description says more than a category's name", () => {
+    // The real PyTorch landscape has no keywords: its one sentence about a project is what says
+    // what it does ("distributed training" put those merely filed under Training › Distributed first).
+    const index = buildIndex([
+      item("in-description", { description: "Tools for the okapi." }),
+      item("in-category", { subcategory: "Okapi" }),
+    ]);
+    assert.deepEqual(ids(index, "okapi"), ["in-description", "in-category"]);
   });
 
   test("exact beats prefix beats typo", () => {
@@ -567,6 +577,19 @@ describe("a word nothing matches, read as the phrase its letters begin", () => {
   test("a word the catalog holds, starts or misspells is left as it is", () => {
     const index = buildIndex(catalog([item("gnn-kit", { keywords: ["gnnx"] })]));
     assert.deepEqual(ids(index, "gnn"), ["gnn-kit"]);
+  });
+
+  test("a long word written closed finds the two words the catalog writes in a row", () => {
+    const index = buildIndex([
+      item("tuner", { description: "Fine-tuning recipes for language models." }),
+      item("upscaler", { description: "Super resolution of images." }),
+      item("other", { description: "Recipes and images." }),
+    ]);
+    assert.deepEqual(ids(index, "finetuning"), ["tuner"]);
+    assert.deepEqual(ids(index, "superresolution"), ["upscaler"]);
+    assert.deepEqual(matching(index, "finetuning recipes").words, ["fine", "tuning", "recipes"]);
+    // two words of the catalog that never follow each other are no compound of it
+    assert.deepEqual(ids(index, "recipesimages"), []);
   });
 
   test("words side by side no more often than chance make no phrase", () => {

@@ -125,13 +125,9 @@ const FIXTURE = [
   ["nlp", ["allennlp", "flair", "pytorch-nlp"]],
   ["natural language processing", ["allennlp", "flair", "pytorch-nlp"]],
   ["interpretability", ["captum"]],
-  [
-    "distributed training",
-    ["deepspeed", "colossalai", "fairscale", "horovod", "accelerate"],
-    3,
-    "the fixture files Kubeflow Trainer, AReaL and verl under Training › Distributed, so both words " +
-      "match their category names; they come first",
-  ],
+  // The fixture files Kubeflow Trainer, AReaL and verl under Training › Distributed: both words
+  // match their category names. The descriptions of projects about it say more.
+  ["distributed training", ["deepspeed", "colossalai", "fairscale", "horovod", "accelerate"]],
   ["self-supervised", ["lightly", "vissl"]],
   ["kubernetes", ["kubetorch", "kubeflow-trainer"]],
   ["time series", ["pypots"]],

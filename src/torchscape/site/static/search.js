@@ -21,7 +21,8 @@
  * An item has five fields, from most to least weighty: its name; parts of its name (CamelCase
  * parts, and compounds of two words the catalog uses elsewhere: TorchServe -> serve,
  * torchvision -> vision); its keywords, GitHub topics and package names; the names of its
- * categories and subcategories (second placements included); its description.
+ * categories and subcategories (second placements included); its description (weighing almost
+ * as keywords do for an item that has none of those: there it says what the item is about).
  *
  * Synonyms are never written by hand: acronyms are learnt from the catalog. A pair (acronym,
  * phrase) is kept when the data shows it: one item has a multi-word keyword (or topic) and, in
@@ -54,6 +55,9 @@
 /** The fields of an item, from the weightiest. */
 export const FIELDS = ["name", "nameParts", "keywords", "categories", "description"];
 const FIELD_WEIGHT = [10, 6, 5, 3, 1];
+/** The weight of the description of an item without keywords (nor topics or packages): there
+ * it is the one text that says what the item is about (the real PyTorch landscape has none). */
+const UNKEYWORDED_DESCRIPTION = 4;
 const NAME = 0;
 const KEYWORDS = 2;
 const CATEGORIES = 3;
@@ -706,7 +710,7 @@ export function match(index, query) {
           if (kinds[token] > kind) kind = kinds[token];
           if (f === KEYWORDS && lead === 0) lead = Math.max(0, KEYWORDS_WEIGHED - (p - offsets[base + f]));
         }
-        let score = FIELD_WEIGHT[f] * KIND_WEIGHT[kind];
+        let score = (f === DESCRIPTION && offsets[base + KEYWORDS] === offsets[base + KEYWORDS + 1] ? UNKEYWORDED_DESCRIPTION : FIELD_WEIGHT[f]) * KIND_WEIGHT[kind];
         if (f === DESCRIPTION && kind !== 0 && best === 0) {
           // Found in the description alone: the longer the text, the less it says.
           const length = offsets[base + f + 1] - offsets[base + f];
@@ -776,27 +780,54 @@ const COLLOCATION = 5;
 
 /**
  * The query's words, each word that matches nothing in the catalog (no token it is, starts, or
- * is a typo of) replaced by the phrase of the catalog whose initials spell it, when there is one:
+ * is a typo of) replaced by the two words it joins (`compoundSplit`: "finetuning" as "fine
+ * tuning"), if it has more letters than `SPELLED_MAX`, else by the phrase of the catalog whose
+ * initials spell it:
  * "gnn" where the data says "graph neural networks" but never "GNN" (acronyms the data defines
  * are learnt with the index: see `learnAcronyms`). The phrase is taken from the keywords,
  * categories and descriptions: of those spelling the word, the one the most items hold, and
  * only one that two items hold or more, or one keyword or category name alone (one sentence
  * proves nothing: "such as models" is no "sam"), and many times more often than chance would put
- * its words in a row (`COLLOCATION`). Found by a scan of the index's tokens, once per word
- * (remembered).
+ * its words in a row (`COLLOCATION`). Both are looked up where two words follow each other
+ * (`pairsOf`, made with the index); a phrase once per word (remembered).
  * @param {object} index
  * @param {string[]} words
  * @returns {string[]}
  */
 function spellOut(index, words) {
-  if (!words.some((word) => word.length >= 2 && word.length <= SPELLED_MAX && LETTERS_ONLY.test(word))) return words;
+  if (!words.some((word) => word.length >= 2 && LETTERS_ONLY.test(word))) return words;
   const out = [];
   for (const word of words) {
-    const unknown = word.length >= 2 && word.length <= SPELLED_MAX && LETTERS_ONLY.test(word) && wordMatcher(index, word).ids.length === 0;
-    const spelled = unknown && (phraseSpelling(index, word) || (stem(word) !== word && phraseSpelling(index, stem(word))));
-    out.push(...(spelled || [word])); // "gnns" as "gnn" too
+    const unknown = word.length >= 2 && LETTERS_ONLY.test(word) && wordMatcher(index, word).ids.length === 0;
+    let spelled = null;
+    if (unknown && word.length <= SPELLED_MAX) {
+      spelled = phraseSpelling(index, word) || (stem(word) !== word && phraseSpelling(index, stem(word))); // "gnns" too
+    } else if (unknown) {
+      spelled = compoundSplit(index, word);
+    }
+    out.push(...(spelled || [word]));
   }
   return out;
+}
+
+/**
+ * A word written closed that the catalog writes as two ("finetuning", "superresolution",
+ * "timeseries" where the data says "fine-tuning", "super-resolution", "time series"): the two
+ * words, found in a row somewhere in the keywords, categories or descriptions, or null. Of
+ * several cuts, the first (the shortest first word).
+ */
+function compoundSplit(index, word) {
+  const { tokens, vocab } = index;
+  const { starts, positions } = index.spelling.pairs;
+  for (let cut = 2; cut <= word.length - 2; cut++) {
+    const [head, tail] = [word.slice(0, cut), word.slice(cut)];
+    const pair = pairKey(head.charCodeAt(0), tail.charCodeAt(0));
+    for (let i = starts[pair]; i < starts[pair + 1]; i++) {
+      const p = positions[i];
+      if (vocab[tokens[p]] === head && vocab[tokens[p + 1]] === tail) return [head, tail];
+    }
+  }
+  return null;
 }
 
 /** The words of the phrase whose initials spell `word` (see {@link spellOut}), or null. */
