@@ -3,7 +3,9 @@
     .venv/bin/torchscape build --output-dir OUT --cache-dir CACHE          (the bundled landscape)
     .venv/bin/python scripts/make_search_test_data.py OUT/api/items.json bundled
 
-The file keeps, per item, the fields search.js and filters.js read (see FIELDS and OBSERVED),
+The file keeps, per item, the fields search.js and filters.js read (see FIELDS and OBSERVED);
+`kind` as the explorer reads it, from the build's api/explorer.json beside items.json ("member"
+for the items of a members' category too),
 one item a line, so a catalog change shows in a review as the lines of the items it touched.
 Its "about" line is kept from the file it replaces (it says which build the data comes from).
 """
@@ -48,6 +50,9 @@ def main() -> None:
     target = DATA / f"{args.name}-items.json"
     about = json.loads(target.read_text(encoding="utf-8"))["about"]
     items = json.loads(args.items_json.read_text(encoding="utf-8"))["items"]
+    explorer = json.loads((args.items_json.parent / "explorer.json").read_text(encoding="utf-8"))["items"]
+    kinds = {row["id"]: row["kind"] for row in explorer}
+    items = [{**item, "kind": kinds[item["id"]]} for item in items]
     lines = (json.dumps(cut(item), ensure_ascii=False, separators=(",", ":")) for item in items)
     text = (
         '{"about":' + json.dumps(about, ensure_ascii=False) + ',\n"items":[\n' + ",\n".join(lines) + "\n]}\n"

@@ -362,6 +362,9 @@ def test_members_by_category_are_kept_apart_from_projects(tmp_path: Path, named:
     assert 'id="badge-title"' not in read(out, "projects/speech-corp/index.html")
     torch = read(out, "torch/index.html")
     assert "projects/voice-kit/" in torch and "projects/speech-corp/" not in torch
+    # The explorer (kind filter, search) knows them as members too.
+    kinds = {row["id"]: row["kind"] for row in json.loads(read(out, "api/explorer.json"))["items"]}
+    assert kinds["speech-corp"] == "member" and kinds["speech-kit"] is None
 
 
 def test_visitors_are_not_told_to_run_a_maintainer_command(site: Path) -> None:

@@ -450,6 +450,15 @@ describe("search on small catalogs", () => {
     assert.ok(first.score > second.score);
   });
 
+  test("a member organisation comes after the projects on a topic, first on its own name", () => {
+    const index = buildIndex([
+      item("chipco", { name: "Chip Co", kind: "member", keywords: ["compilers"], description: "Chips and compilers." }),
+      item("kernel-kit", { name: "Kernel Kit", description: "A compiler of kernels." }),
+    ]);
+    assert.deepEqual(ids(index, "compiler"), ["kernel-kit", "chipco"]);
+    assert.deepEqual(ids(index, "chip co"), ["chipco"]);
+  });
+
   test("ties are ordered by name", () => {
     const index = buildIndex([
       item("c", { name: "Gamma", keywords: ["vision"] }),

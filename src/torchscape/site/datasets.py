@@ -207,7 +207,8 @@ def explorer_data(
 ) -> dict[str, Any]:
     """The compact item list the explorer (search by name, filters, list view, CSV) works on,
     what the home page fetches before it is interactive; `torch_ok` lists the torch versions an
-    item accepts (null: unknown). Keywords and topics come with the descriptions
+    item accepts (null: unknown); `kind` is "member" for every member organisation
+    (`Landscape.is_member`, also where the catalog gives no kind). Keywords and topics come with the descriptions
     (`explorer_texts`): they were half of this file's compressed bytes for the bundled catalog."""
     rows = []
     for item in landscape:
@@ -222,7 +223,7 @@ def explorer_data(
                 "packages": list(item.packages),
                 "status": item.status.label if item.status else None,
                 "retired": item.retired,
-                "kind": item.kind,
+                "kind": "member" if landscape.is_member(item) else item.kind,
                 "license": item.license or observed.get("license"),
                 "language": observed.get("language"),
                 "activity": observed.get("activity"),

@@ -92,6 +92,9 @@ const KEYWORDS_WEIGHED = 16;
 const PHRASE = 1.5;
 /** Bonus for a query that covers the whole name, as a share of the name's weight. */
 const WHOLE_NAME = 0.5;
+/** What an item of kind "member" (an organisation, not a project) scores on a query that does
+ * not name it whole, of what a project would. */
+const MEMBER_WEIGHT = 0.5;
 /** Separates phrases inside a field: a phrase never runs across it. */
 const BREAK = -1;
 
@@ -512,6 +515,7 @@ export function* indexSteps(items) {
 
   return {
     items: items.map((item) => ({ id: item.id, name: String(item.name || "") })),
+    members: Uint8Array.from(items, (item) => (item.kind === "member" ? 1 : 0)),
     sortKeys: items.map((item) => String(item.name || "").toLowerCase()),
     vocab,
     byStem,
@@ -736,6 +740,9 @@ export function match(index, query) {
       whole = matchers.some(({ kinds }) => ![0, OTHER_WORD, FAMILY].includes(kinds[tokens[p]]));
     }
     if (whole) total += FIELD_WEIGHT[NAME] * WHOLE_NAME;
+    // A member organisation's long text about itself mentions many topics: a topic finds the
+    // projects first; its own name (the whole of it) still finds it first.
+    else if (index.members[item]) total *= MEMBER_WEIGHT;
     found.push({ item, score: Math.round(total * 1000) / 1000 });
   }
   return found;
