@@ -208,8 +208,9 @@ def explorer_data(
     """The compact item list the explorer (search by name, filters, list view, CSV) works on,
     what the home page fetches before it is interactive; `torch_ok` lists the torch versions an
     item accepts (null: unknown); `kind` is "member" for every member organisation
-    (`Landscape.is_member`, also where the catalog gives no kind). Keywords and topics come with the descriptions
-    (`explorer_texts`): they were half of this file's compressed bytes for the bundled catalog."""
+    (`Landscape.is_member`, also where the catalog gives no kind). Keywords and topics come with
+    the descriptions (`explorer_texts`): they were half of this file's compressed bytes for the
+    bundled catalog."""
     rows = []
     for item in landscape:
         observed = records[item.id]["observed"] or {}
