@@ -365,6 +365,9 @@ def test_members_by_category_are_kept_apart_from_projects(tmp_path: Path, named:
     # The explorer (kind filter, search) knows them as members too.
     kinds = {row["id"]: row["kind"] for row in json.loads(read(out, "api/explorer.json"))["items"]}
     assert kinds["speech-corp"] == "member" and kinds["speech-kit"] is None
+    stats = read(out, "stats/index.html")
+    kind_chart = stats[stats.index('id="kind"') :]
+    assert re.search(r"<td>member</td><td>2</td>", kind_chart[: kind_chart.index("</table>")])
 
 
 def test_visitors_are_not_told_to_run_a_maintainer_command(site: Path) -> None:

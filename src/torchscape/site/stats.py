@@ -51,10 +51,11 @@ def charts(landscape: Landscape, model: SiteModel) -> list[Chart]:
     statuses = _counted(i.status.label if i.status else "no status" for i in items)
     licences = _top(_licence(i.id, i.license, model) for i in items)
     per_category = f"{item_words(landscape.settings)[1].capitalize()} per category"
+    kinds = _counted("member" if landscape.is_member(i) else i.kind or "not given" for i in items)
     result = [
         Chart("categories", per_category, "Counted once per category.", _per_category(model)),
         Chart("status", "Curation status", "Set by the landscape's maintainers.", statuses),
-        Chart("kind", "Kind", "From the catalog.", _counted(i.kind or "not given" for i in items)),
+        Chart("kind", "Kind", "From the catalog (members: also its members' category).", kinds),
         Chart("license", "Licences", "Catalog licence, else GitHub's or the package's.", licences),
     ]
     observed = [model.observed.get(i.id) for i in items]
