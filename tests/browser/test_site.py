@@ -581,6 +581,9 @@ def test_phone_pages_keep_their_text_legible_and_targets_big(page: Page, bundled
     )
     assert header["height"] < 100 and header["rows"] == 1 and header["links"] >= 6, header
     assert header["tile"] <= 740, header
+    # The row, wider than the screen, fades out at its right edge: a hint that it scrolls.
+    fade = page.evaluate("getComputedStyle(document.querySelector('.topnav')).maskImage")
+    assert "linear-gradient" in fade, fade
     # Filter options: rows of 24 px and more (the label is the target; 13 px boxes in 21 px rows).
     page.locator("summary", has_text="Filters").click()
     rows = page.eval_on_selector_all(
