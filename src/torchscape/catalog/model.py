@@ -190,11 +190,16 @@ class Landscape:
         object.__setattr__(self, "_by_id", MappingProxyType({i.id: i for i in self.items}))
         object.__setattr__(self, "_members", self._members_category())
 
+    def _named_members(self) -> str | None:
+        """The settings' `members_category`, if they give one (not blank)."""
+        named = self.settings.members_category if self.settings is not None else None
+        return named if named is not None and named.strip() else None
+
     def _members_category(self) -> str | None:
         """The settings' `members_category`; without one, the only category named "... Members"
         (the PyTorch landscape's "PyTorch Members" is not named in its settings)."""
-        named = self.settings.members_category if self.settings is not None else None
-        if named is not None and named.strip():
+        named = self._named_members()
+        if named is not None:
             return named
         found = [c.name for c in self.categories if _MEMBERS_NAME.search(c.name)]
         return found[0] if len(found) == 1 else None
@@ -207,8 +212,7 @@ class Landscape:
     @property
     def members_category_inferred(self) -> bool:
         """Whether `members_category` was read from a category's name, not from the settings."""
-        named = self.settings.members_category if self.settings is not None else None
-        return self._members is not None and not (named is not None and named.strip())
+        return self._members is not None and self._named_members() is None
 
     def __iter__(self) -> Iterator[Item]:
         return iter(self.items)

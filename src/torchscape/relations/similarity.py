@@ -124,8 +124,8 @@ def alternatives(profiles: Sequence[Profile], limit: int = LIMIT) -> dict[str, t
 
 def profiles_of(
     items: Iterable[Item],
-    topics: Mapping[str, Sequence[str]] | None = None,
-    is_member: Callable[[Item], bool] | None = None,
+    topics: Mapping[str, Sequence[str]] | None,
+    is_member: Callable[[Item], bool],
 ) -> list[Profile]:
     """Profiles of catalog items; `topics` adds observed GitHub topics by item id; `is_member`
     tells organisations from projects (`Landscape.is_member`)."""
@@ -138,7 +138,7 @@ def profiles_of(
                 text=item.description or "",
                 keywords=tuple(item.keywords) + extra_topics,
                 places=tuple((p.category, p.subcategory) for p in item.placements),
-                member=is_member(item) if is_member is not None else False,
+                member=is_member(item),
             )
         )
     return found

@@ -83,10 +83,16 @@ function results(data, state) {
 }
 
 /** Which items match (1 by position). Every search starts with one character, so those of
- * each are kept (and worked out ahead, when the browser is idle: `warmUp`). */
+ * each are kept (and worked out ahead, when the browser is idle: `warmUp`); so is the last
+ * longer query's (the filters' counts, after the paint, ask for it again). */
 function hitsFor(data, query) {
   const key = query.toLowerCase();
-  if (key.length !== 1) return matching(data.index, query);
+  if (key.length !== 1) {
+    const last = data.last;
+    if (last?.index === data.index && last.query === query) return last.hits;
+    data.last = { index: data.index, query, hits: matching(data.index, query) };
+    return data.last.hits;
+  }
   let hits = data.single.get(key);
   if (!hits) data.single.set(key, (hits = matching(data.index, key)));
   return hits;
@@ -277,11 +283,11 @@ function put(element, property, value) {
   if (element[property] !== value) element[property] = value;
 }
 
-/** The list view's columns after the first (the item): heading, cell text. */
+/** The list view's columns after the first (the item): heading, cell text, text without one. */
 const LIST_COLUMNS = [
   ["Category", (item) => `${item.category} / ${item.subcategory}`],
   ["Curation status", (item) => item.status?.label],
-  ["Upstream", (item) => item.activity],
+  ["Upstream", (item) => item.activity, "unknown"],
   ["Stars", (item) => item.stars?.toLocaleString()],
   ["Last commit", (item) => item.last_commit],
   ["Last release", (item) => item.last_release],
@@ -292,8 +298,8 @@ const LIST_COLUMNS = [
  * column of dashes where no GitHub data was fetched. */
 function renderList(container, items, all) {
   const columns = (listColumns ??= LIST_COLUMNS.filter(([, value]) => all.some((item) => value(item) != null)));
-  const cell = (text) => `<td>${escapeHtml(text ?? "–")}</td>`;
-  const rows = items.map((item) => `<tr data-id="${escapeHtml(item.id)}"><th scope="row"><a href="${root}projects/${encodeURIComponent(item.id)}/">${escapeHtml(item.name)}</a><span class="muted">${escapeHtml(clip(item.description, 140))}</span></th>${columns.map(([heading, value]) => cell(heading === "Upstream" ? value(item) ?? "unknown" : value(item))).join("")}</tr>`);
+  const cell = (text) => `<td>${escapeHtml(text)}</td>`;
+  const rows = items.map((item) => `<tr data-id="${escapeHtml(item.id)}"><th scope="row"><a href="${root}projects/${encodeURIComponent(item.id)}/">${escapeHtml(item.name)}</a><span class="muted">${escapeHtml(clip(item.description, 140))}</span></th>${columns.map(([, value, missing = "–"]) => cell(value(item) ?? missing)).join("")}</tr>`);
   const headings = columns.map(([heading]) => `<th scope="col">${heading}</th>`).join("");
   container.innerHTML = `<table class="list"><thead><tr><th scope="col">${escapeHtml(capital(words[0]))}</th>${headings}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
@@ -612,7 +618,7 @@ async function start() {
   });
   if (performance.getEntriesByType?.("navigation")[0]?.type === "back_forward") {
     const id = remember();
-    const links = [...panel.ownerDocument.querySelectorAll(state.view === "list" ? "[data-list] tbody tr" : "[data-grid] a.tile")];
+    const links = [...document.querySelectorAll(state.view === "list" ? "[data-list] tbody tr" : "[data-grid] a.tile")];
     const opened = links.find((link) => link.dataset.id === id && link.getClientRects().length);
     (opened?.matches("tr") ? opened.querySelector("th a") : opened)?.focus({ preventScroll: true });
   }

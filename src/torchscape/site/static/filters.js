@@ -190,7 +190,6 @@ export function facets(items, selected = {}, within = null) {
     } else if (filter === "subcategory") {
       // grouped by category (a second placement can name a later category's subcategory first)
       const categories = new Map();
-      const categoryOf = (value) => value.slice(0, value.indexOf(SUBCATEGORY_SEPARATOR));
       for (const value of all) if (!categories.has(categoryOf(value))) categories.set(categoryOf(value), categories.size);
       values.sort((a, b) => categories.get(categoryOf(a)) - categories.get(categoryOf(b)));
     } else if (filter !== "category") {
@@ -231,10 +230,15 @@ function option(filter, value, count, selected) {
     const label = labels && Object.hasOwn(labels, value) ? labels[value] : value; // not "constructor"
     return { value, label, count, selected };
   }
-  const cut = value.indexOf(SUBCATEGORY_SEPARATOR);
-  const category = cut < 0 ? "" : value.slice(0, cut);
-  const label = cut < 0 ? value : value.slice(cut + SUBCATEGORY_SEPARATOR.length);
+  const category = categoryOf(value);
+  const label = category ? value.slice(category.length + SUBCATEGORY_SEPARATOR.length) : value;
   return { value, label, category, count, selected };
+}
+
+/** The category of a subcategory value ("Category › Subcategory"); "" without one. */
+function categoryOf(value) {
+  const cut = value.indexOf(SUBCATEGORY_SEPARATOR);
+  return cut < 0 ? "" : value.slice(0, cut);
 }
 
 /**
