@@ -573,9 +573,15 @@ describe("a word nothing matches, read as the phrase its letters begin", () => {
     assert.deepEqual(matching(index, "gnn").words, ["graph", "neural", "networks"]);
   });
 
-  test("one sentence proves nothing; a whole keyword or category name does", () => {
+  test("one sentence of short words proves nothing; of long words, a whole keyword or category name, it does", () => {
+    const short = buildIndex([item("seg", { description: "Tools such as models for masks." }), ...catalog().slice(3)]);
+    assert.deepEqual(ids(short, "sam"), []);
+    // three words of five letters or more, in one item only: a term
     const one = buildIndex(catalog().slice(1));
-    assert.deepEqual(ids(one, "gnn"), []);
+    assert.equal(ids(one, "gnn")[0], "dgl"); // the phrase in a row first
+    assert.deepEqual(matching(one, "gnn").words, ["graph", "neural", "networks"]);
+    // not for two letters ("cv" in one item only is too easily a chance pair)
+    assert.deepEqual(ids(buildIndex([item("cam", { description: "Camera videos." })]), "cv"), []);
     const named = buildIndex([
       ...catalog().slice(1),
       item("speech", { subcategory: "Text To Speech", description: "Voices." }),

@@ -154,6 +154,11 @@ const FIXTURE = [
   ["monitoring", ["torchdrift"], 1],
   ["pytorh lightn", ["pytorch-lightning"], 1],
   ["diff priv", ["opacus"], 1],
+  // acronyms each spelt out once, in one description: NeMo's "Automatic Speech Recognition",
+  // JoeyNMT's "neural machine translation", pomegranate's "hidden Markov models"
+  ["asr", ["nemo", "torchaudio"]],
+  ["nmt", ["joeynmt"]],
+  ["hmm", ["pomegranate"]],
 ];
 
 for (const [name, queries] of [

@@ -784,6 +784,8 @@ const SPELLED_MAX = 5;
 /** A phrase spelling an unknown word must be found this many times more often than chance
  * would put its words side by side (from their counts in the catalog). */
 const COLLOCATION = 5;
+/** Letters of each word of a phrase that spells a word from one item alone (see `spellOut`). */
+const TERM_WORD = 5;
 
 /**
  * The query's words, each word that matches nothing in the catalog (no token it is, starts, or
@@ -793,9 +795,10 @@ const COLLOCATION = 5;
  * "gnn" where the data says "graph neural networks" but never "GNN" (acronyms the data defines
  * are learnt with the index: see `learnAcronyms`). The phrase is taken from the keywords,
  * categories and descriptions: of those spelling the word, the one the most items hold, and
- * only one that two items hold or more, or one keyword or category name alone (one sentence
- * proves nothing: "such as models" is no "sam"), and many times more often than chance would put
- * its words in a row (`COLLOCATION`). Both are looked up where two words follow each other
+ * only one that two items hold or more, or one keyword or category name alone, and many times
+ * more often than chance would put its words in a row (`COLLOCATION`); failing that, a phrase of
+ * one item if each of its words has `TERM_WORD` letters or more (a sentence of short words proves
+ * nothing: "such as models" is no "sam"). Both are looked up where two words follow each other
  * (`pairsOf`, made with the index); a phrase once per word (remembered).
  * @param {object} index
  * @param {string[]} words
@@ -886,6 +889,14 @@ function phraseSpelling(index, word) {
     const phrasal = phrase.items.size >= 2 && phrase.count >= COLLOCATION * phrase.chance;
     if (!phrase.named && !phrasal) continue;
     if (best === null || phrase.items.size > best.items.size) best = phrase;
+  }
+  // Else, a phrase of one item (several that chance explains are none), of long words only: a
+  // term ("automatic speech recognition" in NeMo's description, "neural machine translation" in
+  // JoeyNMT's), not words that meet in a sentence ("such as models").
+  if (best === null && n >= 3) {
+    for (const phrase of phrases.values()) {
+      if (phrase.items.size === 1 && phrase.words.every((part) => part.length >= TERM_WORD) && (best === null || phrase.count > best.count)) best = phrase;
+    }
   }
   const result = best && best.words;
   if (memo.size >= 256) memo.delete(memo.keys().next().value);
