@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import shutil
 import socket
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,6 +50,15 @@ def _network_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
         return
     monkeypatch.setattr(socket.socket, "connect", _guarded(_real_connect))
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded(_real_connect_ex))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Commands run without `--cache-dir` use the user's cache folder (platformdirs: under
+    XDG_CACHE_HOME on Linux): in tests, a folder of the session's own, so that no test reads or
+    writes the real one, nor passes or fails by what an earlier run left there."""
+    folder = Path(tempfile.mkdtemp(prefix="torchscape-test-cache-"))
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

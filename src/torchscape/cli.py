@@ -771,6 +771,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     folder = cache_dir(args.cache_dir)
     if args.action == "export":
+        if str(args.file) != "-":  # what is wrong with the command line first, then the cache
+            _check_export_target(args.file, folder)
         if not (folder / FILE_NAME).is_file():  # a mistyped --cache-dir: nothing, over the history
             shown = printable(str(folder))
             raise UsageError(f"there is no cache in {shown} (check --cache-dir); nothing was written")
@@ -795,12 +797,12 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def _export_history(file: Path, folder: Path) -> int:
-    """Write the cache's history to `file` whole (a temporary file, then a rename); returns how
-    many snapshots. Refused before anything is written when `file` is the cache's own database
-    or a file of the landscape in the working folder (`history export landscape.yml`)."""
-    from torchscape.outputs import check_output, landscape_files, os_reason, replacing
-    from torchscape.sources.cache import FILE_NAME, Cache
+def _check_export_target(file: Path, folder: Path) -> None:
+    """Refuses, before anything is read or written, a `history export` file that cannot be one:
+    a folder, the cache's own database, a file of the landscape in the working folder
+    (`history export landscape.yml`)."""
+    from torchscape.outputs import check_output, landscape_files
+    from torchscape.sources.cache import FILE_NAME
 
     database = folder / FILE_NAME
     kept = [
@@ -808,6 +810,14 @@ def _export_history(file: Path, folder: Path) -> int:
         *(("the cache's database", database.with_name(database.name + end)) for end in ("", "-wal", "-shm")),
     ]
     check_output(file, "history export", kept)
+
+
+def _export_history(file: Path, folder: Path) -> int:
+    """Write the cache's history to `file` whole (a temporary file, then a rename); returns how
+    many snapshots (`file` checked by `_check_export_target`)."""
+    from torchscape.outputs import os_reason, replacing
+    from torchscape.sources.cache import Cache
+
     with Cache.open(folder, readonly=True) as cache:
         try:
             with replacing(file) as raw:
