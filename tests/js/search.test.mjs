@@ -433,17 +433,6 @@ describe("search on small catalogs", () => {
     assert.deepEqual(matching(index, "zebra okapi").words, ["zebra", "okapi"]);
   });
 
-  test("of equally many words, those the catalog labels items with come before rarer ones", () => {
-    const index = buildIndex([
-      item("robust", { subcategory: "Adversarial", description: "Attacks and defences." }),
-      item("attacks", { subcategory: "Adversarial", description: "A toolbox of attacks." }),
-      item("augment", { description: "Image augmentations, with examples." }),
-    ]);
-    // "examples" is rarer (1 item, against 2) but only a description says it
-    assert.deepEqual(matching(index, "adversarial examples").kept, ["adversarial"]);
-    assert.deepEqual(ids(index, "adversarial examples").sort(), ["attacks", "robust"]);
-  });
-
   test("words in a row earn a phrase bonus", () => {
     const index = buildIndex([
       item("scattered", { keywords: ["privacy", "differential equations"] }),

@@ -425,7 +425,6 @@ export function* indexSteps(items) {
   const lastItem = [];
   const counts = [];
   const occurrences = []; // of each token in keywords, categories and descriptions (`spellOut`)
-  const labels = []; // 1 for a token of a name, keyword or category (`coverage`)
   let occurring = 0;
   for (let i = 0; i < texts.length; i++) {
     if (i > 0 && i % SLICE === 0) yield;
@@ -452,7 +451,6 @@ export function* indexSteps(items) {
         for (const id of phrase) {
           flat.push(id);
           if (f >= KEYWORDS) (occurrences[id] = (occurrences[id] || 0) + 1), occurring++;
-          if (f < DESCRIPTION) labels[id] = 1;
           if (lastItem[id] !== i) {
             lastItem[id] = i;
             counts[id] = (counts[id] || 0) + 1;
@@ -524,7 +522,6 @@ export function* indexSteps(items) {
     byFamily,
     byLength,
     df,
-    labels: Uint8Array.from(order, (id) => labels[id] || 0),
     spelling,
     tokens,
     offsets,
@@ -755,11 +752,9 @@ export function match(index, query) {
  * Which items match a query: those that match every query word (a word of the item matches
  * it), words most items have aside (see {@link coverage}). When none does, the query is
  * narrowed to the words that some items do match together:
- * the most words; of equally many, those the catalog labels items with (in a name, keyword or
- * category: "adversarial examples" where no item has both: those that match "adversarial", a
- * subcategory's word, not "examples", which only descriptions use); then the rarer ones
- * ("causal inference" where nothing says "causal": the items that match "inference";
- * "uncertainty estimation" where no item has both: those that match the rarer word). Every hit then matches the same words, which
+ * the most words, and of equally many, the rarer ones ("causal inference" where nothing says
+ * "causal": the items that match "inference"; "uncertainty estimation" where no item has both:
+ * those that match the rarer word). Every hit then matches the same words, which
  * `kept` names. From the index's lists of items per word: a keystroke costs in proportion to
  * what the query's words match, not to the size of the catalog.
  * @param {object} index from {@link buildIndex}
@@ -990,16 +985,8 @@ function coverage(index, matchers) {
   for (let item = 0; item < count; item++) {
     if ((masks[item] & required) === required) return { masks, want: required, scored: all, narrowed: false };
   }
-  // Words the catalog labels items with (a name, keyword or category holds them as typed or
-  // by stem), as opposed to words only its descriptions use.
-  let labelling = 0;
-  for (let q = 0; q < words; q++) {
-    const { ids, kinds } = matchers[q];
-    if (ids.some((id) => index.labels[id] && kinds[id] >= STEM)) labelling |= 1 << q;
-  }
   let want = 0;
   let size = 0;
-  let labelled = 0;
   let weight = 0;
   const seen = new Set();
   for (let item = 0; item < count; item++) {
@@ -1007,13 +994,13 @@ function coverage(index, matchers) {
     if (mask === 0 || (mask & ~common) === 0 || seen.has(mask)) continue;
     seen.add(mask);
     let bits = 0;
-    let labels = 0;
     let rarity = 0;
     for (let q = 0; q < words; q++) {
-      if (mask & (1 << q)) (bits += 1), (labels += (labelling >> q) & 1), (rarity += matchers[q].rarity);
+      if (mask & (1 << q)) (bits += 1), (rarity += matchers[q].rarity);
     }
-    const better = labels > labelled || (labels === labelled && (rarity > weight || (rarity === weight && mask < want)));
-    if (bits > size || (bits === size && better)) [want, size, labelled, weight] = [mask, bits, labels, rarity];
+    if (bits > size || (bits === size && (rarity > weight || (rarity === weight && mask < want)))) {
+      [want, size, weight] = [mask, bits, rarity];
+    }
   }
   return { masks, want, scored: want, narrowed: true };
 }
