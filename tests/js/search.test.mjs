@@ -102,6 +102,11 @@ describe("tokens and stems", () => {
       ["generator", "generative"],
       ["visualization", "visual"],
       ["vectorized", "vector"],
+      ["interoperable", "interoperability"],
+      ["reproducible", "reproducibility"],
+      ["reproduce", "reproducibility"],
+      ["scalable", "scalability"],
+      ["parallelism", "parallel"],
     ];
     for (const [a, b] of kin) assert.equal(family(stem(a)), family(stem(b)), `${a} ~ ${b}`);
     // Shorter roots are not made: they would join unrelated words.

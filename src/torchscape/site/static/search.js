@@ -151,8 +151,9 @@ export function stem(word) {
   return w;
 }
 
-/** Derivational endings {@link family} drops from a stem, the first that fits. */
-const FAMILY_ENDINGS = ["abil", "ity", "ion", "abl", "at", "er", "or", "iz", "al", "ar", "iv"];
+/** Derivational endings {@link family} drops from a stem, the first that fits ("-ability" is
+ * one: "interoperability" and "interoperable" reach the same root in as many steps). */
+const FAMILY_ENDINGS = ["ability", "ibility", "abil", "ibil", "ity", "ism", "ion", "abl", "ibl", "at", "er", "or", "iz", "al", "ar", "iv"];
 /** What a family root keeps at least: shorter roots join unrelated words ("gener" would make
  * "general" kin to "generator"). */
 const FAMILY_ROOT = 6;
@@ -160,7 +161,8 @@ const FAMILY_ROOT = 6;
 /**
  * The family of a stem: its root once up to two derivational endings are dropped, while
  * `FAMILY_ROOT` letters remain (recommendat, recommender -> recommend; detection, detector ->
- * detect; molecul, molecular -> molecul; interpretabl, interpretability -> interpret).
+ * detect; molecul, molecular -> molecul; interpretabl, interpretability -> interpret;
+ * reproducibl, reproducibility -> reproduc; parallelism -> parallel).
  * @param {string} stemmed a {@link stem}
  * @returns {string}
  */
@@ -171,7 +173,8 @@ export function family(stemmed) {
     if (ending === undefined) break;
     w = w.slice(0, -ending.length);
   }
-  return w;
+  // a root too short to lose "-abil" keeps it as "-abl": "scalability" as "scalable"
+  return w.endsWith("bil") ? `${w.slice(0, -3)}bl` : w;
 }
 
 function undouble(w) {
