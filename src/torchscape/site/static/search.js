@@ -174,7 +174,7 @@ export function family(stemmed) {
     w = w.slice(0, -ending.length);
   }
   // a root too short to lose "-abil" keeps it as "-abl": "scalability" as "scalable"
-  return w.endsWith("bil") ? `${w.slice(0, -3)}bl` : w;
+  return w.endsWith("abil") || w.endsWith("ibil") ? `${w.slice(0, -2)}l` : w;
 }
 
 function undouble(w) {
