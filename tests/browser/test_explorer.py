@@ -174,6 +174,8 @@ def test_from_the_search_box_to_the_results_and_back(page: Page, bundled_site: S
     page.go_back()
     expect(page.locator("[data-explorer]")).to_be_visible()
     expect(page.locator("a.tile[data-id='pyro']:focus")).to_have_count(1)
+    # (the descriptions in: the order the rows are read in below is the last one)
+    expect(page.locator("[data-explorer]")).to_have_attribute("data-texts", "loaded")
     # The list: down and up a row at a time.
     page.locator("[data-view=list]").click()
     search.focus()
@@ -506,6 +508,37 @@ def test_a_query_no_item_matches_whole_shows_what_comes_closest_and_says_so(
     assert sorted(rows.evaluate_all("(rows) => rows.map((row) => row.dataset.id)")) == sorted(inference)
     box.fill("causal zzqxv")  # no word matches anything: nothing, said plainly
     expect(status).to_have_text("0 projects match “causal zzqxv”")
+
+
+def test_the_list_keeps_the_focused_row_when_the_descriptions_arrive(page: Page, bundled_site: Site) -> None:
+    """The list is drawn again once the descriptions are in (a search then finds their words
+    too): the focus fell from the row a reader was on to the page."""
+    texts: list[Route] = []
+    page.route("**/api/explorer-text.json", lambda route: texts.append(route))
+    page.goto(bundled_site.url("?view=list"))
+    first = page.locator(".list tbody tr th a").first
+    expect(first).to_be_visible()
+    first.focus()
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.closest('tr').dataset.id")
+    for _ in range(100):  # the request, held back
+        if texts:
+            break
+        page.wait_for_timeout(50)
+    texts[0].continue_()
+    expect(page.locator("[data-explorer]")).to_have_attribute("data-texts", "loaded")
+    assert page.evaluate("document.activeElement.closest('tr')?.dataset.id") == focused
+
+
+def test_a_word_read_as_a_phrase_says_how_it_was_read(page: Page, fixture_site: Site) -> None:
+    ready(page, fixture_site)
+    status = page.locator("[data-count]")
+    # The real landscape never writes "ASR"; NeMo's description spells it out once.
+    page.locator("input[type=search]").fill("asr")
+    expect(status).to_have_text("1 project matches “asr” (read as “automatic speech recognition”)")
+    assert visible_ids(page) == ["nemo"]
+    searched(page, "speech")  # a word of the catalog is read as typed: nothing to say
+    expect(status).not_to_contain_text("read as")
 
 
 def test_a_query_matching_nothing_hides_the_grid_and_the_next_one_brings_it_back(

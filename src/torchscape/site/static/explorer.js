@@ -4,7 +4,7 @@
 // and topics come second, from api/explorer-text.json: they are most of the bytes, and nothing
 // waits for them.
 
-import { indexSteps, match, matching, rank } from "./search.js";
+import { indexSteps, match, matching, rank, tokenize } from "./search.js";
 import { FILTERS, UNKNOWN, applyFilters, facets, hiddenByDefault } from "./filters.js";
 
 const root = document.body.dataset.root || "";
@@ -67,11 +67,13 @@ function results(data, state) {
   let items = data.items;
   const query = state.q.trim();
   let kept = null; // the words the hits match, when no item matches every word of the query
+  let reading = null; // the query as read, where a word was read as a phrase or split in two
   if (query) {
     if (!data.index) data.building(); // a search before the idle build is done: finish it now
     const hits = hitsFor(data, query);
     items = items.filter((item) => hits[item.position]);
     if (hits.kept.length && hits.kept.length < hits.words.length) kept = hits.kept.join(" ");
+    else if (hits.words.join(" ") !== tokenize(query).join(" ")) reading = hits.words.join(" ");
   }
   items = applyFilters(items, state.filters);
   const shown = [];
@@ -79,7 +81,7 @@ function results(data, state) {
   const asked = state.filters.activity;
   for (const item of items) (!state.all && hiddenByDefault(item, asked) ? hidden : shown).push(item);
   const relevance = () => new Map(rank(data.index, match(data.index, query)).map((hit, position) => [hit.id, position]));
-  return { shown, hidden, kept, sorted: () => sortItems(shown, state, query && relevance()) };
+  return { shown, hidden, kept, reading, sorted: () => sortItems(shown, state, query && relevance()) };
 }
 
 /** Which items match (1 by position). Every search starts with one character, so those of
@@ -301,7 +303,13 @@ function renderList(container, items, all) {
   const cell = (text) => `<td>${escapeHtml(text)}</td>`;
   const rows = items.map((item) => `<tr data-id="${escapeHtml(item.id)}"><th scope="row"><a href="${root}projects/${encodeURIComponent(item.id)}/">${escapeHtml(item.name)}</a><span class="muted">${escapeHtml(clip(item.description, 140))}</span></th>${columns.map(([, value, missing = "–"]) => cell(value(item) ?? missing)).join("")}</tr>`);
   const headings = columns.map(([heading]) => `<th scope="col">${heading}</th>`).join("");
+  // Drawn anew under a reader moving through the rows (the descriptions arriving, for one): the
+  // focus stays on the row it was on, not on the page.
+  const focused = container.contains(document.activeElement) ? document.activeElement.closest("tr")?.dataset.id : undefined;
   container.innerHTML = `<table class="list"><thead><tr><th scope="col">${escapeHtml(capital(words[0]))}</th>${headings}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  if (focused === undefined) return;
+  const row = [...container.querySelectorAll("tbody tr")].find((tr) => tr.dataset.id === focused);
+  row?.querySelector("th a").focus({ preventScroll: true });
 }
 let listColumns = null;
 
@@ -501,7 +509,7 @@ async function start() {
     if (typing) pendingUrl = setTimeout(flushUrl, 300);
     else pendingPush = pendingPush === true || push;
     if (!typing || filtersBox.open) afterPaint();
-    const { shown, hidden, kept, sorted } = results(data, state);
+    const { shown, hidden, kept, reading, sorted } = results(data, state);
     const asked = active(state); // a query or a filter: every group shows, in one view
     const filtering = asked || hidden.length > 0; // sections count "x of y", empty ones go
     put(grid, "hidden", state.view !== "grid");
@@ -514,7 +522,10 @@ async function start() {
     if (tabs) put(tabs, "inert", asked);
     current = sorted;
     const [word, verb] = shown.length === 1 ? [words[0], "matches"] : [words[1], "match"];
-    const matched = kept ? `${verb} “${kept}” (none matches every word of “${state.q}”)` : `${verb} “${state.q}”`;
+    // A word read as a phrase ("asr" as "automatic speech recognition") says so: such a reading
+    // can be far-fetched, and the reader sees which it was.
+    const read = reading && shown.length ? ` (read as “${reading}”)` : "";
+    const matched = kept ? `${verb} “${kept}” (none matches every word of “${state.q}”)` : `${verb} “${state.q}”${read}`;
     put(status, "textContent", `${shown.length} ${word}${state.q ? ` ${matched}` : ""}`);
     put(more, "hidden", hidden.length === 0);
     put(clear, "hidden", !active(state)); // nothing to clear: no button
