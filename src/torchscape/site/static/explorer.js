@@ -305,7 +305,7 @@ function renderList(container, items, all) {
   const headings = columns.map(([heading]) => `<th scope="col">${heading}</th>`).join("");
   // Drawn anew under a reader moving through the rows (the descriptions arriving, for one): the
   // focus stays on the row it was on, not on the page.
-  const focused = container.contains(document.activeElement) ? document.activeElement.closest("tr")?.dataset.id : undefined;
+  const focused = container.contains(document.activeElement) ? idOf(document.activeElement) : undefined;
   container.innerHTML = `<table class="list"><thead><tr><th scope="col">${escapeHtml(capital(words[0]))}</th>${headings}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
   if (focused === undefined) return;
   const row = [...container.querySelectorAll("tbody tr")].find((tr) => tr.dataset.id === focused);
@@ -400,6 +400,9 @@ function csv(items) {
   const rows = items.map((item) => Object.values(cells).map((cell) => quote(cell(item))).join(","));
   return [Object.keys(cells).join(","), ...rows].join("\n") + "\n";
 }
+
+/** The item id of a tile, or of a link in a row of the list. */
+const idOf = (link) => link.dataset.id || link.closest("tr")?.dataset.id;
 
 /** The id of the item last opened from the explorer, kept for the tab's session; set with `id`. */
 function remember(id) {
@@ -557,7 +560,7 @@ async function start() {
     let target = links[0];
     if (event.key === "Enter") {
       const best = current()[0];
-      target = best && links.find((link) => (link.dataset.id || link.closest("tr").dataset.id) === best.id);
+      target = best && links.find((link) => idOf(link) === best.id);
     }
     if (target) event.preventDefault(), target.focus();
   });
@@ -625,7 +628,7 @@ async function start() {
   // restores the scroll, which is kept).
   document.addEventListener("click", (event) => {
     const link = event.target.closest?.("[data-grid] a.tile[data-id], [data-list] tbody th a");
-    if (link) remember(link.dataset.id || link.closest("tr").dataset.id);
+    if (link) remember(idOf(link));
   });
   if (performance.getEntriesByType?.("navigation")[0]?.type === "back_forward") {
     const id = remember();
