@@ -26,6 +26,13 @@ With `--runs N` the measure is taken N times (each in fresh tabs, on the same bu
 figures of each run are printed, then the median of the runs' medians and p95s: one run's p95
 is its fourth-slowest keystroke of 66, so a busy moment of a shared machine moves it a lot.
 
+`--browser-arg ARG` (repeatable) launches Chromium with one more switch, to find out what a share
+of the time is: `--browser-arg=--disable-features=NavigationPredictor` turns off the browser's
+link-prediction heuristic, which watches a random 1 in 100 of the page's links with an
+intersection observer that may run at most every 100 ms, so it asks for a frame of its own up to
+100 ms after each change (see docs/performance.md, 2026-12-06 afternoon). The figures to quote
+are those of the browser as users have it, without such switches.
+
 `--logos monograms` (the default) gives every item a generated monogram (the synthetic items
 have no logo files), which tiles draw as text: no images at all. `--logos fixture` is the
 landscape `bench_build.py` builds: other names and descriptions (so other matches per
@@ -121,6 +128,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--logos", choices=("monograms", "fixture"), default="monograms")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--browser-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="one more Chromium switch, for a diagnosis (repeatable); the figures to quote are without",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -134,7 +148,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         runs = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=[*CHROMIUM_ARGS, *args.browser_arg])
             for run in range(1, args.runs + 1):
                 at_once, _, first_paint, tiles = measure(browser, base, settled=False)
                 settled, floor, _, _ = measure(browser, base, settled=True)
