@@ -135,6 +135,22 @@ describe("applyFilters", () => {
     ]);
   });
 
+  test("a value no item has matches nothing, beside one some items have", () => {
+    assert.deepEqual(ids(applyFilters(ITEMS, { license: new Set(["GPL-9.0"]) })), []);
+    const mit = ids(applyFilters(ITEMS, { license: new Set(["MIT"]) }));
+    assert.ok(mit.length > 0);
+    assert.deepEqual(ids(applyFilters(ITEMS, { license: new Set(["GPL-9.0", "MIT"]) })), mit);
+  });
+
+  test("a list that grew since it was last filtered is read again", () => {
+    const items = ITEMS.slice(0, 2);
+    const licence = { license: new Set([items[0].license || UNKNOWN]) };
+    const before = ids(applyFilters(items, licence));
+    items.push({ ...items[0], id: "copy" });
+    assert.ok(before.includes(items[0].id));
+    assert.deepEqual(ids(applyFilters(items, licence)), [...before, "copy"]);
+  });
+
   test("selections may be a Map, and unknown filter names are ignored", () => {
     const selected = new Map([
       ["activity", new Set(["active", UNKNOWN])],

@@ -64,7 +64,8 @@ const active = (state) => Boolean(state.q) || Object.values(state.filters).some(
  * default. The grid keeps that order, so scoring and ranking wait until the list or the CSV
  * needs them. */
 function results(data, state) {
-  let items = data.items;
+  // Filtered first, from the whole catalog: the filters' option numbers are worked out once for it.
+  let items = applyFilters(data.items, state.filters);
   const query = state.q.trim();
   let kept = null; // the words the hits match, when no item matches every word of the query
   let reading = null; // the query as read, where a word was read as a phrase or split in two
@@ -75,7 +76,6 @@ function results(data, state) {
     if (hits.kept.length && hits.kept.length < hits.words.length) kept = hits.kept.join(" ");
     else if (hits.words.join(" ") !== tokenize(query).join(" ")) reading = hits.words.join(" ");
   }
-  items = applyFilters(items, state.filters);
   const shown = [];
   const hidden = [];
   const asked = state.filters.activity;
