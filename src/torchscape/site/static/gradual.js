@@ -109,15 +109,14 @@ function prepare(grid) {
 /**
  * How many of a list's shown tiles can be on screen: all of a short list; for a long one, rows
  * from the highest it may start at (`top`) down to the bottom of the screen, plus one (rows of
- * one-line names are shorter than the tile measured), times its columns. (With two spare rows,
- * an untick on the synthetic 2,500-item landscape at 1440 x 900 laid out and painted 55 tiles in
- * its frame, 33 of them on screen; now 44.) Only boxes that are laid out are read: the tiles of a
+ * one-line names are shorter than the tile measured), times its columns. (With two spare rows, an
+ * untick on the synthetic 2,500-item landscape at 1440 x 900 laid out and painted 55 tiles in its
+ * frame, 33 of them on screen; now 44.) Only boxes that are laid out are read: the tiles of a
  * section off screen are not (`content-visibility: auto`), and asking where they are would lay
- * them out. So a list is
- * measured by its section's box (for one hidden until now, `width`: a section's in its
- * layout), with the columns of a list on screen in a section as wide (else as many as columns
- * as wide as theirs fit, rounded up) and its row height; until one is measured, narrow columns
- * and short rows (more tiles at once).
+ * them out. So a list is measured by its section's box (for one hidden until now, `width`: a
+ * section's in its layout), with the columns of a list on screen in a section as wide (else as
+ * many as columns as wide as theirs fit, rounded up) and its row height; until one is measured,
+ * narrow columns and short rows (more tiles at once).
  */
 function screenful(grid, list, width, top) {
   if (list.tiles.length <= LONG_LIST) return Infinity;
