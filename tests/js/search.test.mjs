@@ -612,6 +612,24 @@ describe("a word nothing matches, read as the phrase its letters begin", () => {
     assert.deepEqual(ids(index, "recipesimages"), []);
   });
 
+  test("an unknown word ending with a word of the catalog after a combining form is read as that word", () => {
+    const index = buildIndex([
+      item("slides", { description: "Computational pathology toolbox for whole-slide scans." }),
+      item("plans", { description: "Therapy planning for tumours." }),
+      item("builds", { description: "Assembly of model graphs." }),
+      item("other", { description: "Recipes for pictures and images." }),
+    ]);
+    assert.deepEqual(ids(index, "histopathology"), ["slides"]);
+    assert.deepEqual(matching(index, "histopathology").words, ["pathology"]);
+    assert.deepEqual(ids(index, "radiotherapy"), ["plans"]);
+    // not after a prefix of fewer letters (a negation, often), nor after a word of the catalog
+    assert.deepEqual(ids(index, "disassembly"), []);
+    // nor after letters that do not end as a combining form does ("superre" + "solution")
+    const solver = buildIndex([item("solver", { description: "A solution for equations." }), item("other")]);
+    assert.deepEqual(ids(solver, "superresolution"), []);
+    assert.deepEqual(ids(index, "recipesimages"), []);
+  });
+
   test("words side by side no more often than chance make no phrase", () => {
     // descriptions of five words drawn at random: "graph neural model" here and there by chance
     const words = ["graph", "neural", "network", "model", "data"];

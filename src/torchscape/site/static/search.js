@@ -816,7 +816,7 @@ function spellOut(index, words) {
     if (unknown && word.length <= SPELLED_MAX) {
       spelled = phraseSpelling(index, word) || (stem(word) !== word && phraseSpelling(index, stem(word))); // "gnns" too
     } else if (unknown) {
-      spelled = compoundSplit(index, word);
+      spelled = compoundSplit(index, word) || knownEnding(index, word);
     }
     out.push(...(spelled || [word]));
   }
@@ -839,6 +839,29 @@ function compoundSplit(index, word) {
       const p = positions[i];
       if (vocab[tokens[p]] === head && vocab[tokens[p + 1]] === tail) return [head, tail];
     }
+  }
+  return null;
+}
+
+/** Letters of a combining form before the catalog's word that ends an unknown one ("histo" of
+ * "histopathology"), at least; it ends with the linking vowel of such forms, "o" or "i". */
+const COMBINING_FORM = 4;
+
+/**
+ * A word the catalog has at the end of an unknown word, after a combining form that is no word
+ * of the catalog: "histopathology" as "pathology", "neuroimaging" as "imaging". The ending has 5
+ * letters or more and is half the word or more; the longest such ending. None after a word the
+ * catalog has ("recipesimages" is two words, which `compoundSplit` finds only where they follow
+ * each other), after fewer than `COMBINING_FORM` letters ("disassembly" is no "assembly"), or
+ * after letters that end otherwise than a combining form does ("superresolution" is no
+ * "solution"). The status says how the word was read.
+ */
+function knownEnding(index, word) {
+  const known = (text) => index.vocab[lowerBound(index.vocab, text)] === text;
+  for (let cut = COMBINING_FORM; (word.length - cut) * 2 >= word.length && word.length - cut >= 5; cut++) {
+    const tail = word.slice(cut);
+    if (!"oi".includes(word[cut - 1]) || !known(tail)) continue;
+    return known(word.slice(0, cut)) ? null : [tail];
   }
   return null;
 }
