@@ -779,6 +779,42 @@ FILL_FRAMES = """async ([filter, value, on]) => {
 }"""
 
 
+#: After a change, in its frame: the sections on screen whose tiles the browser skipped
+#: (`content-visibility: auto`: an empty card), and each list's shown tiles. Read when the next
+#: frame begins, before the browser has drawn anything more.
+SKIPPED_ON_SCREEN = """async ([filter, value, on]) => {
+  const box = document.querySelector(`input[data-filter="${filter}"][value="${value}"]`);
+  box.checked = on;
+  box.dispatchEvent(new Event('change', { bubbles: true }));
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return await new Promise((resolve) => requestAnimationFrame(() => {
+    const skipped = [];
+    for (const section of document.querySelectorAll('[data-grid] .subcategory')) {
+      const tile = section.querySelector('.tiles > li:not([hidden])');
+      const box = section.getBoundingClientRect();
+      if (!tile || box.height === 0 || box.bottom <= 0 || box.top >= innerHeight) continue;
+      if (!tile.checkVisibility({ contentVisibilityAuto: true })) skipped.push(section.getAttribute('aria-labelledby'));
+    }
+    const shown = [...document.querySelectorAll('[data-grid] .tiles')].map((list) => list.querySelectorAll(':scope > li:not([hidden])').length);
+    resolve({ skipped, shown });
+  }));
+}"""
+
+
+def test_a_section_a_change_brings_on_screen_is_drawn_in_that_frame(page: Page, tmp_path: Path) -> None:
+    # 3 categories of 3 subcategories of 150 items: ticking the second category moves its first
+    # section from far below the screen (where the browser skips it) to the top
+    with big_grid(page, tmp_path, (3, 3, 150), (1280, 800)):
+        first = page.evaluate(SKIPPED_ON_SCREEN, ["category", "Area 1", True])
+        assert first["skipped"] == []  # no empty card on screen in the change's frame ...
+        assert 0 < first["shown"][3] < 150, first["shown"]  # ... a screenful of it at once
+        expect(page.locator(".tiles > li:not([hidden])")).to_have_count(450)  # then the rest
+        assert page.evaluate(SKIPPED_ON_SCREEN, ["category", "Area 1", False])["skipped"] == []
+        expect(page.locator(".tiles > li:not([hidden])")).to_have_count(1350)
+        # drawn for that frame only: once done, the browser skips what is off screen again
+        page.wait_for_function("() => [...document.querySelectorAll('.subcategory')].every((s) => !s.style.contentVisibility)")
+
+
 def test_the_rest_of_a_big_change_comes_sooner_where_the_browser_skips_it(page: Page, tmp_path: Path) -> None:
     # 3 categories of 3 subcategories of 150 items: once the first category's lists are back,
     # the second starts far below the screen, where the browser neither lays out nor paints

@@ -225,15 +225,22 @@ function renderGrid(data, shown, filtering, gradual) {
   let changes = 0;
   if (gradual && grid.gradual) for (const { tiles, shown: now } of grid.lists) for (let i = 0; i < tiles.length; i++) changes += now[i] !== next[tiles[i].position];
   const budgets = changes > SMALL_CHANGE && grid.gradual.budgetsOf(grid, next, filtering);
+  // Long lists this change brings on screen from where the browser skipped them: drawn in this
+  // frame (a screenful first, as for tiles shown again), not a frame late.
+  const waking = budgets ? grid.gradual.wake(grid, budgets) : null;
   const pending = [];
   grid.lists.forEach((list, l) => {
     const { tiles, shown: now } = list;
     let wanted = 0; // tiles before this one to be shown: past a list's budget, below the screen
+    const wakes = waking?.has(list);
     for (let i = 0; i < tiles.length; i++) {
       const want = next[tiles[i].position];
       if (now[i] !== want) {
         if (budgets && wanted >= budgets[l]) pending.push(list, i, want);
         else (tiles[i].li.hidden = !want), (now[i] = want);
+      } else if (wakes && want && wanted >= budgets[l]) {
+        (tiles[i].li.hidden = true), (now[i] = 0); // back in the frames after
+        pending.push(list, i, 1);
       }
       wanted += want;
     }
@@ -247,7 +254,7 @@ function renderGrid(data, shown, filtering, gradual) {
     const text = filtering ? `${count} of ${section.size}` : section.total;
     if (section.text !== text) section.count.textContent = section.text = text;
   }
-  if (pending.length) grid.gradual.fill(grid, pending);
+  if (pending.length || waking?.size) grid.gradual.fill(grid, pending);
 }
 
 /** The grid: its tile lists (each with its tiles' items by position, and which are shown); for

@@ -145,6 +145,29 @@ function learn(grid, list) {
 const columnsOf = (grid, list) => list.columns || Math.ceil(window.innerWidth / (grid.columnWidth || 90));
 const rowHeight = (grid) => grid.rowHeight || 90;
 
+/**
+ * The long lists (given a budget by `budgetsOf`) that a change brings on screen from where the
+ * browser skips them: in a section below the screen (`content-visibility: auto`) that the change
+ * moves up, as ticking a category moves its first section to the top. Chromium finds such a
+ * section on screen only after the change's frame, which it then paints as an empty card, the
+ * tiles a frame later (50-60 ms after the click, at 2,500 tiles). So their sections are drawn
+ * for this frame (`content-visibility: visible`, until the fill is done), the caller showing a
+ * screenful of their tiles at once and the rest after, as for tiles shown again. Read before
+ * anything is written; undoes the last change's.
+ */
+export function wake(grid, budgets) {
+  const waking = new Set();
+  grid.lists.forEach((list, l) => {
+    if (!(budgets[l] > 0 && Number.isFinite(budgets[l])) || list.host === list.element) return;
+    // laid out (not hidden), but its content skipped
+    if (list.host.getClientRects().length > 0 && list.element.checkVisibility?.({ contentVisibilityAuto: true }) === false) waking.add(list);
+  });
+  for (const host of grid.awake || []) host.style.contentVisibility = "";
+  grid.awake = [...waking].map((list) => list.host);
+  for (const host of grid.awake) host.style.contentVisibility = "visible";
+  return waking;
+}
+
 /** Makes the changes left for later (list, index, shown: three entries each of `pending`) from
  * the frame after the next one, a batch a frame: `FILL_BATCH` tiles of lists the browser
  * renders and `SKIPPED_BATCH` of lists it skips, as the last frame left them. */
@@ -167,6 +190,12 @@ export function fill(grid, pending) {
     }
     pending = later;
     grid.fill = pending.length ? requestAnimationFrame(step) : 0;
+    if (!pending.length) {
+      // done: sections drawn for a change (`wake`) are left to the browser again (on screen,
+      // they stay drawn)
+      for (const host of grid.awake || []) host.style.contentVisibility = "";
+      grid.awake = [];
+    }
   };
   grid.fill = requestAnimationFrame(() => (grid.fill = requestAnimationFrame(step)));
 }
