@@ -812,7 +812,9 @@ def test_a_section_a_change_brings_on_screen_is_drawn_in_that_frame(page: Page, 
         assert page.evaluate(SKIPPED_ON_SCREEN, ["category", "Area 1", False])["skipped"] == []
         expect(page.locator(".tiles > li:not([hidden])")).to_have_count(1350)
         # drawn for that frame only: once done, the browser skips what is off screen again
-        page.wait_for_function("() => [...document.querySelectorAll('.subcategory')].every((s) => !s.style.contentVisibility)")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.subcategory')].every((s) => !s.style.contentVisibility)"
+        )
 
 
 def test_the_rest_of_a_big_change_comes_sooner_where_the_browser_skips_it(page: Page, tmp_path: Path) -> None:
