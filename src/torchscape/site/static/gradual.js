@@ -162,10 +162,16 @@ export function wake(grid, budgets) {
     // laid out (not hidden), but its content skipped
     if (list.host.getClientRects().length > 0 && list.element.checkVisibility?.({ contentVisibilityAuto: true }) === false) waking.add(list);
   });
-  for (const host of grid.awake || []) host.style.contentVisibility = "";
+  release(grid);
   grid.awake = [...waking].map((list) => list.host);
   for (const host of grid.awake) host.style.contentVisibility = "visible";
   return waking;
+}
+
+/** Sections drawn for a change (`wake`) left to the browser again (on screen, they stay drawn). */
+function release(grid) {
+  for (const host of grid.awake || []) host.style.contentVisibility = "";
+  grid.awake = [];
 }
 
 /** Makes the changes left for later (list, index, shown: three entries each of `pending`) from
@@ -190,12 +196,7 @@ export function fill(grid, pending) {
     }
     pending = later;
     grid.fill = pending.length ? requestAnimationFrame(step) : 0;
-    if (!pending.length) {
-      // done: sections drawn for a change (`wake`) are left to the browser again (on screen,
-      // they stay drawn)
-      for (const host of grid.awake || []) host.style.contentVisibility = "";
-      grid.awake = [];
-    }
+    if (!pending.length) release(grid);
   };
   grid.fill = requestAnimationFrame(() => (grid.fill = requestAnimationFrame(step)));
 }
