@@ -839,3 +839,55 @@ def test_the_rest_of_a_big_change_comes_sooner_where_the_browser_skips_it(page: 
         # once: these are done first.
         far = next(k for k, frame in enumerate(frames) if frame[3:6] == [150] * 3)
         assert frames[far][:3] != [150] * 3, frames[: far + 1]
+
+
+#: A filter change, and in its frame (read right after it, before anything more is written):
+#: where the ticked category's title is, and which categories can be seen.
+LEAVING = """async ([value, on, title]) => {
+  const box = document.querySelector(`input[data-filter="category"][value="${value}"]`);
+  box.checked = on;
+  box.dispatchEvent(new Event('change', { bubbles: true }));
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const categories = [...document.querySelectorAll('[data-grid] .category')];
+  return {
+    top: document.getElementById(title).getBoundingClientRect().top,
+    seen: categories.map((c) => c.querySelector('.tiles > li:not([hidden]) a').checkVisibility()),
+    hidden: categories.map((c) => c.hidden),
+  };
+}"""
+
+
+def test_categories_a_tick_hides_leave_its_frame_at_once_and_are_hidden_after(
+    page: Page, tmp_path: Path
+) -> None:
+    # 3 categories of 3 subcategories of 150 items: ticking the second hides the first, whose
+    # tiles on screen the browser has drawn (gradual.js `leave`: out of that frame, hidden after)
+    with big_grid(page, tmp_path, (3, 3, 150), (1280, 800)):
+        ticked = page.evaluate(LEAVING, ["Area 1", True, "cat-area-1"])
+        assert ticked["seen"] == [False, True, False], ticked  # nothing of the others in sight ...
+        expect(page.locator(".tiles > li:not([hidden])")).to_have_count(450)
+        expect(page.locator(".category.is-leaving")).to_have_count(0)  # ... then hidden
+        assert page.evaluate("() => [...document.querySelectorAll('.category')].map((c) => c.hidden)") == [
+            True,
+            False,
+            True,
+        ]
+        # in the change's frame, its title was already where it stays: nothing left above it
+        settled = page.evaluate("() => document.getElementById('cat-area-1').getBoundingClientRect().top")
+        assert ticked["top"] == settled, (ticked, settled)
+        # a category shown again before the frame that hides it just stays
+        page.evaluate(
+            """() => {
+              const box = (v) => document.querySelector(`input[data-filter="category"][value="${v}"]`);
+              for (const [value, on] of [['Area 1', false], ['Area 2', true], ['Area 2', false]]) {
+                box(value).checked = on;
+                box(value).dispatchEvent(new Event('change', { bubbles: true }));
+              }
+            }"""
+        )
+        expect(page.locator(".tiles > li:not([hidden])")).to_have_count(1350)
+        expect(page.locator(".category.is-leaving")).to_have_count(0)
+        assert (
+            page.evaluate("() => [...document.querySelectorAll('.category')].filter((c) => c.hidden).length")
+            == 0
+        )

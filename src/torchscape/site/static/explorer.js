@@ -245,16 +245,25 @@ function renderGrid(data, shown, filtering, gradual) {
       wanted += want;
     }
   });
+  const leaving = [];
   for (const section of grid.sections) {
     let count = 0;
     for (const position of section.positions) count += next[position];
     const hide = filtering && count === 0;
-    if (section.hidden !== hide) section.element.hidden = section.hidden = hide;
+    if (section.leaving && !hide) grid.gradual.leave(section, false);
+    if (section.hidden !== hide) {
+      if (hide && budgets && section.element.classList.contains("category")) {
+        section.element.classList.add("is-leaving");
+        section.leaving = section.hidden = true;
+      } else section.element.hidden = section.hidden = hide;
+    }
+    if (section.leaving) leaving.push(section);
     if (!section.count) continue;
     const text = filtering ? `${count} of ${section.size}` : section.total;
     if (section.text !== text) section.count.textContent = section.text = text;
   }
-  if (pending.length || waking?.size) grid.gradual.fill(grid, pending);
+  if (leaving.length && !budgets) for (const section of leaving) grid.gradual.leave(section, true);
+  if (pending.length || waking?.size || (budgets && leaving.length)) grid.gradual.fill(grid, pending, leaving);
 }
 
 /** The grid: its tile lists (each with its tiles' items by position, and which are shown); for
