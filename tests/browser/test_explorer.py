@@ -842,39 +842,42 @@ def test_the_rest_of_a_big_change_comes_sooner_where_the_browser_skips_it(page: 
 
 
 #: A filter change, and in its frame (read right after it, before anything more is written):
-#: where the ticked category's title is, and which categories can be seen.
-LEAVING = """async ([value, on, title]) => {
-  const box = document.querySelector(`input[data-filter="category"][value="${value}"]`);
+#: where the element of the given id is, and which sections have a tile that can be seen.
+LEAVING = """async ([filter, value, on, id]) => {
+  const box = document.querySelector(`input[data-filter="${filter}"][value="${value}"]`);
   box.checked = on;
   box.dispatchEvent(new Event('change', { bubbles: true }));
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  const categories = [...document.querySelectorAll('[data-grid] .category')];
+  const sections = [...document.querySelectorAll('[data-grid] .subcategory')];
+  const { top, left } = document.getElementById(id).getBoundingClientRect();
   return {
-    top: document.getElementById(title).getBoundingClientRect().top,
-    seen: categories.map((c) => c.querySelector('.tiles > li:not([hidden]) a').checkVisibility()),
-    hidden: categories.map((c) => c.hidden),
+    place: [top, left],
+    seen: sections.map((s) => s.querySelector('.tiles > li:not([hidden]) a')?.checkVisibility() ?? false),
   };
 }"""
 
+#: Where the element of the given id is, once all is done.
+PLACE = "(id) => { const { top, left } = document.getElementById(id).getBoundingClientRect(); return [top, left]; }"
 
-def test_categories_a_tick_hides_leave_its_frame_at_once_and_are_hidden_after(
+
+def test_sections_a_tick_hides_leave_its_frame_at_once_and_are_hidden_after(
     page: Page, tmp_path: Path
 ) -> None:
-    # 3 categories of 3 subcategories of 150 items: ticking the second hides the first, whose
-    # tiles on screen the browser has drawn (gradual.js `leave`: out of that frame, hidden after)
+    # 3 categories of 3 subcategories of 150 items: ticking the second category hides the first,
+    # whose tiles on screen the browser has drawn (gradual.js `leave`: out of that frame, hidden
+    # after); so does ticking a subcategory for the others
     with big_grid(page, tmp_path, (3, 3, 150), (1280, 800)):
-        ticked = page.evaluate(LEAVING, ["Area 1", True, "cat-area-1"])
-        assert ticked["seen"] == [False, True, False], ticked  # nothing of the others in sight ...
+        ticked = page.evaluate(LEAVING, ["category", "Area 1", True, "cat-area-1"])
+        assert ticked["seen"] == [False] * 3 + [True] * 3 + [False] * 3, ticked  # nothing of the others ...
         expect(page.locator(".tiles > li:not([hidden])")).to_have_count(450)
-        expect(page.locator(".category.is-leaving")).to_have_count(0)  # ... then hidden
+        expect(page.locator(".is-leaving")).to_have_count(0)  # ... then hidden
         assert page.evaluate("() => [...document.querySelectorAll('.category')].map((c) => c.hidden)") == [
             True,
             False,
             True,
         ]
         # in the change's frame, its title was already where it stays: nothing left above it
-        settled = page.evaluate("() => document.getElementById('cat-area-1').getBoundingClientRect().top")
-        assert ticked["top"] == settled, (ticked, settled)
+        assert ticked["place"] == page.evaluate(PLACE, "cat-area-1"), ticked
         # a category shown again before the frame that hides it just stays
         page.evaluate(
             """() => {
@@ -886,8 +889,16 @@ def test_categories_a_tick_hides_leave_its_frame_at_once_and_are_hidden_after(
             }"""
         )
         expect(page.locator(".tiles > li:not([hidden])")).to_have_count(1350)
-        expect(page.locator(".category.is-leaving")).to_have_count(0)
+        expect(page.locator(".is-leaving")).to_have_count(0)
+        assert page.evaluate("() => document.querySelectorAll('[data-grid] section[hidden]').length") == 0
+        # a subcategory: the others' sections leave the grid's cells in its frame
+        value = page.locator('input[data-filter="subcategory"]').nth(2).get_attribute("value")
+        ticked = page.evaluate(LEAVING, ["subcategory", value, True, "sub-area-0-topic-0-2"])
+        assert ticked["seen"] == [False, False, True] + [False] * 6, ticked
+        expect(page.locator(".tiles > li:not([hidden])")).to_have_count(150)
+        expect(page.locator(".is-leaving")).to_have_count(0)
         assert (
-            page.evaluate("() => [...document.querySelectorAll('.category')].filter((c) => c.hidden).length")
-            == 0
+            page.evaluate("() => document.querySelectorAll('[data-grid] .subcategory:not([hidden])').length")
+            == 1
         )
+        assert ticked["place"] == page.evaluate(PLACE, "sub-area-0-topic-0-2"), ticked

@@ -252,7 +252,7 @@ function renderGrid(data, shown, filtering, gradual) {
     const hide = filtering && count === 0;
     if (section.leaving && !hide) grid.gradual.leave(section, false);
     if (section.hidden !== hide) {
-      if (hide && budgets && section.element.classList.contains("category")) {
+      if (hide && budgets) {
         section.element.classList.add("is-leaving");
         section.leaving = section.hidden = true;
       } else section.element.hidden = section.hidden = hide;

@@ -175,11 +175,12 @@ function release(grid) {
 }
 
 /**
- * Categories a big change hides are first only left out of the change's frame, their rendering
- * kept but skipped and out of the flow (`is-leaving`, site.css), and hidden in the
- * frame after (`done`, by `fill`): hiding at once tore down the rendering of every tile they
- * had drawn in the frame the change has to paint (the style step of a category's tick: 4-5 ms
- * of 17-22, on a shared 2-core machine). A category shown again before then just stays.
+ * Sections (categories, subcategories) a big change hides are first only left out of the
+ * change's frame, their rendering kept but skipped and out of the flow (`is-leaving`, site.css),
+ * and hidden in the frame after (`done`, by `fill`): hiding at once tore down the rendering of
+ * every tile they had drawn in the frame the change has to paint (the style step of a
+ * category's tick: 4-5 ms of 17-22, on a shared 2-core machine). One shown again before then
+ * just stays.
  */
 export function leave(section, done) {
   section.element.classList.remove("is-leaving");
