@@ -651,7 +651,7 @@ SCREEN_FILLED = """async ([filter, value, on]) => {
   const short = [];
   for (const list of document.querySelectorAll('[data-grid] .tiles')) {
     const shown = [...list.children].filter((li) => !li.hidden);
-    const last = shown.at(-1)?.getBoundingClientRect();
+    const last = shown.at(-1)?.firstElementChild.getBoundingClientRect();
     if (!last || list.getBoundingClientRect().top > innerHeight) continue;
     if (last.bottom < innerHeight && shown.length < list.children.length) short.push(list.closest('section').getAttribute('aria-labelledby'));
   }
@@ -754,7 +754,7 @@ def test_a_category_shown_again_gets_tiles_at_once_only_where_they_can_be_seen(
         columns, rows = page.evaluate(
             """() => {
               const list = document.querySelector('[data-grid] .tiles');
-              const tile = list.querySelector('li').getBoundingClientRect();
+              const tile = list.querySelector('li > a').getBoundingClientRect();
               return [getComputedStyle(list).gridTemplateColumns.split(' ').length,
                       Math.ceil((innerHeight - list.getBoundingClientRect().top) / tile.height)];
             }"""
@@ -790,7 +790,7 @@ SKIPPED_ON_SCREEN = """async ([filter, value, on]) => {
   return await new Promise((resolve) => requestAnimationFrame(() => {
     const skipped = [];
     for (const section of document.querySelectorAll('[data-grid] .subcategory')) {
-      const tile = section.querySelector('.tiles > li:not([hidden])');
+      const tile = section.querySelector('.tiles > li:not([hidden]) > a');
       const box = section.getBoundingClientRect();
       if (!tile || box.height === 0 || box.bottom <= 0 || box.top >= innerHeight) continue;
       if (!tile.checkVisibility({ contentVisibilityAuto: true })) skipped.push(section.getAttribute('aria-labelledby'));
@@ -808,7 +808,7 @@ def test_a_section_a_change_brings_on_screen_is_drawn_in_that_frame(page: Page, 
         # the premise: the browser skips that section once it has found it far below the screen
         # (on a busy machine, that can come after the page has settled)
         page.wait_for_function(
-            "() => !document.querySelector('[aria-labelledby=sub-area-1-topic-1-0] .tiles > li')"
+            "() => !document.querySelector('[aria-labelledby=sub-area-1-topic-1-0] .tiles > li > a')"
             ".checkVisibility({ contentVisibilityAuto: true })"
         )
         first = page.evaluate(SKIPPED_ON_SCREEN, ["category", "Area 1", True])

@@ -137,7 +137,7 @@ function learn(grid, list) {
   const columns = getComputedStyle(list.element).gridTemplateColumns.split(" ").length || 1;
   grid.columnWidth = list.element.getBoundingClientRect().width / columns;
   grid.sectionColumns = [list.host.getBoundingClientRect().width, columns]; // a section this wide holds this many
-  const tile = list.tiles.find((_, i) => list.shown[i])?.li.getBoundingClientRect();
+  const tile = list.tiles.find((_, i) => list.shown[i])?.li.firstElementChild.getBoundingClientRect(); // (the item makes no box)
   if (tile?.height > 0) grid.rowHeight = tile.height;
   return tile?.height > 0;
 }
