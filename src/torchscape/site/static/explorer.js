@@ -250,20 +250,18 @@ function renderGrid(data, shown, filtering, gradual) {
     let count = 0;
     for (const position of section.positions) count += next[position];
     const hide = filtering && count === 0;
-    if (section.leaving && !hide) grid.gradual.leave(section, false);
+    // one still leaving from the last change: shown again, it stays; hidden by a small change, now
+    if (section.leaving && !(hide && budgets)) grid.gradual.leave(section, hide);
     if (section.hidden !== hide) {
-      if (hide && budgets) {
-        section.element.classList.add("is-leaving");
-        section.leaving = section.hidden = true;
-      } else section.element.hidden = section.hidden = hide;
+      if (hide && budgets) grid.gradual.startLeaving(section);
+      else section.element.hidden = section.hidden = hide;
     }
     if (section.leaving) leaving.push(section);
     if (!section.count) continue;
     const text = filtering ? `${count} of ${section.size}` : section.total;
     if (section.text !== text) section.count.textContent = section.text = text;
   }
-  if (leaving.length && !budgets) for (const section of leaving) grid.gradual.leave(section, true);
-  if (pending.length || waking?.size || (budgets && leaving.length)) grid.gradual.fill(grid, pending, leaving);
+  if (pending.length || waking?.size || leaving.length) grid.gradual.fill(grid, pending, leaving);
 }
 
 /** The grid: its tile lists (each with its tiles' items by position, and which are shown); for

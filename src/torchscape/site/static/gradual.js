@@ -177,11 +177,17 @@ function release(grid) {
 /**
  * Sections (categories, subcategories) a big change hides are first only left out of the
  * change's frame, their rendering kept but skipped and out of the flow (`is-leaving`, site.css),
- * and hidden in the frame after (`done`, by `fill`): hiding at once tore down the rendering of
- * every tile they had drawn in the frame the change has to paint (the style step of a
- * category's tick: 4-5 ms of 17-22, on a shared 2-core machine). One shown again before then
- * just stays.
+ * and hidden in the frame after (by `fill`, with `leave`): hiding at once tore down the
+ * rendering of every tile they had drawn in the frame the change has to paint (the style step
+ * of a category's tick: 4-5 ms of 17-22, on a shared 2-core machine). One shown again before
+ * then just stays.
  */
+export function startLeaving(section) {
+  section.element.classList.add("is-leaving");
+  section.leaving = section.hidden = true;
+}
+
+/** The end of a section's leaving: hidden (`done`), or shown again. */
 export function leave(section, done) {
   section.element.classList.remove("is-leaving");
   if (done) section.element.hidden = true;
