@@ -138,17 +138,21 @@ export function applyFilters(items, selected) {
   const table = tableOf(items);
   const passes = new Uint8Array(items.length).fill(1);
   for (const [index, set] of selections) {
-    const { ids, values, start, flat } = table[index];
-    const wanted = new Uint8Array(values.length);
-    for (const value of set) if (ids.has(value)) wanted[ids.get(value)] = 1;
-    for (let i = 0; i < items.length; i++) {
-      if (!passes[i]) continue;
-      let any = 0;
-      for (let k = start[i]; k < start[i + 1] && !any; k++) any = wanted[flat[k]];
-      passes[i] = any;
-    }
+    const has = holders(table[index], set);
+    for (let i = 0; i < items.length; i++) passes[i] &= has[i];
   }
   return items.filter((_, i) => passes[i]);
+}
+
+/** For one filter's table (`tableOf`), 1 for each item that has one of the values of `set`. */
+function holders({ ids, start, flat }, set) {
+  const chosen = new Uint8Array(ids.size);
+  for (const value of set) if (ids.has(value)) chosen[ids.get(value)] = 1;
+  const has = new Uint8Array(start.length - 1);
+  for (let i = 0; i < has.length; i++) {
+    for (let j = start[i]; j < start[i + 1] && !has[i]; j++) has[i] = chosen[flat[j]];
+  }
+  return has;
 }
 
 /**
@@ -174,14 +178,8 @@ export function facets(items, selected = {}, within = null) {
   const fails = new Uint8Array(items.length);
   const failed = new Int8Array(items.length);
   selections.forEach(([index, set], k) => {
-    const { ids, start, flat } = table[index];
-    const chosen = new Uint8Array(ids.size);
-    for (const value of set) if (ids.has(value)) chosen[ids.get(value)] = 1;
-    for (let i = 0; i < items.length; i++) {
-      let has = false;
-      for (let j = start[i]; j < start[i + 1] && !has; j++) has = chosen[flat[j]] === 1;
-      if (!has) (fails[i] += 1), (failed[i] = k);
-    }
+    const has = holders(table[index], set);
+    for (let i = 0; i < items.length; i++) if (!has[i]) (fails[i] += 1), (failed[i] = k);
   });
   const result = {};
   FILTERS.forEach((filter, index) => {
