@@ -29,7 +29,7 @@ Chromium's scheduling whatever the page did: 5 of the 66 keystrokes near 20 ms w
 at all, which set the p95.) The "floor" line is the same measure with the explorer's listener
 detached: what the browser alone takes from an input event to the next frame.
 
-    .venv/bin/python benchmarks/bench_explorer.py [--logos monograms|fixture] [--runs N]
+    .venv/bin/python benchmarks/bench_explorer.py [--logos monograms|fixture] [--runs N] [--paces 200,300,400]
 
 With `--runs N` the measure is taken N times (each in fresh tabs, on the same build) and the
 figures of each run are printed, then the median of the runs' medians and p95s, and the p95 of
