@@ -16,7 +16,9 @@ for two more ticks, and a change that comes before the next tick it has not seen
 tick (up to 16.7 ms) before its frame starts; one that comes later gets its frame at once. At 120
 ms, a change often comes within that window after the frames that follow the last change (the
 rest of a big change, the filters' counts, sections come on screen, the link-prediction frame
-described under `--browser-arg`, about 100 ms after each change); slower, less often.
+described under `--browser-arg`, about 100 ms after each change); slower, less often. Each
+line of filter changes ends with its two slowest changes, named (a run's p95 of 20 changes is
+the second of them).
 
 Typing starts in two states of the page, each in a fresh tab: "settled", once the page has
 loaded and gone quiet (its network idle, the explorer's descriptions in: where a visitor is
@@ -103,6 +105,7 @@ FILTER_AND_CLEAR = """async (gap) => {
   document.querySelector('.filters-box').open = true;
   await frame(); await frame(); await pause();
   const filters = [];
+  const changes = [];
   for (const name of ['category', 'subcategory', 'status', 'license']) {
     const values = [...document.querySelectorAll(`input[data-filter=${name}]`)].slice(0, 3).map((box) => box.value);
     for (const value of values) {
@@ -113,6 +116,7 @@ FILTER_AND_CLEAR = """async (gap) => {
         box.dispatchEvent(new Event('change', { bubbles: true }));
         await frame();
         filters.push(performance.now() - start);
+        changes.push(`${name} ${value} ${on ? 'ticked' : 'unticked'}`);
         await pause();
       }
     }
@@ -130,7 +134,7 @@ FILTER_AND_CLEAR = """async (gap) => {
     cleared.push(performance.now() - start);
     await pause();
   }
-  return [filters, cleared];
+  return [filters, cleared, changes];
 }"""
 
 
@@ -171,8 +175,9 @@ def main() -> None:
             for run in range(1, args.runs + 1):
                 at_once, _, first_paint, tiles = measure(browser, base, settled=False)
                 settled, floor, _, _ = measure(browser, base, settled=True)
-                filters, cleared = measure_jumps(browser, base, 120)
-                paced = [measure_jumps(browser, base, pace)[0] for pace in paces]
+                filters, cleared, changes = measure_jumps(browser, base, 120)
+                jumps = [measure_jumps(browser, base, pace) for pace in paces]
+                paced = [samples for samples, _, _ in jumps]
                 runs.append((settled, at_once, floor, filters, cleared, *paced))
                 if run == 1:
                     print(f"{tiles} tiles (logos: {args.logos}); first contentful paint {first_paint:.0f} ms")
@@ -184,10 +189,11 @@ def main() -> None:
                 print(f"  at once (as soon as the explorer appears): {summary(at_once)}")
                 print(f"floor (settled, explorer listener detached): {summary(floor)}")
                 print(
-                    f"filter change -> next painted frame over {len(filters)} changes, 120 ms apart: {summary(filters)}"
+                    f"filter change -> next painted frame over {len(filters)} changes, 120 ms apart: "
+                    f"{summary(filters)}; slowest: {slowest(filters, changes)}"
                 )
-                for pace, samples in zip(paces, paced, strict=True):
-                    print(f"  {pace} ms apart: {summary(samples)}")
+                for pace, (samples, _, names) in zip(paces, jumps, strict=True):
+                    print(f"  {pace} ms apart: {summary(samples)}; slowest: {slowest(samples, names)}")
                 print(f"  search cleared (every tile back) over {len(cleared)}: {summary(cleared)}")
             browser.close()
         server.shutdown()
@@ -246,15 +252,15 @@ def measure(browser: Browser, base: str, *, settled: bool) -> tuple[list[float],
     return samples, floor, first_paint, tiles
 
 
-def measure_jumps(browser: Browser, base: str, gap: int) -> tuple[list[float], list[float]]:
+def measure_jumps(browser: Browser, base: str, gap: int) -> tuple[list[float], list[float], list[str]]:
     """Filter changes and cleared searches (`FILTER_AND_CLEAR`), `gap` ms apart, in a new tab
-    once it is settled."""
+    once it is settled; and what each filter change was."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(base, wait_until="load")
     settle(page)
-    filters, cleared = page.evaluate(FILTER_AND_CLEAR, gap)
+    filters, cleared, changes = page.evaluate(FILTER_AND_CLEAR, gap)
     page.close()
-    return filters, cleared
+    return filters, cleared, changes
 
 
 def settle(page: Page) -> None:
@@ -266,6 +272,12 @@ def settle(page: Page) -> None:
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[int(len(ordered) * 0.95) - 1]
+
+
+def slowest(samples: list[float], names: list[str], count: int = 2) -> str:
+    """The `count` slowest changes, named (those that set a run's p95 of 20)."""
+    ranked = sorted(zip(samples, names, strict=True), reverse=True)[:count]
+    return ", ".join(f"{name} {time:.1f}" for time, name in ranked)
 
 
 def summary(samples: list[float]) -> str:
