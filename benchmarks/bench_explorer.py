@@ -156,7 +156,6 @@ def main() -> None:
         help="one more Chromium switch, for a diagnosis (repeatable); the figures to quote are without",
     )
     args = parser.parse_args()
-    paces = args.paces
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         if args.logos == "fixture":
@@ -175,10 +174,21 @@ def main() -> None:
             for run in range(1, args.runs + 1):
                 at_once, _, first_paint, tiles = measure(browser, base, settled=False)
                 settled, floor, _, _ = measure(browser, base, settled=True)
-                filters, cleared, changes = measure_jumps(browser, base, 120)
-                jumps = [measure_jumps(browser, base, pace) for pace in paces]
-                paced = [samples for samples, _, _ in jumps]
-                runs.append((settled, at_once, floor, filters, cleared, *paced))
+                # (the cleared searches are those of the first, 120 ms apart as the keys are)
+                jumps = {pace: measure_jumps(browser, base, pace) for pace in (120, *args.paces)}
+                cleared = jumps[120][1]
+                runs.append(
+                    {
+                        "settled": settled,
+                        "at once": at_once,
+                        "floor": floor,
+                        **{
+                            f"filter changes {pace} ms apart": samples
+                            for pace, (samples, _, _) in jumps.items()
+                        },
+                        "search cleared": cleared,
+                    }
+                )
                 if run == 1:
                     print(f"{tiles} tiles (logos: {args.logos}); first contentful paint {first_paint:.0f} ms")
                 if args.runs > 1:
@@ -188,27 +198,21 @@ def main() -> None:
                 )
                 print(f"  at once (as soon as the explorer appears): {summary(at_once)}")
                 print(f"floor (settled, explorer listener detached): {summary(floor)}")
-                print(
-                    f"filter change -> next painted frame over {len(filters)} changes, 120 ms apart: "
-                    f"{summary(filters)}; slowest: {slowest(filters, changes)}"
-                )
-                for pace, (samples, _, names) in zip(paces, jumps, strict=True):
-                    print(f"  {pace} ms apart: {summary(samples)}; slowest: {slowest(samples, names)}")
+                for k, (pace, (samples, _, names)) in enumerate(jumps.items()):
+                    head = (
+                        f"filter change -> next painted frame over {len(samples)} changes, "
+                        if k == 0
+                        else "  "
+                    )
+                    print(f"{head}{pace} ms apart: {summary(samples)}; slowest: {slowest(samples, names)}")
                 print(f"  search cleared (every tile back) over {len(cleared)}: {summary(cleared)}")
             browser.close()
         server.shutdown()
     if args.runs > 1:
-        for label, column in (
-            ("settled", 0),
-            ("at once", 1),
-            ("floor", 2),
-            ("filter changes 120 ms apart", 3),
-            *((f"filter changes {pace} ms apart", 5 + k) for k, pace in enumerate(paces)),
-            ("search cleared", 4),
-        ):
-            medians = [statistics.median(run[column]) for run in runs]
-            p95s = [p95(run[column]) for run in runs]
-            pooled = [sample for run in runs for sample in run[column]]
+        for label in runs[0]:
+            medians = [statistics.median(run[label]) for run in runs]
+            p95s = [p95(run[label]) for run in runs]
+            pooled = [sample for run in runs for sample in run[label]]
             print(
                 f"{label}, over {args.runs} runs: median of medians {statistics.median(medians):.1f} ms, "
                 f"median p95 {statistics.median(p95s):.1f} ms (p95s {', '.join(f'{v:.1f}' for v in p95s)}), "
