@@ -25,6 +25,12 @@ loaded and gone quiet (its network idle, the explorer's descriptions in: where a
 after a look at the page), and "at once", as soon as the explorer appears (a worst case: the
 search index is still being built and logos are still arriving).
 
+Under each line, two more p95s: of the wait for the frame to begin (from the end of the
+change's event handler to the frame's first callback), and of the time without that wait (the
+page's script and the frame's style, layout, paint and commit). The wait is Chromium's: once it has drawn a frame, it
+keeps to the display's clock for a few ticks, and a change that comes then waits for the next
+tick; after a quiet spell it starts a frame at once. The slowest changes say how long they waited.
+
 The first key of each query comes at the same pace after the box is cleared as the others do
 after it. (Typed at once after the clearing frame, it waited a whole extra frame interval in
 Chromium's scheduling whatever the page did: 5 of the 66 keystrokes near 20 ms with no listener
@@ -61,6 +67,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -77,9 +84,14 @@ QUERIES = ("torch vision", "grpah neural", "serving", "quantum privacy", "distri
 TYPE_AND_PAINT = """async (text) => {
   const box = document.querySelector('input[type=search]');
   // requestAnimationFrame runs just before the frame's style, layout and paint; a task queued
-  // from it runs once that frame is done: the "next painted frame after layout".
-  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  // from it runs once that frame is done: the "next painted frame after layout". The frame
+  // resolves with the time its callbacks ran (when the frame began).
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => {
+    const began = performance.now();
+    setTimeout(() => resolve(began), 0);
+  }));
   const times = [];
+  const waits = [];
   box.value = '';
   box.dispatchEvent(new Event('input'));
   await frame(); await frame();
@@ -88,24 +100,30 @@ TYPE_AND_PAINT = """async (text) => {
     const start = performance.now();
     box.value = text.slice(0, i);
     box.dispatchEvent(new Event('input'));
-    await frame();
+    const handled = performance.now();
+    const began = await frame();
     times.push(performance.now() - start);
+    waits.push(began - handled);
     // The next key comes at a fast typist's pace (about 8 characters a second), so each
     // keystroke is measured on its own, not behind the logo loads the previous one started.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + 120 - performance.now())));
   }
-  return times;
+  return [times, waits];
 }"""
 #: Filter changes and a cleared search, measured as keystrokes are: each of the first options of
 #: the category, subcategory, status and licence filters is ticked, then unticked (all tiles
 #: back); then, with `clear`, a one-letter query is cleared with Backspace (all tiles back
 #: again).
 FILTER_AND_CLEAR = """async ([gap, clear]) => {
-  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => {
+    const began = performance.now();
+    setTimeout(() => resolve(began), 0);
+  }));
   const pause = () => new Promise((resolve) => setTimeout(resolve, gap));
   document.querySelector('.filters-box').open = true;
   await frame(); await frame(); await pause();
   const filters = [];
+  const waits = [];
   const changes = [];
   for (const name of ['category', 'subcategory', 'status', 'license']) {
     const values = [...document.querySelectorAll(`input[data-filter=${name}]`)].slice(0, 3).map((box) => box.value);
@@ -115,8 +133,10 @@ FILTER_AND_CLEAR = """async ([gap, clear]) => {
         const start = performance.now();
         box.checked = on;
         box.dispatchEvent(new Event('change', { bubbles: true }));
-        await frame();
+        const handled = performance.now();
+        const began = await frame();
         filters.push(performance.now() - start);
+        waits.push(began - handled);
         changes.push(`${name} ${value} ${on ? 'ticked' : 'unticked'}`);
         await pause();
       }
@@ -124,6 +144,7 @@ FILTER_AND_CLEAR = """async ([gap, clear]) => {
   }
   const box = document.querySelector('input[type=search]');
   const cleared = [];
+  const clearWaits = [];
   for (const letter of clear ? 'stdgqp' : '') {
     box.value = letter;
     box.dispatchEvent(new Event('input'));
@@ -131,11 +152,13 @@ FILTER_AND_CLEAR = """async ([gap, clear]) => {
     const start = performance.now();
     box.value = '';
     box.dispatchEvent(new Event('input'));
-    await frame();
+    const handled = performance.now();
+    const began = await frame();
     cleared.push(performance.now() - start);
+    clearWaits.push(began - handled);
     await pause();
   }
-  return [filters, cleared, changes];
+  return [filters, waits, cleared, clearWaits, changes];
 }"""
 
 
@@ -173,8 +196,8 @@ def main() -> None:
                 executable_path=chromium_path(), args=[*CHROMIUM_ARGS, *args.browser_arg]
             )
             for run in range(1, args.runs + 1):
-                at_once, _, first_paint, tiles = measure(browser, base, settled=False)
-                settled, floor, _, _ = measure(browser, base, settled=True)
+                (at_once, _), first_paint, tiles = measure(browser, base, settled=False)
+                settled, floor = measure(browser, base, settled=True)[0]
                 # (searches are cleared in the first tab only, 120 ms apart as the keys are)
                 jumps = {
                     pace: measure_jumps(browser, base, pace, clear=pace == 120) for pace in (120, *args.paces)
@@ -197,29 +220,35 @@ def main() -> None:
                 if args.runs > 1:
                     print(f"run {run}:")
                 print(
-                    f"keystroke -> next painted frame over {len(settled)} keystrokes, settled: {summary(settled)}"
+                    f"keystroke -> next painted frame over {len(settled.times)} keystrokes, settled: {summary(settled)}"
                 )
+                print(f"    {split(settled)}")
                 print(f"  at once (as soon as the explorer appears): {summary(at_once)}")
+                print(f"    {split(at_once)}")
                 print(f"floor (settled, explorer listener detached): {summary(floor)}")
                 for k, (pace, (samples, _, names)) in enumerate(jumps.items()):
                     head = (
-                        f"filter change -> next painted frame over {len(samples)} changes, "
+                        f"filter change -> next painted frame over {len(samples.times)} changes, "
                         if k == 0
                         else "  "
                     )
                     print(f"{head}{pace} ms apart: {summary(samples)}; slowest: {slowest(samples, names)}")
-                print(f"  search cleared (every tile back) over {len(cleared)}: {summary(cleared)}")
+                    print(f"    {split(samples)}")
+                print(f"  search cleared (every tile back) over {len(cleared.times)}: {summary(cleared)}")
+                print(f"    {split(cleared)}")
             browser.close()
         server.shutdown()
     if args.runs > 1:
         for label in runs[0]:
-            medians = [statistics.median(run[label]) for run in runs]
-            p95s = [p95(run[label]) for run in runs]
-            pooled = [sample for run in runs for sample in run[label]]
+            medians = [statistics.median(run[label].times) for run in runs]
+            p95s = [p95(run[label].times) for run in runs]
+            pooled = Samples(
+                [t for run in runs for t in run[label].times], [w for run in runs for w in run[label].waits]
+            )
             print(
                 f"{label}, over {args.runs} runs: median of medians {statistics.median(medians):.1f} ms, "
                 f"median p95 {statistics.median(p95s):.1f} ms (p95s {', '.join(f'{v:.1f}' for v in p95s)}), "
-                f"p95 of all {len(pooled)} {p95(pooled):.1f} ms"
+                f"p95 of all {len(pooled.times)} {p95(pooled.times):.1f} ms; {split(pooled)}"
             )
 
 
@@ -234,7 +263,17 @@ def milliseconds(text: str) -> list[int]:
     return paces
 
 
-def measure(browser: Browser, base: str, *, settled: bool) -> tuple[list[float], list[float], float, int]:
+class Samples(NamedTuple):
+    """Times from a change to its painted frame, in ms, and the share of each spent waiting for
+    that frame to begin (from the end of the change's event to the frame's first callback): the
+    rest is the page's script and the frame's work. (Chromium starts a frame at once when it has
+    been idle for a while; after a recent frame, it waits for the display's next tick.)"""
+
+    times: list[float]
+    waits: list[float]
+
+
+def measure(browser: Browser, base: str, *, settled: bool) -> tuple[tuple[Samples, Samples], float, int]:
     """Keystroke times and the floor's, the first contentful paint and the tile count, in a new tab."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(base, wait_until="load")
@@ -249,27 +288,37 @@ def measure(browser: Browser, base: str, *, settled: bool) -> tuple[list[float],
     if settled:
         settle(page)
     tiles = page.eval_on_selector_all(".tiles a[data-id]", "els => els.length")
-    samples = [t for query in QUERIES for t in page.evaluate(TYPE_AND_PAINT, query)]
+    samples = typed(page)
     # The box without the explorer's listener (a copy of it): the browser's own share.
     page.evaluate(
         "() => { const box = document.querySelector('input[type=search]'); box.replaceWith(box.cloneNode()); }"
     )
-    floor = [t for query in QUERIES for t in page.evaluate(TYPE_AND_PAINT, query)] if settled else []
+    floor = typed(page) if settled else Samples([], [])
     page.close()
-    return samples, floor, first_paint, tiles
+    return (samples, floor), first_paint, tiles
+
+
+def typed(page: Page) -> Samples:
+    """Each of `QUERIES` typed in the search box (`TYPE_AND_PAINT`)."""
+    times, waits = [], []
+    for query in QUERIES:
+        more, waited = page.evaluate(TYPE_AND_PAINT, query)
+        times += more
+        waits += waited
+    return Samples(times, waits)
 
 
 def measure_jumps(
     browser: Browser, base: str, gap: int, *, clear: bool
-) -> tuple[list[float], list[float], list[str]]:
+) -> tuple[Samples, Samples, list[str]]:
     """Filter changes and, with `clear`, cleared searches (`FILTER_AND_CLEAR`), `gap` ms apart, in
     a new tab once it is settled; and what each filter change was."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(base, wait_until="load")
     settle(page)
-    filters, cleared, changes = page.evaluate(FILTER_AND_CLEAR, [gap, clear])
+    filters, waits, cleared, clear_waits, changes = page.evaluate(FILTER_AND_CLEAR, [gap, clear])
     page.close()
-    return filters, cleared, changes
+    return Samples(filters, waits), Samples(cleared, clear_waits), changes
 
 
 def settle(page: Page) -> None:
@@ -283,14 +332,21 @@ def p95(samples: list[float]) -> float:
     return ordered[int(len(ordered) * 0.95) - 1]
 
 
-def slowest(samples: list[float], names: list[str], count: int = 2) -> str:
-    """The `count` slowest changes, named (those that set a run's p95 of 20)."""
-    ranked = sorted(zip(samples, names, strict=True), reverse=True)[:count]
-    return ", ".join(f"{name} {time:.1f}" for time, name in ranked)
+def slowest(samples: Samples, names: list[str], count: int = 2) -> str:
+    """The `count` slowest changes, named (those that set a run's p95 of 20), with their waits."""
+    ranked = sorted(zip(samples.times, samples.waits, names, strict=True), reverse=True)[:count]
+    return ", ".join(f"{name} {time:.1f} (waited {wait:.1f})" for time, wait, name in ranked)
 
 
-def summary(samples: list[float]) -> str:
-    return f"median {statistics.median(samples):.1f} ms, p95 {p95(samples):.1f} ms, max {max(samples):.1f} ms"
+def summary(samples: Samples) -> str:
+    times = samples.times
+    return f"median {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms, max {max(times):.1f} ms"
+
+
+def split(samples: Samples) -> str:
+    """The p95 of the waits for a frame to begin, and of the times without them."""
+    rest = [time - wait for time, wait in zip(samples.times, samples.waits, strict=True)]
+    return f"waiting for the frame to begin: p95 {p95(samples.waits):.1f} ms; without the wait: p95 {p95(rest):.1f} ms"
 
 
 if __name__ == "__main__":
