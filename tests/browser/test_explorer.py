@@ -723,6 +723,25 @@ def test_a_big_change_fills_the_screen_at_once_and_the_rest_follows(page: Page, 
         assert len(ids) == 60 and all(i.startswith("tool-2-3-") for i in ids)
 
 
+def test_a_filter_change_rehearsed_while_the_page_is_idle_writes_nothing(page: Page, tmp_path: Path) -> None:
+    # The code a filter change runs is run once ahead, at idle (run cold, it made the first
+    # changes of a visit slower): it reads the layout and writes nothing.
+    page.add_init_script(
+        """document.addEventListener('DOMContentLoaded', () => {
+          window.writes = [];
+          new MutationObserver((records) => window.writes.push(
+            ...records.map((r) => `${r.type} ${r.attributeName || ''} ${r.target.nodeName}`),
+          )).observe(document.querySelector('[data-grid]'), { attributes: true, childList: true, characterData: true, subtree: true });
+        })"""
+    )
+    with big_grid(page, tmp_path, (3, 3, 150), (1280, 800)):
+        page.wait_for_function("() => performance.getEntriesByName('torchscape:rehearsed').length > 0")
+        assert page.evaluate("window.writes") == []
+        page.evaluate(SCREEN_FILLED, ["subcategory", "Area 1 › Topic 1.2", True])
+        expect(page.locator(".tiles > li:not([hidden])")).to_have_count(150)
+        assert page.evaluate("window.writes") != []  # (the observer sees what the page writes)
+
+
 def test_a_cleared_search_brings_back_the_screen_at_once_and_the_rest_follows(
     page: Page, tmp_path: Path
 ) -> None:
