@@ -27,9 +27,10 @@ search index is still being built and logos are still arriving).
 
 Under each line, two more p95s: of the wait for the frame to begin (from the end of the
 change's event handler to the frame's first callback), and of the time without that wait (the
-page's script and the frame's style, layout, paint and commit). The wait is Chromium's: once it has drawn a frame, it
-keeps to the display's clock for a few ticks, and a change that comes then waits for the next
-tick; after a quiet spell it starts a frame at once. The slowest changes say how long they waited.
+page's script and the frame's style, layout, paint and commit). The wait is Chromium's: once it
+has drawn a frame, it keeps to the display's clock for a few ticks, and a change that comes then
+waits for the next tick; after a quiet spell it starts a frame at once. The slowest changes say
+how long they waited.
 
 The first key of each query comes at the same pace after the box is cleared as the others do
 after it. (Typed at once after the clearing frame, it waited a whole extra frame interval in
