@@ -800,13 +800,14 @@ FILL_FRAMES = """async ([filter, value, on]) => {
 
 #: After a change, in its frame: the sections on screen whose tiles the browser skipped
 #: (`content-visibility: auto`: an empty card), and each list's shown tiles. Read when the next
-#: frame begins, before the browser has drawn anything more.
+#: frame begins, before the browser has drawn anything more (from a frame callback asked for in
+#: the change's frame: a task in between can come frames later on a busy machine, once the rest
+#: of the change is in).
 SKIPPED_ON_SCREEN = """async ([filter, value, on]) => {
   const box = document.querySelector(`input[data-filter="${filter}"][value="${value}"]`);
   box.checked = on;
   box.dispatchEvent(new Event('change', { bubbles: true }));
-  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  return await new Promise((resolve) => requestAnimationFrame(() => {
+  return await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
     const skipped = [];
     for (const section of document.querySelectorAll('[data-grid] .subcategory')) {
       const tile = section.querySelector('.tiles > li:not([hidden]) > a');
@@ -816,7 +817,7 @@ SKIPPED_ON_SCREEN = """async ([filter, value, on]) => {
     }
     const shown = [...document.querySelectorAll('[data-grid] .tiles')].map((list) => list.querySelectorAll(':scope > li:not([hidden])').length);
     resolve({ skipped, shown });
-  }));
+  })));
 }"""
 
 
