@@ -197,8 +197,8 @@ def main() -> None:
                 executable_path=chromium_path(), args=[*CHROMIUM_ARGS, *args.browser_arg]
             )
             for run in range(1, args.runs + 1):
-                (at_once, _), first_paint, tiles = measure(browser, base, settled=False)
-                settled, floor = measure(browser, base, settled=True)[0]
+                at_once, _, first_paint, tiles = measure(browser, base, settled=False)
+                settled, floor, _, _ = measure(browser, base, settled=True)
                 # (searches are cleared in the first tab only, 120 ms apart as the keys are)
                 jumps = {
                     pace: measure_jumps(browser, base, pace, clear=pace == 120) for pace in (120, *args.paces)
@@ -274,7 +274,7 @@ class Samples(NamedTuple):
     waits: list[float]
 
 
-def measure(browser: Browser, base: str, *, settled: bool) -> tuple[tuple[Samples, Samples], float, int]:
+def measure(browser: Browser, base: str, *, settled: bool) -> tuple[Samples, Samples, float, int]:
     """Keystroke times and the floor's, the first contentful paint and the tile count, in a new tab."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(base, wait_until="load")
@@ -296,7 +296,7 @@ def measure(browser: Browser, base: str, *, settled: bool) -> tuple[tuple[Sample
     )
     floor = typed(page) if settled else Samples([], [])
     page.close()
-    return (samples, floor), first_paint, tiles
+    return samples, floor, first_paint, tiles
 
 
 def typed(page: Page) -> Samples:
