@@ -232,8 +232,7 @@ function renderGrid(data, shown, filtering, gradual) {
   const empty = filtering && shown.length === 0;
   if (grid.empty !== empty) grid.element.classList.toggle("is-empty", (grid.empty = empty));
   if (empty) return;
-  const next = new Uint8Array(data.items.length);
-  for (const item of shown) next[item.position] = 1;
+  const next = shownMask(data, shown);
   let changes = 0;
   if (gradual && grid.gradual) for (const { tiles, shown: now } of grid.lists) for (let i = 0; i < tiles.length; i++) changes += now[i] !== next[tiles[i].position];
   const budgets = changes > SMALL_CHANGE && grid.gradual.budgetsOf(grid, next, filtering);
@@ -274,6 +273,13 @@ function renderGrid(data, shown, filtering, gradual) {
     if (section.text !== text) section.count.textContent = section.text = text;
   }
   if (pending.length || waking?.size || leaving.length) grid.gradual.fill(grid, pending, leaving);
+}
+
+/** 1 for each item (by position) of `shown`. */
+function shownMask(data, shown) {
+  const mask = new Uint8Array(data.items.length);
+  for (const item of shown) mask[item.position] = 1;
+  return mask;
 }
 
 /** The grid: its tile lists (each with its tiles' items by position, and which are shown); for
@@ -584,9 +590,7 @@ async function start() {
       const name = names.shift();
       const value = valuesOf(data.items[0], name)[0] ?? UNKNOWN;
       const { shown } = results(data, { ...state, filters: { ...state.filters, [name]: new Set([value]) } });
-      const next = new Uint8Array(data.items.length);
-      for (const item of shown) next[item.position] = 1;
-      data.grid.gradual?.budgetsOf(data.grid, next, true);
+      data.grid.gradual?.budgetsOf(data.grid, shownMask(data, shown), true);
       if (names.length) return idle(step);
       render(false);
       performance.mark?.("torchscape:rehearsed");
