@@ -82,8 +82,10 @@ from torchscape.serve import make_server
 from torchscape.site.build import BuildRequest, build_site
 
 QUERIES = ("torch vision", "grpah neural", "serving", "quantum privacy", "distributed training")
-TYPE_AND_PAINT = """async (text) => {
-  const box = document.querySelector('input[type=search]');
+#: The page scripts' helpers: `frame()`, and `timed(change)`, which makes a change and returns
+#: the time from it to its painted frame and the share of that time spent waiting for the frame
+#: to begin (from the end of the change's handlers to the frame's first callback).
+TIMING = """
   // requestAnimationFrame runs just before the frame's style, layout and paint; a task queued
   // from it runs once that frame is done: the "next painted frame after layout". The frame
   // resolves with the time its callbacks ran (when the frame began).
@@ -91,6 +93,17 @@ TYPE_AND_PAINT = """async (text) => {
     const began = performance.now();
     setTimeout(() => resolve(began), 0);
   }));
+  const timed = async (change) => {
+    const start = performance.now();
+    change();
+    const handled = performance.now();
+    const began = await frame();
+    return [performance.now() - start, began - handled];
+  };
+"""
+TYPE_AND_PAINT = """async (text) => {
+  const box = document.querySelector('input[type=search]');
+  TIMING
   const times = [];
   const waits = [];
   box.value = '';
@@ -99,27 +112,24 @@ TYPE_AND_PAINT = """async (text) => {
   await new Promise((resolve) => setTimeout(resolve, 120));
   for (let i = 1; i <= text.length; i++) {
     const start = performance.now();
-    box.value = text.slice(0, i);
-    box.dispatchEvent(new Event('input'));
-    const handled = performance.now();
-    const began = await frame();
-    times.push(performance.now() - start);
-    waits.push(began - handled);
+    const [time, wait] = await timed(() => {
+      box.value = text.slice(0, i);
+      box.dispatchEvent(new Event('input'));
+    });
+    times.push(time);
+    waits.push(wait);
     // The next key comes at a fast typist's pace (about 8 characters a second), so each
     // keystroke is measured on its own, not behind the logo loads the previous one started.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + 120 - performance.now())));
   }
   return [times, waits];
-}"""
+}""".replace("TIMING", TIMING)
 #: Filter changes and a cleared search, measured as keystrokes are: each of the first options of
 #: the category, subcategory, status and licence filters is ticked, then unticked (all tiles
 #: back); then, with `clear`, a one-letter query is cleared with Backspace (all tiles back
 #: again).
 FILTER_AND_CLEAR = """async ([gap, clear]) => {
-  const frame = () => new Promise((resolve) => requestAnimationFrame(() => {
-    const began = performance.now();
-    setTimeout(() => resolve(began), 0);
-  }));
+  TIMING
   const pause = () => new Promise((resolve) => setTimeout(resolve, gap));
   document.querySelector('.filters-box').open = true;
   await frame(); await frame(); await pause();
@@ -131,13 +141,12 @@ FILTER_AND_CLEAR = """async ([gap, clear]) => {
     for (const value of values) {
       for (const on of [true, false]) {
         const box = [...document.querySelectorAll(`input[data-filter=${name}]`)].find((b) => b.value === value);
-        const start = performance.now();
-        box.checked = on;
-        box.dispatchEvent(new Event('change', { bubbles: true }));
-        const handled = performance.now();
-        const began = await frame();
-        filters.push(performance.now() - start);
-        waits.push(began - handled);
+        const [time, wait] = await timed(() => {
+          box.checked = on;
+          box.dispatchEvent(new Event('change', { bubbles: true }));
+        });
+        filters.push(time);
+        waits.push(wait);
         changes.push(`${name} ${value} ${on ? 'ticked' : 'unticked'}`);
         await pause();
       }
@@ -150,17 +159,16 @@ FILTER_AND_CLEAR = """async ([gap, clear]) => {
     box.value = letter;
     box.dispatchEvent(new Event('input'));
     await frame(); await pause();
-    const start = performance.now();
-    box.value = '';
-    box.dispatchEvent(new Event('input'));
-    const handled = performance.now();
-    const began = await frame();
-    cleared.push(performance.now() - start);
-    clearWaits.push(began - handled);
+    const [time, wait] = await timed(() => {
+      box.value = '';
+      box.dispatchEvent(new Event('input'));
+    });
+    cleared.push(time);
+    clearWaits.push(wait);
     await pause();
   }
   return [filters, waits, cleared, clearWaits, changes];
-}"""
+}""".replace("TIMING", TIMING)
 
 
 def main() -> None:
